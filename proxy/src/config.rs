@@ -1,0 +1,468 @@
+//! Configuration: defaults < TOML file (`--config`) < `PARCEL_DESK_*`
+//! environment variables < command-line flags.
+//!
+//! Every setting has one dotted key (`support.base_url`); its environment
+//! variable is `PARCEL_DESK_` + the key upper-cased with `.` → `_`
+//! (`PARCEL_DESK_SUPPORT_BASE_URL`). See [`KEYS`] and `proxy/README.md`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default Support API base URL (production).
+pub const DEFAULT_SUPPORT_BASE_URL: &str = "https://panel.sendcloud.sc/api/v3";
+/// Upstream's file cap (6 MB) — what the sandbox enforces per file.
+pub const MAX_FILE_BYTES: u64 = parcel_desk_wire::upload::MAX_UPLOAD_BYTES;
+/// Allowance for multipart boundaries and part headers on top of the file.
+pub const MULTIPART_OVERHEAD_BYTES: u64 = 64 * 1024;
+
+/// Every configuration key, with its environment variable and a one-line
+/// description; `proxy/README.md` mirrors this table.
+pub const KEYS: &[(&str, &str)] = &[
+    ("listen", "address to listen on"),
+    ("api_prefix", "path prefix of the widget API"),
+    ("static_dir", "directory served at / (optional)"),
+    ("sandbox", "run the embedded sandbox upstream"),
+    ("allowed_origins", "shop origins allowed by CORS"),
+    ("trust_forwarded_for", "use X-Forwarded-For as the client address"),
+    ("support.base_url", "Support API base URL"),
+    ("support.public_key", "Support API public key"),
+    ("support.secret_key", "Support API secret key"),
+    ("support.timeout_secs", "upstream timeout in seconds"),
+    ("limits.json_body_bytes", "max claim body size"),
+    ("limits.upload_bytes", "max upload request size"),
+    ("limits.create_per_minute", "ticket creations per client per minute"),
+    ("limits.other_per_minute", "other requests per client per minute"),
+];
+
+/// The environment variable of a key: `support.base_url` →
+/// `PARCEL_DESK_SUPPORT_BASE_URL`.
+pub fn env_var_name(key: &str) -> String {
+    format!("PARCEL_DESK_{}", key.to_ascii_uppercase().replace('.', "_"))
+}
+
+/// A secret string whose `Debug` never shows the value and which has no
+/// `Display`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The value, for building the upstream `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "Secret(<empty>)" } else { "Secret(<redacted>)" })
+    }
+}
+
+/// Upstream Support API settings.
+#[derive(Clone, Debug)]
+pub struct SupportConfig {
+    /// Base URL that upstream paths (`/dsf/...`) are appended to.
+    pub base_url: String,
+    pub public_key: String,
+    pub secret_key: Secret,
+    /// Whole-request timeout for one upstream call.
+    pub timeout: Duration,
+}
+
+/// Size and rate limits.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Max claim body (`POST .../dsf/tickets/lost`), bytes.
+    pub json_body_bytes: u64,
+    /// Max upload request body (`POST .../dsf/files`), bytes, multipart
+    /// overhead included.
+    pub upload_bytes: u64,
+    /// Ticket creations per client per rolling minute (0 = unlimited).
+    pub create_per_minute: u32,
+    /// Other allowlisted requests per client per rolling minute (0 = unlimited).
+    pub other_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            json_body_bytes: 64 * 1024,
+            upload_bytes: MAX_FILE_BYTES + MULTIPART_OVERHEAD_BYTES,
+            create_per_minute: 10,
+            other_per_minute: 60,
+        }
+    }
+}
+
+/// The proxy's whole configuration. `Debug` redacts the secret key.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// Path prefix of the widget API, e.g. `/api` (starts with `/`, no
+    /// trailing `/`).
+    pub api_prefix: String,
+    pub static_dir: Option<PathBuf>,
+    /// Run the embedded sandbox and point `support` at it.
+    pub sandbox: bool,
+    /// Exact origins (`https://shop.example`) that get CORS headers; empty
+    /// means same-origin only (no CORS headers at all).
+    pub allowed_origins: Vec<String>,
+    /// Take the client address for rate limiting from the last
+    /// `X-Forwarded-For` entry (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    pub support: SupportConfig,
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: DEFAULT_LISTEN.parse().expect("valid default"),
+            api_prefix: "/api".into(),
+            static_dir: None,
+            sandbox: false,
+            allowed_origins: Vec::new(),
+            trust_forwarded_for: false,
+            support: SupportConfig {
+                base_url: DEFAULT_SUPPORT_BASE_URL.into(),
+                public_key: String::new(),
+                secret_key: Secret::default(),
+                timeout: Duration::from_secs(15),
+            },
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults pointed at an upstream with the given credentials, listening
+    /// on an ephemeral loopback port (handy for tests and embedding).
+    pub fn for_upstream(base_url: &str, public_key: &str, secret_key: &str) -> Self {
+        let mut c = Config::default();
+        c.listen = "127.0.0.1:0".parse().expect("valid");
+        c.support.base_url = base_url.into();
+        c.support.public_key = public_key.into();
+        c.support.secret_key = Secret::new(secret_key);
+        c
+    }
+
+    /// True when upstream credentials are configured.
+    pub fn has_credentials(&self) -> bool {
+        !self.support.public_key.is_empty() && !self.support.secret_key.is_empty()
+    }
+
+    /// Loads defaults < `file` < environment (`vars`, usually
+    /// `std::env::vars()`). Command-line flags are applied by the caller.
+    pub fn load(
+        file: Option<&Path>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut raw: HashMap<&'static str, (Raw, String)> = HashMap::new();
+        if let Some(path) = file {
+            let origin = format!("config file {}", path.display());
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                key: None,
+                origin: origin.clone(),
+                message: format!("cannot read: {e}"),
+            })?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigError {
+                key: None,
+                origin: origin.clone(),
+                message: format!("not valid TOML: {}", e.message()),
+            })?;
+            flatten(&table, "", &origin, &mut raw)?;
+        }
+        let vars: HashMap<String, String> = vars.into_iter().collect();
+        for (key, _) in KEYS {
+            let name = env_var_name(key);
+            if let Some(v) = vars.get(&name) {
+                raw.insert(key, (Raw::Env(v.clone()), format!("environment variable {name}")));
+            }
+        }
+        let mut c = Config::default();
+        let r = Reader { raw };
+        if let Some(v) = r.string("listen")? {
+            c.listen = r.parse_addr("listen", &v)?;
+        }
+        if let Some(v) = r.string("api_prefix")? {
+            c.api_prefix = v;
+        }
+        if let Some(v) = r.string("static_dir")? {
+            c.static_dir = (!v.is_empty()).then(|| PathBuf::from(v));
+        }
+        if let Some(v) = r.bool("sandbox")? {
+            c.sandbox = v;
+        }
+        if let Some(v) = r.list("allowed_origins")? {
+            c.allowed_origins = v;
+        }
+        if let Some(v) = r.bool("trust_forwarded_for")? {
+            c.trust_forwarded_for = v;
+        }
+        if let Some(v) = r.string("support.base_url")? {
+            c.support.base_url = v;
+        }
+        if let Some(v) = r.string("support.public_key")? {
+            c.support.public_key = v;
+        }
+        if let Some(v) = r.string("support.secret_key")? {
+            c.support.secret_key = Secret::new(v);
+        }
+        if let Some(v) = r.uint("support.timeout_secs")? {
+            if v == 0 {
+                return Err(r.err("support.timeout_secs", "must be at least 1"));
+            }
+            c.support.timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = r.uint("limits.json_body_bytes")? {
+            c.limits.json_body_bytes = v;
+        }
+        if let Some(v) = r.uint("limits.upload_bytes")? {
+            c.limits.upload_bytes = v;
+        }
+        if let Some(v) = r.uint("limits.create_per_minute")? {
+            c.limits.create_per_minute = r.u32("limits.create_per_minute", v)?;
+        }
+        if let Some(v) = r.uint("limits.other_per_minute")? {
+            c.limits.other_per_minute = r.u32("limits.other_per_minute", v)?;
+        }
+        c.validate().map_err(|(key, message)| match r.raw.get(key) {
+            Some((_, origin)) => ConfigError { key: Some(key.into()), origin: origin.clone(), message },
+            None => ConfigError { key: Some(key.into()), origin: "command line".into(), message },
+        })?;
+        Ok(c)
+    }
+
+    /// Checks cross-field and format rules; `Err((key, message))`.
+    /// Call again after applying command-line flags.
+    pub fn validate(&mut self) -> Result<(), (&'static str, String)> {
+        let p = &self.api_prefix;
+        let prefix_ok = p.starts_with('/')
+            && p.len() > 1
+            && !p.ends_with('/')
+            && p.split('/').skip(1).all(|s| {
+                !s.is_empty()
+                    && s != "."
+                    && s != ".."
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+            });
+        if !prefix_ok {
+            return Err(("api_prefix", "must look like /api or /parcel-desk/api (no trailing slash, no dot segments, no special characters)".into()));
+        }
+        for o in &mut self.allowed_origins {
+            *o = o.trim().trim_end_matches('/').to_owned();
+        }
+        self.allowed_origins.retain(|o| !o.is_empty());
+        for o in &self.allowed_origins {
+            let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
+            if !rest.is_some_and(|r| !r.is_empty() && !r.contains('/') && !r.contains('*')) {
+                return Err(("allowed_origins", "each entry must be an origin like https://shop.example (scheme and host, optional port, no path, no wildcard)".into()));
+            }
+        }
+        let url = reqwest::Url::parse(&self.support.base_url)
+            .map_err(|_| ("support.base_url", "must be an absolute http(s) URL".to_owned()))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(("support.base_url", "must be an absolute http(s) URL".into()));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(("support.base_url", "must not contain credentials; use support.public_key and support.secret_key".into()));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(("support.base_url", "must not have a query or fragment".into()));
+        }
+        if self.limits.json_body_bytes == 0 {
+            return Err(("limits.json_body_bytes", "must be greater than 0".into()));
+        }
+        if self.limits.upload_bytes == 0 {
+            return Err(("limits.upload_bytes", "must be greater than 0".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A configuration problem, naming the key and where its value came from.
+/// Never contains configured values.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub key: Option<String>,
+    /// `config file …`, `environment variable …` or `command line`.
+    pub origin: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.key {
+            Some(key) => write!(f, "invalid configuration key `{key}` ({}): {}", self.origin, self.message),
+            None => write!(f, "invalid configuration ({}): {}", self.origin, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+enum Raw {
+    Toml(toml::Value),
+    Env(String),
+}
+
+fn flatten(
+    table: &toml::Table,
+    prefix: &str,
+    origin: &str,
+    out: &mut HashMap<&'static str, (Raw, String)>,
+) -> Result<(), ConfigError> {
+    for (k, v) in table {
+        let full = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(t) if prefix.is_empty() && matches!(k.as_str(), "support" | "limits") => {
+                flatten(t, &full, origin, out)?;
+            }
+            _ => {
+                let Some((key, _)) = KEYS.iter().find(|(key, _)| *key == full) else {
+                    return Err(ConfigError {
+                        key: Some(full),
+                        origin: origin.into(),
+                        message: "unknown key (see proxy/README.md for the list)".into(),
+                    });
+                };
+                out.insert(key, (Raw::Toml(v.clone()), origin.into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Reader {
+    raw: HashMap<&'static str, (Raw, String)>,
+}
+
+impl Reader {
+    fn err(&self, key: &str, message: &str) -> ConfigError {
+        let origin = self.raw.get(key).map(|(_, o)| o.clone()).unwrap_or_else(|| "default".into());
+        ConfigError { key: Some(key.into()), origin, message: message.into() }
+    }
+
+    fn string(&self, key: &'static str) -> Result<Option<String>, ConfigError> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some((Raw::Env(s), _)) => Ok(Some(s.clone())),
+            Some((Raw::Toml(toml::Value::String(s)), _)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.err(key, "expected a string")),
+        }
+    }
+
+    fn bool(&self, key: &'static str) -> Result<Option<bool>, ConfigError> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some((Raw::Toml(toml::Value::Boolean(b)), _)) => Ok(Some(*b)),
+            Some((Raw::Env(s), _)) => match s.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(Some(true)),
+                "0" | "false" | "no" | "off" | "" => Ok(Some(false)),
+                _ => Err(self.err(key, "expected true or false")),
+            },
+            Some(_) => Err(self.err(key, "expected true or false")),
+        }
+    }
+
+    fn uint(&self, key: &'static str) -> Result<Option<u64>, ConfigError> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some((Raw::Toml(toml::Value::Integer(i)), _)) if *i >= 0 => Ok(Some(*i as u64)),
+            Some((Raw::Env(s), _)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| self.err(key, "expected a non-negative integer")),
+            Some(_) => Err(self.err(key, "expected a non-negative integer")),
+        }
+    }
+
+    fn u32(&self, key: &'static str, v: u64) -> Result<u32, ConfigError> {
+        u32::try_from(v).map_err(|_| self.err(key, "too large"))
+    }
+
+    fn list(&self, key: &'static str) -> Result<Option<Vec<String>>, ConfigError> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some((Raw::Env(s), _)) => Ok(Some(s.split(',').map(|p| p.trim().to_owned()).collect())),
+            Some((Raw::Toml(toml::Value::Array(items)), _)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Some)
+                .ok_or_else(|| self.err(key, "expected a list of strings")),
+            Some(_) => Err(self.err(key, "expected a list of strings")),
+        }
+    }
+
+    fn parse_addr(&self, key: &'static str, v: &str) -> Result<SocketAddr, ConfigError> {
+        v.trim().parse().map_err(|_| self.err(key, "expected an address like 127.0.0.1:8080"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("pd-config-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn file_then_env_precedence() {
+        let p = write(
+            "listen = \"0.0.0.0:9000\"\nallowed_origins = [\"https://shop.example/\"]\n[support]\npublic_key = \"pk\"\nsecret_key = \"sk-file\"\n[limits]\ncreate_per_minute = 3\n",
+        );
+        let env = vec![
+            ("PARCEL_DESK_SUPPORT_SECRET_KEY".to_owned(), "sk-env".to_owned()),
+            ("PARCEL_DESK_LIMITS_OTHER_PER_MINUTE".to_owned(), "7".to_owned()),
+            ("PARCEL_DESK_SANDBOX".to_owned(), "true".to_owned()),
+        ];
+        let c = Config::load(Some(&p), env).unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.allowed_origins, ["https://shop.example"]);
+        assert_eq!(c.support.public_key, "pk");
+        assert_eq!(c.support.secret_key.expose(), "sk-env");
+        assert_eq!(c.limits.create_per_minute, 3);
+        assert_eq!(c.limits.other_per_minute, 7);
+        assert!(c.sandbox);
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("sk-env") && dbg.contains("redacted"), "{dbg}");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let p = write("[limits]\ncreate_per_minute = \"ten\"\n");
+        let e = Config::load(Some(&p), Vec::new()).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("limits.create_per_minute"));
+        assert!(e.to_string().contains("limits.create_per_minute"));
+        let p = write("colour = 1\n");
+        assert_eq!(Config::load(Some(&p), Vec::new()).unwrap_err().key.as_deref(), Some("colour"));
+        let env = vec![("PARCEL_DESK_API_PREFIX".to_owned(), "api/".to_owned())];
+        let e = Config::load(None, env).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("api_prefix"));
+        assert!(e.origin.contains("PARCEL_DESK_API_PREFIX"));
+        let env = vec![("PARCEL_DESK_SUPPORT_BASE_URL".to_owned(), "https://u:p@x.example".to_owned())];
+        assert_eq!(Config::load(None, env).unwrap_err().key.as_deref(), Some("support.base_url"));
+    }
+
+    #[test]
+    fn env_names() {
+        assert_eq!(env_var_name("support.base_url"), "PARCEL_DESK_SUPPORT_BASE_URL");
+        assert_eq!(env_var_name("limits.upload_bytes"), "PARCEL_DESK_LIMITS_UPLOAD_BYTES");
+    }
+}

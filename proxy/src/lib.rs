@@ -1,0 +1,170 @@
+//! parcel-desk reference proxy.
+//!
+//! The parcel-desk widget runs in shoppers' browsers and never holds API
+//! secrets; it calls this proxy, which forwards an allowlist of routes to the
+//! Sendcloud Support API with the merchant's credentials (see `README.md`
+//! in this crate for the contract, routes and configuration).
+//!
+//! * [`config`]: configuration (TOML file, `PARCEL_DESK_*` variables).
+//! * [`proxy`]: the forwarding router.
+//! * [`sandbox`]: an in-process simulator of the Support API, with demo
+//!   parcels and tickets.
+//! * [`start`]: runs the proxy (and, in sandbox mode, the simulator) on
+//!   real sockets — what the binary and the tests use.
+
+pub mod claim_body;
+pub mod config;
+pub mod envelope;
+pub mod proxy;
+pub mod ratelimit;
+pub mod sandbox;
+mod timefmt;
+
+use std::io;
+use std::net::SocketAddr;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{Config, ConfigError, Secret};
+pub use sandbox::{Credentials, DemoParcel, DEMO_PARCELS, DEMO_TICKETS};
+
+/// A running HTTP server. Dropping it (or [`Server::shutdown`]) stops it
+/// gracefully.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Server {
+    /// The bound address (the real port when listening on port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        self.shutdown.take();
+        match self.task.take() {
+            Some(task) => task.await.unwrap_or(Ok(())),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits until the server stops (e.g. on an I/O error), without asking
+    /// it to.
+    pub async fn wait(mut self) -> io::Result<()> {
+        match self.task.take() {
+            Some(task) => task.await.unwrap_or(Ok(())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown.take();
+    }
+}
+
+/// Serves `router` on `listener` in a background task, with the peer
+/// address available to handlers (`ConnectInfo<SocketAddr>`).
+pub fn serve(listener: TcpListener, router: Router) -> io::Result<Server> {
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Server { addr, shutdown: Some(tx), task: Some(task) })
+}
+
+/// Starts the sandbox simulator on `listen` (use port 0 for an ephemeral
+/// port), accepting only `creds`.
+pub async fn start_sandbox(listen: SocketAddr, creds: Credentials) -> io::Result<Server> {
+    let listener = TcpListener::bind(listen).await?;
+    serve(listener, sandbox::router(creds))
+}
+
+/// Why [`start`] failed.
+#[derive(Debug)]
+pub enum StartError {
+    /// Configuration is unusable (message names the key).
+    Config(String),
+    /// Binding or serving failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Config(m) => f.write_str(m),
+            StartError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A started proxy, plus its sandbox upstream in sandbox mode.
+#[derive(Debug)]
+pub struct Running {
+    pub proxy: Server,
+    pub sandbox: Option<Server>,
+    /// The effective configuration (in sandbox mode: pointed at the
+    /// sandbox, with its generated credentials; the secret stays redacted
+    /// in `Debug`).
+    pub config: Config,
+}
+
+/// Starts the proxy on `config.listen`. With `config.sandbox`, first starts
+/// the simulator on an ephemeral `127.0.0.1` port with fresh credentials and
+/// points `support` at it, so the real forwarding path is used over HTTP.
+pub async fn start(mut config: Config) -> Result<Running, StartError> {
+    let mut sandbox = None;
+    if config.sandbox {
+        let creds = Credentials::generate();
+        let server = start_sandbox(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone())
+            .await
+            .map_err(StartError::Io)?;
+        config.support.base_url = server.url();
+        config.support.public_key = creds.public_key;
+        config.support.secret_key = creds.secret_key;
+        sandbox = Some(server);
+    }
+    let router = proxy::router(&config).map_err(|e| StartError::Config(e.0))?;
+    let listener = TcpListener::bind(config.listen).await.map_err(StartError::Io)?;
+    let proxy = serve(listener, router).map_err(StartError::Io)?;
+    Ok(Running { proxy, sandbox, config })
+}
+
+/// The sandbox banner: URLs and the demo parcels and tickets, one line each.
+pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str) -> String {
+    let mut out = String::new();
+    out.push_str("parcel-desk proxy running in SANDBOX mode (simulated Sendcloud Support API, no real claims)\n");
+    out.push_str(&format!("  URL:       http://{addr}/\n"));
+    out.push_str(&format!("  shop page: http://{addr}/shop.html\n"));
+    out.push_str(&format!("  API:       http://{addr}{api_prefix}/\n"));
+    out.push_str("demo tracking numbers:\n");
+    for p in DEMO_PARCELS {
+        out.push_str(&format!("  {:<22} {}\n", p.tracking_number, p.description));
+    }
+    out.push_str("  (any other)            400 \"Parcel not found.\"\n");
+    out.push_str("demo tickets (GET {prefix}/dsf/tickets/{id}):\n");
+    for (id, d) in DEMO_TICKETS {
+        out.push_str(&format!("  {id:<22} {d}\n"));
+    }
+    out
+}

@@ -1,0 +1,156 @@
+//! `parcel-desk-proxy`: see `proxy/README.md`.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use parcel_desk_proxy::{config, sandbox, start, start_sandbox, Config, Credentials, Secret};
+use tracing_subscriber::EnvFilter;
+
+/// Reference proxy for the parcel-desk widget.
+#[derive(Parser, Debug)]
+#[command(name = "parcel-desk-proxy", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Address to listen on (default 127.0.0.1:8080; `listen`).
+    #[arg(long, global = false)]
+    listen: Option<String>,
+    /// TOML configuration file; PARCEL_DESK_* variables and flags override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Run against the embedded sandbox simulator instead of Sendcloud.
+    #[arg(long)]
+    sandbox: bool,
+    /// Serve this directory at / (outside the API prefix; `static_dir`).
+    #[arg(long = "static", value_name = "DIR")]
+    static_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run only the sandbox simulator (upstream paths at its root).
+    Sandbox {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        listen: SocketAddr,
+        /// Public key the sandbox accepts (generated when absent).
+        #[arg(long, env = "PARCEL_DESK_SANDBOX_PUBLIC_KEY")]
+        public_key: Option<String>,
+        /// Secret key the sandbox accepts (generated when absent).
+        #[arg(long, env = "PARCEL_DESK_SANDBOX_SECRET_KEY", hide_env_values = true)]
+        secret_key: Option<String>,
+    },
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("parcel-desk-proxy: {msg}");
+    ExitCode::from(2)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+
+    if let Some(Command::Sandbox { listen, public_key, secret_key }) = cli.command {
+        let mut creds = Credentials::generate();
+        let generated = public_key.is_none() || secret_key.is_none();
+        if let (Some(p), Some(s)) = (public_key, secret_key) {
+            creds = Credentials { public_key: p, secret_key: Secret::new(s) };
+        }
+        let server = match start_sandbox(listen, creds.clone()).await {
+            Ok(s) => s,
+            Err(e) => return fail(format!("cannot listen on {listen}: {e}")),
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "parcel-desk sandbox (simulated Sendcloud Support API) at {}/", server.url());
+        let _ = writeln!(out, "  public key: {}", creds.public_key);
+        if generated {
+            // Generated for this run only, so the operator can configure a proxy.
+            let _ = writeln!(out, "  secret key: {}", creds.secret_key.expose());
+        } else {
+            let _ = writeln!(out, "  secret key: (as given)");
+        }
+        let _ = writeln!(out, "demo tracking numbers:");
+        for p in sandbox::DEMO_PARCELS {
+            let _ = writeln!(out, "  {:<22} {}", p.tracking_number, p.description);
+        }
+        let _ = out.flush();
+        drop(out);
+        shutdown_signal().await;
+        let _ = server.shutdown().await;
+        return ExitCode::SUCCESS;
+    }
+
+    let mut cfg = match Config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if let Some(listen) = cli.listen {
+        match listen.trim().parse() {
+            Ok(a) => cfg.listen = a,
+            Err(_) => return fail("invalid --listen: expected an address like 127.0.0.1:8080"),
+        }
+    }
+    if cli.sandbox {
+        cfg.sandbox = true;
+    }
+    if let Some(dir) = cli.static_dir {
+        cfg.static_dir = Some(dir);
+    }
+    if let Err((key, msg)) = cfg.validate() {
+        return fail(format!("invalid configuration key `{key}`: {msg}"));
+    }
+    if !cfg.sandbox && !cfg.has_credentials() {
+        return fail(format!(
+            "no upstream credentials configured. Set support.public_key and support.secret_key \
+             (or {} and {}), or run with --sandbox to use the built-in simulator.",
+            config::env_var_name("support.public_key"),
+            config::env_var_name("support.secret_key"),
+        ));
+    }
+    let running = match start(cfg).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let addr = running.proxy.addr();
+    if running.config.sandbox {
+        let banner = parcel_desk_proxy::sandbox_banner(addr, &running.config.api_prefix);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes());
+        let _ = out.flush();
+    } else {
+        println!("parcel-desk proxy listening on http://{addr}/ (API at {})", running.config.api_prefix);
+    }
+    tracing::info!(%addr, prefix = %running.config.api_prefix, sandbox = running.config.sandbox, "listening");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    let _ = running.proxy.shutdown().await;
+    ExitCode::SUCCESS
+}

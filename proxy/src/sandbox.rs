@@ -1,0 +1,481 @@
+//! The sandbox: an in-process simulator of the Sendcloud Support API
+//! (`POST /dsf/tickets/lost`, `POST /dsf/files`, `GET /dsf/tickets/{id}`),
+//! following the specs in `specs/` — status codes, error envelopes, rate
+//! limits and the UUID-on-create / int64-on-read ticket ids.
+//!
+//! It is a real HTTP server (see [`crate::start_sandbox`]) with upstream's
+//! paths at its root, so the proxy's forwarding path is exercised over HTTP
+//! even in the embedded demo. All state is in memory.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine as _;
+use parcel_desk_wire::ticket::{
+    DataType, Outcome, RequestedAction, TicketResolution, TicketStage, TicketStatus, TicketType,
+};
+use parcel_desk_wire::{validate, ClaimType, CreateTicketResponse, FileTokenResponse, ParcelKind, TicketResponse};
+
+use crate::claim_body::{decode_claim, ClaimBodyError};
+use crate::config::{Secret, MAX_FILE_BYTES};
+use parcel_desk_wire::upload::is_allowed_type;
+use crate::envelope::{self, issues_from_problems, json_response, validation_error};
+use crate::ratelimit::{retry_after_secs, SlidingWindow};
+use crate::timefmt::rfc3339_utc;
+
+/// Upstream's limit on ticket creation per credentials.
+pub const CREATE_LIMIT_PER_MINUTE: u32 = 15;
+/// Upstream's limit on ticket reads per credentials.
+pub const READ_LIMIT_PER_MINUTE: u32 = 30;
+
+/// One demo parcel known to the sandbox.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoParcel {
+    pub tracking_number: &'static str,
+    pub kind: ParcelKind,
+    /// Sendcloud carrier code.
+    pub carrier: &'static str,
+    pub parcel_id: i64,
+    pub order_number: &'static str,
+    pub delivered: bool,
+    /// Whether the carrier has a support contact configured (needed for
+    /// own-contract claims).
+    pub carrier_support_contact: bool,
+    /// Whether `is_portal_claim=true` is accepted for this parcel's carrier.
+    pub portal_claim: bool,
+    /// One line for the startup banner and the README.
+    pub description: &'static str,
+}
+
+/// The demo parcels. Any other tracking number answers 400 `Parcel not found.`
+pub const DEMO_PARCELS: &[DemoParcel] = &[
+    DemoParcel {
+        tracking_number: "PD-TRANSIT-0001",
+        kind: ParcelKind::SendcloudRates,
+        carrier: "dhl",
+        parcel_id: 90001,
+        order_number: "ORD-0001",
+        delivered: false,
+        carrier_support_contact: false,
+        portal_claim: false,
+        description: "Sendcloud-rates parcel (dhl), in transit: claimable, needs every Sendcloud-rates field (prices, descriptions, dimensions, 4 documents)",
+    },
+    DemoParcel {
+        tracking_number: "PD-DELIVERED-0002",
+        kind: ParcelKind::SendcloudRates,
+        carrier: "dhl",
+        parcel_id: 90002,
+        order_number: "ORD-0002",
+        delivered: true,
+        carrier_support_contact: false,
+        portal_claim: false,
+        description: "delivered: a lost claim gets 422 \"Cannot create ticket. Reason: Parcel is already delivered\"",
+    },
+    DemoParcel {
+        tracking_number: "PD-OWN-0003",
+        kind: ParcelKind::OwnContract,
+        carrier: "postnl",
+        parcel_id: 90003,
+        order_number: "ORD-0003",
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: false,
+        description: "own-contract parcel (postnl) with a carrier support contact: claimable with only the tracking number",
+    },
+    DemoParcel {
+        tracking_number: "PD-OWN-NOCONTACT-0004",
+        kind: ParcelKind::OwnContract,
+        carrier: "dpd",
+        parcel_id: 90004,
+        order_number: "ORD-0004",
+        delivered: false,
+        carrier_support_contact: false,
+        portal_claim: false,
+        description: "own-contract parcel (dpd) without a carrier support contact: 422 \"Carrier support contact is required for own contract parcel\"",
+    },
+    DemoParcel {
+        tracking_number: "PD-PORTAL-0005",
+        kind: ParcelKind::OwnContract,
+        carrier: "colissimo",
+        parcel_id: 90005,
+        order_number: "ORD-0005",
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: true,
+        description: "own-contract Colissimo parcel with a support contact: accepts is_portal_claim=true (other parcels answer 422 to it)",
+    },
+];
+
+/// Seeded demo tickets: `(id, description)`, for the banner and README.
+pub const DEMO_TICKETS: &[(i64, &str)] = &[
+    (1001, "lost, pending / in_progress"),
+    (1002, "damaged, action_required: carrier asks for sales_invoice and damage_photo"),
+    (1003, "lost, claim_paid / manually_solved_stage: claim_approved, 49.95 EUR"),
+    (1004, "lost, solved_by_automation: outcome delivered"),
+];
+
+/// The first id given to tickets created in the sandbox.
+pub const FIRST_CREATED_TICKET_ID: i64 = 2001;
+
+/// Looks a demo parcel up by tracking number (exact match).
+pub fn demo_parcel(tracking_number: &str) -> Option<&'static DemoParcel> {
+    DEMO_PARCELS.iter().find(|p| p.tracking_number == tracking_number)
+}
+
+/// The key pair the sandbox accepts (HTTP Basic).
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub public_key: String,
+    pub secret_key: Secret,
+}
+
+impl Credentials {
+    /// A fresh random pair.
+    pub fn generate() -> Self {
+        Credentials {
+            public_key: format!("sandbox-{}", uuid::Uuid::new_v4().simple()),
+            secret_key: Secret::new(format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            )),
+        }
+    }
+}
+
+struct Inner {
+    tickets: BTreeMap<i64, TicketResponse>,
+    next_id: i64,
+    file_tokens: HashSet<String>,
+}
+
+struct SandboxState {
+    creds: Credentials,
+    inner: Mutex<Inner>,
+    creates: SlidingWindow<()>,
+    reads: SlidingWindow<()>,
+}
+
+impl SandboxState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The sandbox as an axum router (upstream paths at its root).
+pub fn router(creds: Credentials) -> Router {
+    let state = Arc::new(SandboxState {
+        creds,
+        inner: Mutex::new(Inner {
+            tickets: demo_tickets().into_iter().map(|t| (t.id, t)).collect(),
+            next_id: FIRST_CREATED_TICKET_ID,
+            file_tokens: HashSet::new(),
+        }),
+        creates: SlidingWindow::new(CREATE_LIMIT_PER_MINUTE, Duration::from_secs(60)),
+        reads: SlidingWindow::new(READ_LIMIT_PER_MINUTE, Duration::from_secs(60)),
+    });
+    Router::new()
+        .route("/dsf/tickets/lost", post(create_lost))
+        .route("/dsf/files", post(upload_file))
+        .route("/dsf/tickets/{ticket_id}", get(get_ticket))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    envelope::not_found()
+}
+
+fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
+    let ok = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .is_some_and(|pair| match pair.split_once(':') {
+            Some((public, secret)) => {
+                public == state.creds.public_key && secret == state.creds.secret_key.expose()
+            }
+            None => false,
+        });
+    if ok {
+        return Ok(());
+    }
+    let mut res = envelope::error(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "Authentication credentials were not provided or are invalid.",
+    );
+    res.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"sandbox\""));
+    Err(res)
+}
+
+/// `POST /dsf/tickets/lost`.
+async fn create_lost(
+    State(state): State<Arc<SandboxState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(res) = authorized(&state, &headers) {
+        return res;
+    }
+    if let Err(wait) = state.creates.check(&()) {
+        return envelope::rate_limited(
+            format!("Rate limit exceeded: {CREATE_LIMIT_PER_MINUTE} per 1 minute"),
+            retry_after_secs(wait),
+        );
+    }
+    let mut portal = false;
+    for (k, v) in query.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))) {
+        if k == "is_portal_claim" {
+            portal = match v {
+                "true" | "True" | "1" => true,
+                "false" | "False" | "0" => false,
+                _ => {
+                    return validation_error(&[parcel_desk_wire::ValidationIssue {
+                        kind: "bool_parsing".into(),
+                        loc: vec!["query".into(), "is_portal_claim".into()],
+                        msg: "Input should be a valid boolean, unable to interpret input".into(),
+                    }])
+                }
+            };
+        }
+    }
+    let claim = match decode_claim(&body) {
+        Ok(c) => c,
+        Err(ClaimBodyError::InvalidJson) => {
+            return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON")
+        }
+        Err(ClaimBodyError::Invalid(issues)) => return validation_error(&issues),
+    };
+    let Some(parcel) = demo_parcel(claim.tracking_number.trim()) else {
+        return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Parcel not found.");
+    };
+    let unprocessable = |detail: String| {
+        envelope::error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_content", detail)
+    };
+    if parcel.delivered {
+        return unprocessable("Cannot create ticket. Reason: Parcel is already delivered".into());
+    }
+    if parcel.kind == ParcelKind::OwnContract && !parcel.carrier_support_contact {
+        return unprocessable("Carrier support contact is required for own contract parcel".into());
+    }
+    if portal && !parcel.portal_claim {
+        return unprocessable(format!(
+            "Cannot create ticket. Reason: Portal claims are not supported for carrier '{}'. Supported: Colissimo, Chronopost, Colis Privé, Mondial Relay, InPost ES, DHL Express (own contract only)",
+            parcel.carrier
+        ));
+    }
+    let problems = validate(ClaimType::Lost, parcel.kind, &claim);
+    if !problems.is_empty() {
+        return validation_error(&issues_from_problems(&problems));
+    }
+    let mut inner = state.lock();
+    for &field in ClaimType::Lost.fields() {
+        if let Some(token) = claim.file_token(field) {
+            if !inner.file_tokens.contains(token.trim()) {
+                return envelope::error(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("Invalid file token for field '{}': upload the file via /dsf/files first.", field.wire_name()),
+                );
+            }
+        }
+    }
+    let id = inner.next_id;
+    inner.next_id += 1;
+    let now = rfc3339_utc(SystemTime::now());
+    inner.tickets.insert(
+        id,
+        TicketResponse {
+            id,
+            status: TicketStatus::Pending,
+            stage: TicketStage::InProgress,
+            ticket_type: Some(TicketType::Lost),
+            parcel_id: Some(parcel.parcel_id),
+            carrier: Some(parcel.carrier.into()),
+            order_number: Some(parcel.order_number.into()),
+            brand_id: None,
+            created_at: now.clone(),
+            updated_at: Some(now),
+            requested_actions: Vec::new(),
+            resolution: None,
+        },
+    );
+    drop(inner);
+    let ticket_id = uuid::Uuid::new_v4().to_string();
+    tracing::info!(%ticket_id, id, portal, "sandbox: created lost ticket (GET /dsf/tickets/{{id}} takes the int id)");
+    json_response(StatusCode::ACCEPTED, &CreateTicketResponse { ticket_id })
+}
+
+/// `POST /dsf/files`.
+async fn upload_file(State(state): State<Arc<SandboxState>>, req: Request) -> Response {
+    if let Err(res) = authorized(&state, req.headers()) {
+        return res;
+    }
+    let bad = |detail: &str| envelope::error(StatusCode::BAD_REQUEST, "bad_request", detail);
+    let too_large = || {
+        envelope::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "content_too_large",
+            format!("File is too large: at most {MAX_FILE_BYTES} bytes (6 MB) are accepted."),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_FILE_BYTES + 1024 * 1024) {
+        return too_large();
+    }
+    let mut multipart = match Multipart::from_request(req, &()).await {
+        Ok(m) => m,
+        Err(_) => {
+            return envelope::error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Request must be multipart/form-data with a boundary.",
+            )
+        }
+    };
+    let one_part = "Expected exactly one multipart part named 'file' with a filename and a Content-Type.";
+    let mut field = match multipart.next_field().await {
+        Ok(Some(f)) => f,
+        Ok(None) => return bad(one_part),
+        Err(_) => return bad("Malformed multipart body."),
+    };
+    if field.name() != Some("file") || field.file_name().is_none_or(str::is_empty) {
+        return bad(one_part);
+    }
+    let Some(content_type) = field.content_type().map(str::to_owned) else {
+        return bad(one_part);
+    };
+    if !is_allowed_type(&content_type) {
+        return envelope::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("File type '{}' is not allowed.", content_type.split(';').next().unwrap_or("").trim()),
+        );
+    }
+    let mut size: u64 = 0;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                size += chunk.len() as u64;
+                if size > MAX_FILE_BYTES {
+                    return too_large();
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return bad("Malformed multipart body."),
+        }
+    }
+    drop(field);
+    match multipart.next_field().await {
+        Ok(None) => {}
+        Ok(Some(_)) => return bad(one_part),
+        Err(_) => return bad("Malformed multipart body."),
+    }
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let hex: String = essence.bytes().map(|b| format!("{b:02x}")).collect();
+    let file_token = format!("{}-{hex}", uuid::Uuid::new_v4());
+    state.lock().file_tokens.insert(file_token.clone());
+    json_response(StatusCode::CREATED, &FileTokenResponse { file_token })
+}
+
+/// `GET /dsf/tickets/{ticket_id}` (int64 only).
+async fn get_ticket(
+    State(state): State<Arc<SandboxState>>,
+    Path(ticket_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(res) = authorized(&state, &headers) {
+        return res;
+    }
+    if let Err(wait) = state.reads.check(&()) {
+        return envelope::rate_limited(
+            format!("Rate limit exceeded: {READ_LIMIT_PER_MINUTE} per 1 minute"),
+            retry_after_secs(wait),
+        );
+    }
+    let Ok(id) = ticket_id.parse::<i64>() else { return envelope::ticket_not_found() };
+    match state.lock().tickets.get(&id) {
+        Some(t) => json_response(StatusCode::OK, t),
+        None => envelope::ticket_not_found(),
+    }
+}
+
+fn demo_tickets() -> Vec<TicketResponse> {
+    let base = |id: i64, status, stage, ticket_type, parcel: usize, created: &str, updated: &str| {
+        let p = &DEMO_PARCELS[parcel];
+        TicketResponse {
+            id,
+            status,
+            stage,
+            ticket_type: Some(ticket_type),
+            parcel_id: Some(p.parcel_id + 1000 + id),
+            carrier: Some(p.carrier.into()),
+            order_number: Some(format!("ORD-{id}")),
+            brand_id: Some(3),
+            created_at: created.into(),
+            updated_at: Some(updated.into()),
+            requested_actions: Vec::new(),
+            resolution: None,
+        }
+    };
+    let t1 = base(1001, TicketStatus::Pending, TicketStage::InProgress, TicketType::Lost, 0,
+        "2026-03-10T09:00:00+00:00", "2026-03-10T09:00:00+00:00");
+    let mut t2 = base(1002, TicketStatus::ActionRequired, TicketStage::ActionRequired, TicketType::Damaged, 2,
+        "2026-03-11T10:30:00+00:00", "2026-03-12T14:22:00+00:00");
+    t2.requested_actions = vec![
+        RequestedAction { id: 301, data_type: DataType::SalesInvoice, created_at: "2026-03-12T14:22:00+00:00".into() },
+        RequestedAction { id: 302, data_type: DataType::DamagePhoto, created_at: "2026-03-12T14:22:00+00:00".into() },
+    ];
+    let mut t3 = base(1003, TicketStatus::ClaimPaid, TicketStage::ManuallySolved, TicketType::Lost, 0,
+        "2026-02-20T08:15:00+00:00", "2026-03-05T16:40:00+00:00");
+    t3.resolution = Some(TicketResolution {
+        outcome: Outcome::ClaimApproved,
+        amount: Some(49.95),
+        currency: Some("EUR".into()),
+        solved_at: Some("2026-03-05T16:40:00+00:00".into()),
+    });
+    let mut t4 = base(1004, TicketStatus::SolvedByAutomation, TicketStage::SolvedByAutomation, TicketType::Lost, 2,
+        "2026-03-01T12:00:00+00:00", "2026-03-03T07:05:00+00:00");
+    t4.resolution = Some(TicketResolution {
+        outcome: Outcome::Delivered,
+        amount: None,
+        currency: None,
+        solved_at: Some("2026-03-03T07:05:00+00:00".into()),
+    });
+    vec![t1, t2, t3, t4]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parcel_desk_wire::ClaimField;
+
+    #[test]
+    fn demo_tickets_have_order_numbers_and_spec_values() {
+        let t = demo_tickets();
+        assert!(t.iter().all(|t| t.order_number.is_some()));
+        assert_eq!(t[1].order_number.as_deref(), Some("ORD-1002"));
+        assert_eq!(t[1].requested_actions.len(), 2);
+        assert_eq!(serde_json::to_value(&t[2]).unwrap()["stage"], "manually_solved_stage");
+        assert_eq!(DEMO_TICKETS.len(), t.len());
+        assert!(demo_parcel("PD-OWN-0003").is_some());
+        assert!(ClaimField::from_wire_name("sales_invoice").is_some());
+    }
+}

@@ -1,0 +1,246 @@
+//! Helpers shared by the integration tests: servers on 127.0.0.1:0, raw
+//! HTTP requests, a recording upstream, multipart bodies.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use parcel_desk_proxy::{start, start_sandbox, Config, Credentials, Running, Server};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub const PUBLIC: &str = "pk-test-public";
+pub const SECRET: &str = "sk-TEST-very-secret-4711";
+
+pub fn loopback() -> SocketAddr {
+    "127.0.0.1:0".parse().unwrap()
+}
+
+/// The sandbox with fixed test credentials.
+pub async fn sandbox() -> Server {
+    start_sandbox(
+        loopback(),
+        Credentials { public_key: PUBLIC.into(), secret_key: parcel_desk_proxy::Secret::new(SECRET) },
+    )
+    .await
+    .unwrap()
+}
+
+/// A proxy in front of `upstream` with the test credentials.
+pub async fn proxy_to(upstream: &str, tweak: impl FnOnce(&mut Config)) -> Running {
+    let mut cfg = Config::for_upstream(upstream, PUBLIC, SECRET);
+    cfg.limits.create_per_minute = 1000;
+    cfg.limits.other_per_minute = 1000;
+    tweak(&mut cfg);
+    start(cfg).await.unwrap()
+}
+
+/// Sandbox + proxy in front of it.
+pub struct Stack {
+    pub sandbox: Server,
+    pub proxy: Running,
+}
+
+impl Stack {
+    pub async fn new(tweak: impl FnOnce(&mut Config)) -> Stack {
+        let sandbox = sandbox().await;
+        let proxy = proxy_to(&sandbox.url(), tweak).await;
+        Stack { sandbox, proxy }
+    }
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api{path}", self.proxy.proxy.url())
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+pub fn basic(public: &str, secret: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{public}:{secret}")))
+}
+
+/// A raw HTTP/1.1 exchange (no client-side path normalisation).
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    }
+}
+
+/// Sends `method target` with extra header lines and body, `Connection: close`.
+pub async fn raw(addr: SocketAddr, method: &str, target: &str, headers: &[&str], body: &[u8]) -> RawResponse {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let mut req = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for h in headers {
+        req.push_str(h);
+        req.push_str("\r\n");
+    }
+    if !body.is_empty() || method == "POST" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    s.write_all(body).await.unwrap();
+    read_response(&mut s).await
+}
+
+pub async fn read_response(s: &mut TcpStream) -> RawResponse {
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut body = body.to_owned();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    RawResponse { status, head: head.to_owned(), body }
+}
+
+fn dechunk(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some((len, after)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(len.trim(), 16) else { break };
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Asserts a Support API envelope with one error of this status and code;
+/// returns the detail.
+pub fn assert_envelope(body: &str, status: u16, code: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    let errors = v["errors"].as_array().unwrap_or_else(|| panic!("no errors array: {body}"));
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(errors[0]["status"], status, "{body}");
+    assert_eq!(errors[0]["code"], code, "{body}");
+    assert!(errors[0]["title"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    errors[0]["detail"].as_str().unwrap().to_owned()
+}
+
+/// What the recording upstream saw of one request.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub uri: String,
+    pub headers: HeaderMap,
+    pub body_len: usize,
+    pub body: Vec<u8>,
+    pub complete: bool,
+}
+
+#[derive(Clone, Default)]
+pub struct RecorderState {
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+    pub delay: Arc<Mutex<Option<Duration>>>,
+}
+
+/// A tiny upstream that records every request (headers, body size) and
+/// answers 202 with some headers the proxy must not relay.
+pub struct Recorder {
+    pub server: Server,
+    pub state: RecorderState,
+}
+
+impl Recorder {
+    pub async fn start() -> Recorder {
+        let state = RecorderState::default();
+        let app = axum::Router::new().fallback(record).with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind(loopback()).await.unwrap();
+        let server = parcel_desk_proxy::serve(listener, app).unwrap();
+        Recorder { server, state }
+    }
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.seen.lock().unwrap().clone()
+    }
+    pub fn set_delay(&self, d: Duration) {
+        *self.state.delay.lock().unwrap() = Some(d);
+    }
+}
+
+async fn record(State(st): State<RecorderState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let idx = {
+        let mut seen = st.seen.lock().unwrap();
+        seen.push(Seen {
+            method: parts.method.to_string(),
+            uri: parts.uri.to_string(),
+            headers: parts.headers.clone(),
+            body_len: 0,
+            body: Vec::new(),
+            complete: false,
+        });
+        seen.len() - 1
+    };
+    let mut stream = body.into_data_stream();
+    let mut complete = true;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(c) => {
+                let mut seen = st.seen.lock().unwrap();
+                seen[idx].body_len += c.len();
+                if seen[idx].body.len() < 100_000 {
+                    seen[idx].body.extend_from_slice(&c);
+                }
+            }
+            Err(_) => {
+                complete = false;
+                break;
+            }
+        }
+    }
+    st.seen.lock().unwrap()[idx].complete = complete;
+    let delay = *st.delay.lock().unwrap();
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    let mut res = (StatusCode::ACCEPTED, Body::from(r#"{"ticket_id":"b99c8ea5-3156-442e-8dfe-c746218a3fbe"}"#)).into_response();
+    let h = res.headers_mut();
+    h.insert("content-type", "application/json".parse().unwrap());
+    h.insert("set-cookie", "upstream_session=abc".parse().unwrap());
+    h.insert("x-upstream-internal", "leak".parse().unwrap());
+    h.insert("retry-after", "7".parse().unwrap());
+    res
+}
+
+/// A multipart/form-data body with one part.
+pub fn multipart(name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----parcel-desk-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+    let mut disp = format!("Content-Disposition: form-data; name=\"{name}\"");
+    if let Some(f) = filename {
+        disp.push_str(&format!("; filename=\"{f}\""));
+    }
+    body.extend_from_slice(disp.as_bytes());
+    body.extend_from_slice(b"\r\n");
+    if let Some(ct) = content_type {
+        body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+    }
+    body.extend_from_slice(b"\r\n");
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

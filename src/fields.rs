@@ -1,0 +1,101 @@
+//! Form controls with their label, hint and error tied to the input
+//! (`for`/`id`, `aria-describedby`, `aria-invalid`), so a screen reader
+//! reads the message with the field.
+
+use leptos::prelude::*;
+
+/// `aria-describedby` for a control: its hint and, while shown, its error.
+fn described_by(id: &'static str, hint: bool, error: Signal<Option<String>>) -> impl Fn() -> Option<String> {
+    move || {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if error.with(Option::is_some) {
+            ids.push(format!("{id}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// The label text with a visual required mark (the input carries
+/// `aria-required`, so the mark itself is hidden from screen readers).
+#[component]
+pub fn LabelText(text: &'static str, #[prop(into)] required: Signal<bool>) -> impl IntoView {
+    view! {
+        {text}
+        <Show when=move || required.get()>
+            <span class="pd-required" aria-hidden="true">" *"</span>
+        </Show>
+    }
+}
+
+/// The error line under a control.
+#[component]
+pub fn FieldErrorText(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|text| {
+            view! { <p class="pd-field-error" id=id.clone()>{text}</p> }
+        })
+    }
+}
+
+/// A labelled single-line or multi-line text input.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into, default = Signal::from(false))] required: Signal<bool>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] multiline: bool,
+    /// `inputmode` for phones, e.g. `decimal` or `numeric`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    let described = described_by(id, hint.is_some(), error);
+    let input = if multiline {
+        view! {
+            <textarea
+                id=id
+                name=id
+                rows="3"
+                aria-required=move || required.get().then_some("true")
+                aria-invalid=invalid
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                type="text"
+                id=id
+                name=id
+                inputmode=inputmode
+                autocomplete=autocomplete.unwrap_or("off")
+                aria-required=move || required.get().then_some("true")
+                aria-invalid=invalid
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="pd-field" class:pd-invalid=move || error.with(Option::is_some)>
+            <label for=id>
+                <LabelText text=label required=required />
+            </label>
+            {hint.map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
+            {input}
+            <FieldErrorText id=format!("{id}-error") error=error />
+        </div>
+    }
+}

@@ -1,0 +1,138 @@
+//! parcel-desk: an embeddable customer-service widget for web shops.
+//!
+//! The widget mounts into any element it is given, inside that element's
+//! shadow root, so the shop's CSS cannot reach it and its CSS cannot leak
+//! out. Styles come from one constructable stylesheet shared by every
+//! instance on the page. Every call goes to the merchant's proxy URL; the
+//! widget holds no credential.
+//!
+//! From JavaScript: `mount(element, { proxyUrl, view, lang, trackingNumber })`
+//! returns a handle whose `unmount()` removes the widget again. The
+//! `<parcel-desk>` custom element (`js/parcel-desk-element.js`) is a thin
+//! wrapper around exactly that.
+
+pub mod api;
+pub mod claim;
+pub mod fields;
+pub mod i18n;
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+use crate::api::Proxy;
+use crate::i18n::{Lang, Texts};
+
+/// The widget's stylesheet, compiled in so it can be adopted by shadow roots
+/// (works under a strict `style-src`, no `<style>` or inline styles).
+pub const CSS: &str = include_str!("../style/widget.css");
+
+/// What every component of one widget instance shares.
+#[derive(Clone)]
+pub struct Ctx {
+    pub proxy: Proxy,
+    pub lang: Lang,
+    pub texts: &'static Texts,
+}
+
+/// Options of one widget instance; the custom element's attributes and the
+/// standalone page's URL parameters map onto these.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    /// Base URL of the merchant's proxy, e.g. `/parcel-desk-api`.
+    pub proxy_url: Option<String>,
+    /// `claim` (the only view so far).
+    pub view: Option<String>,
+    /// Language tag; else the page's `<html lang>`, else the browser's.
+    pub lang: Option<String>,
+    /// Prefill for the tracking number.
+    pub tracking_number: Option<String>,
+}
+
+/// The proxy URL used when none is configured.
+pub const DEFAULT_PROXY_URL: &str = "/api";
+
+fn pick_lang(option: Option<&str>) -> Lang {
+    let page = || {
+        let doc = web_sys::window()?.document()?.document_element()?;
+        Some(doc.get_attribute("lang")?)
+    };
+    let browser = || web_sys::window()?.navigator().language();
+    option
+        .and_then(Lang::from_tag)
+        .or_else(|| page().as_deref().and_then(Lang::from_tag))
+        .or_else(|| browser().as_deref().and_then(Lang::from_tag))
+        .unwrap_or(Lang::En)
+}
+
+/// The whole widget for one set of options.
+#[component]
+pub fn Widget(options: Options) -> impl IntoView {
+    let lang = pick_lang(options.lang.as_deref());
+    provide_context(Ctx {
+        proxy: Proxy::new(options.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL)),
+        lang,
+        texts: lang.texts(),
+    });
+    view! {
+        <div class="pd-root" part="root" lang=lang.tag()>
+            <claim::LostClaimForm tracking_number=options.tracking_number.unwrap_or_default() />
+        </div>
+    }
+}
+
+thread_local! {
+    static SHEET: CssStyleSheet = {
+        let sheet = CssStyleSheet::new().expect_throw("constructable stylesheets are not supported");
+        sheet.replace_sync(CSS).expect_throw("widget stylesheet");
+        sheet
+    };
+}
+
+/// A mounted widget. Dropping the handle (or calling `unmount`) removes the
+/// widget's DOM and frees its state.
+#[wasm_bindgen]
+pub struct MountedWidget {
+    handle: Option<Box<dyn std::any::Any>>,
+    container: HtmlElement,
+}
+
+#[wasm_bindgen]
+impl MountedWidget {
+    /// Removes the widget from the page and frees its state.
+    pub fn unmount(&mut self) {
+        self.handle.take();
+        self.container.remove();
+    }
+}
+
+fn shadow_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
+    match host.shadow_root() {
+        Some(root) => Ok(root),
+        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)),
+    }
+}
+
+/// Mounts a widget into `host`'s shadow root (created when missing).
+/// `options` is a plain object (`{ proxyUrl, view, lang, trackingNumber }`)
+/// or `undefined`.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsValue> {
+    let options: Options = if options.is_undefined() || options.is_null() {
+        Options::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| JsValue::from_str(&format!("parcel-desk: invalid options: {e}")))?
+    };
+    let root = shadow_of(&host)?;
+    SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
+    let document = host.owner_document().ok_or_else(|| JsValue::from_str("parcel-desk: element has no document"))?;
+    let container: HtmlElement = document.create_element("div")?.unchecked_into();
+    container.set_class_name("pd-host");
+    root.append_child(&container)?;
+    let handle = leptos::mount::mount_to(container.clone(), move || view! { <Widget options=options /> });
+    Ok(MountedWidget { handle: Some(Box::new(handle)), container })
+}

@@ -1,0 +1,502 @@
+//! Claim request bodies (`POST /dsf/tickets/lost`, `POST /dsf/tickets/damage`).
+//!
+//! The spec defines four bodies (lost / damage × own contract / Sendcloud
+//! rates) that share one set of fields and differ only in which fields exist
+//! and which are required. So there is one [`ClaimRequest`] with every field
+//! optional, and the differences are tables ([`ClaimType::fields`],
+//! [`required_fields`]) that [`validate`] applies.
+
+use serde::{Deserialize, Serialize};
+
+string_enum! {
+    /// `CurrencyType` of the spec.
+    Currency { Eur = "EUR", Gbp = "GBP", Usd = "USD" }
+}
+
+/// Which claim endpoint a body is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimType {
+    Lost,
+    Damage,
+}
+
+/// How the parcel was shipped: the spec's two body variants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParcelKind {
+    /// Shipped on the merchant's own carrier contract (`Create*OwnContract`).
+    OwnContract,
+    /// Shipped with Sendcloud rates (`Create*Transactional`).
+    SendcloudRates,
+}
+
+impl ClaimType {
+    /// Upstream path below the Support API base, e.g. `/dsf/tickets/lost`.
+    pub fn path(self) -> &'static str {
+        match self {
+            ClaimType::Lost => "/dsf/tickets/lost",
+            ClaimType::Damage => "/dsf/tickets/damage",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimType::Lost => "lost",
+            ClaimType::Damage => "damage",
+        }
+    }
+
+    /// The fields the spec defines for this claim type (any parcel kind), in
+    /// the spec's order.
+    pub fn fields(self) -> &'static [ClaimField] {
+        use ClaimField::*;
+        match self {
+            ClaimType::Lost => &[
+                TrackingNumber, CarrierContractId, ContentsSalesPrice, ContentsPurchasePrice,
+                ContentsDescription, ParcelExteriorDescription, ParcelDimensions,
+                AdditionalRemarks, SalesInvoice, PurchaseInvoice, CustomerConfirmation,
+                CarrierClaimForm,
+            ],
+            ClaimType::Damage => &[
+                TrackingNumber, CarrierContractId, ContentsSalesPrice, ContentsPurchasePrice,
+                ContentsDescription, ParcelExteriorDescription, AdditionalRemarks,
+                CustomerConfirmation, SalesInvoice, PurchaseInvoice, ExteriorPhoto,
+                InteriorPhoto, DamagePhoto1, DamagePhoto2, PackagePhoto, EntireProductPhoto,
+            ],
+        }
+    }
+}
+
+/// Every field of the four claim bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClaimField {
+    TrackingNumber,
+    CarrierContractId,
+    ContentsSalesPrice,
+    ContentsPurchasePrice,
+    ContentsDescription,
+    ParcelExteriorDescription,
+    ParcelDimensions,
+    AdditionalRemarks,
+    SalesInvoice,
+    PurchaseInvoice,
+    CustomerConfirmation,
+    CarrierClaimForm,
+    ExteriorPhoto,
+    InteriorPhoto,
+    DamagePhoto1,
+    DamagePhoto2,
+    PackagePhoto,
+    EntireProductPhoto,
+}
+
+impl ClaimField {
+    pub const ALL: &'static [ClaimField] = &[
+        ClaimField::TrackingNumber,
+        ClaimField::CarrierContractId,
+        ClaimField::ContentsSalesPrice,
+        ClaimField::ContentsPurchasePrice,
+        ClaimField::ContentsDescription,
+        ClaimField::ParcelExteriorDescription,
+        ClaimField::ParcelDimensions,
+        ClaimField::AdditionalRemarks,
+        ClaimField::SalesInvoice,
+        ClaimField::PurchaseInvoice,
+        ClaimField::CustomerConfirmation,
+        ClaimField::CarrierClaimForm,
+        ClaimField::ExteriorPhoto,
+        ClaimField::InteriorPhoto,
+        ClaimField::DamagePhoto1,
+        ClaimField::DamagePhoto2,
+        ClaimField::PackagePhoto,
+        ClaimField::EntireProductPhoto,
+    ];
+
+    /// The JSON property name, which is also the `loc` upstream reports.
+    pub fn wire_name(self) -> &'static str {
+        use ClaimField::*;
+        match self {
+            TrackingNumber => "tracking_number",
+            CarrierContractId => "carrier_contract_id",
+            ContentsSalesPrice => "contents_sales_price",
+            ContentsPurchasePrice => "contents_purchase_price",
+            ContentsDescription => "contents_description",
+            ParcelExteriorDescription => "parcel_exterior_description",
+            ParcelDimensions => "parcel_dimensions",
+            AdditionalRemarks => "additional_remarks",
+            SalesInvoice => "sales_invoice",
+            PurchaseInvoice => "purchase_invoice",
+            CustomerConfirmation => "customer_confirmation",
+            CarrierClaimForm => "carrier_claim_form",
+            ExteriorPhoto => "exterior_photo",
+            InteriorPhoto => "interior_photo",
+            DamagePhoto1 => "damage_photo_1",
+            DamagePhoto2 => "damage_photo_2",
+            PackagePhoto => "package_photo",
+            EntireProductPhoto => "entire_product_photo",
+        }
+    }
+
+    pub fn from_wire_name(name: &str) -> Option<ClaimField> {
+        ClaimField::ALL.iter().copied().find(|f| f.wire_name() == name)
+    }
+
+    /// True for the fields that carry a `{file_token}` from `POST /dsf/files`.
+    pub fn is_file(self) -> bool {
+        use ClaimField::*;
+        matches!(
+            self,
+            SalesInvoice
+                | PurchaseInvoice
+                | CustomerConfirmation
+                | CarrierClaimForm
+                | ExteriorPhoto
+                | InteriorPhoto
+                | DamagePhoto1
+                | DamagePhoto2
+                | PackagePhoto
+                | EntireProductPhoto
+        )
+    }
+}
+
+/// The spec's `required` list for one claim type and parcel kind.
+pub fn required_fields(claim: ClaimType, kind: ParcelKind) -> &'static [ClaimField] {
+    use ClaimField::*;
+    match (claim, kind) {
+        (_, ParcelKind::OwnContract) => &[TrackingNumber],
+        (ClaimType::Lost, ParcelKind::SendcloudRates) => &[
+            TrackingNumber, ContentsSalesPrice, ContentsDescription, ParcelExteriorDescription,
+            ParcelDimensions, AdditionalRemarks, SalesInvoice, PurchaseInvoice,
+            CustomerConfirmation, CarrierClaimForm,
+        ],
+        (ClaimType::Damage, ParcelKind::SendcloudRates) => &[
+            TrackingNumber, ContentsSalesPrice, ContentsDescription, ParcelExteriorDescription,
+            AdditionalRemarks, CustomerConfirmation, SalesInvoice, PurchaseInvoice,
+            ExteriorPhoto, InteriorPhoto, DamagePhoto1, DamagePhoto2, PackagePhoto,
+            EntireProductPhoto,
+        ],
+    }
+}
+
+/// The fields a body of this type and kind may carry: the claim type's
+/// fields, less `carrier_contract_id` for Sendcloud-rates parcels (only the
+/// own-contract variants define it).
+pub fn allowed(claim: ClaimType, kind: ParcelKind, field: ClaimField) -> bool {
+    claim.fields().contains(&field)
+        && !(kind == ParcelKind::SendcloudRates && field == ClaimField::CarrierContractId)
+}
+
+/// `ContentsSalesValueField` / `ContentsPurchaseValueField`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    pub price: f64,
+    pub currency: Currency,
+}
+
+/// `ParcelDimensionsField`: centimetres.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dimensions {
+    pub length: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// A document or photo field: `{ "file_token": "…" }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub file_token: String,
+}
+
+/// One claim body, any of the four variants. Absent fields are not sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    pub tracking_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_contract_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents_sales_price: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents_purchase_price: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcel_exterior_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcel_dimensions: Option<Dimensions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_remarks: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sales_invoice: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_invoice: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_confirmation: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_claim_form: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exterior_photo: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interior_photo: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage_photo_1: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage_photo_2: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_photo: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entire_product_photo: Option<FileRef>,
+}
+
+/// What is wrong with one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldProblem {
+    /// Required for this claim type and parcel kind, but absent or blank.
+    Missing,
+    /// A price or dimension that is zero, negative or not a number.
+    NotPositive,
+    /// A currency outside EUR, GBP, USD.
+    UnknownCurrency,
+    /// A field this claim type / parcel kind does not have.
+    NotAllowed,
+}
+
+impl FieldProblem {
+    /// English text, for the proxy's own error envelope.
+    pub fn message_en(self) -> &'static str {
+        match self {
+            FieldProblem::Missing => "Field required",
+            FieldProblem::NotPositive => "Must be a number greater than 0",
+            FieldProblem::UnknownCurrency => "Currency must be EUR, GBP or USD",
+            FieldProblem::NotAllowed => "Field not allowed for this claim",
+        }
+    }
+
+    /// The `type` upstream's Python-style detail uses for this problem.
+    pub fn python_type(self) -> &'static str {
+        match self {
+            FieldProblem::Missing => "missing",
+            FieldProblem::NotPositive => "greater_than",
+            FieldProblem::UnknownCurrency => "enum",
+            FieldProblem::NotAllowed => "extra_forbidden",
+        }
+    }
+}
+
+impl ClaimRequest {
+    /// True when the body carries `field` with a non-blank value.
+    pub fn has(&self, field: ClaimField) -> bool {
+        use ClaimField::*;
+        fn text(s: &Option<String>) -> bool {
+            s.as_deref().is_some_and(|s| !s.trim().is_empty())
+        }
+        fn file(f: &Option<FileRef>) -> bool {
+            f.as_ref().is_some_and(|f| !f.file_token.trim().is_empty())
+        }
+        match field {
+            TrackingNumber => !self.tracking_number.trim().is_empty(),
+            CarrierContractId => self.carrier_contract_id.is_some(),
+            ContentsSalesPrice => self.contents_sales_price.is_some(),
+            ContentsPurchasePrice => self.contents_purchase_price.is_some(),
+            ContentsDescription => text(&self.contents_description),
+            ParcelExteriorDescription => text(&self.parcel_exterior_description),
+            ParcelDimensions => self.parcel_dimensions.is_some(),
+            AdditionalRemarks => text(&self.additional_remarks),
+            SalesInvoice => file(&self.sales_invoice),
+            PurchaseInvoice => file(&self.purchase_invoice),
+            CustomerConfirmation => file(&self.customer_confirmation),
+            CarrierClaimForm => file(&self.carrier_claim_form),
+            ExteriorPhoto => file(&self.exterior_photo),
+            InteriorPhoto => file(&self.interior_photo),
+            DamagePhoto1 => file(&self.damage_photo_1),
+            DamagePhoto2 => file(&self.damage_photo_2),
+            PackagePhoto => file(&self.package_photo),
+            EntireProductPhoto => file(&self.entire_product_photo),
+        }
+    }
+
+    /// The file token of a file field, if set.
+    pub fn file_token(&self, field: ClaimField) -> Option<&str> {
+        use ClaimField::*;
+        let f = match field {
+            SalesInvoice => &self.sales_invoice,
+            PurchaseInvoice => &self.purchase_invoice,
+            CustomerConfirmation => &self.customer_confirmation,
+            CarrierClaimForm => &self.carrier_claim_form,
+            ExteriorPhoto => &self.exterior_photo,
+            InteriorPhoto => &self.interior_photo,
+            DamagePhoto1 => &self.damage_photo_1,
+            DamagePhoto2 => &self.damage_photo_2,
+            PackagePhoto => &self.package_photo,
+            EntireProductPhoto => &self.entire_product_photo,
+            _ => return None,
+        };
+        f.as_ref().map(|f| f.file_token.as_str())
+    }
+}
+
+fn positive(x: f64) -> bool {
+    x.is_finite() && x > 0.0
+}
+
+/// Checks a body against the spec's rules for its claim type and parcel kind.
+/// Returns every problem, in field order; empty means valid.
+pub fn validate(
+    claim: ClaimType,
+    kind: ParcelKind,
+    body: &ClaimRequest,
+) -> Vec<(ClaimField, FieldProblem)> {
+    let mut out = Vec::new();
+    for &field in ClaimField::ALL {
+        let present = body.has(field);
+        if !allowed(claim, kind, field) {
+            if present {
+                out.push((field, FieldProblem::NotAllowed));
+            }
+            continue;
+        }
+        if !present {
+            if required_fields(claim, kind).contains(&field) {
+                out.push((field, FieldProblem::Missing));
+            }
+            continue;
+        }
+        let problem = match field {
+            ClaimField::ContentsSalesPrice | ClaimField::ContentsPurchasePrice => {
+                let m = if field == ClaimField::ContentsSalesPrice {
+                    &body.contents_sales_price
+                } else {
+                    &body.contents_purchase_price
+                };
+                m.as_ref().and_then(|m| {
+                    if matches!(m.currency, Currency::Unlisted(_)) {
+                        Some(FieldProblem::UnknownCurrency)
+                    } else if !positive(m.price) {
+                        Some(FieldProblem::NotPositive)
+                    } else {
+                        None
+                    }
+                })
+            }
+            ClaimField::ParcelDimensions => body.parcel_dimensions.as_ref().and_then(|d| {
+                (![d.length, d.width, d.height].into_iter().all(positive))
+                    .then_some(FieldProblem::NotPositive)
+            }),
+            ClaimField::CarrierContractId => body
+                .carrier_contract_id
+                .and_then(|id| (id <= 0).then_some(FieldProblem::NotPositive)),
+            _ => None,
+        };
+        if let Some(p) = problem {
+            out.push((field, p));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> ClaimRequest {
+        let f = |t: &str| Some(FileRef { file_token: t.into() });
+        ClaimRequest {
+            tracking_number: "PD-TRANSIT-0001".into(),
+            carrier_contract_id: None,
+            contents_sales_price: Some(Money { price: 10.55, currency: Currency::Eur }),
+            contents_purchase_price: Some(Money { price: 8.0, currency: Currency::Eur }),
+            contents_description: Some("3 shirts".into()),
+            parcel_exterior_description: Some("Brown box".into()),
+            parcel_dimensions: Some(Dimensions { length: 30.0, width: 20.0, height: 10.0 }),
+            additional_remarks: Some("none".into()),
+            sales_invoice: f("a"),
+            purchase_invoice: f("b"),
+            customer_confirmation: f("c"),
+            carrier_claim_form: f("d"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn own_contract_needs_only_tracking_number() {
+        let body = ClaimRequest { tracking_number: "X".into(), ..Default::default() };
+        assert!(validate(ClaimType::Lost, ParcelKind::OwnContract, &body).is_empty());
+        assert!(validate(ClaimType::Damage, ParcelKind::OwnContract, &body).is_empty());
+        let blank = ClaimRequest { tracking_number: "  ".into(), ..Default::default() };
+        assert_eq!(
+            validate(ClaimType::Lost, ParcelKind::OwnContract, &blank),
+            vec![(ClaimField::TrackingNumber, FieldProblem::Missing)]
+        );
+    }
+
+    #[test]
+    fn rates_lost_lists_every_missing_field_in_spec_order() {
+        let body = ClaimRequest { tracking_number: "X".into(), ..Default::default() };
+        let missing: Vec<_> = validate(ClaimType::Lost, ParcelKind::SendcloudRates, &body)
+            .into_iter()
+            .map(|(f, p)| {
+                assert_eq!(p, FieldProblem::Missing);
+                f.wire_name()
+            })
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                "contents_sales_price", "contents_description", "parcel_exterior_description",
+                "parcel_dimensions", "additional_remarks", "sales_invoice", "purchase_invoice",
+                "customer_confirmation", "carrier_claim_form"
+            ]
+        );
+        assert!(validate(ClaimType::Lost, ParcelKind::SendcloudRates, &full()).is_empty());
+    }
+
+    #[test]
+    fn foreign_fields_and_bad_numbers_are_reported() {
+        let mut body = full();
+        body.carrier_contract_id = Some(5);
+        body.exterior_photo = Some(FileRef { file_token: "x".into() });
+        body.parcel_dimensions = Some(Dimensions { length: 0.0, width: 1.0, height: f64::NAN });
+        body.contents_sales_price = Some(Money { price: 3.0, currency: Currency::from_wire("CHF") });
+        let problems = validate(ClaimType::Lost, ParcelKind::SendcloudRates, &body);
+        assert_eq!(
+            problems,
+            vec![
+                (ClaimField::CarrierContractId, FieldProblem::NotAllowed),
+                (ClaimField::ContentsSalesPrice, FieldProblem::UnknownCurrency),
+                (ClaimField::ParcelDimensions, FieldProblem::NotPositive),
+                (ClaimField::ExteriorPhoto, FieldProblem::NotAllowed),
+            ]
+        );
+    }
+
+    #[test]
+    fn damage_rates_requires_six_photos_and_no_dimensions() {
+        let mut body = full();
+        body.carrier_claim_form = None;
+        let fields: Vec<_> = validate(ClaimType::Damage, ParcelKind::SendcloudRates, &body)
+            .into_iter()
+            .collect();
+        assert_eq!(fields[0], (ClaimField::ParcelDimensions, FieldProblem::NotAllowed));
+        let missing: Vec<_> = fields[1..].iter().map(|(f, _)| f.wire_name()).collect();
+        assert_eq!(
+            missing,
+            [
+                "exterior_photo", "interior_photo", "damage_photo_1", "damage_photo_2",
+                "package_photo", "entire_product_photo"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_json_fields_are_rejected() {
+        let err = serde_json::from_str::<ClaimRequest>(r#"{"tracking_number":"X","secret":1}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown field `secret`"), "{err}");
+    }
+
+    #[test]
+    fn absent_fields_are_not_serialized() {
+        let body = ClaimRequest { tracking_number: "X".into(), ..Default::default() };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"tracking_number":"X"}"#);
+    }
+}

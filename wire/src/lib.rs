@@ -1,0 +1,28 @@
+//! Wire types of the Sendcloud Support API (v3, beta) as parcel-desk uses them.
+//!
+//! Pure Rust + serde, no web dependencies: the widget (WebAssembly) and the
+//! proxy (native) share this crate, so a rule is written once and checked on
+//! both sides of the wire.
+//!
+//! * [`claim`]: request bodies of `POST /dsf/tickets/lost` and
+//!   `POST /dsf/tickets/damage`, both parcel kinds, and the spec's
+//!   required-field rules as data.
+//! * [`ticket`]: `GET /dsf/tickets/{id}` response with every enum of the spec;
+//!   unknown values from upstream are kept, never a deserialization error.
+//! * [`error`]: the Support API error envelope and a parser for the
+//!   Python-style validation detail upstream puts into 400 answers.
+
+#[macro_use]
+mod string_enum;
+
+pub mod claim;
+pub mod error;
+pub mod ticket;
+pub mod upload;
+
+pub use claim::{
+    validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem,
+    FileRef, Money, ParcelKind,
+};
+pub use error::{parse_validation_detail, ApiError, ErrorEnvelope, ValidationIssue};
+pub use ticket::{CreateTicketResponse, FileTokenResponse, TicketResponse};
