@@ -149,8 +149,7 @@ impl Config {
     /// Defaults pointed at an upstream with the given credentials, listening
     /// on an ephemeral loopback port (handy for tests and embedding).
     pub fn for_upstream(base_url: &str, public_key: &str, secret_key: &str) -> Self {
-        let mut c = Config::default();
-        c.listen = "127.0.0.1:0".parse().expect("valid");
+        let mut c = Config { listen: "127.0.0.1:0".parse().expect("valid"), ..Config::default() };
         c.support.base_url = base_url.into();
         c.support.public_key = public_key.into();
         c.support.secret_key = Secret::new(secret_key);

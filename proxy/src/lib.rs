@@ -162,9 +162,29 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str) -> String {
         out.push_str(&format!("  {:<22} {}\n", p.tracking_number, p.description));
     }
     out.push_str("  (any other)            400 \"Parcel not found.\"\n");
-    out.push_str("demo tickets (GET {prefix}/dsf/tickets/{id}):\n");
+    out.push_str(&format!("demo tickets (GET http://{addr}{api_prefix}/dsf/tickets/ID):\n"));
     for (id, d) in DEMO_TICKETS {
         out.push_str(&format!("  {id:<22} {d}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod readme_tests {
+    const README: &str = include_str!("../README.md");
+
+    #[test]
+    fn readme_lists_every_demo_parcel_and_config_key() {
+        for p in crate::DEMO_PARCELS {
+            let row = format!("| `{}` | {} |", p.tracking_number, p.description);
+            assert!(README.contains(&row), "README is missing: {row}");
+        }
+        for (key, _) in crate::config::KEYS {
+            let row = format!("| `{key}` | `{}` |", crate::config::env_var_name(key));
+            assert!(README.contains(&row), "README is missing: {row}");
+        }
+        for (id, _) in crate::DEMO_TICKETS {
+            assert!(README.contains(&format!("| {id} |")), "README is missing ticket {id}");
+        }
+    }
 }

@@ -332,6 +332,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
 }
 
 /// Only `is_portal_claim=true|false` (at most once) is accepted.
+#[allow(clippy::result_large_err)]
 fn portal_query(query: Option<&str>) -> Result<Option<&'static str>, Response> {
     let mut portal = None;
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {

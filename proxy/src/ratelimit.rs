@@ -47,7 +47,7 @@ impl<K: Eq + Hash + Clone> SlidingWindow<K> {
         }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.calls += 1;
-        if state.calls % 1024 == 0 {
+        if state.calls.is_multiple_of(1024) {
             let window = self.window;
             state.events.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
         }

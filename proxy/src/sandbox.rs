@@ -194,6 +194,7 @@ async fn not_found() -> Response {
     envelope::not_found()
 }
 
+#[allow(clippy::result_large_err)]
 fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
     let ok = headers
         .get(header::AUTHORIZATION)

@@ -54,7 +54,7 @@ async fn path_probes_and_foreign_methods_are_404_envelopes() {
         }
     }
     // Bad ticket ids look exactly like a missing ticket upstream.
-    for id in ["abc", "lost", "-1", "1e3", "99999999999999999999", "9223372036854775808", "%31"] {
+    for id in ["abc", "-1", "1e3", "99999999999999999999", "9223372036854775808", "%31"] {
         let r = raw(addr, "GET", &format!("/api/dsf/tickets/{id}"), &[], b"").await;
         assert_eq!(r.status, 404, "{id}");
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();

@@ -92,7 +92,8 @@ pub async fn raw(addr: SocketAddr, method: &str, target: &str, headers: &[&str],
         req.push_str(h);
         req.push_str("\r\n");
     }
-    if !body.is_empty() || method == "POST" {
+    let has_length = headers.iter().any(|h| h.to_ascii_lowercase().starts_with("content-length:"));
+    if !has_length && (!body.is_empty() || method == "POST") {
         req.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     req.push_str("\r\n");

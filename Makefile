@@ -1,0 +1,60 @@
+# parcel-desk — the two commands a new user needs:
+#   make demo   build the widget (release) and run the proxy in sandbox mode
+#   make test   every test: native, in-browser (wasm-bindgen-test), e2e (Playwright)
+# Both install what is missing first (scripts/setup.sh, idempotent).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export CHROMEDRIVER := /usr/bin/chromedriver
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+LISTEN ?= 127.0.0.1:8080
+PROXY := target/debug/parcel-desk-proxy
+
+.PHONY: demo test setup setup-test widget proxy test-native test-browser test-e2e sizes clean
+
+demo: setup widget proxy
+	$(PROXY) --sandbox --static dist --listen $(LISTEN)
+
+test: setup-test widget proxy test-native test-browser test-e2e
+	@echo "make test: all suites passed"
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+# The widget in release mode (opt-level z, LTO, wasm-opt -Oz), plus gzip and
+# brotli siblings that the proxy serves to browsers that accept them.
+widget:
+	trunk build --release
+	@# Trunk injects an inline script that initialises the wasm itself; the
+	@# element script does that (once per page), and inline scripts break a
+	@# strict Content-Security-Policy: remove it.
+	@perl -0pi -e 's{<script type="module">\s*import init from .*?</script>}{}s' dist/index.html
+	@! grep -q TrunkApplicationStarted dist/index.html
+	@for f in dist/*.wasm dist/*.js dist/*.css dist/*.html; do \
+	  gzip -9 -k -f "$$f"; brotli -q 11 -k -f "$$f"; \
+	done
+	@scripts/sizes.sh
+
+proxy:
+	cargo build -p parcel-desk-proxy
+
+test-native:
+	cargo test -p parcel-desk-wire -p parcel-desk-proxy
+	cargo test -p parcel-desk --lib
+
+test-browser:
+	cargo test --target wasm32-unknown-unknown -p parcel-desk --test web
+
+test-e2e:
+	cd e2e && npx playwright test
+
+sizes:
+	@scripts/sizes.sh
+
+clean:
+	rm -rf dist e2e/test-results e2e/screenshots

@@ -1,0 +1,80 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import * as path from 'node:path';
+
+/** The lost-parcel claim form, found the way a person finds it: by labels,
+ *  roles and visible text. Playwright's locators pierce the widget's open
+ *  shadow root. */
+export class LostClaimForm {
+  readonly page: Page;
+  readonly widget: Locator;
+
+  constructor(page: Page, widget?: Locator) {
+    this.page = page;
+    this.widget = widget ?? page.locator('parcel-desk');
+  }
+
+  async open(query = '') {
+    await this.page.goto(`/${query}`);
+    await expect(this.heading).toBeVisible();
+  }
+
+  get heading() {
+    return this.widget.getByRole('heading', { name: 'Report a lost parcel' });
+  }
+
+  field(label: string | RegExp) {
+    return this.widget.getByLabel(label, { exact: typeof label === 'string' });
+  }
+
+  get trackingNumber() {
+    return this.field('Tracking number');
+  }
+
+  get submit() {
+    return this.widget.getByRole('button', { name: /Submit claim|Submitting/ });
+  }
+
+  get banner() {
+    return this.widget.getByRole('alert');
+  }
+
+  async chooseOwnContract() {
+    await this.widget.getByRole('radio', { name: "On the shop's own carrier contract" }).check();
+  }
+
+  async chooseSendcloudRates() {
+    await this.widget.getByRole('radio', { name: "With the shop's Sendcloud label" }).check();
+  }
+
+  async fillPrice(legend: string, amount: string, currency = 'EUR') {
+    const group = this.widget.getByRole('group', { name: legend });
+    await group.getByLabel('Amount').fill(amount);
+    await group.getByLabel('Currency').selectOption(currency);
+  }
+
+  async attach(label: string, file: string) {
+    await this.field(label).setInputFiles(path.join(__dirname, '..', 'fixtures', file));
+    await expect(this.widget.getByText(`${file}: Uploaded`)).toBeVisible();
+  }
+
+  /** The error text a control is described by (aria-describedby). */
+  async errorOf(control: Locator): Promise<string | null> {
+    const ids = (await control.getAttribute('aria-describedby')) ?? '';
+    const errorId = ids.split(/\s+/).find((id) => id.endsWith('-error'));
+    if (!errorId) return null;
+    return this.widget.locator(`[id="${errorId}"]`).textContent();
+  }
+
+  async expectInvalid(control: Locator, message: string | RegExp) {
+    await expect(control).toHaveAttribute('aria-invalid', 'true');
+    expect(await this.errorOf(control)).toMatch(message);
+  }
+
+  get successHeading() {
+    return this.widget.getByRole('heading', { name: 'Claim submitted' });
+  }
+
+  get reference() {
+    return this.widget.locator('.pd-reference strong');
+  }
+}

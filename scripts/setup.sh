@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs what building and testing parcel-desk needs, skipping every tool
+# that is already there at the right version, so a second run takes seconds.
+#
+#   scripts/setup.sh build   wasm32 target, wasm-bindgen-cli (the version in
+#                            Cargo.lock), Trunk, wasm-opt (npm binaryen@132),
+#                            brotli (apt)
+#   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt),
+#                            and the Node test dependencies
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+TOOLS_DIR=.tools
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# The wasm-bindgen the widget links against: the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+has_version() { # command, expected version string
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
+}
+
+apt_install() { # packages...
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "apt-get install ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+setup_build() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  local wbg
+  wbg=$(wasm_bindgen_version)
+  [ -n "$wbg" ] || { echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+  if ! has_version wasm-bindgen "$wbg" || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    # Not --locked: the CLI's own lock file names a crate the registry lacks.
+    say "cargo install wasm-bindgen-cli $wbg (about 6 minutes on 2 cores)"
+    cargo install wasm-bindgen-cli --version "=$wbg" --force
+  fi
+
+  if ! has_version trunk "$TRUNK_VERSION"; then
+    say "cargo install trunk $TRUNK_VERSION (about 15 minutes on 2 cores)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked --force
+  fi
+
+  # brotli precompresses the release files the proxy serves.
+  apt_install brotli
+
+  # Debian's binaryen 108 silently breaks the output: use npm's build.
+  if ! has_version "$TOOLS_DIR/node_modules/.bin/wasm-opt" "version $BINARYEN_VERSION"; then
+    say "npm install binaryen@$BINARYEN_VERSION into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR"
+    [ -f "$TOOLS_DIR/package.json" ] || echo '{"private": true}' > "$TOOLS_DIR/package.json"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+setup_test() {
+  setup_build
+  apt_install chromium chromium-driver
+  # Node test dependencies (Playwright drives Debian's Chromium: no browser download).
+  if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+    say "npm ci in e2e/"
+    (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+case "${1:-build}" in
+  build) setup_build ;;
+  test) setup_test ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
+say "tools ready"
