@@ -51,7 +51,7 @@ test-browser:
 	cargo test --target wasm32-unknown-unknown -p parcel-desk --test web
 
 test-e2e:
-	cd e2e && npx playwright test
+	cd e2e && npx tsc -p . && npx playwright test
 
 sizes:
 	@scripts/sizes.sh

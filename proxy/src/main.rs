@@ -79,11 +79,11 @@ async fn main() -> ExitCode {
     init_tracing();
 
     if let Some(Command::Sandbox { listen, public_key, secret_key }) = cli.command {
-        let mut creds = Credentials::generate();
-        let generated = public_key.is_none() || secret_key.is_none();
-        if let (Some(p), Some(s)) = (public_key, secret_key) {
-            creds = Credentials { public_key: p, secret_key: Secret::new(s) };
-        }
+        let (creds, generated) = match (public_key, secret_key) {
+            (Some(p), Some(s)) => (Credentials { public_key: p, secret_key: Secret::new(s) }, false),
+            (None, None) => (Credentials::generate(), true),
+            _ => return fail("give both --public-key and --secret-key, or neither (a pair is then generated)"),
+        };
         let server = match start_sandbox(listen, creds.clone()).await {
             Ok(s) => s,
             Err(e) => return fail(format!("cannot listen on {listen}: {e}")),
