@@ -22,8 +22,11 @@ export class LostClaimForm {
     return this.widget.getByRole('heading', { name: 'Report a lost parcel' });
   }
 
-  field(label: string | RegExp) {
-    return this.widget.getByLabel(label, { exact: typeof label === 'string' });
+  /** The control labelled exactly `label` (a required field's label ends
+   *  in a visual " *", hidden from screen readers). */
+  field(label: string) {
+    const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return this.widget.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
   }
 
   get trackingNumber() {
