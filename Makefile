@@ -17,8 +17,8 @@ PROXY := target/debug/parcel-desk-proxy
 demo: setup widget proxy
 	$(PROXY) --sandbox --static dist --listen $(LISTEN)
 
-test: setup-test widget proxy test-native test-browser test-e2e
-	@echo "make test: all suites passed"
+test: setup-test widget proxy
+	@scripts/test.sh
 
 setup:
 	@scripts/setup.sh build
@@ -44,8 +44,7 @@ proxy:
 	cargo build -p parcel-desk-proxy
 
 test-native:
-	cargo test -p parcel-desk-wire -p parcel-desk-proxy
-	cargo test -p parcel-desk --lib
+	cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
 
 test-browser:
 	cargo test --target wasm32-unknown-unknown -p parcel-desk --test web

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test suite and closes with one summary line per kind and a
+# total, e.g. "tests: 68 passed, 0 failed". Called by `make test` after the
+# tools, the release widget and the proxy binary are built.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log_dir=$(mktemp -d)
+failed_suites=()
+
+run() { # name, command...
+  local name=$1; shift
+  echo "== $name: $*"
+  if ! "$@" 2>&1 | tee "$log_dir/$name.log"; then
+    failed_suites+=("$name")
+  fi
+}
+
+# cargo: sum "test result: … N passed; M failed"
+cargo_count() { # log, field (passed|failed)
+  grep -oE "[0-9]+ $2;" "$1" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+}
+
+run native cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
+run browser cargo test --target wasm32-unknown-unknown -p parcel-desk --test web
+run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
+
+native=$(cargo_count "$log_dir/native.log" passed)
+native_failed=$(cargo_count "$log_dir/native.log" failed)
+browser=$(cargo_count "$log_dir/browser.log" passed)
+browser_failed=$(cargo_count "$log_dir/browser.log" failed)
+e2e=$(grep -oE "^ +[0-9]+ passed" "$log_dir/e2e.log" | awk '{ s += $1 } END { print s + 0 }')
+e2e_failed=$(grep -oE "^ +[0-9]+ failed" "$log_dir/e2e.log" | awk '{ s += $1 } END { print s + 0 }')
+
+echo
+echo "native (cargo test):            $native passed, $native_failed failed"
+echo "in-browser (wasm-bindgen-test): $browser passed, $browser_failed failed"
+echo "end-to-end (Playwright):        $e2e passed, $e2e_failed failed"
+failed=$((native_failed + browser_failed + e2e_failed))
+if [ ${#failed_suites[@]} -gt 0 ] && [ "$failed" -eq 0 ]; then
+  failed=${#failed_suites[@]} # a suite broke before counting (e.g. did not compile)
+fi
+[ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
+echo "tests: $((native + browser + e2e)) passed, $failed failed"
+[ ${#failed_suites[@]} -eq 0 ]
