@@ -3,11 +3,9 @@
 //! to the configured proxy URL and mirrors the upstream path.
 
 use gloo_net::http::{Request, Response};
-use parcel_desk_wire::{
-    ClaimRequest, ClaimType, CreateTicketResponse, ErrorEnvelope, FileTokenResponse,
-};
+use parcel_desk_wire::{ClaimRequest, ClaimType, ErrorEnvelope};
 use serde::de::DeserializeOwned;
-use web_sys::{File, FormData};
+use serde::Deserialize;
 
 /// Why a call to the proxy did not give the expected answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +40,15 @@ impl ApiFailure {
     }
 }
 
+/// The proxy's answer to a created claim: upstream's `ticket_id` (a UUID)
+/// and the proxy's access token for reading that ticket later.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CreatedClaim {
+    pub ticket_id: String,
+    #[serde(default)]
+    pub access_token: Option<String>,
+}
+
 /// A client for one proxy URL (e.g. `/parcel-desk-api`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Proxy {
@@ -53,36 +60,33 @@ impl Proxy {
         Proxy { base: base.trim_end_matches('/').to_owned() }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The URL of an upstream-mirroring path, e.g. `/dsf/files`.
+    pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
-    /// `POST /dsf/tickets/{lost|damage}[?is_portal_claim=true]`.
+    /// `POST /dsf/tickets/{lost|damage}[?is_portal_claim=true]`. The same
+    /// `idempotency_key` for the same body never files two claims: the
+    /// proxy replays its first answer.
     pub async fn create_claim(
         &self,
         claim: ClaimType,
         body: &ClaimRequest,
         portal_claim: bool,
-    ) -> Result<CreateTicketResponse, ApiFailure> {
+        idempotency_key: &str,
+    ) -> Result<CreatedClaim, ApiFailure> {
         let mut url = self.url(claim.path());
         if portal_claim {
             url.push_str("?is_portal_claim=true");
         }
         let request = Request::post(&url)
             .header("Accept", "application/json")
+            .header("Idempotency-Key", idempotency_key)
             .json(body)
-            .map_err(|_| ApiFailure::BadAnswer(0))?;
-        read(request.send().await).await
-    }
-
-    /// `POST /dsf/files` with one part `file`: returns the file token.
-    pub async fn upload(&self, file: &File) -> Result<FileTokenResponse, ApiFailure> {
-        let form = FormData::new().map_err(|_| ApiFailure::BadAnswer(0))?;
-        form.append_with_blob_and_filename("file", file, &file.name())
-            .map_err(|_| ApiFailure::BadAnswer(0))?;
-        let request = Request::post(&self.url("/dsf/files"))
-            .header("Accept", "application/json")
-            .body(form)
             .map_err(|_| ApiFailure::BadAnswer(0))?;
         read(request.send().await).await
     }

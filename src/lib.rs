@@ -13,8 +13,10 @@
 
 pub mod api;
 pub mod claim;
+pub mod draft;
 pub mod fields;
 pub mod i18n;
+pub mod upload;
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -23,6 +25,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::api::Proxy;
+use parcel_desk_wire::ClaimType;
 use crate::i18n::{Lang, Texts};
 
 /// The widget's stylesheet, compiled in so it can be adopted by shadow roots
@@ -37,6 +40,39 @@ pub struct Ctx {
     pub texts: &'static Texts,
 }
 
+/// The widget's views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// File a claim (lost or damaged).
+    Claim,
+    /// Follow a claim.
+    Status,
+}
+
+impl View {
+    pub fn from_name(name: &str) -> Option<View> {
+        match name {
+            "claim" => Some(View::Claim),
+            "status" => Some(View::Status),
+            _ => None,
+        }
+    }
+}
+
+/// A ticket the customer may read: its reference and the proxy's token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketRef {
+    pub id: String,
+    pub token: Option<String>,
+}
+
+/// Moving between views inside one widget, without retyping anything.
+#[derive(Clone, Copy)]
+pub struct Nav {
+    pub view: RwSignal<View>,
+    pub ticket: RwSignal<Option<TicketRef>>,
+}
+
 /// Options of one widget instance; the custom element's attributes and the
 /// standalone page's URL parameters map onto these.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -44,8 +80,10 @@ pub struct Ctx {
 pub struct Options {
     /// Base URL of the merchant's proxy, e.g. `/parcel-desk-api`.
     pub proxy_url: Option<String>,
-    /// `claim` (the only view so far).
+    /// `claim` (default) or `status`.
     pub view: Option<String>,
+    /// For the claim view: `lost` (default) or `damage`.
+    pub claim_type: Option<String>,
     /// Language tag; else the page's `<html lang>`, else the browser's.
     pub lang: Option<String>,
     /// Prefill for the tracking number.
@@ -77,9 +115,23 @@ pub fn Widget(options: Options) -> impl IntoView {
         lang,
         texts: lang.texts(),
     });
+    let nav = Nav {
+        view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
+        ticket: RwSignal::new(None),
+    };
+    provide_context(nav);
+    let claim_type = match options.claim_type.as_deref() {
+        Some("damage" | "damaged") => ClaimType::Damage,
+        _ => ClaimType::Lost,
+    };
+    let tracking = options.tracking_number.unwrap_or_default();
     view! {
         <div class="pd-root" part="root" lang=lang.tag()>
-            <claim::LostClaimForm tracking_number=options.tracking_number.unwrap_or_default() />
+            {move || match nav.view.get() {
+                View::Claim | View::Status => view! {
+                    <claim::ClaimForm claim_type=claim_type tracking_number=tracking.clone() />
+                }.into_any(),
+            }}
         </div>
     }
 }

@@ -30,7 +30,13 @@ struct Page {
 }
 
 impl Page {
+    /// Mounts a widget with no draft left by an earlier test.
     async fn mount(options: &str) -> Page {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+        Page::mount_keeping_drafts(options).await
+    }
+
+    async fn mount_keeping_drafts(options: &str) -> Page {
         let doc = web_sys::window().unwrap().document().unwrap();
         let host: HtmlElement = doc.create_element("parcel-desk-test").unwrap().unchecked_into();
         doc.body().unwrap().append_child(&host).unwrap();
@@ -207,4 +213,139 @@ async fn bad_options_are_a_clear_error() {
         Ok(_) => panic!("a number as proxy URL was accepted"),
     };
     assert!(err.starts_with("parcel-desk: invalid options:"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn damaged_parcels_ask_for_six_photos_each_with_its_hint() {
+    let page = Page::mount(r#"{"lang": "en", "claimType": "damage"}"#).await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Report a damaged parcel");
+    assert!(page.try_by_label("Length (cm)").is_none(), "damage claims have no dimensions");
+    assert!(page.try_by_label("Carrier's claim form, filled in").is_none());
+    page.click(&page.button("Submit claim")).await;
+    for (label, hint) in [
+        ("Outside of the parcel", "The whole box from outside"),
+        ("Inside: the padding", "padding or filling"),
+        ("Damage, close-up", "close-up of the damaged item"),
+        ("Damage, second view", "another angle"),
+        ("Package from above", "all contents visible"),
+        ("The whole product", "entire damaged product"),
+    ] {
+        let input = page.by_label(label);
+        assert_eq!(input.accept(), "image/*", "{label} takes photos");
+        assert!(page.invalid(label), "{label} is required for Sendcloud-rates parcels");
+        let hint_id = format!("{}-hint", input.id());
+        let hint_text = page.root.get_element_by_id(&hint_id).unwrap().text_content().unwrap();
+        assert!(hint_text.contains(hint), "{label}: {hint_text}");
+    }
+    // Each photo slot also offers the camera.
+    assert_eq!(page.all("input[capture=environment]").len(), 6);
+
+    // Own contract: only the tracking number is required, for damage too.
+    page.click(&page.by_label("On the shop's own carrier contract").unchecked_into()).await;
+    page.click(&page.button("Submit claim")).await;
+    assert!(!page.invalid("Outside of the parcel"));
+    assert!(page.invalid("Tracking number"));
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_claim_type_keeps_what_was_typed() {
+    let page = Page::mount(r#"{"lang": "en"}"#).await;
+    page.type_into("What was in the parcel?", "A lamp").await;
+    page.click(&page.by_label("It arrived damaged").unchecked_into()).await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Report a damaged parcel");
+    assert_eq!(page.by_label("What was in the parcel?").value(), "A lamp");
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_survives_a_remount_and_can_be_discarded() {
+    let page = Page::mount(r#"{"lang": "en", "proxyUrl": "/draft-test"}"#).await;
+    page.type_into("Tracking number", "PD-OWN-0003").await;
+    page.type_into("What was in the parcel?", "Two mugs").await;
+    page.click(&page.by_label("On the shop's own carrier contract").unchecked_into()).await;
+    drop(page);
+
+    let page = Page::mount_keeping_drafts(r#"{"lang": "en", "proxyUrl": "/draft-test"}"#).await;
+    assert_eq!(page.by_label("Tracking number").value(), "PD-OWN-0003");
+    assert_eq!(page.by_label("What was in the parcel?").value(), "Two mugs");
+    assert!(page.by_label("On the shop's own carrier contract").checked());
+    let notice = page.all("[role=status]");
+    assert!(notice[0].text_content().unwrap().contains("We restored the answers you entered earlier."));
+
+    page.click(&page.button("Start over")).await;
+    assert_eq!(page.by_label("Tracking number").value(), "");
+    assert!(page.all("[role=status]").is_empty());
+    drop(page);
+
+    // Another proxy URL has its own drafts.
+    let page = Page::mount_keeping_drafts(r#"{"lang": "en", "proxyUrl": "/draft-test"}"#).await;
+    assert_eq!(page.by_label("What was in the parcel?").value(), "", "start over discards the draft");
+}
+
+/// A 4000 × 3000 photo full of noise: the hardest case for JPEG.
+async fn noisy_photo(width: u32, height: u32) -> web_sys::File {
+    use wasm_bindgen::Clamped;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let mut seed: u32 = 12345;
+    let mut pixels = vec![0u8; (width * height * 4) as usize];
+    for (i, px) in pixels.chunks_mut(4).enumerate() {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let noise = (seed >> 24) as u8;
+        let x = (i as u32 % width) as f64 / width as f64;
+        px[0] = (x * 200.0) as u8 ^ (noise >> 2);
+        px[1] = noise;
+        px[2] = 255 - noise / 2;
+        px[3] = 255;
+    }
+    let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height).unwrap();
+    ctx.put_image_data(&image, 0.0, 0.0).unwrap();
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        canvas.to_blob_with_type_and_encoder_options(&resolve, "image/jpeg", &0.95.into()).unwrap();
+    });
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise).await.unwrap().unchecked_into();
+    let parts = js_sys::Array::of1(&blob);
+    let props = web_sys::FilePropertyBag::new();
+    props.set_type("image/jpeg");
+    web_sys::File::new_with_blob_sequence_and_options(&parts, "IMG_0001.JPG", &props).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_12_megapixel_photo_is_shrunk_below_1_5_mb() {
+    use parcel_desk::upload::prepare::{prepare, MAX_PHOTO_SIDE, PHOTO_TARGET_BYTES};
+    let photo = noisy_photo(4000, 3000).await;
+    assert!(photo.size() > 6_000_000.0, "the test photo should be above upstream's cap: {}", photo.size());
+    let prepared = prepare(photo).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(prepared.blob.size() <= PHOTO_TARGET_BYTES, "{} bytes", prepared.blob.size());
+    assert_eq!(prepared.blob.type_(), "image/jpeg");
+    assert_eq!(prepared.name, "IMG_0001.jpg");
+    let bitmap = prepared.bitmap.unwrap();
+    assert_eq!((bitmap.width(), bitmap.height()), (4000, 3000), "the decoded original");
+}
+
+#[wasm_bindgen_test]
+async fn small_photos_stay_untouched_and_bad_files_are_refused_before_upload() {
+    use parcel_desk::upload::prepare::{prepare, PrepareError};
+    let small = noisy_photo(400, 300).await;
+    let size = small.size();
+    let prepared = prepare(small).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(prepared.blob.size(), size);
+    assert_eq!(prepared.name, "IMG_0001.JPG");
+
+    let file = |name: &str, media_type: &str, bytes: &[u8]| {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let props = web_sys::FilePropertyBag::new();
+        props.set_type(media_type);
+        web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &props).unwrap()
+    };
+    let heic = file("IMG_0002.HEIC", "image/heic", b"\0\0\0\x18ftypheic not really");
+    assert!(matches!(prepare(heic).await, Err(PrepareError::Heic)));
+    let broken = file("broken.png", "image/png", b"not a png");
+    assert!(matches!(prepare(broken).await, Err(PrepareError::Undecodable)));
+    let zip = file("photos.zip", "application/zip", b"PK\x03\x04");
+    assert!(matches!(prepare(zip).await, Err(PrepareError::Type)));
+    let pdf = file("invoice.pdf", "application/pdf", b"%PDF-1.4");
+    assert_eq!(prepare(pdf).await.map(|p| p.name).ok().as_deref(), Some("invoice.pdf"));
 }

@@ -37,6 +37,19 @@ pub const KEYS: &[(&str, &str)] = &[
     ("limits.upload_bytes", "max upload request size"),
     ("limits.create_per_minute", "ticket creations per client per minute"),
     ("limits.other_per_minute", "other requests per client per minute"),
+    ("limits.lookup_per_minute", "ticket lookups by order number per client per minute"),
+    ("store.path", "SQLite file for the proxy's state"),
+    ("store.idempotency_hours", "how long create answers are kept for Idempotency-Key replays"),
+    ("access.token_key", "key that signs per-ticket access tokens"),
+    ("access.token_days", "validity of an access token in days"),
+    ("tracking.base_url", "Parcel Tracking API base URL"),
+    ("claims.lost_after_days", "days without a tracking event before a lost claim is possible"),
+    ("staff.token", "bearer token of the staff routes (unset: no staff routes)"),
+    ("jtl.base_url", "JTL-SCX Channel API base URL"),
+    ("jtl.refresh_token", "JTL-SCX API refresh token"),
+    ("jtl.seller_id", "JTL-SCX seller id that channel tickets go to"),
+    ("jtl.poll_secs", "seconds between polls for seller replies"),
+    ("jtl.timeout_secs", "JTL-SCX request timeout in seconds"),
 ];
 
 /// The environment variable of a key: `support.base_url` →
@@ -61,6 +74,15 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// 64 random hex characters (two v4 UUIDs), e.g. a per-run sandbox key.
+    pub fn generate() -> Self {
+        Secret(format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()))
+    }
+}
+
+/// A fresh file name in the temporary directory for a throwaway store.
+pub fn temp_store_path() -> PathBuf {
+    std::env::temp_dir().join(format!("parcel-desk-proxy-{}.sqlite3", uuid::Uuid::new_v4().simple()))
 }
 
 impl fmt::Debug for Secret {
@@ -92,6 +114,8 @@ pub struct Limits {
     pub create_per_minute: u32,
     /// Other allowlisted requests per client per rolling minute (0 = unlimited).
     pub other_per_minute: u32,
+    /// Ticket reads by order number per client per rolling minute (0 = unlimited).
+    pub lookup_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -101,8 +125,55 @@ impl Default for Limits {
             upload_bytes: MAX_FILE_BYTES + MULTIPART_OVERHEAD_BYTES,
             create_per_minute: 10,
             other_per_minute: 60,
+            lookup_per_minute: 10,
         }
     }
+}
+
+/// Default file of the proxy's SQLite store (relative to the working directory).
+pub const DEFAULT_STORE_PATH: &str = "parcel-desk-proxy.sqlite3";
+/// Default Parcel Tracking API base URL (production).
+pub const DEFAULT_TRACKING_BASE_URL: &str = "https://panel.sendcloud.sc/api/v3";
+/// Shortest accepted `access.token_key`.
+pub const MIN_TOKEN_KEY_CHARS: usize = 32;
+
+/// The proxy's own state (idempotency answers, created tickets).
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// SQLite file; `None` = [`DEFAULT_STORE_PATH`], or a fresh temporary
+    /// file in sandbox mode. `:memory:` keeps it in memory.
+    pub path: Option<PathBuf>,
+    /// How long create answers are kept for `Idempotency-Key` replays.
+    pub idempotency_hours: u64,
+}
+
+/// Per-ticket access tokens.
+#[derive(Clone, Debug)]
+pub struct AccessConfig {
+    /// HMAC-SHA256 key (at least 32 characters); required unless sandbox
+    /// mode, which generates one per run when it is empty.
+    pub token_key: Secret,
+    pub token_days: u64,
+}
+
+/// Parcel Tracking API (same credentials as `support`).
+#[derive(Clone, Debug)]
+pub struct TrackingConfig {
+    pub base_url: String,
+}
+
+/// Claim eligibility rules shown with tracking answers.
+#[derive(Clone, Debug)]
+pub struct ClaimsConfig {
+    /// A lost claim is possible once the last tracking event is this old.
+    pub lost_after_days: u64,
+}
+
+/// Staff-only routes (`POST /parcels/tracking`).
+#[derive(Clone, Debug, Default)]
+pub struct StaffConfig {
+    /// Bearer token; empty disables the staff routes (404).
+    pub token: Secret,
 }
 
 /// The proxy's whole configuration. `Debug` redacts the secret key.
@@ -123,6 +194,14 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub support: SupportConfig,
     pub limits: Limits,
+    pub store: StoreConfig,
+    pub access: AccessConfig,
+    pub tracking: TrackingConfig,
+    pub claims: ClaimsConfig,
+    pub staff: StaffConfig,
+    /// JTL-SCX channel tickets (`jtl.*`); off unless a refresh token and a
+    /// seller id are set, or in sandbox mode.
+    pub jtl: crate::jtl::JtlConfig,
 }
 
 impl Default for Config {
@@ -141,6 +220,12 @@ impl Default for Config {
                 timeout: Duration::from_secs(15),
             },
             limits: Limits::default(),
+            store: StoreConfig { path: None, idempotency_hours: 24 },
+            access: AccessConfig { token_key: Secret::default(), token_days: 180 },
+            tracking: TrackingConfig { base_url: DEFAULT_TRACKING_BASE_URL.into() },
+            claims: ClaimsConfig { lost_after_days: 5 },
+            staff: StaffConfig::default(),
+            jtl: crate::jtl::JtlConfig::default(),
         }
     }
 }
@@ -153,6 +238,9 @@ impl Config {
         c.support.base_url = base_url.into();
         c.support.public_key = public_key.into();
         c.support.secret_key = Secret::new(secret_key);
+        c.tracking.base_url = base_url.into();
+        c.access.token_key = Secret::generate();
+        c.store.path = Some(temp_store_path());
         c
     }
 
@@ -236,6 +324,45 @@ impl Config {
         if let Some(v) = r.uint("limits.other_per_minute")? {
             c.limits.other_per_minute = r.u32("limits.other_per_minute", v)?;
         }
+        if let Some(v) = r.uint("limits.lookup_per_minute")? {
+            c.limits.lookup_per_minute = r.u32("limits.lookup_per_minute", v)?;
+        }
+        if let Some(v) = r.string("store.path")? {
+            c.store.path = (!v.is_empty()).then(|| PathBuf::from(v));
+        }
+        if let Some(v) = r.uint("store.idempotency_hours")? {
+            c.store.idempotency_hours = v;
+        }
+        if let Some(v) = r.string("access.token_key")? {
+            c.access.token_key = Secret::new(v);
+        }
+        if let Some(v) = r.uint("access.token_days")? {
+            c.access.token_days = v;
+        }
+        if let Some(v) = r.string("tracking.base_url")? {
+            c.tracking.base_url = v;
+        }
+        if let Some(v) = r.uint("claims.lost_after_days")? {
+            c.claims.lost_after_days = v;
+        }
+        if let Some(v) = r.string("staff.token")? {
+            c.staff.token = Secret::new(v);
+        }
+        if let Some(v) = r.string("jtl.base_url")? {
+            c.jtl.base_url = v;
+        }
+        if let Some(v) = r.string("jtl.refresh_token")? {
+            c.jtl.refresh_token = Secret::new(v);
+        }
+        if let Some(v) = r.string("jtl.seller_id")? {
+            c.jtl.seller_id = v.trim().to_owned();
+        }
+        if let Some(v) = r.uint("jtl.poll_secs")? {
+            c.jtl.poll_secs = Some(v);
+        }
+        if let Some(v) = r.uint("jtl.timeout_secs")? {
+            c.jtl.timeout_secs = v;
+        }
         c.validate().map_err(|(key, message)| match r.raw.get(key) {
             Some((_, origin)) => ConfigError { key: Some(key.into()), origin: origin.clone(), message },
             None => ConfigError { key: Some(key.into()), origin: "command line".into(), message },
@@ -280,6 +407,30 @@ impl Config {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(("support.base_url", "must not have a query or fragment".into()));
         }
+        let url = reqwest::Url::parse(&self.tracking.base_url)
+            .map_err(|_| ("tracking.base_url", "must be an absolute http(s) URL".to_owned()))?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.host().is_none()
+            || !url.username().is_empty()
+            || url.password().is_some()
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
+            return Err(("tracking.base_url", "must be an absolute http(s) URL without credentials, query or fragment".into()));
+        }
+        if self.store.idempotency_hours == 0 {
+            return Err(("store.idempotency_hours", "must be at least 1".into()));
+        }
+        if self.access.token_days == 0 || self.access.token_days > 3650 {
+            return Err(("access.token_days", "must be between 1 and 3650".into()));
+        }
+        if !self.access.token_key.is_empty() && self.access.token_key.expose().chars().count() < MIN_TOKEN_KEY_CHARS {
+            return Err(("access.token_key", format!("must be at least {MIN_TOKEN_KEY_CHARS} characters (e.g. `openssl rand -hex 32`)")));
+        }
+        if !self.staff.token.is_empty() && self.staff.token.expose().chars().count() < 16 {
+            return Err(("staff.token", "must be at least 16 characters".into()));
+        }
+        self.jtl.validate()?;
         if self.limits.json_body_bytes == 0 {
             return Err(("limits.json_body_bytes", "must be greater than 0".into()));
         }
@@ -325,7 +476,7 @@ fn flatten(
     for (k, v) in table {
         let full = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
         match v {
-            toml::Value::Table(t) if prefix.is_empty() && matches!(k.as_str(), "support" | "limits") => {
+            toml::Value::Table(t) if prefix.is_empty() && matches!(k.as_str(), "support" | "limits" | "store" | "access" | "tracking" | "claims" | "staff" | "jtl") => {
                 flatten(t, &full, origin, out)?;
             }
             _ => {

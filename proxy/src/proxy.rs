@@ -38,15 +38,36 @@ const LINGER: Duration = Duration::from_secs(5);
 const LINGER_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Request headers a CORS preflight may ask for.
-const CORS_ALLOW_HEADERS: &str = "content-type, idempotency-key";
+const CORS_ALLOW_HEADERS: &str = "content-type, idempotency-key, x-ticket-token";
+/// Request headers a preflight for the staff route may ask for.
+const CORS_ALLOW_HEADERS_STAFF: &str = "content-type, authorization";
+/// Response headers the widget may read cross-origin.
+const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-Token";
+
+mod claims;
+mod tickets;
+mod tracking;
+mod upload;
 
 /// A widget route of the allowlist, matched on the raw path below the prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiRoute {
     /// `POST /dsf/tickets/lost`
     CreateLost,
+    /// `POST /dsf/tickets/damage`
+    CreateDamage,
     /// `POST /dsf/files`
     UploadFile,
+    /// `GET /dsf/tickets/{uuid}`: a ticket by the UUID create answered
+    /// (lower-case, hyphenated).
+    GetTicketUuid(String),
+    /// `GET` and `POST /dsf/tickets/requested-data?ticket=…`
+    RequestedData,
+    /// `GET /parcels/tracking/{tracking_number}`; `None` when the number is
+    /// not `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$` (404).
+    Tracking(Option<String>),
+    /// `POST /parcels/tracking` (staff only).
+    RegisterParcel,
     /// `GET /dsf/tickets/{id}`; `None` when the segment is not 1–19 ASCII
     /// digits fitting an int64 (answered like a missing ticket).
     GetTicket(Option<i64>),
@@ -57,11 +78,23 @@ impl ApiRoute {
     pub fn match_path(rest: &str) -> Option<ApiRoute> {
         match rest {
             "/dsf/tickets/lost" => Some(ApiRoute::CreateLost),
+            "/dsf/tickets/damage" => Some(ApiRoute::CreateDamage),
             "/dsf/files" => Some(ApiRoute::UploadFile),
+            "/dsf/tickets/requested-data" => Some(ApiRoute::RequestedData),
+            "/parcels/tracking" => Some(ApiRoute::RegisterParcel),
             _ => {
+                if let Some(seg) = rest.strip_prefix("/parcels/tracking/") {
+                    if seg.is_empty() || seg.contains('/') {
+                        return None;
+                    }
+                    return Some(ApiRoute::Tracking(valid_tracking_number(seg).then(|| seg.to_owned())));
+                }
                 let seg = rest.strip_prefix("/dsf/tickets/")?;
                 if seg.is_empty() || seg.contains('/') {
                     return None;
+                }
+                if let Some(uuid) = parse_ticket_uuid(seg) {
+                    return Some(ApiRoute::GetTicketUuid(uuid));
                 }
                 Some(ApiRoute::GetTicket(parse_ticket_id(seg)))
             }
@@ -71,10 +104,46 @@ impl ApiRoute {
     /// The one method this route answers.
     pub fn method(&self) -> Method {
         match self {
-            ApiRoute::CreateLost | ApiRoute::UploadFile => Method::POST,
-            ApiRoute::GetTicket(_) => Method::GET,
+            ApiRoute::CreateLost | ApiRoute::CreateDamage | ApiRoute::UploadFile | ApiRoute::RegisterParcel => {
+                Method::POST
+            }
+            ApiRoute::GetTicket(_) | ApiRoute::GetTicketUuid(_) | ApiRoute::RequestedData | ApiRoute::Tracking(_) => {
+                Method::GET
+            }
         }
     }
+
+    /// Whether this route answers `method` (`requested-data` takes GET and
+    /// POST; every other route exactly [`ApiRoute::method`]).
+    pub fn allows(&self, method: &Method) -> bool {
+        match self {
+            ApiRoute::RequestedData => *method == Method::GET || *method == Method::POST,
+            _ => self.method() == *method,
+        }
+    }
+
+    /// True for ticket creations (the stricter `limits.create_per_minute`).
+    pub fn is_create(&self) -> bool {
+        matches!(self, ApiRoute::CreateLost | ApiRoute::CreateDamage)
+    }
+}
+
+/// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`: what the proxy accepts as a tracking
+/// number in a path.
+pub fn valid_tracking_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && b[0].is_ascii_alphanumeric()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+}
+
+/// A hyphenated UUID (any case) as lower-case text.
+pub fn parse_ticket_uuid(seg: &str) -> Option<String> {
+    if seg.len() != 36 || seg.as_bytes()[8] != b'-' {
+        return None;
+    }
+    uuid::Uuid::try_parse(seg).ok().map(|u| u.hyphenated().to_string())
 }
 
 /// 1–19 ASCII digits that fit an int64.
@@ -120,6 +189,14 @@ struct ProxyState {
     creates: SlidingWindow<IpAddr>,
     others: SlidingWindow<IpAddr>,
     static_files: Option<ServeDir>,
+    store: crate::store::Store,
+    tokens: crate::access::TokenKey,
+    lookups: SlidingWindow<IpAddr>,
+    tracking_base: reqwest::Url,
+    lost_after: Duration,
+    staff_token: Option<crate::config::Secret>,
+    /// When upstream's ticket list was last fetched to resolve UUIDs.
+    last_list: Mutex<Option<Instant>>,
 }
 
 /// Errors building the proxy from a [`Config`].
@@ -180,6 +257,22 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         Some(dir) => Some(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
         None => None,
     };
+    if config.access.token_key.is_empty() {
+        return Err(BuildError(
+            "invalid configuration key `access.token_key`: required (at least 32 characters, e.g. `openssl rand -hex 32`; \
+             PARCEL_DESK_ACCESS_TOKEN_KEY); sandbox mode generates one per run"
+                .into(),
+        ));
+    }
+    let tracking_base = reqwest::Url::parse(&config.tracking.base_url)
+        .map_err(|_| BuildError("invalid configuration key `tracking.base_url`".into()))?;
+    let store_path = config
+        .store
+        .path
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(crate::config::DEFAULT_STORE_PATH));
+    let store = crate::store::Store::open(&store_path, config.store.idempotency_hours)
+        .map_err(|e| BuildError(format!("invalid configuration key `store.path`: {e}")))?;
     let state = Arc::new(ProxyState {
         prefix: config.api_prefix.clone(),
         base,
@@ -193,6 +286,13 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         creates: SlidingWindow::new(config.limits.create_per_minute, Duration::from_secs(60)),
         others: SlidingWindow::new(config.limits.other_per_minute, Duration::from_secs(60)),
         static_files,
+        store,
+        tokens: crate::access::TokenKey::new(&config.access.token_key, config.access.token_days),
+        lookups: SlidingWindow::new(config.limits.lookup_per_minute, Duration::from_secs(60)),
+        tracking_base,
+        lost_after: Duration::from_secs(config.claims.lost_after_days * 86_400),
+        staff_token: (!config.staff.token.is_empty()).then(|| config.staff.token.clone()),
+        last_list: Mutex::new(None),
     });
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
 }
@@ -281,7 +381,10 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
             .and_then(|m| m.to_str().ok())
             .and_then(|m| Method::from_bytes(m.as_bytes()).ok());
         return match (&allowed_origin, &route, requested) {
-            (Some(origin), Some(route), Some(requested)) if requested == route.method() => {
+            (Some(origin), Some(route), Some(requested))
+                if route.allows(&requested)
+                    && (*route != ApiRoute::RegisterParcel || st.staff_token.is_some()) =>
+            {
                 let mut res = StatusCode::NO_CONTENT.into_response();
                 let h = res.headers_mut();
                 h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
@@ -289,7 +392,14 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     header::ACCESS_CONTROL_ALLOW_METHODS,
                     HeaderValue::from_static(if requested == Method::GET { "GET" } else { "POST" }),
                 );
-                h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(CORS_ALLOW_HEADERS));
+                h.insert(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    HeaderValue::from_static(if *route == ApiRoute::RegisterParcel {
+                        CORS_ALLOW_HEADERS_STAFF
+                    } else {
+                        CORS_ALLOW_HEADERS
+                    }),
+                );
                 h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
                 h.insert(
                     header::VARY,
@@ -302,19 +412,25 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
     }
 
     let mut res = match route {
-        Some(route) if route.method() == method => {
+        Some(route) if route.allows(&method) => {
             let ip = client_ip(&st, &req);
-            let limiter = if route == ApiRoute::CreateLost { &st.creates } else { &st.others };
+            let limiter = if route.is_create() { &st.creates } else { &st.others };
             match limiter.check(&ip) {
                 Err(wait) => envelope::rate_limited(
                     format!("Rate limit exceeded: {} per 1 minute", limiter.limit()),
                     retry_after_secs(wait),
                 ),
                 Ok(()) => match route {
-                    ApiRoute::CreateLost => create_lost(&st, req).await,
-                    ApiRoute::UploadFile => upload_file(&st, req).await,
+                    ApiRoute::CreateLost => claims::create(&st, req, ClaimType::Lost).await,
+                    ApiRoute::CreateDamage => claims::create(&st, req, ClaimType::Damage).await,
+                    ApiRoute::UploadFile => upload::upload_file(&st, req).await,
                     ApiRoute::GetTicket(None) => envelope::ticket_not_found(),
-                    ApiRoute::GetTicket(Some(id)) => get_ticket(&st, req, id).await,
+                    ApiRoute::GetTicket(Some(id)) => tickets::get_by_id(&st, req, id, ip).await,
+                    ApiRoute::GetTicketUuid(uuid) => tickets::get_by_uuid(&st, req, &uuid).await,
+                    ApiRoute::RequestedData => tickets::requested_data(&st, req, ip).await,
+                    ApiRoute::Tracking(None) => envelope::not_found(),
+                    ApiRoute::Tracking(Some(number)) => tracking::get_tracking(&st, req, &number).await,
+                    ApiRoute::RegisterParcel => tracking::register_parcel(&st, req).await,
                 },
             }
         }
@@ -325,7 +441,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
         h.append(header::VARY, HeaderValue::from_static("Origin"));
         if let Some(origin) = allowed_origin {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
+            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(CORS_EXPOSE_HEADERS));
         }
     }
     res
@@ -349,7 +465,7 @@ fn bad_query() -> Response {
     envelope::error(
         StatusCode::BAD_REQUEST,
         "bad_request",
-        "Unsupported query parameter: only is_portal_claim=true|false is accepted on /dsf/tickets/lost, and no query elsewhere.",
+        "Unsupported query parameter: only is_portal_claim=true|false is accepted on ticket creation (and ticket, order_number or postal_code where documented).",
     )
 }
 
@@ -388,157 +504,6 @@ fn linger(stream: BodyDataStream) {
     });
 }
 
-async fn create_lost(st: &ProxyState, req: Request) -> Response {
-    let portal = match portal_query(req.uri().query()) {
-        Ok(p) => p,
-        Err(res) => return res,
-    };
-    if media_type(req.headers()).as_deref() != Some("application/json") {
-        linger(req.into_body().into_data_stream());
-        return envelope::error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Content-Type must be application/json.",
-        );
-    }
-    if declared_length(req.headers()).is_some_and(|n| n > st.json_limit) {
-        linger(req.into_body().into_data_stream());
-        return too_large(st.json_limit);
-    }
-    let mut stream = req.into_body().into_data_stream();
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let Ok(chunk) = chunk else {
-            return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read.");
-        };
-        if (body.len() + chunk.len()) as u64 > st.json_limit {
-            linger(stream);
-            return too_large(st.json_limit);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let claim = match decode_claim(&body) {
-        Ok(c) => c,
-        Err(ClaimBodyError::InvalidJson) => {
-            return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON")
-        }
-        Err(ClaimBodyError::Invalid(issues)) => return validation_error(&issues),
-    };
-    // The kind-independent minimum; the parcel's kind is only known upstream.
-    let problems = validate(ClaimType::Lost, ParcelKind::OwnContract, &claim);
-    if !problems.is_empty() {
-        return validation_error(&issues_from_problems(&problems));
-    }
-    let json = match serde_json::to_vec(&claim) {
-        Ok(j) => j,
-        Err(_) => return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Claim could not be encoded."),
-    };
-    let query = portal.map(|p| format!("is_portal_claim={p}"));
-    let upstream = Upstream {
-        method: Method::POST,
-        segments: &["dsf", "tickets", "lost"],
-        query: query.as_deref(),
-        content_type: Some(HeaderValue::from_static("application/json")),
-        content_length: Some(json.len() as u64),
-        body: Some(reqwest::Body::from(json)),
-    };
-    forward(st, upstream, None).await
-}
-
-/// Shared flags between the counting upload stream and its handler.
-#[derive(Default)]
-struct UploadWatch {
-    exceeded: AtomicBool,
-    client_error: AtomicBool,
-    rest: Mutex<Option<BodyDataStream>>,
-}
-
-async fn upload_file(st: &ProxyState, req: Request) -> Response {
-    if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query();
-    }
-    let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
-    let has_boundary = content_type
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            let mut parts = ct.split(';');
-            parts.next().is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"))
-                && parts.any(|p| {
-                    p.trim()
-                        .split_once('=')
-                        .is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case("boundary") && !v.trim().trim_matches('"').is_empty())
-                })
-        });
-    if !has_boundary {
-        linger(req.into_body().into_data_stream());
-        return envelope::error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Content-Type must be multipart/form-data with a boundary.",
-        );
-    }
-    let declared = declared_length(req.headers());
-    if declared.is_some_and(|n| n > st.upload_limit) {
-        linger(req.into_body().into_data_stream());
-        return too_large(st.upload_limit);
-    }
-    let watch = Arc::new(UploadWatch::default());
-    let limit = st.upload_limit;
-    let w = watch.clone();
-    let counted = futures_util::stream::unfold(
-        (Some(req.into_body().into_data_stream()), 0u64),
-        move |(stream, seen)| {
-            let w = w.clone();
-            async move {
-                let mut stream = stream?;
-                match stream.next().await {
-                    None => None,
-                    Some(Err(_)) => {
-                        w.client_error.store(true, Ordering::SeqCst);
-                        Some((Err(io::Error::other("client body error")), (None, seen)))
-                    }
-                    Some(Ok(chunk)) => {
-                        let seen = seen + chunk.len() as u64;
-                        if seen > limit {
-                            w.exceeded.store(true, Ordering::SeqCst);
-                            *w.rest.lock().unwrap_or_else(|e| e.into_inner()) = Some(stream);
-                            Some((Err(io::Error::other("upload too large")), (None, seen)))
-                        } else {
-                            Some((Ok::<Bytes, io::Error>(chunk), (Some(stream), seen)))
-                        }
-                    }
-                }
-            }
-        },
-    );
-    let upstream = Upstream {
-        method: Method::POST,
-        segments: &["dsf", "files"],
-        query: None,
-        content_type,
-        content_length: declared,
-        body: Some(reqwest::Body::wrap_stream(counted)),
-    };
-    forward(st, upstream, Some(&watch)).await
-}
-
-async fn get_ticket(st: &ProxyState, req: Request, id: i64) -> Response {
-    if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query();
-    }
-    let id = id.to_string();
-    let upstream = Upstream {
-        method: Method::GET,
-        segments: &["dsf", "tickets", &id],
-        query: None,
-        content_type: None,
-        content_length: None,
-        body: None,
-    };
-    forward(st, upstream, None).await
-}
-
 struct Upstream<'a> {
     method: Method,
     /// Validated path segments, percent-encoded again when appended.
@@ -549,16 +514,38 @@ struct Upstream<'a> {
     body: Option<reqwest::Body>,
 }
 
-/// Sends a freshly built request upstream (only Content-Type, Accept,
-/// User-Agent, Authorization — never a browser header) and relays status,
-/// Content-Type, Retry-After and body.
-async fn forward(st: &ProxyState, up: Upstream<'_>, watch: Option<&UploadWatch>) -> Response {
-    let mut url = st.base.clone();
-    match url.path_segments_mut() {
-        Ok(mut segs) => {
-            segs.pop_if_empty().extend(up.segments);
+/// Upstream's answer, reduced to what may be relayed.
+struct UpAnswer {
+    status: StatusCode,
+    content_type: Option<HeaderValue>,
+    retry_after: Option<HeaderValue>,
+    body: Bytes,
+}
+
+impl UpAnswer {
+    /// Status, Content-Type, Retry-After and body as a response.
+    fn into_response(self) -> Response {
+        if matches!(self.status.as_u16(), 401 | 403) {
+            tracing::warn!(status = self.status.as_u16(), "upstream rejected the configured credentials");
         }
-        Err(()) => return envelope::error(StatusCode::BAD_GATEWAY, "upstream_unavailable", "Upstream URL is not usable."),
+        let mut res = Response::new(Body::from(self.body));
+        *res.status_mut() = self.status;
+        if let Some(ct) = self.content_type {
+            res.headers_mut().insert(header::CONTENT_TYPE, ct);
+        }
+        if let Some(ra) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, ra);
+        }
+        res
+    }
+}
+
+/// Sends a freshly built request to `base` + segments (only Content-Type,
+/// Accept, User-Agent, Authorization — never a browser header).
+async fn call(st: &ProxyState, base: &reqwest::Url, up: Upstream<'_>) -> Result<UpAnswer, reqwest::Error> {
+    let mut url = base.clone();
+    if let Ok(mut segs) = url.path_segments_mut() {
+        segs.pop_if_empty().extend(up.segments);
     }
     url.set_query(up.query);
     let mut headers = HeaderMap::new();
@@ -575,58 +562,77 @@ async fn forward(st: &ProxyState, up: Upstream<'_>, watch: Option<&UploadWatch>)
     if let Some(body) = up.body {
         request = request.body(body);
     }
-    let result = async {
-        let resp = request.send().await?;
-        let status = resp.status();
-        let keep = |name: &HeaderName| resp.headers().get(name).cloned();
-        let (content_type, retry_after) = (keep(&header::CONTENT_TYPE), keep(&header::RETRY_AFTER));
-        let body = resp.bytes().await?;
-        Ok::<_, reqwest::Error>((status, content_type, retry_after, body))
+    let resp = request.send().await?;
+    let status = resp.status();
+    let keep = |name: &HeaderName| resp.headers().get(name).cloned();
+    let (content_type, retry_after) = (keep(&header::CONTENT_TYPE), keep(&header::RETRY_AFTER));
+    let body = resp.bytes().await?;
+    Ok(UpAnswer { status, content_type, retry_after, body })
+}
+
+/// 504 / 502 envelope for a failed upstream call.
+fn upstream_failure(st: &ProxyState, e: &reqwest::Error) -> Response {
+    if e.is_timeout() {
+        tracing::warn!("upstream timed out");
+        envelope::error(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            format!("The Support API did not answer within {} seconds.", st.timeout.as_secs()),
+        )
+    } else {
+        tracing::warn!(connect = e.is_connect(), "upstream request failed");
+        envelope::error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The Support API could not be reached. Please try again later.",
+        )
     }
-    .await;
-    if let Some(w) = watch {
-        if w.exceeded.load(Ordering::SeqCst) {
-            if let Some(rest) = w.rest.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                linger(rest);
-            }
-            return too_large(st.upload_limit);
-        }
-        if w.client_error.load(Ordering::SeqCst) {
-            return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read.");
-        }
+}
+
+/// Sends a request to the Support API and relays status, Content-Type,
+/// Retry-After and body.
+async fn forward(st: &ProxyState, up: Upstream<'_>) -> Response {
+    match call(st, &st.base, up).await {
+        Ok(answer) => answer.into_response(),
+        Err(e) => upstream_failure(st, &e),
     }
-    match result {
-        Ok((status, content_type, retry_after, body)) => {
-            if matches!(status.as_u16(), 401 | 403) {
-                tracing::warn!(status = status.as_u16(), "upstream rejected the configured credentials");
-            }
-            let mut res = Response::new(Body::from(body));
-            *res.status_mut() = status;
-            if let Some(ct) = content_type {
-                res.headers_mut().insert(header::CONTENT_TYPE, ct);
-            }
-            if let Some(ra) = retry_after {
-                res.headers_mut().insert(header::RETRY_AFTER, ra);
-            }
-            res
-        }
-        Err(e) if e.is_timeout() => {
-            tracing::warn!("upstream timed out");
-            envelope::error(
-                StatusCode::GATEWAY_TIMEOUT,
-                "upstream_timeout",
-                format!("The Support API did not answer within {} seconds.", st.timeout.as_secs()),
-            )
-        }
-        Err(e) => {
-            tracing::warn!(connect = e.is_connect(), "upstream request failed");
-            envelope::error(
-                StatusCode::BAD_GATEWAY,
-                "upstream_unavailable",
-                "The Support API could not be reached. Please try again later.",
-            )
-        }
+}
+
+/// Reads a whole (small) request body, at most `limit` bytes:
+/// `Err` is the response to send (413, or 400 for a broken body).
+#[allow(clippy::result_large_err)]
+async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response> {
+    if declared_length(req.headers()).is_some_and(|n| n > limit) {
+        linger(req.into_body().into_data_stream());
+        return Err(too_large(limit));
     }
+    let mut stream = req.into_body().into_data_stream();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Err(envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read."));
+        };
+        if (body.len() + chunk.len()) as u64 > limit {
+            linger(stream);
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// 415 unless the request's Content-Type is `application/json`.
+#[allow(clippy::result_large_err)]
+fn require_json(req: Request) -> Result<Request, Response> {
+    if media_type(req.headers()).as_deref() == Some("application/json") {
+        return Ok(req);
+    }
+    linger(req.into_body().into_data_stream());
+    Err(envelope::error(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "Content-Type must be application/json.",
+    ))
 }
 
 #[cfg(test)]

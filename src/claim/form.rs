@@ -1,18 +1,21 @@
-//! The lost-parcel claim form (`POST /dsf/tickets/lost`), both parcel kinds.
+//! The claim form: lost and damaged parcels, both parcel kinds. Which
+//! fields exist and which are required is data from `parcel-desk-wire`
+//! (the spec's tables); this component only lays them out.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use parcel_desk_wire::claim::{allowed, required_fields};
-use parcel_desk_wire::{ClaimField, ClaimType, FieldProblem, ParcelKind};
+use parcel_desk_wire::{ClaimField, ClaimRequest, ClaimType, FieldProblem, ParcelKind};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use super::file_field::{FileField, Upload};
 use super::model::{Draft, FieldError};
-use crate::api::ApiFailure;
+use crate::api::{ApiFailure, CreatedClaim};
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
-use crate::Ctx;
-
-const CLAIM: ClaimType = ClaimType::Lost;
+use crate::upload::{FileField, Upload};
+use crate::{draft, Ctx, Nav, TicketRef, View};
 
 /// The text for an error of one field.
 pub fn field_error_text(t: &Texts, e: &FieldError) -> String {
@@ -46,7 +49,7 @@ pub fn failure_text(t: &Texts, f: &ApiFailure) -> String {
         ApiFailure::Http { status: 422, .. } if detail.contains("support contact") => {
             t.err_no_carrier_contact.into()
         }
-        ApiFailure::Http { status: 400 | 422, .. } if !detail.is_empty() => {
+        ApiFailure::Http { status: 400 | 413 | 415 | 422, .. } if !detail.is_empty() => {
             format!("{} {detail}", t.err_unprocessable)
         }
         ApiFailure::Http { status: 502..=504, .. } => t.err_unavailable.into(),
@@ -54,19 +57,56 @@ pub fn failure_text(t: &Texts, f: &ApiFailure) -> String {
     }
 }
 
-/// Element id of a field's control (the first control for groups).
-fn control_id(field: ClaimField) -> &'static str {
-    match field {
-        ClaimField::ContentsSalesPrice => "contents_sales_price-amount",
-        ClaimField::ContentsPurchasePrice => "contents_purchase_price-amount",
-        ClaimField::ParcelDimensions => "parcel_dimensions-length",
-        other => other.wire_name(),
+const FILE_FIELDS: [ClaimField; 10] = [
+    ClaimField::SalesInvoice,
+    ClaimField::PurchaseInvoice,
+    ClaimField::CustomerConfirmation,
+    ClaimField::CarrierClaimForm,
+    ClaimField::ExteriorPhoto,
+    ClaimField::InteriorPhoto,
+    ClaimField::DamagePhoto1,
+    ClaimField::DamagePhoto2,
+    ClaimField::PackagePhoto,
+    ClaimField::EntireProductPhoto,
+];
+
+fn is_photo(f: ClaimField) -> bool {
+    f.is_file() && FILE_FIELDS[4..].contains(&f)
+}
+
+/// Label and one-line hint of a file field.
+fn file_texts(t: &Texts, claim: ClaimType, f: ClaimField) -> (&'static str, Option<&'static str>) {
+    match f {
+        ClaimField::SalesInvoice => (t.sales_invoice, None),
+        ClaimField::PurchaseInvoice => (t.purchase_invoice, None),
+        ClaimField::CustomerConfirmation if claim == ClaimType::Damage => (t.customer_confirmation_damage, None),
+        ClaimField::CustomerConfirmation => (t.customer_confirmation, None),
+        ClaimField::ExteriorPhoto => (t.exterior_photo, Some(t.exterior_photo_hint)),
+        ClaimField::InteriorPhoto => (t.interior_photo, Some(t.interior_photo_hint)),
+        ClaimField::DamagePhoto1 => (t.damage_photo_1, Some(t.damage_photo_1_hint)),
+        ClaimField::DamagePhoto2 => (t.damage_photo_2, Some(t.damage_photo_2_hint)),
+        ClaimField::PackagePhoto => (t.package_photo, Some(t.package_photo_hint)),
+        ClaimField::EntireProductPhoto => (t.entire_product_photo, Some(t.entire_product_photo_hint)),
+        _ => (t.carrier_claim_form, None),
     }
+}
+
+/// What a draft keeps: every typed value, finished uploads (name and token,
+/// never the file), and the idempotency key of the last attempt.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Saved {
+    own_contract: bool,
+    values: Vec<(String, String)>,
+    files: Vec<(String, String, String)>,
+    portal: bool,
+    /// (body as sent, Idempotency-Key) of the last submit.
+    attempt: Option<(String, String)>,
 }
 
 /// The form's inputs, one signal each (all `Copy`).
 #[derive(Clone, Copy)]
 struct Inputs {
+    claim: RwSignal<ClaimType>,
     kind: RwSignal<ParcelKind>,
     tracking_number: RwSignal<String>,
     carrier_contract_id: RwSignal<String>,
@@ -81,15 +121,16 @@ struct Inputs {
     height: RwSignal<String>,
     remarks: RwSignal<String>,
     portal_claim: RwSignal<bool>,
-    files: [(ClaimField, RwSignal<Upload>); 4],
+    files: [(ClaimField, RwSignal<Upload>); 10],
+    attempt: RwSignal<Option<(String, String)>>,
 }
 
 impl Inputs {
-    fn new(tracking_number: String) -> Self {
+    fn new(claim: ClaimType, tracking_number: String) -> Self {
         let s = || RwSignal::new(String::new());
         let eur = || RwSignal::new("EUR".to_owned());
-        let file = |f| (f, RwSignal::new(Upload::Empty));
         Inputs {
+            claim: RwSignal::new(claim),
             kind: RwSignal::new(ParcelKind::SendcloudRates),
             tracking_number: RwSignal::new(tracking_number),
             carrier_contract_id: s(),
@@ -104,30 +145,83 @@ impl Inputs {
             height: s(),
             remarks: s(),
             portal_claim: RwSignal::new(false),
-            files: [
-                file(ClaimField::SalesInvoice),
-                file(ClaimField::PurchaseInvoice),
-                file(ClaimField::CustomerConfirmation),
-                file(ClaimField::CarrierClaimForm),
-            ],
+            files: FILE_FIELDS.map(|f| (f, RwSignal::new(Upload::Empty))),
+            attempt: RwSignal::new(None),
         }
+    }
+
+    /// The text inputs with their draft keys.
+    fn texts(&self) -> [(&'static str, RwSignal<String>); 12] {
+        [
+            ("tracking_number", self.tracking_number),
+            ("carrier_contract_id", self.carrier_contract_id),
+            ("sales_price", self.sales_price),
+            ("sales_currency", self.sales_currency),
+            ("purchase_price", self.purchase_price),
+            ("purchase_currency", self.purchase_currency),
+            ("contents_description", self.contents_description),
+            ("exterior_description", self.exterior_description),
+            ("length", self.length),
+            ("width", self.width),
+            ("height", self.height),
+            ("remarks", self.remarks),
+        ]
     }
 
     /// Empties every input, for the next claim.
     fn clear(&self) {
-        for s in [
-            self.tracking_number, self.carrier_contract_id, self.sales_price, self.purchase_price,
-            self.contents_description, self.exterior_description, self.length, self.width,
-            self.height, self.remarks,
-        ] {
-            s.set(String::new());
+        for (key, s) in self.texts() {
+            s.set(if key.ends_with("currency") { "EUR".into() } else { String::new() });
         }
-        self.sales_currency.set("EUR".into());
-        self.purchase_currency.set("EUR".into());
+        self.kind.set(ParcelKind::SendcloudRates);
         self.portal_claim.set(false);
         for (_, f) in self.files {
             f.set(Upload::Empty);
         }
+        self.attempt.set(None);
+    }
+
+    /// The draft to keep (tracked: re-saved whenever an input changes).
+    fn saved(&self) -> Saved {
+        Saved {
+            own_contract: self.kind.get() == ParcelKind::OwnContract,
+            values: self
+                .texts()
+                .into_iter()
+                .filter(|(k, s)| !k.ends_with("currency") || s.with(|v| v != "EUR"))
+                .filter_map(|(k, s)| s.with(|v| (!v.is_empty()).then(|| (k.to_owned(), v.clone()))))
+                .collect(),
+            files: self
+                .files
+                .iter()
+                .filter_map(|(f, s)| {
+                    s.with(|u| match u {
+                        Upload::Done { name, token } => Some((f.wire_name().to_owned(), name.clone(), token.clone())),
+                        _ => None,
+                    })
+                })
+                .collect(),
+            portal: self.portal_claim.get(),
+            attempt: self.attempt.get(),
+        }
+    }
+
+    fn restore(&self, saved: Saved) {
+        if saved.own_contract {
+            self.kind.set(ParcelKind::OwnContract);
+        }
+        for (key, signal) in self.texts() {
+            if let Some((_, v)) = saved.values.iter().find(|(k, _)| k == key) {
+                signal.set(v.clone());
+            }
+        }
+        for (field, name, token) in saved.files {
+            if let Some((_, s)) = self.files.iter().find(|(f, _)| f.wire_name() == field) {
+                s.set(Upload::Done { name, token });
+            }
+        }
+        self.portal_claim.set(saved.portal);
+        self.attempt.set(saved.attempt);
     }
 
     fn draft(&self) -> Draft {
@@ -151,22 +245,8 @@ impl Inputs {
                 .iter()
                 .filter_map(|(f, s)| s.with_untracked(|u| u.token().map(|t| (*f, t.to_owned()))))
                 .collect(),
-            uploading: self
-                .files
-                .iter()
-                .filter(|(_, s)| s.with_untracked(|u| matches!(u, Upload::Uploading { .. })))
-                .map(|(f, _)| *f)
-                .collect(),
+            uploading: self.files.iter().filter(|(_, s)| s.with_untracked(Upload::busy)).map(|(f, _)| *f).collect(),
         }
-    }
-}
-
-fn file_label(t: &Texts, f: ClaimField) -> &'static str {
-    match f {
-        ClaimField::SalesInvoice => t.sales_invoice,
-        ClaimField::PurchaseInvoice => t.purchase_invoice,
-        ClaimField::CustomerConfirmation => t.customer_confirmation,
-        _ => t.carrier_claim_form,
     }
 }
 
@@ -182,20 +262,75 @@ fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
     });
 }
 
+fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("pd-{}", js_sys::Math::random().to_bits()))
+}
+
+/// One submit: what is sent, and under which key.
+#[derive(Clone)]
+struct Attempt {
+    claim: ClaimType,
+    body: ClaimRequest,
+    portal: bool,
+    key: String,
+}
+
 #[component]
-pub fn LostClaimForm(
+pub fn ClaimForm(
+    /// Which claim the form starts with.
+    #[prop(default = ClaimType::Lost)]
+    claim_type: ClaimType,
     /// Prefill for the tracking number (from the page or the URL).
     #[prop(optional, into)]
     tracking_number: String,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let nav = use_context::<Nav>();
     let t = ctx.texts;
-    let inputs = Inputs::new(tracking_number);
+    let inputs = Inputs::new(claim_type, tracking_number.clone());
     let errors = RwSignal::new(Vec::<(ClaimField, FieldError)>::new());
     let banner = RwSignal::new(None::<String>);
-    let submitted = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let restored = RwSignal::new(false);
+    let submitted = RwSignal::new(None::<CreatedClaim>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let success_ref = NodeRef::<leptos::html::H2>::new();
+
+    // Restore a draft (one per proxy URL and claim type), unless the page
+    // prefilled another parcel.
+    let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
+    let draft_key = move |c: ClaimType| proxy_base.with_value(|base| draft::key(base, c.as_str()));
+    for claim in [claim_type, other(claim_type)] {
+        let Some(saved) = draft::load::<Saved>(&draft_key(claim)) else { continue };
+        let same_parcel = tracking_number.is_empty()
+            || saved.values.iter().any(|(k, v)| k == "tracking_number" && *v == tracking_number);
+        if same_parcel && saved != Saved::default() {
+            inputs.claim.set(claim);
+            inputs.restore(saved);
+            restored.set(true);
+        }
+        break;
+    }
+    // Keep the draft current; an empty form keeps none.
+    let prefill = tracking_number.clone();
+    Effect::new(move |_| {
+        let saved = inputs.saved();
+        let claim = inputs.claim.get();
+        if submitted.with(Option::is_some) {
+            return;
+        }
+        draft::clear(&draft_key(other(claim)));
+        let untouched = Saved { attempt: None, ..saved.clone() } == Saved::default()
+            || saved.values == [("tracking_number".to_owned(), prefill.clone())];
+        if untouched {
+            draft::clear(&draft_key(claim));
+        } else {
+            draft::save(&draft_key(claim), &saved);
+        }
+    });
 
     let error_of = move |field: ClaimField| {
         Signal::derive(move || {
@@ -203,29 +338,49 @@ pub fn LostClaimForm(
         })
     };
     let required = move |field: ClaimField| {
-        Signal::derive(move || required_fields(CLAIM, inputs.kind.get()).contains(&field))
+        Signal::derive(move || required_fields(inputs.claim.get(), inputs.kind.get()).contains(&field))
     };
-    let shown = move |field: ClaimField| move || allowed(CLAIM, inputs.kind.get(), field);
+    let shown = move |field: ClaimField| move || allowed(inputs.claim.get(), inputs.kind.get(), field);
 
-    let submit = Action::new_local(move |(body, portal): &(parcel_desk_wire::ClaimRequest, bool)| {
+    let submit = Action::new_local(move |a: &Attempt| {
         let proxy = ctx.proxy.clone();
-        let (body, portal) = (body.clone(), *portal);
-        async move { proxy.create_claim(CLAIM, &body, portal).await }
+        let a = a.clone();
+        async move { (a.clone(), proxy.create_claim(a.claim, &a.body, a.portal, &a.key).await) }
     });
     let pending = submit.pending();
+    let waiting = RwSignal::new(false);
 
     // The answer: success screen, errors on fields, or a banner. The form's
     // inputs are never touched, so nothing typed is lost.
     Effect::new(move |_| {
-        let Some(result) = submit.value().get() else { return };
+        let Some((attempt, result)) = submit.value().get() else { return };
         match result {
             Ok(created) => {
-                submitted.set(Some(created.ticket_id));
+                draft::clear(&draft_key(attempt.claim));
+                submitted.set(Some(created));
                 request_animation_frame(move || {
                     if let Some(h) = success_ref.get_untracked() {
                         let _ = h.focus();
                     }
                 });
+            }
+            // Busy or rate-limited: send the same attempt again when allowed.
+            Err(ApiFailure::Http { status: status @ (409 | 429), retry_after, .. }) => {
+                let secs = retry_after.unwrap_or(if status == 409 { 1 } else { 30 }).clamp(1, 600);
+                if status == 429 {
+                    banner.set(Some(t.err_sending_in.replace("{}", &secs.to_string())));
+                }
+                waiting.set(true);
+                set_timeout(
+                    move || {
+                        waiting.set(false);
+                        if status == 429 {
+                            banner.set(Some(t.sending_again.into()));
+                        }
+                        submit.dispatch(attempt);
+                    },
+                    Duration::from_secs(secs as u64),
+                );
             }
             Err(failure) => {
                 let issues = match &failure {
@@ -255,12 +410,14 @@ pub fn LostClaimForm(
         }
     });
 
+    let busy = move || pending.get() || waiting.get();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if pending.get_untracked() || waiting.get_untracked() {
             return; // a double click never files two claims
         }
-        let (body, problems) = inputs.draft().to_request(CLAIM);
+        let claim = inputs.claim.get_untracked();
+        let (body, problems) = inputs.draft().to_request(claim);
         if !problems.is_empty() {
             errors.set(problems);
             banner.set(Some(t.err_fix_fields.into()));
@@ -269,36 +426,50 @@ pub fn LostClaimForm(
         }
         errors.set(Vec::new());
         banner.set(None);
+        notice.set(None);
         let portal = inputs.portal_claim.get_untracked();
-        submit.dispatch((body, portal));
+        // The same claim sent again (after a failure or a reload) reuses its
+        // key, so the proxy answers it once; a changed claim gets a new key.
+        let sent = serde_json::to_string(&(claim.as_str(), &body, portal)).unwrap_or_default();
+        let key = match inputs.attempt.get_untracked() {
+            Some((previous, key)) if previous == sent => key,
+            _ => {
+                let key = new_idempotency_key();
+                inputs.attempt.set(Some((sent, key.clone())));
+                key
+            }
+        };
+        submit.dispatch(Attempt { claim, body, portal, key });
     };
 
     let start_over = move |_| {
         inputs.clear();
         errors.set(Vec::new());
         banner.set(None);
+        restored.set(false);
         submitted.set(None);
+        draft::clear(&draft_key(ClaimType::Lost));
+        draft::clear(&draft_key(ClaimType::Damage));
     };
 
-    let kind_radio = move |kind: ParcelKind, id: &'static str, label: &'static str, hint: &'static str| {
+    let radio = move |name: &'static str, id: &'static str, label: &'static str, hint: Option<&'static str>,
+                      checked: Signal<bool>, select: Callback<()>| {
         view! {
             <div class="pd-radio">
-                <input
-                    type="radio"
-                    id=id
-                    name="parcel_kind"
-                    aria-describedby=format!("{id}-hint")
-                    prop:checked=move || inputs.kind.get() == kind
-                    on:change=move |_| inputs.kind.set(kind)
-                />
+                <input type="radio" id=id name=name
+                    aria-describedby=hint.map(|_| format!("{id}-hint"))
+                    prop:checked=move || checked.get()
+                    on:change=move |_| select.run(()) />
                 <label for=id>{label}</label>
-                <p class="pd-hint" id=format!("{id}-hint")>{hint}</p>
+                {hint.map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
             </div>
         }
     };
+    let kind_is = move |k: ParcelKind| Signal::derive(move || inputs.kind.get() == k);
+    let claim_is = move |c: ClaimType| Signal::derive(move || inputs.claim.get() == c);
 
     let money = move |field: ClaimField, label: &'static str, amount: RwSignal<String>, currency: RwSignal<String>| {
-        let id = control_id(field);
+        let id = format!("{}-amount", field.wire_name());
         let cur_id = format!("{}-currency", field.wire_name());
         let error = error_of(field);
         let req = required(field);
@@ -307,7 +478,7 @@ pub fn LostClaimForm(
                 <legend><LabelText text=label required=req /></legend>
                 <div class="pd-row">
                     <div class="pd-grow">
-                        <label for=id class="pd-sublabel">{t.amount}</label>
+                        <label for=id.clone() class="pd-sublabel">{t.amount}</label>
                         <input type="text" id=id inputmode="decimal" autocomplete="off"
                             aria-required=move || req.get().then_some("true")
                             aria-invalid=move || error.with(Option::is_some).then_some("true")
@@ -346,13 +517,56 @@ pub fn LostClaimForm(
         }
     };
 
+    let file_group = move |legend: &'static str, photos: bool| {
+        let fields: Vec<_> = inputs.files.into_iter().filter(|(f, _)| is_photo(*f) == photos).collect();
+        let any_shown = move || fields.iter().any(|(f, _)| allowed(inputs.claim.get(), inputs.kind.get(), *f));
+        view! {
+            <Show when=any_shown>
+                <fieldset class="pd-field pd-documents">
+                    <legend>{legend}</legend>
+                    {inputs.files.into_iter().filter(|(f, _)| is_photo(*f) == photos).map(|(field, state)| {
+                        view! {
+                            <Show when=shown(field)>
+                                {move || {
+                                    let (label, hint) = file_texts(t, inputs.claim.get(), field);
+                                    view! {
+                                        <FileField id=field.wire_name() label=label hint=hint.unwrap_or_default()
+                                            photo=is_photo(field) state=state
+                                            error=error_of(field) required=required(field) />
+                                    }
+                                }}
+                            </Show>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </Show>
+        }
+    };
+
+    let title = move || if inputs.claim.get() == ClaimType::Lost { t.lost_title } else { t.damage_title };
+    let intro = move || if inputs.claim.get() == ClaimType::Lost { t.lost_intro } else { t.damage_intro };
+
     let form = move || {
         view! {
             <form class="pd-form" novalidate=true node_ref=form_ref on:submit=on_submit
-                aria-labelledby="pd-lost-title">
-                <h2 id="pd-lost-title" class="pd-title">{t.lost_title}</h2>
-                <p class="pd-intro">{t.lost_intro}</p>
+                aria-labelledby="pd-claim-title">
+                <h2 id="pd-claim-title" class="pd-title">{title}</h2>
+                <p class="pd-intro">{intro}</p>
+                <Show when=move || restored.get()>
+                    <div class="pd-notice" role="status">
+                        <span>{t.draft_restored}</span>" "
+                        <button type="button" class="pd-link" on:click=start_over>{t.start_over}</button>
+                    </div>
+                </Show>
                 <p class="pd-hint">{t.required_note}</p>
+
+                <fieldset class="pd-field">
+                    <legend>{t.claim_type_legend}</legend>
+                    {radio("claim_type", "claim-lost", t.type_lost, None, claim_is(ClaimType::Lost),
+                        Callback::new(move |_| inputs.claim.set(ClaimType::Lost)))}
+                    {radio("claim_type", "claim-damage", t.type_damaged, None, claim_is(ClaimType::Damage),
+                        Callback::new(move |_| inputs.claim.set(ClaimType::Damage)))}
+                </fieldset>
 
                 <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
                     value=inputs.tracking_number error=error_of(ClaimField::TrackingNumber)
@@ -360,8 +574,12 @@ pub fn LostClaimForm(
 
                 <fieldset class="pd-field">
                     <legend>{t.kind_legend}</legend>
-                    {kind_radio(ParcelKind::SendcloudRates, "kind-rates", t.kind_rates, t.kind_rates_hint)}
-                    {kind_radio(ParcelKind::OwnContract, "kind-own", t.kind_own, t.kind_own_hint)}
+                    {radio("parcel_kind", "kind-rates", t.kind_rates, Some(t.kind_rates_hint),
+                        kind_is(ParcelKind::SendcloudRates),
+                        Callback::new(move |_| inputs.kind.set(ParcelKind::SendcloudRates)))}
+                    {radio("parcel_kind", "kind-own", t.kind_own, Some(t.kind_own_hint),
+                        kind_is(ParcelKind::OwnContract),
+                        Callback::new(move |_| inputs.kind.set(ParcelKind::OwnContract)))}
                 </fieldset>
 
                 <Show when=shown(ClaimField::CarrierContractId)>
@@ -382,27 +600,24 @@ pub fn LostClaimForm(
                     error=error_of(ClaimField::ParcelExteriorDescription)
                     required=required(ClaimField::ParcelExteriorDescription) />
 
-                <fieldset class="pd-field pd-dimensions" class:pd-invalid=move || dims_error.with(Option::is_some)>
-                    <legend><LabelText text=t.dimensions required=dims_req /></legend>
-                    <div class="pd-row">
-                        {dim("parcel_dimensions-length", t.length, inputs.length)}
-                        {dim("parcel_dimensions-width", t.width, inputs.width)}
-                        {dim("parcel_dimensions-height", t.height, inputs.height)}
-                    </div>
-                    <FieldErrorText id="parcel_dimensions-error".to_owned() error=dims_error />
-                </fieldset>
+                <Show when=shown(ClaimField::ParcelDimensions)>
+                    <fieldset class="pd-field pd-dimensions" class:pd-invalid=move || dims_error.with(Option::is_some)>
+                        <legend><LabelText text=t.dimensions required=dims_req /></legend>
+                        <div class="pd-row">
+                            {dim("parcel_dimensions-length", t.length, inputs.length)}
+                            {dim("parcel_dimensions-width", t.width, inputs.width)}
+                            {dim("parcel_dimensions-height", t.height, inputs.height)}
+                        </div>
+                        <FieldErrorText id="parcel_dimensions-error".to_owned() error=dims_error />
+                    </fieldset>
+                </Show>
 
                 <TextField id="additional_remarks" label=t.remarks multiline=true
                     value=inputs.remarks error=error_of(ClaimField::AdditionalRemarks)
                     required=required(ClaimField::AdditionalRemarks) />
 
-                <fieldset class="pd-field pd-documents">
-                    <legend>{t.documents}</legend>
-                    {inputs.files.into_iter().map(|(field, state)| view! {
-                        <FileField id=field.wire_name() label=file_label(t, field) state=state
-                            error=error_of(field) required=required(field) />
-                    }).collect_view()}
-                </fieldset>
+                {file_group(t.photos, true)}
+                {file_group(t.documents, false)}
 
                 <div class="pd-field pd-check">
                     <input type="checkbox" id="is_portal_claim" aria-describedby="is_portal_claim-hint"
@@ -416,11 +631,18 @@ pub fn LostClaimForm(
                     <div class="pd-banner" role="alert">{text}</div>
                 })}
 
-                <button type="submit" class="pd-submit" part="submit" disabled=move || pending.get()
-                    aria-busy=move || pending.get().then_some("true")>
-                    {move || if pending.get() { t.submitting } else { t.submit }}
+                <button type="submit" class="pd-submit" part="submit" disabled=busy
+                    aria-busy=move || busy().then_some("true")>
+                    {move || if busy() { t.submitting } else { t.submit }}
                 </button>
             </form>
+        }
+    };
+
+    let follow = move |_| {
+        if let (Some(nav), Some(created)) = (nav, submitted.get_untracked()) {
+            nav.ticket.set(Some(TicketRef { id: created.ticket_id, token: created.access_token }));
+            nav.view.set(View::Status);
         }
     };
 
@@ -433,10 +655,22 @@ pub fn LostClaimForm(
                 <p>{t.success_body}</p>
                 <p class="pd-reference">
                     <span>{t.reference}": "</span>
-                    <strong>{move || submitted.get().unwrap_or_default()}</strong>
+                    <strong>{move || submitted.get().map(|c| c.ticket_id).unwrap_or_default()}</strong>
                 </p>
-                <button type="button" class="pd-secondary" on:click=start_over>{t.new_claim}</button>
+                <div class="pd-row">
+                    {nav.map(|_| view! {
+                        <button type="button" class="pd-submit pd-auto" on:click=follow>{t.follow_status}</button>
+                    })}
+                    <button type="button" class="pd-secondary" on:click=start_over>{t.new_claim}</button>
+                </div>
             </section>
         </Show>
+    }
+}
+
+fn other(c: ClaimType) -> ClaimType {
+    match c {
+        ClaimType::Lost => ClaimType::Damage,
+        ClaimType::Damage => ClaimType::Lost,
     }
 }

@@ -1,7 +1,6 @@
-//! Claims for lost (and, later, damaged) parcels.
+//! Claims for lost and damaged parcels.
 
-pub mod file_field;
 pub mod form;
 pub mod model;
 
-pub use form::LostClaimForm;
+pub use form::ClaimForm;

@@ -9,15 +9,23 @@
 //!   required-field rules as data.
 //! * [`ticket`]: `GET /dsf/tickets/{id}` response with every enum of the spec;
 //!   unknown values from upstream are kept, never a deserialization error.
+//! * [`requested_data`]: the carrier's data requests and their answers.
+//! * [`tracking`]: Parcel Tracking API v3 (tracking response, external
+//!   parcel registration) and the proxy's claim-eligibility addition.
 //! * [`error`]: the Support API error envelope and a parser for the
 //!   Python-style validation detail upstream puts into 400 answers.
+//! * [`jtl`]: JTL-SCX Channel API tickets, events and errors, and the
+//!   widget's contact request.
 
 #[macro_use]
 mod string_enum;
 
 pub mod claim;
 pub mod error;
+pub mod jtl;
+pub mod requested_data;
 pub mod ticket;
+pub mod tracking;
 pub mod upload;
 
 pub use claim::{
@@ -25,4 +33,4 @@ pub use claim::{
     FileRef, Money, ParcelKind,
 };
 pub use error::{parse_validation_detail, ApiError, ErrorEnvelope, ValidationIssue};
-pub use ticket::{CreateTicketResponse, FileTokenResponse, TicketResponse};
+pub use ticket::{ClaimCreated, CreateTicketResponse, FileTokenResponse, TicketPending, TicketResponse};

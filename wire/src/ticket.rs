@@ -10,6 +10,22 @@ pub struct CreateTicketResponse {
     pub ticket_id: String,
 }
 
+/// The proxy's 202 answer to a ticket creation: upstream's UUID plus an
+/// access token for reading that ticket (`X-Ticket-Token`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimCreated {
+    pub ticket_id: String,
+    pub access_token: String,
+}
+
+/// The proxy's 202 answer to a status read by UUID while upstream's int id
+/// is not known yet: `{"ticket_id": "<uuid>", "pending": true}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketPending {
+    pub ticket_id: String,
+    pub pending: bool,
+}
+
 /// 201 of `POST /dsf/files`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileTokenResponse {

@@ -1,0 +1,32 @@
+//! Drafts in the browser's localStorage: what the customer typed and the
+//! tokens of finished uploads survive a reload or a crashed tab. File
+//! contents are never stored, only upstream's tokens and the file names.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+fn storage() -> Option<web_sys::Storage> {
+    // Storage can be disabled (privacy settings): drafts are then simply off.
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The storage key of a draft: one per proxy URL and form.
+pub fn key(proxy_url: &str, form: &str) -> String {
+    format!("parcel-desk:draft:v1:{proxy_url}:{form}")
+}
+
+pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let text = storage()?.get_item(key).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+pub fn save<T: Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+        let _ = s.set_item(key, &text);
+    }
+}
+
+pub fn clear(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
