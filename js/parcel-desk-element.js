@@ -14,7 +14,10 @@ const ATTRIBUTES = {
   'proxy-url': 'proxyUrl',
   view: 'view',
   lang: 'lang',
+  'claim-type': 'claimType',
   'tracking-number': 'trackingNumber',
+  ticket: 'ticket',
+  'status-page-url': 'statusPageUrl',
 };
 
 // URL parameter -> option, for the standalone page (`options-from-url`).
@@ -24,6 +27,8 @@ const URL_PARAMETERS = {
   view: 'view',
   tracking: 'trackingNumber',
   lang: 'lang',
+  claim: 'claimType',
+  ticket: 'ticket',
 };
 
 export class ParcelDeskElement extends HTMLElement {
@@ -45,6 +50,10 @@ export class ParcelDeskElement extends HTMLElement {
         const value = params.get(param);
         if (value) options[key] = value;
       }
+      // A status link carries the ticket's access token in the fragment,
+      // which browsers never send to a server.
+      const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+      if (token && options.ticket) options.token = token;
     }
     if (options.proxyUrl) {
       options.proxyUrl = new URL(options.proxyUrl, document.baseURI).href;

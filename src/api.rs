@@ -107,3 +107,120 @@ async fn read<T: DeserializeOwned>(
     let envelope = response.json::<ErrorEnvelope>().await.ok();
     Err(ApiFailure::Http { status, envelope, retry_after })
 }
+
+/// How the customer proves they may read a ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Access {
+    /// The proxy's token from the claim's creation (or an earlier lookup).
+    Token(String),
+    /// The ticket's order number (numeric ticket ids only).
+    OrderNumber(String),
+}
+
+/// A ticket read: the ticket, or "received, not registered upstream yet".
+#[derive(Clone, Debug, PartialEq)]
+pub enum TicketRead {
+    Ticket {
+        ticket: Box<parcel_desk_wire::TicketResponse>,
+        /// A fresh token the proxy hands out after an order-number lookup.
+        token: Option<String>,
+    },
+    Pending,
+}
+
+/// One open data request of the carrier (`GET /dsf/tickets/requested-data`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DataRequest {
+    pub request_id: i64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub data_type: String,
+}
+
+#[derive(Deserialize)]
+struct DataRequests {
+    data: Vec<DataRequest>,
+}
+
+/// The answer to one data request.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DataAnswer {
+    pub request_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<parcel_desk_wire::FileRef>,
+}
+
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
+impl Proxy {
+    fn with_access(&self, path: &str, access: &Access, mut query: Vec<(&str, String)>) -> (String, Option<String>) {
+        let token = match access {
+            Access::Token(t) => Some(t.clone()),
+            Access::OrderNumber(n) => {
+                query.push(("order_number", n.clone()));
+                None
+            }
+        };
+        let mut url = self.url(path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&format!("{k}={}", encode(v)));
+        }
+        (url, token)
+    }
+
+    /// `GET /dsf/tickets/{id}`: a UUID from the claim's creation or a
+    /// numeric ticket id.
+    pub async fn ticket(&self, id: &str, access: &Access) -> Result<TicketRead, ApiFailure> {
+        let (url, token) = self.with_access(&format!("/dsf/tickets/{}", encode(id)), access, Vec::new());
+        let mut request = Request::get(&url).header("Accept", "application/json");
+        if let Some(t) = &token {
+            request = request.header("X-Ticket-Token", t);
+        }
+        let response = request.send().await.map_err(|_| ApiFailure::Network)?;
+        if response.status() == 202 {
+            return Ok(TicketRead::Pending);
+        }
+        let fresh = response.headers().get("x-ticket-token");
+        let ticket = read(Ok(response)).await?;
+        Ok(TicketRead::Ticket { ticket: Box::new(ticket), token: fresh })
+    }
+
+    /// The carrier's open data requests for one ticket.
+    pub async fn data_requests(&self, id: &str, access: &Access) -> Result<Vec<DataRequest>, ApiFailure> {
+        let (url, token) = self.with_access("/dsf/tickets/requested-data", access, vec![("ticket", id.to_owned())]);
+        let mut request = Request::get(&url).header("Accept", "application/json");
+        if let Some(t) = &token {
+            request = request.header("X-Ticket-Token", t);
+        }
+        read::<DataRequests>(request.send().await).await.map(|d| d.data)
+    }
+
+    /// Answers one data request with a comment and/or files.
+    pub async fn answer_data_request(&self, id: &str, access: &Access, answer: &DataAnswer) -> Result<(), ApiFailure> {
+        let (url, token) = self.with_access("/dsf/tickets/requested-data", access, vec![("ticket", id.to_owned())]);
+        let mut request = Request::post(&url).header("Accept", "application/json");
+        if let Some(t) = &token {
+            request = request.header("X-Ticket-Token", t);
+        }
+        let request = request.json(answer).map_err(|_| ApiFailure::BadAnswer(0))?;
+        read::<serde_json::Value>(request.send().await).await.map(|_| ())
+    }
+
+    /// `GET /parcels/tracking/{tracking_number}`; with the recipient's
+    /// postal code the proxy keeps the addresses, without it strips them.
+    pub async fn tracking(&self, number: &str, postal_code: Option<&str>) -> Result<crate::tracking::Tracking, ApiFailure> {
+        let mut url = self.url(&format!("/parcels/tracking/{}", encode(number.trim())));
+        if let Some(pc) = postal_code.filter(|p| !p.trim().is_empty()) {
+            url.push_str(&format!("?postal_code={}", encode(pc.trim())));
+        }
+        read(Request::get(&url).header("Accept", "application/json").send().await).await
+    }
+}

@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 /// `aria-describedby` for a control: its hint and, while shown, its error.
-fn described_by(id: &'static str, hint: bool, error: Signal<Option<String>>) -> impl Fn() -> Option<String> {
+fn described_by(id: &str, hint: bool, error: Signal<Option<String>>) -> impl Fn() -> Option<String> {
+    let id = id.to_owned();
     move || {
         let mut ids = Vec::new();
         if hint {
@@ -43,7 +44,7 @@ pub fn FieldErrorText(id: String, #[prop(into)] error: Signal<Option<String>>) -
 /// A labelled single-line or multi-line text input.
 #[component]
 pub fn TextField(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: &'static str,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
@@ -56,12 +57,13 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let invalid = move || error.with(Option::is_some).then_some("true");
-    let described = described_by(id, hint.is_some(), error);
+    let described = described_by(&id, hint.is_some(), error);
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     let input = if multiline {
         view! {
             <textarea
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 rows="3"
                 aria-required=move || required.get().then_some("true")
                 aria-invalid=invalid
@@ -75,8 +77,8 @@ pub fn TextField(
         view! {
             <input
                 type="text"
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 inputmode=inputmode
                 autocomplete=autocomplete.unwrap_or("off")
                 aria-required=move || required.get().then_some("true")
@@ -93,9 +95,9 @@ pub fn TextField(
             <label for=id>
                 <LabelText text=label required=required />
             </label>
-            {hint.map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
+            {hint.map(|h| view! { <p class="pd-hint" id=hint_id>{h}</p> })}
             {input}
-            <FieldErrorText id=format!("{id}-error") error=error />
+            <FieldErrorText id=error_id error=error />
         </div>
     }
 }

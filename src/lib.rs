@@ -15,7 +15,10 @@ pub mod api;
 pub mod claim;
 pub mod draft;
 pub mod fields;
+pub mod format;
 pub mod i18n;
+pub mod status;
+pub mod tracking;
 pub mod upload;
 
 use leptos::prelude::*;
@@ -38,6 +41,9 @@ pub struct Ctx {
     pub proxy: Proxy,
     pub lang: Lang,
     pub texts: &'static Texts,
+    /// Where the status page lives, for links customers can bookmark
+    /// (default: the current page).
+    pub status_page: Option<String>,
 }
 
 /// The widget's views.
@@ -47,6 +53,8 @@ pub enum View {
     Claim,
     /// Follow a claim.
     Status,
+    /// Track a parcel.
+    Track,
 }
 
 impl View {
@@ -54,6 +62,7 @@ impl View {
         match name {
             "claim" => Some(View::Claim),
             "status" => Some(View::Status),
+            "track" => Some(View::Track),
             _ => None,
         }
     }
@@ -88,6 +97,12 @@ pub struct Options {
     pub lang: Option<String>,
     /// Prefill for the tracking number.
     pub tracking_number: Option<String>,
+    /// For the status view: the ticket (UUID from the claim, or number).
+    pub ticket: Option<String>,
+    /// The proxy's access token for `ticket` (from a status link).
+    pub token: Option<String>,
+    /// URL of the merchant's status page, used in bookmarkable links.
+    pub status_page_url: Option<String>,
 }
 
 /// The proxy URL used when none is configured.
@@ -114,10 +129,11 @@ pub fn Widget(options: Options) -> impl IntoView {
         proxy: Proxy::new(options.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL)),
         lang,
         texts: lang.texts(),
+        status_page: options.status_page_url.clone(),
     });
     let nav = Nav {
         view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
-        ticket: RwSignal::new(None),
+        ticket: RwSignal::new(options.ticket.clone().map(|id| TicketRef { id, token: options.token.clone() })),
     };
     provide_context(nav);
     let claim_type = match options.claim_type.as_deref() {
@@ -127,10 +143,21 @@ pub fn Widget(options: Options) -> impl IntoView {
     let tracking = options.tracking_number.unwrap_or_default();
     view! {
         <div class="pd-root" part="root" lang=lang.tag()>
+            <nav class="pd-nav" aria-label=lang.texts().nav_label>
+                {[(View::Claim, lang.texts().nav_claim), (View::Status, lang.texts().nav_status), (View::Track, lang.texts().nav_track)]
+                    .into_iter()
+                    .map(|(v, label)| view! {
+                        <button type="button" class="pd-tab" aria-pressed=move || (nav.view.get() == v).to_string()
+                            on:click=move |_| nav.view.set(v)>{label}</button>
+                    })
+                    .collect_view()}
+            </nav>
             {move || match nav.view.get() {
-                View::Claim | View::Status => view! {
+                View::Claim => view! {
                     <claim::ClaimForm claim_type=claim_type tracking_number=tracking.clone() />
                 }.into_any(),
+                View::Status => view! { <status::StatusView /> }.into_any(),
+                View::Track => view! { <tracking::TrackView tracking_number=tracking.clone() /> }.into_any(),
             }}
         </div>
     }

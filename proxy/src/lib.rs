@@ -12,12 +12,15 @@
 //! * [`start`]: runs the proxy (and, in sandbox mode, the simulator) on
 //!   real sockets — what the binary and the tests use.
 
+pub mod access;
 pub mod claim_body;
 pub mod config;
 pub mod envelope;
+pub mod jtl;
 pub mod proxy;
 pub mod ratelimit;
 pub mod sandbox;
+pub mod store;
 mod timefmt;
 
 use std::io;
@@ -95,7 +98,10 @@ pub fn serve(listener: TcpListener, router: Router) -> io::Result<Server> {
 /// port), accepting only `creds`.
 pub async fn start_sandbox(listen: SocketAddr, creds: Credentials) -> io::Result<Server> {
     let listener = TcpListener::bind(listen).await?;
-    serve(listener, sandbox::router(creds))
+    // The JTL-SCX simulator lives under /jtl; its refresh token is the
+    // sandbox secret key, its seller id `jtl::sandbox::SANDBOX_SELLER_ID`.
+    let (jtl_sim, _) = jtl::sandbox::router(jtl::sandbox::SimSettings::new(creds.secret_key.clone()));
+    serve(listener, sandbox::router(creds).nest("/jtl", jtl_sim))
 }
 
 /// Why [`start`] failed.
@@ -139,9 +145,20 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         let server = start_sandbox(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone())
             .await
             .map_err(StartError::Io)?;
+        config.jtl.base_url = format!("{}/jtl", server.url());
+        config.jtl.refresh_token = creds.secret_key.clone();
+        config.jtl.seller_id = jtl::sandbox::SANDBOX_SELLER_ID.into();
         config.support.base_url = server.url();
         config.support.public_key = creds.public_key;
         config.support.secret_key = creds.secret_key;
+        config.tracking.base_url = server.url();
+        if config.access.token_key.is_empty() {
+            config.access.token_key = Secret::generate();
+        }
+        if config.store.path.is_none() {
+            // The simulator starts empty on every run: so does the store.
+            config.store.path = Some(config::temp_store_path());
+        }
         sandbox = Some(server);
     }
     let router = proxy::router(&config).map_err(|e| StartError::Config(e.0))?;

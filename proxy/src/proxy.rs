@@ -6,9 +6,7 @@
 //! but the Support API's 404 envelope — no 405s, no plain-text rejections,
 //! no path normalisation surprises.
 
-use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,13 +18,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 use futures_util::StreamExt;
-use parcel_desk_wire::{validate, ClaimType, ParcelKind};
+use parcel_desk_wire::ClaimType;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
-use crate::claim_body::{decode_claim, ClaimBodyError};
 use crate::config::Config;
-use crate::envelope::{self, issues_from_problems, validation_error};
+use crate::envelope;
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
 
 /// `User-Agent` of upstream requests.
@@ -71,11 +68,16 @@ pub enum ApiRoute {
     /// `GET /dsf/tickets/{id}`; `None` when the segment is not 1–19 ASCII
     /// digits fitting an int64 (answered like a missing ticket).
     GetTicket(Option<i64>),
+    /// JTL-SCX channel tickets (`/channel/...`, see [`crate::jtl`]).
+    Channel(crate::jtl::ChannelRoute),
 }
 
 impl ApiRoute {
     /// Matches the part of the raw path after the prefix, e.g. `/dsf/files`.
     pub fn match_path(rest: &str) -> Option<ApiRoute> {
+        if rest.starts_with("/channel/") {
+            return crate::jtl::ChannelRoute::match_path(rest).map(ApiRoute::Channel);
+        }
         match rest {
             "/dsf/tickets/lost" => Some(ApiRoute::CreateLost),
             "/dsf/tickets/damage" => Some(ApiRoute::CreateDamage),
@@ -110,6 +112,7 @@ impl ApiRoute {
             ApiRoute::GetTicket(_) | ApiRoute::GetTicketUuid(_) | ApiRoute::RequestedData | ApiRoute::Tracking(_) => {
                 Method::GET
             }
+            ApiRoute::Channel(r) => r.method(),
         }
     }
 
@@ -124,7 +127,7 @@ impl ApiRoute {
 
     /// True for ticket creations (the stricter `limits.create_per_minute`).
     pub fn is_create(&self) -> bool {
-        matches!(self, ApiRoute::CreateLost | ApiRoute::CreateDamage)
+        matches!(self, ApiRoute::CreateLost | ApiRoute::CreateDamage | ApiRoute::Channel(crate::jtl::ChannelRoute::Create))
     }
 }
 
@@ -197,6 +200,8 @@ struct ProxyState {
     staff_token: Option<crate::config::Secret>,
     /// When upstream's ticket list was last fetched to resolve UUIDs.
     last_list: Mutex<Option<Instant>>,
+    /// JTL-SCX channel tickets; `None` when not configured (routes 404).
+    jtl: Option<Arc<crate::jtl::Jtl>>,
 }
 
 /// Errors building the proxy from a [`Config`].
@@ -273,6 +278,21 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         .unwrap_or_else(|| std::path::PathBuf::from(crate::config::DEFAULT_STORE_PATH));
     let store = crate::store::Store::open(&store_path, config.store.idempotency_hours)
         .map_err(|e| BuildError(format!("invalid configuration key `store.path`: {e}")))?;
+    let jtl = if config.jtl.enabled() {
+        let jtl = crate::jtl::Jtl::new(
+            &config.jtl,
+            &store_path,
+            &crate::jtl::data_dir_for(&store_path),
+            &config.access.token_key,
+            config.access.token_days,
+            config.sandbox,
+        )
+        .map_err(BuildError)?;
+        jtl.spawn_poller();
+        Some(jtl)
+    } else {
+        None
+    };
     let state = Arc::new(ProxyState {
         prefix: config.api_prefix.clone(),
         base,
@@ -293,6 +313,7 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         lost_after: Duration::from_secs(config.claims.lost_after_days * 86_400),
         staff_token: (!config.staff.token.is_empty()).then(|| config.staff.token.clone()),
         last_list: Mutex::new(None),
+        jtl,
     });
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
 }
@@ -371,7 +392,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
         .get(header::ORIGIN)
         .filter(|o| st.origins.iter().any(|a| a == *o))
         .cloned();
-    let route = ApiRoute::match_path(rest);
+    let route = ApiRoute::match_path(rest).filter(|r| st.jtl.is_some() || !matches!(r, ApiRoute::Channel(_)));
     let method = req.method().clone();
 
     if method == Method::OPTIONS {
@@ -431,6 +452,10 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     ApiRoute::Tracking(None) => envelope::not_found(),
                     ApiRoute::Tracking(Some(number)) => tracking::get_tracking(&st, req, &number).await,
                     ApiRoute::RegisterParcel => tracking::register_parcel(&st, req).await,
+                    ApiRoute::Channel(r) => match &st.jtl {
+                        Some(jtl) => crate::jtl::handle(jtl, r, req, st.json_limit).await,
+                        None => envelope::not_found(),
+                    },
                 },
             }
         }

@@ -6,6 +6,15 @@
 //! It is a real HTTP server (see [`crate::start_sandbox`]) with upstream's
 //! paths at its root, so the proxy's forwarding path is exercised over HTTP
 //! even in the embedded demo. All state is in memory.
+//!
+//! Also simulated: `POST /dsf/tickets/damage`, `GET /dsf/tickets` (list),
+//! `GET`/`POST /dsf/tickets/requested-data` ([`requested`]) and the Parcel
+//! Tracking API ([`tracking`]).
+
+mod requested;
+mod tracking;
+
+pub use tracking::DEMO_RECIPIENT_POSTAL_CODES;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -20,6 +29,7 @@ use base64::Engine as _;
 use parcel_desk_wire::ticket::{
     DataType, Outcome, RequestedAction, TicketResolution, TicketStage, TicketStatus, TicketType,
 };
+use parcel_desk_wire::requested_data::RequestedData;
 use parcel_desk_wire::{validate, ClaimType, CreateTicketResponse, FileTokenResponse, ParcelKind, TicketResponse};
 
 use crate::claim_body::{decode_claim, ClaimBodyError};
@@ -110,6 +120,28 @@ pub const DEMO_PARCELS: &[DemoParcel] = &[
         portal_claim: true,
         description: "own-contract Colissimo parcel with a support contact: accepts is_portal_claim=true (other parcels answer 422 to it)",
     },
+    DemoParcel {
+        tracking_number: "PD-RECENT-0006",
+        kind: ParcelKind::OwnContract,
+        carrier: "postnl",
+        parcel_id: 90006,
+        order_number: "ORD-0006",
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: false,
+        description: "own-contract parcel (postnl) in transit with an event a few hours old: tracking says a lost claim is too early",
+    },
+    DemoParcel {
+        tracking_number: "PD-EXCEPTION-0007",
+        kind: ParcelKind::OwnContract,
+        carrier: "dpd",
+        parcel_id: 90007,
+        order_number: "ORD-0007",
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: false,
+        description: "own-contract parcel (dpd) whose last tracking event is an exception (status type error): claimable",
+    },
 ];
 
 /// Seeded demo tickets: `(id, description)`, for the banner and README.
@@ -118,6 +150,7 @@ pub const DEMO_TICKETS: &[(i64, &str)] = &[
     (1002, "damaged, action_required: carrier asks for sales_invoice and damage_photo"),
     (1003, "lost, claim_paid / manually_solved_stage: claim_approved, 49.95 EUR"),
     (1004, "lost, solved_by_automation: outcome delivered"),
+    (1005, "lost, customer_documents_requested / action_required: carrier asks for a purchase_invoice"),
 ];
 
 /// The first id given to tickets created in the sandbox.
@@ -149,10 +182,59 @@ impl Credentials {
     }
 }
 
+/// Knobs of the simulator.
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    /// How long a created ticket stays out of `GET /dsf/tickets` (upstream
+    /// processes creations asynchronously: 202 Accepted).
+    pub list_delay: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions { list_delay: Duration::from_secs(2) }
+    }
+}
+
+/// A parcel the Support API simulator knows: a demo parcel, or one
+/// registered through `POST /parcels/tracking`.
+#[derive(Clone, Debug)]
+struct ParcelInfo {
+    kind: ParcelKind,
+    carrier: String,
+    parcel_id: i64,
+    order_number: String,
+    delivered: bool,
+    carrier_support_contact: bool,
+    portal_claim: bool,
+}
+
+impl From<&DemoParcel> for ParcelInfo {
+    fn from(p: &DemoParcel) -> Self {
+        ParcelInfo {
+            kind: p.kind,
+            carrier: p.carrier.into(),
+            parcel_id: p.parcel_id,
+            order_number: p.order_number.into(),
+            delivered: p.delivered,
+            carrier_support_contact: p.carrier_support_contact,
+            portal_claim: p.portal_claim,
+        }
+    }
+}
+
 struct Inner {
     tickets: BTreeMap<i64, TicketResponse>,
     next_id: i64,
     file_tokens: HashSet<String>,
+    /// Created tickets and when they show up in the list.
+    listed_from: std::collections::HashMap<i64, std::time::Instant>,
+    /// Open data requests: (ticket id, request).
+    requests: Vec<(i64, RequestedData)>,
+    /// Tracking answers by tracking number (demo and registered parcels).
+    tracking: BTreeMap<String, serde_json::Value>,
+    /// Parcels registered through `POST /parcels/tracking`.
+    registered: BTreeMap<String, ParcelInfo>,
 }
 
 struct SandboxState {
@@ -160,6 +242,7 @@ struct SandboxState {
     inner: Mutex<Inner>,
     creates: SlidingWindow<()>,
     reads: SlidingWindow<()>,
+    options: SandboxOptions,
 }
 
 impl SandboxState {
@@ -170,20 +253,35 @@ impl SandboxState {
 
 /// The sandbox as an axum router (upstream paths at its root).
 pub fn router(creds: Credentials) -> Router {
+    router_with(creds, SandboxOptions::default())
+}
+
+/// [`router`] with explicit options.
+pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
     let state = Arc::new(SandboxState {
         creds,
         inner: Mutex::new(Inner {
             tickets: demo_tickets().into_iter().map(|t| (t.id, t)).collect(),
             next_id: FIRST_CREATED_TICKET_ID,
             file_tokens: HashSet::new(),
+            listed_from: Default::default(),
+            requests: requested::demo_requests(),
+            tracking: tracking::demo_tracking(SystemTime::now()),
+            registered: BTreeMap::new(),
         }),
         creates: SlidingWindow::new(CREATE_LIMIT_PER_MINUTE, Duration::from_secs(60)),
         reads: SlidingWindow::new(READ_LIMIT_PER_MINUTE, Duration::from_secs(60)),
+        options,
     });
     Router::new()
         .route("/dsf/tickets/lost", post(create_lost))
+        .route("/dsf/tickets/damage", post(create_damage))
         .route("/dsf/files", post(upload_file))
+        .route("/dsf/tickets", get(requested::list_tickets))
+        .route("/dsf/tickets/requested-data", get(requested::list_requests).post(requested::answer_request))
         .route("/dsf/tickets/{ticket_id}", get(get_ticket))
+        .route("/parcels/tracking", post(tracking::register))
+        .route("/parcels/tracking/{tracking_number}", get(tracking::get_tracking))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::disable())
@@ -228,6 +326,26 @@ async fn create_lost(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
+    create(state, ClaimType::Lost, query, headers, body).await
+}
+
+/// `POST /dsf/tickets/damage`.
+async fn create_damage(
+    State(state): State<Arc<SandboxState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    create(state, ClaimType::Damage, query, headers, body).await
+}
+
+async fn create(
+    state: Arc<SandboxState>,
+    claim_type: ClaimType,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     if let Err(res) = authorized(&state, &headers) {
         return res;
     }
@@ -260,13 +378,15 @@ async fn create_lost(
         }
         Err(ClaimBodyError::Invalid(issues)) => return validation_error(&issues),
     };
-    let Some(parcel) = demo_parcel(claim.tracking_number.trim()) else {
+    let tn = claim.tracking_number.trim();
+    let known = demo_parcel(tn).map(ParcelInfo::from).or_else(|| state.lock().registered.get(tn).cloned());
+    let Some(parcel) = known else {
         return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Parcel not found.");
     };
     let unprocessable = |detail: String| {
         envelope::error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_content", detail)
     };
-    if parcel.delivered {
+    if parcel.delivered && claim_type == ClaimType::Lost {
         return unprocessable("Cannot create ticket. Reason: Parcel is already delivered".into());
     }
     if parcel.kind == ParcelKind::OwnContract && !parcel.carrier_support_contact {
@@ -278,12 +398,12 @@ async fn create_lost(
             parcel.carrier
         ));
     }
-    let problems = validate(ClaimType::Lost, parcel.kind, &claim);
+    let problems = validate(claim_type, parcel.kind, &claim);
     if !problems.is_empty() {
         return validation_error(&issues_from_problems(&problems));
     }
     let mut inner = state.lock();
-    for &field in ClaimType::Lost.fields() {
+    for &field in claim_type.fields() {
         if let Some(token) = claim.file_token(field) {
             if !inner.file_tokens.contains(token.trim()) {
                 return envelope::error(
@@ -303,10 +423,10 @@ async fn create_lost(
             id,
             status: TicketStatus::Pending,
             stage: TicketStage::InProgress,
-            ticket_type: Some(TicketType::Lost),
+            ticket_type: Some(if claim_type == ClaimType::Lost { TicketType::Lost } else { TicketType::Damaged }),
             parcel_id: Some(parcel.parcel_id),
-            carrier: Some(parcel.carrier.into()),
-            order_number: Some(parcel.order_number.into()),
+            carrier: Some(parcel.carrier.clone()),
+            order_number: Some(parcel.order_number.clone()),
             brand_id: None,
             created_at: now.clone(),
             updated_at: Some(now),
@@ -314,9 +434,10 @@ async fn create_lost(
             resolution: None,
         },
     );
+    inner.listed_from.insert(id, std::time::Instant::now() + state.options.list_delay);
     drop(inner);
     let ticket_id = uuid::Uuid::new_v4().to_string();
-    tracing::info!(%ticket_id, id, portal, "sandbox: created lost ticket (GET /dsf/tickets/{{id}} takes the int id)");
+    tracing::info!(%ticket_id, id, portal, claim = claim_type.as_str(), "sandbox: created ticket (GET /dsf/tickets/{{id}} takes the int id)");
     json_response(StatusCode::ACCEPTED, &CreateTicketResponse { ticket_id })
 }
 
@@ -460,7 +581,12 @@ fn demo_tickets() -> Vec<TicketResponse> {
         currency: None,
         solved_at: Some("2026-03-03T07:05:00+00:00".into()),
     });
-    vec![t1, t2, t3, t4]
+    let mut t5 = base(1005, TicketStatus::CustomerDocumentsRequested, TicketStage::ActionRequired, TicketType::Lost, 0,
+        "2026-03-13T08:00:00+00:00", "2026-03-14T09:30:00+00:00");
+    t5.requested_actions = vec![
+        RequestedAction { id: 303, data_type: DataType::PurchaseInvoice, created_at: "2026-03-14T09:30:00+00:00".into() },
+    ];
+    vec![t1, t2, t3, t4, t5]
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use parcel_desk_wire::claim::{allowed, required_fields};
 use parcel_desk_wire::{ClaimField, ClaimRequest, ClaimType, FieldProblem, ParcelKind};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use super::model::{Draft, FieldError};
 use crate::api::{ApiFailure, CreatedClaim};
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
+use crate::tracking::{phase_text, Tracking};
 use crate::upload::{FileField, Upload};
 use crate::{draft, Ctx, Nav, TicketRef, View};
 
@@ -342,6 +344,58 @@ pub fn ClaimForm(
     };
     let shown = move |field: ClaimField| move || allowed(inputs.claim.get(), inputs.kind.get(), field);
 
+    // Tracking inside the form: look the parcel up as the number is typed,
+    // and say before anything else is filled in when it cannot be claimed.
+    let lookup = RwSignal::new(None::<Tracking>);
+    let lookup_timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let lookup_seq = StoredValue::new(0u32);
+    let tracking_proxy = StoredValue::new(ctx.proxy.clone());
+    Effect::new(move |_| {
+        let number = inputs.tracking_number.get().trim().to_owned();
+        if let Some(h) = lookup_timer.get_value() {
+            h.clear();
+        }
+        lookup_seq.update_value(|n| *n += 1);
+        let seq = lookup_seq.get_value();
+        lookup.set(None);
+        if number.len() < 4 {
+            return;
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let proxy = tracking_proxy.get_value();
+                spawn_local(async move {
+                    let found = proxy.tracking(&number, None).await.ok();
+                    if lookup_seq.try_get_value() == Some(seq) {
+                        lookup.set(found);
+                    }
+                });
+            },
+            Duration::from_millis(600),
+        );
+        lookup_timer.set_value(handle.ok());
+    });
+    // Why a lost claim is not possible for this parcel right now, if so.
+    let lost_blocked = move || -> Option<String> {
+        if inputs.claim.get() != ClaimType::Lost {
+            return None;
+        }
+        lookup.with(|l| {
+            let lc = l.as_ref()?.lost_claim()?;
+            if lc.eligible {
+                return None;
+            }
+            match lc.reason.as_deref() {
+                Some("delivered") => Some(t.claim_delivered.to_owned()),
+                Some("too_recent") => {
+                    let when = lc.eligible_from.as_deref().map(|d| crate::format::date(ctx.lang.tag(), d)).unwrap_or_default();
+                    Some(t.claim_too_recent.replace("{}", &when))
+                }
+                _ => None,
+            }
+        })
+    };
+
     let submit = Action::new_local(move |a: &Attempt| {
         let proxy = ctx.proxy.clone();
         let a = a.clone();
@@ -417,7 +471,11 @@ pub fn ClaimForm(
             return; // a double click never files two claims
         }
         let claim = inputs.claim.get_untracked();
-        let (body, problems) = inputs.draft().to_request(claim);
+        let (body, mut problems) = inputs.draft().to_request(claim);
+        if let Some(why) = untrack(lost_blocked) {
+            problems.retain(|(f, _)| *f != ClaimField::TrackingNumber);
+            problems.insert(0, (ClaimField::TrackingNumber, FieldError::Upstream(why)));
+        }
         if !problems.is_empty() {
             errors.set(problems);
             banner.set(Some(t.err_fix_fields.into()));
@@ -570,7 +628,21 @@ pub fn ClaimForm(
 
                 <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
                     value=inputs.tracking_number error=error_of(ClaimField::TrackingNumber)
-                    required=required(ClaimField::TrackingNumber) />
+                    required=required(ClaimField::TrackingNumber) autocomplete="off" />
+                <div class="pd-parcel" aria-live="polite">
+                    {move || lookup.get().and_then(|l| l.latest()).map(|e| view! {
+                        <p class="pd-hint">{t.latest_status}": "<strong>{phase_text(&ctx_for_lookup(), &e)}</strong>
+                            {e.event_at.as_deref().map(|at| format!(" · {}", crate::format::date_time(ctx_lang(), at)))}</p>
+                    })}
+                    {move || lost_blocked().map(|why| view! {
+                        <div class="pd-notice" role="status">
+                            <p>{why}</p>
+                            <button type="button" class="pd-secondary"
+                                on:click=move |_| inputs.claim.set(ClaimType::Damage)>{t.report_damaged_instead}</button>
+                            <p class="pd-hint">{t.lost_anyway}</p>
+                        </div>
+                    })}
+                </div>
 
                 <fieldset class="pd-field">
                     <legend>{t.kind_legend}</legend>
@@ -666,6 +738,14 @@ pub fn ClaimForm(
             </section>
         </Show>
     }
+}
+
+fn ctx_for_lookup() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+fn ctx_lang() -> &'static str {
+    expect_context::<Ctx>().lang.tag()
 }
 
 fn other(c: ClaimType) -> ClaimType {

@@ -73,7 +73,7 @@ fn draw_thumbnail(canvas: &web_sys::HtmlCanvasElement, bitmap: &ImageBitmap) {
 
 #[component]
 pub fn FileField(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: &'static str,
     state: RwSignal<Upload>,
     #[prop(into)] error: Signal<Option<String>>,
@@ -198,15 +198,13 @@ pub fn FileField(
         Upload::Failed { message, .. } => Some(message),
         _ => error.get(),
     });
-    let described = move || {
-        let mut ids = format!("{id}-status");
-        if hint.is_some() {
-            ids = format!("{id}-hint {ids}");
+    let (hint_id, status_id, error_id) = (format!("{id}-hint"), format!("{id}-status"), format!("{id}-error"));
+    let described = {
+        let base = if hint.is_some() { format!("{hint_id} {status_id}") } else { status_id.clone() };
+        let error_id = error_id.clone();
+        move || {
+            if shown_error.with(Option::is_some) { format!("{base} {error_id}") } else { base.clone() }
         }
-        if shown_error.with(Option::is_some) {
-            ids.push_str(&format!(" {id}-error"));
-        }
-        ids
     };
     let accept = if photo { "image/*" } else { "image/*,application/pdf,.doc,.docx,.odt,.rtf,.txt" };
     let camera_id = format!("{id}-camera");
@@ -215,12 +213,12 @@ pub fn FileField(
         <div class="pd-field pd-file" class:pd-invalid=move || shown_error.with(Option::is_some)
             class:pd-dragging=move || dragging.get()
             on:dragover=on_dragover on:dragleave=move |_| dragging.set(false) on:drop=on_drop>
-            <label for=id>
+            <label for=id.clone()>
                 <LabelText text=label required=required />
             </label>
-            {hint.map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
+            {hint.map(|h| view! { <p class="pd-hint" id=hint_id>{h}</p> })}
             <div class="pd-file-pick">
-                <input type="file" id=id name=id node_ref=input_ref accept=accept
+                <input type="file" id=id.clone() name=id node_ref=input_ref accept=accept
                     aria-required=move || required.get().then_some("true")
                     aria-invalid=move || shown_error.with(Option::is_some).then_some("true")
                     aria-describedby=described
@@ -232,7 +230,7 @@ pub fn FileField(
                 })}
             </div>
             <p class="pd-hint pd-drop-hint">{t.drop_hint}</p>
-            <div class="pd-file-status" id=format!("{id}-status") aria-live="polite">
+            <div class="pd-file-status" id=status_id aria-live="polite">
                 <canvas class="pd-thumb" class:pd-hidden=move || !has_thumb.get() width="64" height="64"
                     node_ref=thumb_ref aria-hidden="true"></canvas>
                 {move || match state.get() {
@@ -262,7 +260,7 @@ pub fn FileField(
                     }
                 }}
             </div>
-            <FieldErrorText id=format!("{id}-error") error=shown_error />
+            <FieldErrorText id=error_id error=shown_error />
         </div>
     }
 }

@@ -364,6 +364,18 @@ impl Jtl {
 // Route handlers
 // ---------------------------------------------------------------------------
 
+/// Where uploads are kept: the directory of the store file (the working
+/// directory for a bare file name; the temporary directory for `:memory:`).
+pub fn data_dir_for(store_path: &Path) -> PathBuf {
+    if store_path.as_os_str() == ":memory:" {
+        return std::env::temp_dir().join(format!("parcel-desk-proxy-{}", std::process::id()));
+    }
+    match store_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// The same 404 for an unknown ticket and a missing or wrong token.
 pub fn ticket_not_found() -> Response {
     envelope::error(StatusCode::NOT_FOUND, "not_found", "Ticket not found")

@@ -1,0 +1,480 @@
+//! Ticket status reads and the carrier's data requests, readable only with
+//! the ticket's access token or its order number (see "Ticket ids" in
+//! `proxy/README.md`).
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use parcel_desk_wire::requested_data::{RequestedData, RequestedDataAnswer, RequestedDataList};
+use parcel_desk_wire::{TicketPending, TicketResponse, ValidationIssue};
+use serde_json::Value;
+
+use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, Upstream, UpAnswer};
+use crate::envelope::{self, json_response, validation_error};
+use crate::ratelimit::retry_after_secs;
+use crate::store::TicketRecord;
+use crate::timefmt::parse_rfc3339;
+
+/// Request and response header carrying a ticket's access token.
+pub const TICKET_TOKEN: &str = "x-ticket-token";
+/// A created ticket may appear in upstream's list with a `created_at` up to
+/// this much before the proxy sent the create request (clock skew, whole
+/// seconds).
+pub const MATCH_SLACK_MS: i64 = 60_000;
+/// ... and at most this long after it.
+pub const MATCH_WINDOW_MS: i64 = 6 * 3_600_000;
+/// Upstream's ticket list is fetched at most this often for resolving.
+pub const LIST_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Decodes `a=b&c=d` (percent-encoding, `+` as space). Repeated names are
+/// kept in order.
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                        Ok(v) => {
+                            out.push(v);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Order numbers compare trimmed and case-insensitively.
+pub fn same_order_number(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    !a.is_empty() && a.to_lowercase() == b.to_lowercase()
+}
+
+fn token_of(req: &Request) -> Option<String> {
+    req.headers().get(TICKET_TOKEN).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned())
+}
+
+fn store_failure(e: &crate::store::StoreError) -> Response {
+    tracing::error!(error = %e, "store failed");
+    envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The proxy's store is not available right now.")
+}
+
+/// Whether `token` grants reading int ticket `id`: a token issued for the
+/// int, or for the UUID that is mapped to it.
+fn token_grants(st: &ProxyState, token: Option<&str>, id: i64) -> bool {
+    let Some(reference) = token.and_then(|t| st.tokens.verify(t)) else { return false };
+    if reference == id.to_string() {
+        return true;
+    }
+    matches!(st.store.ticket(&reference), Ok(Some(TicketRecord { ticket_id: Some(mapped), .. })) if mapped == id)
+}
+
+async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, Response> {
+    let id = id.to_string();
+    let up = Upstream {
+        method: Method::GET,
+        segments: &["dsf", "tickets", &id],
+        query: None,
+        content_type: None,
+        content_length: None,
+        body: None,
+    };
+    call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))
+}
+
+/// How a caller proved access to an int ticket.
+enum Access {
+    Token,
+    /// By order number: the ticket as read (already fetched) to answer with.
+    OrderNumber(UpAnswer),
+}
+
+/// Checks access to int ticket `id`: a valid token, or `order_number` equal
+/// to the ticket's (rate-limited per client). `Err` is the answer: 404
+/// identical to a missing ticket, 429, or an upstream failure.
+async fn access_int(
+    st: &ProxyState,
+    token: Option<&str>,
+    order_number: Option<&str>,
+    id: i64,
+    ip: IpAddr,
+) -> Result<Access, Response> {
+    if token_grants(st, token, id) {
+        return Ok(Access::Token);
+    }
+    let Some(order) = order_number.filter(|o| !o.trim().is_empty()) else {
+        return Err(envelope::ticket_not_found());
+    };
+    if let Err(wait) = st.lookups.check(&ip) {
+        return Err(envelope::rate_limited(
+            format!("Too many ticket lookups: at most {} per minute.", st.lookups.limit()),
+            retry_after_secs(wait),
+        ));
+    }
+    let answer = upstream_ticket(st, id).await?;
+    if answer.status == StatusCode::NOT_FOUND {
+        return Err(envelope::ticket_not_found());
+    }
+    if !answer.status.is_success() {
+        return Err(answer.into_response());
+    }
+    let ticket_order = serde_json::from_slice::<Value>(&answer.body)
+        .ok()
+        .and_then(|v| v.get("order_number").and_then(Value::as_str).map(str::to_owned));
+    match ticket_order {
+        Some(t) if same_order_number(&t, order) => Ok(Access::OrderNumber(answer)),
+        _ => Err(envelope::ticket_not_found()),
+    }
+}
+
+fn with_token(mut res: Response, st: &ProxyState, reference: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&st.tokens.issue(reference)) {
+        res.headers_mut().insert(TICKET_TOKEN, v);
+    }
+    res
+}
+
+/// `GET /dsf/tickets/{int}` with `X-Ticket-Token` or `?order_number=`.
+pub(super) async fn get_by_id(st: &ProxyState, req: Request, id: i64, ip: IpAddr) -> Response {
+    let mut order = None;
+    for (k, v) in query_pairs(req.uri().query()) {
+        match k.as_str() {
+            "order_number" if order.is_none() => order = Some(v),
+            _ => return bad_query(),
+        }
+    }
+    let token = token_of(&req);
+    match access_int(st, token.as_deref(), order.as_deref(), id, ip).await {
+        Err(res) => res,
+        Ok(Access::OrderNumber(answer)) => with_token(answer.into_response(), st, &id.to_string()),
+        Ok(Access::Token) => {
+            let id = id.to_string();
+            forward(
+                st,
+                Upstream { method: Method::GET, segments: &["dsf", "tickets", &id], query: None, content_type: None, content_length: None, body: None },
+            )
+            .await
+        }
+    }
+}
+
+/// The list items of upstream's `GET /dsf/tickets` (or requested-data)
+/// answer: a bare array, or the first of `data`, `results`, `items`,
+/// `tickets` that is an array.
+pub fn list_items(body: &[u8]) -> Vec<Value> {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else { return Vec::new() };
+    match v {
+        Value::Array(items) => items,
+        Value::Object(mut m) => ["data", "results", "items", "tickets"]
+            .iter()
+            .find_map(|k| match m.remove(*k) {
+                Some(Value::Array(items)) => Some(items),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Upstream's `type` for a create route.
+fn upstream_type(claim_type: &str) -> &'static str {
+    match claim_type {
+        "damage" => "damaged",
+        _ => "lost",
+    }
+}
+
+/// Tries to learn the int id of `record` from upstream's newest tickets;
+/// maps every unresolved ticket it can on the way.
+async fn resolve(st: &ProxyState, record: &TicketRecord) -> Result<Option<i64>, Response> {
+    {
+        let mut last = st.last_list.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|t| t.elapsed() < LIST_INTERVAL) {
+            return Ok(None);
+        }
+        *last = Some(Instant::now());
+    }
+    let up = Upstream {
+        method: Method::GET,
+        segments: &["dsf", "tickets"],
+        query: Some("page=1&size=20"),
+        content_type: None,
+        content_length: None,
+        body: None,
+    };
+    let answer = match call(st, &st.base, up).await {
+        Ok(a) if a.status.is_success() => a,
+        Ok(a) => {
+            tracing::warn!(status = a.status.as_u16(), "listing upstream tickets failed");
+            return Ok(None);
+        }
+        Err(e) => {
+            tracing::warn!(timeout = e.is_timeout(), "listing upstream tickets failed");
+            return Ok(None);
+        }
+    };
+    let unresolved = st.store.unresolved(&record.claim_type).map_err(|e| store_failure(&e))?;
+    // Candidates: tickets of the right type, not mapped yet, oldest first.
+    let mut candidates: Vec<(i64, i64, Value)> = list_items(&answer.body)
+        .into_iter()
+        .filter_map(|item| {
+            let t: TicketResponse = serde_json::from_value(item.clone()).ok()?;
+            if t.ticket_type.as_ref().map(|t| t.as_str()) != Some(upstream_type(&record.claim_type)) {
+                return None;
+            }
+            let created = parse_rfc3339(&t.created_at)? * 1000;
+            Some((created, t.id, item))
+        })
+        .filter(|(_, id, _)| !st.store.is_mapped(*id).unwrap_or(true))
+        .collect();
+    candidates.sort_by_key(|(created, id, _)| (*created, *id));
+    let mut taken = vec![false; candidates.len()];
+    for rec in &unresolved {
+        let found = candidates.iter().enumerate().find(|(i, (created, _, item))| {
+            let tracking_ok = item
+                .get("tracking_number")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t.trim().eq_ignore_ascii_case(&rec.tracking_number));
+            !taken[*i]
+                && tracking_ok
+                && *created >= rec.created_at_ms - MATCH_SLACK_MS
+                && *created <= rec.created_at_ms + MATCH_WINDOW_MS
+        });
+        if let Some((i, (_, id, _))) = found {
+            taken[i] = true;
+            st.store.resolve(&rec.uuid, *id).map_err(|e| store_failure(&e))?;
+            tracing::info!(ticket_uuid = %rec.uuid, ticket_id = id, "ticket id resolved");
+        }
+    }
+    Ok(st.store.ticket(&record.uuid).map_err(|e| store_failure(&e))?.and_then(|r| r.ticket_id))
+}
+
+/// The int id of a created ticket the token grants, resolving it if
+/// needed. `Ok(None)`: not resolvable yet. `Err`: 404 (no access) or a failure.
+async fn uuid_access(st: &ProxyState, token: Option<&str>, uuid: &str) -> Result<Option<i64>, Response> {
+    let granted = token.and_then(|t| st.tokens.verify(t)).is_some_and(|r| r == uuid);
+    if !granted {
+        return Err(envelope::ticket_not_found());
+    }
+    let Some(record) = st.store.ticket(uuid).map_err(|e| store_failure(&e))? else {
+        return Err(envelope::ticket_not_found());
+    };
+    match record.ticket_id {
+        Some(id) => Ok(Some(id)),
+        None => resolve(st, &record).await,
+    }
+}
+
+/// `GET /dsf/tickets/{uuid}` with `X-Ticket-Token`.
+pub(super) async fn get_by_uuid(st: &ProxyState, req: Request, uuid: &str) -> Response {
+    if req.uri().query().is_some_and(|q| !q.is_empty()) {
+        return bad_query();
+    }
+    let token = token_of(&req);
+    match uuid_access(st, token.as_deref(), uuid).await {
+        Err(res) => res,
+        Ok(None) => json_response(StatusCode::ACCEPTED, &TicketPending { ticket_id: uuid.to_owned(), pending: true }),
+        Ok(Some(id)) => {
+            let id = id.to_string();
+            forward(
+                st,
+                Upstream { method: Method::GET, segments: &["dsf", "tickets", &id], query: None, content_type: None, content_length: None, body: None },
+            )
+            .await
+        }
+    }
+}
+
+/// The ticket behind `?ticket=` (UUID or int) if the caller may read it:
+/// `(ticket, tracking number the proxy recorded for it)`. `Ok(None)`: a
+/// created ticket whose int id is not known yet.
+async fn readable_ticket(
+    st: &ProxyState,
+    token: Option<String>,
+    ticket: &str,
+    order: Option<&str>,
+    ip: IpAddr,
+) -> Result<Option<(TicketResponse, Option<String>)>, Response> {
+    let (id, answer) = if let Some(uuid) = super::parse_ticket_uuid(ticket) {
+        match uuid_access(st, token.as_deref(), &uuid).await? {
+            None => return Ok(None),
+            Some(id) => (id, None),
+        }
+    } else {
+        let Some(id) = super::parse_ticket_id(ticket) else { return Err(envelope::ticket_not_found()) };
+        match access_int(st, token.as_deref(), order, id, ip).await? {
+            Access::Token => (id, None),
+            Access::OrderNumber(answer) => (id, Some(answer)),
+        }
+    };
+    let answer = match answer {
+        Some(a) => a,
+        None => upstream_ticket(st, id).await?,
+    };
+    if answer.status == StatusCode::NOT_FOUND {
+        return Err(envelope::ticket_not_found());
+    }
+    if !answer.status.is_success() {
+        return Err(answer.into_response());
+    }
+    let Ok(t) = serde_json::from_slice::<TicketResponse>(&answer.body) else {
+        return Err(envelope::error(StatusCode::BAD_GATEWAY, "upstream_unavailable", "The Support API answered something unexpected."));
+    };
+    let tracking = match st.store.uuid_for(id) {
+        Ok(Some(uuid)) => st.store.ticket(&uuid).ok().flatten().map(|r| r.tracking_number),
+        _ => None,
+    };
+    Ok(Some((t, tracking)))
+}
+
+/// Whether an open data request belongs to `ticket`: its id is one of the
+/// ticket's `requested_actions`, or its order number equals the ticket's,
+/// or its tracking number equals the one the claim was filed for.
+pub fn belongs_to(r: &RequestedData, ticket: &TicketResponse, tracking: Option<&str>) -> bool {
+    ticket.requested_actions.iter().any(|a| a.id == r.request_id)
+        || matches!((&r.order_number, &ticket.order_number), (Some(a), Some(b)) if same_order_number(a, b))
+        || matches!((&r.tracking_number, tracking), (Some(a), Some(b)) if same_order_number(a, b))
+}
+
+async fn requests_of(
+    st: &ProxyState,
+    ticket: &TicketResponse,
+    tracking: Option<&str>,
+) -> Result<Vec<RequestedData>, Response> {
+    let up = Upstream {
+        method: Method::GET,
+        segments: &["dsf", "tickets", "requested-data"],
+        query: None,
+        content_type: None,
+        content_length: None,
+        body: None,
+    };
+    let answer = call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))?;
+    if !answer.status.is_success() {
+        return Err(answer.into_response());
+    }
+    Ok(list_items(&answer.body)
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<RequestedData>(v).ok())
+        .filter(|r| belongs_to(r, ticket, tracking))
+        .collect())
+}
+
+/// `GET|POST /dsf/tickets/requested-data?ticket=<id>[&order_number=…]`.
+pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) -> Response {
+    let (mut ticket, mut order) = (None, None);
+    for (k, v) in query_pairs(req.uri().query()) {
+        match k.as_str() {
+            "ticket" if ticket.is_none() => ticket = Some(v),
+            "order_number" if order.is_none() => order = Some(v),
+            _ => return bad_query(),
+        }
+    }
+    let Some(ticket) = ticket else {
+        return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The query parameter ticket is required.");
+    };
+    let token = token_of(&req);
+    if req.method() == Method::GET {
+        drop(req);
+        return match readable_ticket(st, token, &ticket, order.as_deref(), ip).await {
+            Err(res) => res,
+            Ok(None) => json_response(StatusCode::OK, &RequestedDataList::default()),
+            Ok(Some((t, tracking))) => match requests_of(st, &t, tracking.as_deref()).await {
+                Ok(data) => json_response(StatusCode::OK, &RequestedDataList { data }),
+                Err(res) => res,
+            },
+        };
+    }
+    // POST: check the body first (no upstream call for a bad one).
+    let req = match require_json(req) {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let body = match read_limited(req, 64 * 1024).await {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let answer: RequestedDataAnswer = match serde_json::from_slice::<Value>(&body) {
+        Err(_) => return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON"),
+        Ok(v) => match serde_json::from_value(v) {
+            Ok(a) => a,
+            Err(e) => {
+                let text = e.to_string();
+                let msg = text.split(" at line ").next().unwrap_or(&text).to_owned();
+                let field = msg.split('`').nth(1).unwrap_or("body").to_owned();
+                let kind = if msg.starts_with("unknown field") { "extra_forbidden" } else if msg.starts_with("missing field") { "missing" } else { "invalid_type" };
+                return validation_error(&[ValidationIssue { kind: kind.into(), loc: vec![field], msg }]);
+            }
+        },
+    };
+    if !answer.has_content() {
+        return validation_error(&[ValidationIssue {
+            kind: "missing".into(),
+            loc: vec!["comment".into()],
+            msg: "Give a comment, an attachment or sales data".into(),
+        }]);
+    }
+    let (t, tracking) = match readable_ticket(st, token, &ticket, order.as_deref(), ip).await {
+        Err(res) => return res,
+        Ok(None) => return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found."),
+        Ok(Some(x)) => x,
+    };
+    let requests = match requests_of(st, &t, tracking.as_deref()).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    if !requests.iter().any(|r| r.request_id == answer.request_id) {
+        return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found.");
+    }
+    let json = serde_json::to_vec(&answer).unwrap_or_default();
+    let up = Upstream {
+        method: Method::POST,
+        segments: &["dsf", "tickets", "requested-data"],
+        query: None,
+        content_type: Some(HeaderValue::from_static("application/json")),
+        content_length: Some(json.len() as u64),
+        body: Some(reqwest::Body::from(json)),
+    };
+    forward(st, up).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_and_order_numbers() {
+        assert_eq!(
+            query_pairs(Some("ticket=1002&order_number=ORD%2D1002+x&e=")),
+            vec![("ticket".into(), "1002".into()), ("order_number".into(), "ORD-1002 x".into()), ("e".into(), "".into())]
+        );
+        assert_eq!(query_pairs(Some("a=%zz%4")), vec![("a".into(), "%zz%4".into())]);
+        assert!(same_order_number(" ord-1002 ", "ORD-1002"));
+        assert!(!same_order_number("", ""));
+        assert!(!same_order_number("ORD-1", "ORD-10"));
+        assert_eq!(list_items(br#"{"data":[1,2]}"#).len(), 2);
+        assert_eq!(list_items(b"[1]").len(), 1);
+        assert!(list_items(b"{}").is_empty());
+    }
+}
