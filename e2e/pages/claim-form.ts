@@ -19,7 +19,11 @@ export class LostClaimForm {
   }
 
   get heading() {
-    return this.widget.getByRole('heading', { name: 'Report a lost parcel' });
+    return this.widget.getByRole('heading', { name: /Report a (lost|damaged) parcel/ });
+  }
+
+  async chooseDamaged() {
+    await this.widget.getByRole('radio', { name: 'It arrived damaged' }).check();
   }
 
   /** The control labelled exactly `label` (a required field's label ends
@@ -55,9 +59,18 @@ export class LostClaimForm {
     await group.getByLabel('Currency').selectOption(currency);
   }
 
-  async attach(label: string, file: string) {
-    await this.field(label).setInputFiles(path.join(__dirname, '..', 'fixtures', file));
-    await expect(this.widget.getByText(`${file}: Uploaded`)).toBeVisible();
+  /** Picks a fixture (or any path) for a file field and waits for the upload. */
+  async attach(label: string, file: string, uploadedName = path.basename(file)) {
+    const full = path.isAbsolute(file) ? file : path.join(__dirname, '..', 'fixtures', file);
+    const field = this.field(label);
+    await field.setInputFiles(full);
+    await expect(await this.statusOf(field)).toContainText(`${uploadedName}: Uploaded`, { timeout: 15_000 });
+  }
+
+  /** The upload status line of a file field. */
+  async statusOf(field: Locator) {
+    const id = await field.getAttribute('id');
+    return this.widget.locator(`[id="${id}-status"]`);
   }
 
   /** The error text a control is described by (aria-describedby). */

@@ -179,7 +179,11 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str) -> String {
         out.push_str(&format!("  {:<22} {}\n", p.tracking_number, p.description));
     }
     out.push_str("  (any other)            400 \"Parcel not found.\"\n");
-    out.push_str(&format!("demo tickets (GET http://{addr}{api_prefix}/dsf/tickets/ID):\n"));
+    out.push_str(&format!(
+        "tracking: GET http://{addr}{api_prefix}/parcels/tracking/NUMBER[?postal_code=…] (recipient postal codes: {})\n",
+        sandbox::DEMO_RECIPIENT_POSTAL_CODES.iter().map(|(t, p)| format!("{t} {p}")).collect::<Vec<_>>().join(", ")
+    ));
+    out.push_str(&format!("demo tickets (GET http://{addr}{api_prefix}/dsf/tickets/ID?order_number=ORD-ID):\n"));
     for (id, d) in DEMO_TICKETS {
         out.push_str(&format!("  {id:<22} {d}\n"));
     }

@@ -22,7 +22,14 @@ async fn path_probes_and_foreign_methods_are_404_envelopes() {
         ("GET", "/api/"),
         ("GET", "/api//dsf/files"),
         ("GET", "/api/./dsf/tickets/1001"),
-        ("POST", "/api/dsf/tickets/damage"),
+        ("POST", "/api/dsf/tickets/damage/"),
+        ("GET", "/api/parcels/tracking/..%2F..%2Fv2%2Fuser"),
+        ("GET", "/api/parcels/tracking/a%2Fb"),
+        ("GET", "/api/parcels/tracking/-leading-dash"),
+        ("GET", "/api/parcels/tracking/has.dot"),
+        ("GET", "/api/parcels/tracking/"),
+        ("POST", "/api/parcels/tracking"),
+        ("DELETE", "/api/dsf/tickets/requested-data"),
         ("POST", "/api/dsf/tickets/lost/"),
         ("POST", "/api/dsf/tickets/lost/../../../v2/user"),
         ("POST", "/api/dsf/files%2f..%2f..%2fv2"),
@@ -67,7 +74,7 @@ async fn path_probes_and_foreign_methods_are_404_envelopes() {
     assert!(rec.seen().is_empty(), "nothing may reach upstream: {:?}", rec.seen());
 
     // The one allowed GET does reach upstream, on the exact path.
-    let r = raw(addr, "GET", "/api/dsf/tickets/0042", &[], b"").await;
+    let r = raw(addr, "GET", "/api/dsf/tickets/0042", &[&format!("X-Ticket-Token: {}", token_for("42"))], b"").await;
     assert_eq!(r.status, 202);
     let seen = rec.seen();
     assert_eq!(seen.len(), 1);
@@ -86,7 +93,7 @@ async fn health_and_custom_prefix() {
     assert_eq!(r.text().await.unwrap(), "ok");
     let r = c.get(format!("{base}/api/dsf/tickets/1")).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    let r = c.get(format!("{base}/parcel-desk-api/dsf/tickets/1")).send().await.unwrap();
+    let r = c.get(format!("{base}/parcel-desk-api/dsf/tickets/1")).header("x-ticket-token", token_for("1")).send().await.unwrap();
     assert_eq!(r.status(), 202);
     assert_eq!(rec.seen()[0].uri, "/api/v3/dsf/tickets/1");
 }
@@ -143,13 +150,18 @@ async fn cors_only_for_configured_origins() {
     let p = proxy_to(&rec.server.url(), |c| c.allowed_origins = vec![shop.into(), "http://localhost:3000".into()]).await;
     let addr = p.proxy.addr();
 
-    let r = raw(addr, "GET", "/api/dsf/tickets/1001", &["Origin: https://shop.example"], b"").await;
+    let tok = format!("X-Ticket-Token: {}", token_for("1001"));
+    let r = raw(addr, "GET", "/api/dsf/tickets/1001", &["Origin: https://shop.example", &tok], b"").await;
     assert_eq!(r.status, 202);
+    let exposed = r.header("access-control-expose-headers").unwrap().to_ascii_lowercase();
+    for h in ["retry-after", "idempotent-replayed", "x-ticket-token"] {
+        assert!(exposed.contains(h), "{exposed}");
+    }
     assert_eq!(r.header("access-control-allow-origin").as_deref(), Some(shop));
     assert!(r.header("vary").unwrap().contains("Origin"));
     assert!(r.header("access-control-allow-credentials").is_none());
 
-    let r = raw(addr, "GET", "/api/dsf/tickets/1001", &["Origin: https://evil.example"], b"").await;
+    let r = raw(addr, "GET", "/api/dsf/tickets/1001", &["Origin: https://evil.example", &tok], b"").await;
     assert!(r.header("access-control-allow-origin").is_none(), "{r:?}");
 
     // Errors the proxy makes itself are readable by the allowed shop too.
@@ -157,7 +169,16 @@ async fn cors_only_for_configured_origins() {
     assert_eq!(r.status, 404);
     assert_eq!(r.header("access-control-allow-origin").as_deref(), Some(shop));
 
-    for (path, method) in [("/api/dsf/tickets/lost", "POST"), ("/api/dsf/files", "POST"), ("/api/dsf/tickets/1001", "GET")] {
+    for (path, method) in [
+        ("/api/dsf/tickets/lost", "POST"),
+        ("/api/dsf/tickets/damage", "POST"),
+        ("/api/dsf/files", "POST"),
+        ("/api/dsf/tickets/1001", "GET"),
+        ("/api/dsf/tickets/b99c8ea5-3156-442e-8dfe-c746218a3fbe", "GET"),
+        ("/api/dsf/tickets/requested-data", "GET"),
+        ("/api/dsf/tickets/requested-data", "POST"),
+        ("/api/parcels/tracking/PD-TRANSIT-0001", "GET"),
+    ] {
         let r = raw(
             addr,
             "OPTIONS",
@@ -170,13 +191,15 @@ async fn cors_only_for_configured_origins() {
         assert_eq!(r.header("access-control-allow-origin").as_deref(), Some(shop));
         assert_eq!(r.header("access-control-allow-methods").as_deref(), Some(method));
         let allowed = r.header("access-control-allow-headers").unwrap().to_ascii_lowercase();
-        assert!(allowed.contains("content-type") && allowed.contains("idempotency-key"), "{allowed}");
+        assert!(allowed.contains("content-type") && allowed.contains("idempotency-key") && allowed.contains("x-ticket-token"), "{allowed}");
     }
     let refused: &[(&str, &[&str])] = &[
         ("/api/dsf/tickets/lost", &["Origin: https://evil.example", "Access-Control-Request-Method: POST"]),
         ("/api/dsf/tickets/lost", &["Origin: https://shop.example", "Access-Control-Request-Method: DELETE"]),
         ("/api/v2/user", &["Origin: https://shop.example", "Access-Control-Request-Method: GET"]),
         ("/api/dsf/tickets/lost", &["Origin: https://shop.example"]),
+        // The staff route does not exist without staff configuration.
+        ("/api/parcels/tracking", &["Origin: https://shop.example", "Access-Control-Request-Method: POST"]),
     ];
     for (path, headers) in refused {
         let r = raw(addr, "OPTIONS", path, headers, b"").await;
@@ -188,7 +211,7 @@ async fn cors_only_for_configured_origins() {
 
     // No origins configured: no CORS headers at all.
     let p2 = proxy_to(&rec.server.url(), |_| {}).await;
-    let r = raw(p2.proxy.addr(), "GET", "/api/dsf/tickets/1001", &["Origin: https://shop.example"], b"").await;
+    let r = raw(p2.proxy.addr(), "GET", "/api/dsf/tickets/1001", &["Origin: https://shop.example", &tok], b"").await;
     assert!(!r.head.to_ascii_lowercase().contains("access-control-"), "{r:?}");
     let r = raw(
         p2.proxy.addr(),

@@ -69,7 +69,7 @@ fn sandbox_mode_prints_banner_with_bound_address_and_demo_parcels() {
             .await
             .unwrap();
         assert_eq!(r.status(), 202);
-        let r = c.get(format!("{url}api/dsf/tickets/1003")).send().await.unwrap();
+        let r = c.get(format!("{url}api/dsf/tickets/1003?order_number=ORD-1003")).send().await.unwrap();
         assert_eq!(r.status(), 200);
     });
     child.kill().unwrap();

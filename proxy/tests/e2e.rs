@@ -109,7 +109,7 @@ async fn lost_claims_for_every_demo_parcel() {
     assert_eq!(assert_envelope(&r.text().await.unwrap(), 406, "not_acceptable"), "Invalid JSON");
 
     // The created tickets are readable by their int id (UUID on create, int on read).
-    let r = c.get(s.api("/dsf/tickets/2001")).send().await.unwrap();
+    let r = c.get(s.api("/dsf/tickets/2001?order_number=ord-0003")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let t: parcel_desk_wire::TicketResponse = json(r).await;
     assert_eq!((t.id, t.status.as_str(), t.stage.as_str()), (2001, "pending", "in_progress"));
@@ -117,14 +117,14 @@ async fn lost_claims_for_every_demo_parcel() {
     assert_eq!(t.ticket_type.unwrap().as_str(), "lost");
     assert!(t.requested_actions.is_empty());
     assert!(t.created_at.ends_with("+00:00") && t.created_at.len() == 25, "{}", t.created_at);
-    assert_eq!(DEMO_PARCELS.len(), 5);
+    assert_eq!(DEMO_PARCELS.len(), 7);
 }
 
 #[tokio::test]
 async fn seeded_tickets_and_missing_tickets() {
     let s = Stack::new(|_| {}).await;
     let c = client();
-    let r = c.get(s.api("/dsf/tickets/1003")).send().await.unwrap();
+    let r = c.get(s.api("/dsf/tickets/1003?order_number=ORD-1003")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let v: Value = json(r).await;
     assert_eq!(v["status"], "claim_paid");
@@ -135,18 +135,18 @@ async fn seeded_tickets_and_missing_tickets() {
     assert!(v["resolution"]["solved_at"].is_string());
     assert!(v["order_number"].is_string());
 
-    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1002")).send().await.unwrap()).await;
+    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1002?order_number=ORD-1002")).send().await.unwrap()).await;
     assert_eq!(t.status.as_str(), "action_required");
     assert_eq!(t.order_number.as_deref(), Some("ORD-1002"));
     let kinds: Vec<&str> = t.requested_actions.iter().map(|a| a.data_type.as_str()).collect();
     assert_eq!(kinds, ["sales_invoice", "damage_photo"]);
-    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1004")).send().await.unwrap()).await;
+    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1004")).header("x-ticket-token", token_for("1004")).send().await.unwrap()).await;
     assert_eq!(t.resolution.unwrap().outcome.as_str(), "delivered");
-    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1001")).send().await.unwrap()).await;
+    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1001?order_number=ORD-1001")).send().await.unwrap()).await;
     assert_eq!((t.status.as_str(), t.stage.as_str()), ("pending", "in_progress"));
 
     // Missing upstream and malformed at the proxy look the same.
-    let missing = c.get(s.api("/dsf/tickets/999999")).send().await.unwrap();
+    let missing = c.get(s.api("/dsf/tickets/999999")).header("x-ticket-token", token_for("999999")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     let missing = missing.text().await.unwrap();
     let malformed = c.get(s.api("/dsf/tickets/12ab")).send().await.unwrap();

@@ -107,7 +107,7 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
     );
 
     // Ticket read and upload carry the same (and only the same) headers.
-    let r = c.get(format!("{api}/dsf/tickets/77")).header("cookie", "a=b").header("authorization", "Bearer y").send().await.unwrap();
+    let r = c.get(format!("{api}/dsf/tickets/77")).header("cookie", "a=b").header("authorization", "Bearer y").header("x-ticket-token", token_for("77")).send().await.unwrap();
     transcript.push_str(&dump(r).await.1);
     let (ct, body) = multipart("file", Some("invoice.pdf"), Some("application/pdf"), b"%PDF-1.4 test");
     let r = c.post(format!("{api}/dsf/files")).header("content-type", &ct).header("cookie", "a=b").body(body.clone()).send().await.unwrap();
@@ -142,7 +142,7 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
         l.local_addr().unwrap()
     };
     let p2 = proxy_to(&format!("http://{down}"), |_| {}).await;
-    let (status, text) = dump(c.get(format!("{}/api/dsf/tickets/1", p2.proxy.url())).send().await.unwrap()).await;
+    let (status, text) = dump(c.get(format!("{}/api/dsf/tickets/1", p2.proxy.url())).header("x-ticket-token", token_for("1")).send().await.unwrap()).await;
     assert_eq!(status, 502);
     transcript.push_str(&text);
 
@@ -258,7 +258,10 @@ async fn upload_limits_are_enforced_while_streaming() {
     let total = 8 * 1024 * 1024;
     let chunk = bytes::Bytes::from(vec![b'x'; 64 * 1024]);
     let chunks = total / chunk.len();
-    let stream = futures_util::stream::iter((0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+    let head = bytes::Bytes::from_static(b"--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\nContent-Type: video/mp4\r\n\r\n");
+    let stream = futures_util::stream::iter(
+        std::iter::once(Ok::<_, std::io::Error>(head)).chain((0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone()))),
+    );
     let r = c
         .post(&files)
         .header("content-type", "multipart/form-data; boundary=abc")
@@ -267,7 +270,7 @@ async fn upload_limits_are_enforced_while_streaming() {
         .await
         .unwrap();
     assert_eq!(r.status(), 413);
-    assert_envelope(&r.text().await.unwrap(), 413, "content_too_large");
+    assert_eq!(assert_envelope(&r.text().await.unwrap(), 413, "content_too_large"), "The file is larger than 6 MB.");
     tokio::time::sleep(Duration::from_millis(200)).await;
     for s in rec.seen() {
         assert!(s.body_len as u64 <= limit && !s.complete, "upstream saw {} bytes", s.body_len);
@@ -314,7 +317,7 @@ async fn per_client_rate_limit_with_retry_after() {
     }
     // Reads have their own budget.
     for i in 0..4 {
-        let r = c.get(format!("{api}/dsf/tickets/{}", 10 + i)).send().await.unwrap();
+        let r = c.get(format!("{api}/dsf/tickets/{}", 10 + i)).header("x-ticket-token", token_for(&(10 + i).to_string())).send().await.unwrap();
         assert_eq!(r.status().as_u16(), if i < 3 { 202 } else { 429 });
     }
     assert_eq!(rec.seen().len(), 5);
@@ -360,7 +363,7 @@ async fn upstream_down_is_502_and_slow_is_504() {
     let rec = Recorder::start().await;
     rec.set_delay(Duration::from_secs(3));
     let p = proxy_to(&rec.server.url(), |c| c.support.timeout = Duration::from_secs(1)).await;
-    let r = c.get(format!("{}/api/dsf/tickets/1", p.proxy.url())).send().await.unwrap();
+    let r = c.get(format!("{}/api/dsf/tickets/1", p.proxy.url())).header("x-ticket-token", token_for("1")).send().await.unwrap();
     assert_eq!(r.status(), 504);
     assert_envelope(&r.text().await.unwrap(), 504, "upstream_timeout");
 }

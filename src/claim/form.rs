@@ -497,6 +497,9 @@ pub fn ClaimForm(
                 key
             }
         };
+        // Store the attempt before the request leaves: a reload during
+        // submit then sends it again under the same key.
+        draft::save(&draft_key(claim), &untrack(|| inputs.saved()));
         submit.dispatch(Attempt { claim, body, portal, key });
     };
 

@@ -54,6 +54,7 @@ string_enum! {
     Role { Buyer = "BUYER", Seller = "SELLER" }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for ReferenceType {
     fn default() -> Self {
         ReferenceType::OrderId

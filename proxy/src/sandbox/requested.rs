@@ -43,6 +43,7 @@ pub(super) fn demo_requests() -> Vec<(i64, RequestedData)> {
     ]
 }
 
+#[allow(clippy::result_large_err)]
 fn read_limit(state: &SandboxState) -> Result<(), Response> {
     state.reads.check(&()).map_err(|wait| {
         envelope::rate_limited(

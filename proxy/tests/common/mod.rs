@@ -17,6 +17,14 @@ use tokio::net::TcpStream;
 
 pub const PUBLIC: &str = "pk-test-public";
 pub const SECRET: &str = "sk-TEST-very-secret-4711";
+/// The access-token key of every test proxy, so tests can mint tokens.
+pub const TOKEN_KEY: &str = "test-token-key-0123456789abcdef0123456789";
+
+/// An access token the test proxies accept for `reference` (a ticket UUID
+/// or an int id as text).
+pub fn token_for(reference: &str) -> String {
+    parcel_desk_proxy::access::TokenKey::new(&parcel_desk_proxy::Secret::new(TOKEN_KEY), 180).issue(reference)
+}
 
 pub fn loopback() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
@@ -37,6 +45,7 @@ pub async fn proxy_to(upstream: &str, tweak: impl FnOnce(&mut Config)) -> Runnin
     let mut cfg = Config::for_upstream(upstream, PUBLIC, SECRET);
     cfg.limits.create_per_minute = 1000;
     cfg.limits.other_per_minute = 1000;
+    cfg.access.token_key = parcel_desk_proxy::Secret::new(TOKEN_KEY);
     tweak(&mut cfg);
     start(cfg).await.unwrap()
 }
