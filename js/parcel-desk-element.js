@@ -1,24 +1,29 @@
-// <parcel-desk> custom element: a thin wrapper around the WebAssembly
-// widget's `mount(element, options)`. The WebAssembly module is loaded and
+// <parcel-desk> custom element and the small JS API around it.
+//
+// The element is a thin wrapper around the WebAssembly widget's
+// `mount(element, options)`. The WebAssembly module is loaded and
 // initialised once per page, however many elements there are; its URL is
 // resolved relative to this module, so the three files
 // (parcel-desk-element.js, parcel-desk.js, parcel-desk_bg.wasm) only have to
-// sit side by side.
+// sit side by side (bundlers pick the .wasm up through `new URL(…,
+// import.meta.url)` in parcel-desk.js).
 import init, { mount } from './parcel-desk.js';
 
 let ready;
 const start = () => (ready ??= init());
 
-// attribute -> option
-const ATTRIBUTES = {
+/** attribute name -> option name */
+export const ATTRIBUTES = Object.freeze({
   'proxy-url': 'proxyUrl',
   view: 'view',
   lang: 'lang',
+  theme: 'theme',
   'claim-type': 'claimType',
   'tracking-number': 'trackingNumber',
+  'order-number': 'orderNumber',
   ticket: 'ticket',
   'status-page-url': 'statusPageUrl',
-};
+});
 
 // URL parameter -> option, for the standalone page (`options-from-url`).
 // The proxy URL is deliberately not taken from the URL: a link must not be
@@ -26,10 +31,16 @@ const ATTRIBUTES = {
 const URL_PARAMETERS = {
   view: 'view',
   tracking: 'trackingNumber',
+  order: 'orderNumber',
   lang: 'lang',
+  theme: 'theme',
   claim: 'claimType',
   ticket: 'ticket',
 };
+
+function emit(target, name, detail = {}) {
+  target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+}
 
 export class ParcelDeskElement extends HTMLElement {
   static observedAttributes = Object.keys(ATTRIBUTES);
@@ -71,6 +82,8 @@ export class ParcelDeskElement extends HTMLElement {
   }
 
   attributeChangedCallback(_name, oldValue, newValue) {
+    // Re-mount with the new options; what the customer typed comes back
+    // from the widget's draft.
     if (oldValue !== newValue && this.isConnected && this.#widget) this.#render();
   }
 
@@ -87,20 +100,61 @@ export class ParcelDeskElement extends HTMLElement {
     try {
       await start();
     } catch (error) {
-      this.dispatchEvent(new CustomEvent('parcel-desk:error', {
-        bubbles: true,
-        composed: true,
-        detail: { message: `parcel-desk could not start: ${error}` },
-      }));
+      emit(this, 'parcel-desk:error', { status: null, message: `parcel-desk could not start: ${error}` });
       return;
     }
     if (generation !== this.#generation || !this.isConnected) return;
     this.#unmount();
-    this.#widget = mount(this, this.options());
-    this.dispatchEvent(new CustomEvent('parcel-desk:ready', { bubbles: true, composed: true }));
+    try {
+      this.#widget = mount(this, this.options());
+    } catch (error) {
+      emit(this, 'parcel-desk:error', { status: null, message: String(error) });
+      return;
+    }
+    emit(this, 'parcel-desk:ready', { view: this.options().view ?? 'claim' });
   }
 }
 
-if (!customElements.get('parcel-desk')) {
-  customElements.define('parcel-desk', ParcelDeskElement);
+/** Registers `<parcel-desk>` (idempotent). */
+export function defineParcelDesk(name = 'parcel-desk') {
+  if (!customElements.get(name)) customElements.define(name, class extends ParcelDeskElement {});
+  return customElements.get(name);
 }
+
+function setOptions(element, options) {
+  for (const [attribute, key] of Object.entries(ATTRIBUTES)) {
+    if (!(key in options)) continue;
+    const value = options[key];
+    if (value === null || value === undefined || value === '') element.removeAttribute(attribute);
+    else element.setAttribute(attribute, String(value));
+  }
+}
+
+/**
+ * Mounts a widget into `target` (an element) for hosts that build the page
+ * themselves. Returns a handle: `prefill`, `setLanguage`, `setOptions`,
+ * `destroy`. Listen for the `parcel-desk:*` events on `handle.element`.
+ */
+export function mountParcelDesk(target, options = {}) {
+  defineParcelDesk();
+  const element = document.createElement('parcel-desk');
+  setOptions(element, options);
+  target.appendChild(element);
+  return {
+    element,
+    prefill(values) {
+      setOptions(element, values);
+    },
+    setLanguage(lang) {
+      setOptions(element, { lang });
+    },
+    setOptions(values) {
+      setOptions(element, values);
+    },
+    destroy() {
+      element.remove();
+    },
+  };
+}
+
+defineParcelDesk();

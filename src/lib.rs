@@ -14,9 +14,11 @@
 pub mod api;
 pub mod claim;
 pub mod draft;
+pub mod events;
 pub mod fields;
 pub mod format;
 pub mod i18n;
+#[cfg(feature = "status")]
 pub mod status;
 pub mod tracking;
 pub mod upload;
@@ -44,6 +46,8 @@ pub struct Ctx {
     /// Where the status page lives, for links customers can bookmark
     /// (default: the current page).
     pub status_page: Option<String>,
+    /// Prefill for the order number.
+    pub order_number: Option<String>,
 }
 
 /// The widget's views.
@@ -58,6 +62,23 @@ pub enum View {
 }
 
 impl View {
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Claim => "claim",
+            View::Status => "status",
+            View::Track => "track",
+        }
+    }
+
+    /// False for views left out of this build (cargo features).
+    pub fn compiled_in(self) -> bool {
+        match self {
+            View::Claim => true,
+            View::Status => cfg!(feature = "status"),
+            View::Track => cfg!(feature = "track"),
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<View> {
         match name {
             "claim" => Some(View::Claim),
@@ -97,12 +118,16 @@ pub struct Options {
     pub lang: Option<String>,
     /// Prefill for the tracking number.
     pub tracking_number: Option<String>,
+    /// Prefill for the order number (status lookup).
+    pub order_number: Option<String>,
     /// For the status view: the ticket (UUID from the claim, or number).
     pub ticket: Option<String>,
     /// The proxy's access token for `ticket` (from a status link).
     pub token: Option<String>,
     /// URL of the merchant's status page, used in bookmarkable links.
     pub status_page_url: Option<String>,
+    /// `light`, `dark`, or absent to follow `prefers-color-scheme`.
+    pub theme: Option<String>,
 }
 
 /// The proxy URL used when none is configured.
@@ -130,6 +155,7 @@ pub fn Widget(options: Options) -> impl IntoView {
         lang,
         texts: lang.texts(),
         status_page: options.status_page_url.clone(),
+        order_number: options.order_number.clone(),
     });
     let nav = Nav {
         view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
@@ -141,11 +167,28 @@ pub fn Widget(options: Options) -> impl IntoView {
         _ => ClaimType::Lost,
     };
     let tracking = options.tracking_number.unwrap_or_default();
+    let root = NodeRef::<leptos::html::Div>::new();
+    let emitter = events::Emitter { root };
+    provide_context(emitter);
+    // Tell the host page when the customer moves between views.
+    Effect::new(move |previous: Option<View>| {
+        let view = nav.view.get();
+        if previous.is_some_and(|p| p != view) {
+            emitter.emit("parcel-desk:view-change", &[("view", events::text(view.name()))]);
+        }
+        view
+    });
+    let theme = match options.theme.as_deref() {
+        Some("dark") => "pd-root pd-theme-dark",
+        Some("light") => "pd-root pd-theme-light",
+        _ => "pd-root",
+    };
     view! {
-        <div class="pd-root" part="root" lang=lang.tag()>
+        <div class=theme part="root" lang=lang.tag() node_ref=root>
             <nav class="pd-nav" aria-label=lang.texts().nav_label>
                 {[(View::Claim, lang.texts().nav_claim), (View::Status, lang.texts().nav_status), (View::Track, lang.texts().nav_track)]
                     .into_iter()
+                    .filter(|(v, _)| v.compiled_in())
                     .map(|(v, label)| view! {
                         <button type="button" class="pd-tab" aria-pressed=move || (nav.view.get() == v).to_string()
                             on:click=move |_| nav.view.set(v)>{label}</button>
@@ -153,11 +196,13 @@ pub fn Widget(options: Options) -> impl IntoView {
                     .collect_view()}
             </nav>
             {move || match nav.view.get() {
-                View::Claim => view! {
+                #[cfg(feature = "status")]
+                View::Status => view! { <status::StatusView /> }.into_any(),
+                #[cfg(feature = "track")]
+                View::Track => view! { <tracking::TrackView tracking_number=tracking.clone() /> }.into_any(),
+                _ => view! {
                     <claim::ClaimForm claim_type=claim_type tracking_number=tracking.clone() />
                 }.into_any(),
-                View::Status => view! { <status::StatusView /> }.into_any(),
-                View::Track => view! { <tracking::TrackView tracking_number=tracking.clone() /> }.into_any(),
             }}
         </div>
     }

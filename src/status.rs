@@ -66,7 +66,7 @@ fn Lookup() -> impl IntoView {
     let nav = expect_context::<Nav>();
     let t = ctx.texts;
     let number = RwSignal::new(String::new());
-    let order = RwSignal::new(String::new());
+    let order = RwSignal::new(ctx.order_number.clone().unwrap_or_default());
     let errors = RwSignal::new((None::<String>, None::<String>));
     let banner = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);

@@ -411,6 +411,12 @@ pub fn ClaimForm(
         match result {
             Ok(created) => {
                 draft::clear(&draft_key(attempt.claim));
+                crate::events::emit("parcel-desk:submitted", &[
+                    ("kind", crate::events::text("claim")),
+                    ("claimType", crate::events::text(attempt.claim.as_str())),
+                    ("ticketId", crate::events::text(&created.ticket_id)),
+                    ("accessToken", created.access_token.as_deref().map(crate::events::text).unwrap_or(wasm_bindgen::JsValue::NULL)),
+                ]);
                 submitted.set(Some(created));
                 request_animation_frame(move || {
                     if let Some(h) = success_ref.get_untracked() {
@@ -453,8 +459,13 @@ pub fn ClaimForm(
                         Some((field, e))
                     })
                     .collect();
+                let message = failure_text(t, &failure);
+                crate::events::emit("parcel-desk:error", &[
+                    ("status", failure.status().map(|s| wasm_bindgen::JsValue::from(s)).unwrap_or(wasm_bindgen::JsValue::NULL)),
+                    ("message", crate::events::text(&message)),
+                ]);
                 if mapped.is_empty() {
-                    banner.set(Some(format!("{} {}", failure_text(t, &failure), t.kept_note)));
+                    banner.set(Some(format!("{message} {}", t.kept_note)));
                 } else {
                     errors.set(mapped);
                     banner.set(Some(t.err_fix_fields.into()));
@@ -715,7 +726,7 @@ pub fn ClaimForm(
     };
 
     let follow = move |_| {
-        if let (Some(nav), Some(created)) = (nav, submitted.get_untracked()) {
+        if let (Some(nav), Some(created), true) = (nav, submitted.get_untracked(), crate::View::Status.compiled_in()) {
             nav.ticket.set(Some(TicketRef { id: created.ticket_id, token: created.access_token }));
             nav.view.set(View::Status);
         }
@@ -733,7 +744,7 @@ pub fn ClaimForm(
                     <strong>{move || submitted.get().map(|c| c.ticket_id).unwrap_or_default()}</strong>
                 </p>
                 <div class="pd-row">
-                    {nav.map(|_| view! {
+                    {nav.filter(|_| crate::View::Status.compiled_in()).map(|_| view! {
                         <button type="button" class="pd-submit pd-auto" on:click=follow>{t.follow_status}</button>
                     })}
                     <button type="button" class="pd-secondary" on:click=start_over>{t.new_claim}</button>
