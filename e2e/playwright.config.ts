@@ -3,6 +3,9 @@ import { defineConfig } from '@playwright/test';
 // The widget in Debian's Chromium (never a downloaded browser) against the
 // reference proxy in sandbox mode, serving the release build from dist/.
 const PORT = Number(process.env.PD_E2E_PORT ?? 8091);
+// A second proxy serves the Vite consumer app (consumer/dist, built by
+// global-setup.ts from the packed npm package) on the next port.
+const CONSUMER_PORT = PORT + 1;
 
 export default defineConfig({
   testDir: './tests',
@@ -30,11 +33,33 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
-  webServer: {
+  globalSetup: './global-setup.ts',
+  webServer: [{
     command: `../target/debug/parcel-desk-proxy --sandbox --static ../dist --listen 127.0.0.1:${PORT}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
+    // The suite files more claims a minute than any real customer: lift the
+    // proxy's per-client limits and the simulated upstream limits (both are
+    // tested by the proxy's own tests).
+    env: {
+      PARCEL_DESK_LIMITS_CREATE_PER_MINUTE: '0',
+      PARCEL_DESK_LIMITS_OTHER_PER_MINUTE: '0',
+      PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE: '0',
+      PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS: 'off',
+    },
     stdout: 'pipe',
     timeout: 30_000,
-  },
+  }, {
+    command: `mkdir -p consumer/dist && ../target/debug/parcel-desk-proxy --sandbox --static consumer/dist --listen 127.0.0.1:${CONSUMER_PORT}`,
+    url: `http://127.0.0.1:${CONSUMER_PORT}/healthz`,
+    reuseExistingServer: false,
+    env: {
+      PARCEL_DESK_LIMITS_CREATE_PER_MINUTE: '0',
+      PARCEL_DESK_LIMITS_OTHER_PER_MINUTE: '0',
+      PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE: '0',
+      PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS: 'off',
+    },
+    stdout: 'pipe',
+    timeout: 30_000,
+  }],
 });

@@ -164,7 +164,11 @@ impl Proxy {
         let token = match access {
             Access::Token(t) => Some(t.clone()),
             Access::OrderNumber(n) => {
-                query.push(("order_number", n.clone()));
+                // No order number, no token: the proxy answers 404, as for
+                // any ticket the caller may not read.
+                if !n.trim().is_empty() {
+                    query.push(("order_number", n.clone()));
+                }
                 None
             }
         };
@@ -222,5 +226,27 @@ impl Proxy {
             url.push_str(&format!("?postal_code={}", encode(pc.trim())));
         }
         read(Request::get(&url).header("Accept", "application/json").send().await).await
+    }
+}
+
+#[cfg(feature = "contact")]
+impl Proxy {
+    /// `POST /channel/ticket`: a question to the seller (JTL-SCX).
+    pub async fn create_contact(
+        &self,
+        body: &parcel_desk_wire::jtl::ContactRequest,
+    ) -> Result<parcel_desk_wire::jtl::ContactCreated, ApiFailure> {
+        let request = Request::post(&self.url("/channel/ticket"))
+            .header("Accept", "application/json")
+            .json(body)
+            .map_err(|_| ApiFailure::BadAnswer(0))?;
+        read(request.send().await).await
+    }
+
+    /// `GET /channel/ticket/{id}/messages`: the buyer's message and the
+    /// seller's replies.
+    pub async fn conversation(&self, id: &str, token: &str) -> Result<parcel_desk_wire::jtl::Conversation, ApiFailure> {
+        let url = self.url(&format!("/channel/ticket/{}/messages", encode(id)));
+        read(Request::get(&url).header("Accept", "application/json").header("X-Ticket-Token", token).send().await).await
     }
 }

@@ -13,6 +13,8 @@
 
 pub mod api;
 pub mod claim;
+#[cfg(feature = "contact")]
+pub mod contact;
 pub mod draft;
 pub mod events;
 pub mod fields;
@@ -59,6 +61,8 @@ pub enum View {
     Status,
     /// Track a parcel.
     Track,
+    /// Ask the shop (JTL-SCX).
+    Contact,
 }
 
 impl View {
@@ -67,6 +71,7 @@ impl View {
             View::Claim => "claim",
             View::Status => "status",
             View::Track => "track",
+            View::Contact => "contact",
         }
     }
 
@@ -76,6 +81,7 @@ impl View {
             View::Claim => true,
             View::Status => cfg!(feature = "status"),
             View::Track => cfg!(feature = "track"),
+            View::Contact => cfg!(feature = "contact"),
         }
     }
 
@@ -84,6 +90,7 @@ impl View {
             "claim" => Some(View::Claim),
             "status" => Some(View::Status),
             "track" => Some(View::Track),
+            "contact" => Some(View::Contact),
             _ => None,
         }
     }
@@ -167,6 +174,7 @@ pub fn Widget(options: Options) -> impl IntoView {
         _ => ClaimType::Lost,
     };
     let tracking = options.tracking_number.unwrap_or_default();
+    let order_number = options.order_number.clone().unwrap_or_default();
     let root = NodeRef::<leptos::html::Div>::new();
     let emitter = events::Emitter { root };
     provide_context(emitter);
@@ -186,7 +194,7 @@ pub fn Widget(options: Options) -> impl IntoView {
     view! {
         <div class=theme part="root" lang=lang.tag() node_ref=root>
             <nav class="pd-nav" aria-label=lang.texts().nav_label>
-                {[(View::Claim, lang.texts().nav_claim), (View::Status, lang.texts().nav_status), (View::Track, lang.texts().nav_track)]
+                {[(View::Claim, lang.texts().nav_claim), (View::Status, lang.texts().nav_status), (View::Track, lang.texts().nav_track), (View::Contact, lang.texts().nav_contact)]
                     .into_iter()
                     .filter(|(v, _)| v.compiled_in())
                     .map(|(v, label)| view! {
@@ -200,6 +208,8 @@ pub fn Widget(options: Options) -> impl IntoView {
                 View::Status => view! { <status::StatusView /> }.into_any(),
                 #[cfg(feature = "track")]
                 View::Track => view! { <tracking::TrackView tracking_number=tracking.clone() /> }.into_any(),
+                #[cfg(feature = "contact")]
+                View::Contact => view! { <contact::ContactView order_number=order_number.clone() /> }.into_any(),
                 _ => view! {
                     <claim::ClaimForm claim_type=claim_type tracking_number=tracking.clone() />
                 }.into_any(),

@@ -16,9 +16,10 @@ use crate::upload::{FileField, Upload};
 use crate::{format, Ctx, Nav, TicketRef};
 
 /// Upstream allows 30 reads a minute per account; one open status view
-/// reads twice a minute (four times while the claim is being registered).
+/// reads twice a minute, and every 5 s during the few seconds a new claim
+/// takes to be registered.
 const POLL: Duration = Duration::from_secs(30);
-const POLL_PENDING: Duration = Duration::from_secs(15);
+const POLL_PENDING: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Debug, PartialEq)]
 enum Loaded {
@@ -146,24 +147,29 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
         });
     };
     load();
-    // Gentle polling while the view is open.
-    let period = move || if state.with_untracked(|s| *s == Loaded::Pending) { POLL_PENDING } else { POLL };
-    let timer = StoredValue::new_local(None::<TimeoutHandle>);
-    fn schedule(load: impl Fn() + Copy + 'static, period: impl Fn() -> Duration + Copy + 'static, timer: StoredValue<Option<TimeoutHandle>, LocalStorage>) {
-        let handle = set_timeout_with_handle(
-            move || {
+    // Gentle polling while the view is open: every 5 s while the claim is
+    // being registered, every 30 s after.
+    let last = StoredValue::new(js_sys::Date::now());
+    let handle = set_interval_with_handle(
+        move || {
+            let period = if state.with_untracked(|s| matches!(s, Loaded::Pending | Loaded::Loading)) { POLL_PENDING } else { POLL };
+            if js_sys::Date::now() - last.get_value() >= period.as_millis() as f64 {
+                last.set_value(js_sys::Date::now());
                 load();
-                schedule(load, period, timer);
-            },
-            period(),
-        );
-        timer.set_value(handle.ok());
-    }
-    schedule(load, period, timer);
+            }
+        },
+        Duration::from_secs(1),
+    )
+    .ok();
     on_cleanup(move || {
-        if let Some(h) = timer.try_get_value().flatten() {
+        if let Some(h) = handle {
             h.clear();
         }
+    });
+    let notice = RwSignal::new(false);
+    let answered = Callback::new(move |_| {
+        notice.set(true);
+        load();
     });
 
     let link = move || page.with_value(|p| bookmark(p.as_deref(), &reference.get_value()));
@@ -172,6 +178,9 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
     view! {
         <section class="pd-form" aria-labelledby="pd-status-title">
             <h2 id="pd-status-title" class="pd-title">{t.status_title}</h2>
+            <Show when=move || notice.get()>
+                <p class="pd-notice pd-uploaded" role="status">{t.answer_sent}</p>
+            </Show>
             {move || match state.get() {
                 Loaded::Loading => view! { <p class="pd-muted" role="status">{t.looking_up}</p> }.into_any(),
                 Loaded::Pending => view! { <p class="pd-notice" role="status">{t.status_pending}</p> }.into_any(),
@@ -179,7 +188,7 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                     <div class="pd-banner" role="alert">{msg}</div>
                     <button type="button" class="pd-secondary" on:click=back>{t.show_status}</button>
                 }.into_any(),
-                Loaded::Ticket(ticket) => view! { <TicketDetails ticket=*ticket reference=reference.get_value() on_answered=Callback::new(move |_| load()) /> }.into_any(),
+                Loaded::Ticket(ticket) => view! { <TicketDetails ticket=*ticket reference=reference.get_value() on_answered=answered /> }.into_any(),
             }}
             <div class="pd-row pd-status-actions">
                 <button type="button" class="pd-secondary" on:click=move |_| load()>{t.refresh}</button>
@@ -320,6 +329,7 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
                     sent.set(true);
                     on_answered.run(());
                 }
+
                 Err(f) => error.set(Some(crate::claim::form::failure_text(t, &f))),
             }
         });
@@ -329,7 +339,7 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
         <form class="pd-request" novalidate=true on:submit=on_submit>
             <h4>{if request.title.is_empty() { t.word(t.data_types, &request.data_type, &request.data_type).to_owned() } else { request.title.clone() }}</h4>
             {(!request.description.is_empty()).then(|| view! { <p>{request.description.clone()}</p> })}
-            <Show when=move || !sent.get() fallback=move || view! { <p class="pd-uploaded" role="status">{t.answer_sent}</p> }>
+            <Show when=move || !sent.get()>
                 <TextField id=format!("answer-{id}") label=t.answer_comment multiline=true value=comment
                     error=Signal::derive(move || error.get()) />
                 <FileField id=format!("answer-file-{id}") label=t.answer_file state=file

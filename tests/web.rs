@@ -314,10 +314,10 @@ async fn noisy_photo(width: u32, height: u32) -> web_sys::File {
 
 #[wasm_bindgen_test]
 async fn a_12_megapixel_photo_is_shrunk_below_1_5_mb() {
-    use parcel_desk::upload::prepare::{prepare, MAX_PHOTO_SIDE, PHOTO_TARGET_BYTES};
+    use parcel_desk::upload::prepare::{prepare, PHOTO_TARGET_BYTES, SUPPORT};
     let photo = noisy_photo(4000, 3000).await;
     assert!(photo.size() > 6_000_000.0, "the test photo should be above upstream's cap: {}", photo.size());
-    let prepared = prepare(photo).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let prepared = prepare(photo, &SUPPORT).await.unwrap_or_else(|e| panic!("{e:?}"));
     assert!(prepared.blob.size() <= PHOTO_TARGET_BYTES, "{} bytes", prepared.blob.size());
     assert_eq!(prepared.blob.type_(), "image/jpeg");
     assert_eq!(prepared.name, "IMG_0001.jpg");
@@ -327,10 +327,10 @@ async fn a_12_megapixel_photo_is_shrunk_below_1_5_mb() {
 
 #[wasm_bindgen_test]
 async fn small_photos_stay_untouched_and_bad_files_are_refused_before_upload() {
-    use parcel_desk::upload::prepare::{prepare, PrepareError};
+    use parcel_desk::upload::prepare::{prepare, PrepareError, JTL, SUPPORT};
     let small = noisy_photo(400, 300).await;
     let size = small.size();
-    let prepared = prepare(small).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let prepared = prepare(small, &SUPPORT).await.unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(prepared.blob.size(), size);
     assert_eq!(prepared.name, "IMG_0001.JPG");
 
@@ -341,11 +341,16 @@ async fn small_photos_stay_untouched_and_bad_files_are_refused_before_upload() {
         web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &props).unwrap()
     };
     let heic = file("IMG_0002.HEIC", "image/heic", b"\0\0\0\x18ftypheic not really");
-    assert!(matches!(prepare(heic).await, Err(PrepareError::Heic)));
+    assert!(matches!(prepare(heic, &SUPPORT).await, Err(PrepareError::Heic)));
     let broken = file("broken.png", "image/png", b"not a png");
-    assert!(matches!(prepare(broken).await, Err(PrepareError::Undecodable)));
+    assert!(matches!(prepare(broken, &SUPPORT).await, Err(PrepareError::Undecodable)));
     let zip = file("photos.zip", "application/zip", b"PK\x03\x04");
-    assert!(matches!(prepare(zip).await, Err(PrepareError::Type)));
+    assert!(matches!(prepare(zip, &SUPPORT).await, Err(PrepareError::Type)));
     let pdf = file("invoice.pdf", "application/pdf", b"%PDF-1.4");
-    assert_eq!(prepare(pdf).await.map(|p| p.name).ok().as_deref(), Some("invoice.pdf"));
+    assert_eq!(prepare(pdf, &SUPPORT).await.map(|p| p.name).ok().as_deref(), Some("invoice.pdf"));
+    // JTL attachments have their own list: Excel yes, RTF no.
+    let xls = file("order.xls", "application/vnd.ms-excel", b"\xd0\xcf");
+    assert!(prepare(xls, &JTL).await.is_ok());
+    let rtf = file("letter.rtf", "application/rtf", b"{\\rtf1}");
+    assert!(matches!(prepare(rtf, &JTL).await, Err(PrepareError::Type)));
 }

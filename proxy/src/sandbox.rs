@@ -188,11 +188,23 @@ pub struct SandboxOptions {
     /// How long a created ticket stays out of `GET /dsf/tickets` (upstream
     /// processes creations asynchronously: 202 Accepted).
     pub list_delay: Duration,
+    /// Simulate upstream's rate limits (15 creates, 30 reads a minute).
+    /// Off only for test suites that file more claims a minute than a real
+    /// account may (`PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS=off`).
+    pub upstream_limits: bool,
 }
 
 impl Default for SandboxOptions {
     fn default() -> Self {
-        SandboxOptions { list_delay: Duration::from_secs(2) }
+        SandboxOptions { list_delay: Duration::from_secs(2), upstream_limits: true }
+    }
+}
+
+impl SandboxOptions {
+    /// The defaults, with `PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS=off` honoured.
+    pub fn from_env() -> Self {
+        let off = std::env::var("PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS").is_ok_and(|v| v.eq_ignore_ascii_case("off"));
+        SandboxOptions { upstream_limits: !off, ..SandboxOptions::default() }
     }
 }
 
@@ -253,7 +265,7 @@ impl SandboxState {
 
 /// The sandbox as an axum router (upstream paths at its root).
 pub fn router(creds: Credentials) -> Router {
-    router_with(creds, SandboxOptions::default())
+    router_with(creds, SandboxOptions::from_env())
 }
 
 /// [`router`] with explicit options.
@@ -269,8 +281,8 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
             tracking: tracking::demo_tracking(SystemTime::now()),
             registered: BTreeMap::new(),
         }),
-        creates: SlidingWindow::new(CREATE_LIMIT_PER_MINUTE, Duration::from_secs(60)),
-        reads: SlidingWindow::new(READ_LIMIT_PER_MINUTE, Duration::from_secs(60)),
+        creates: SlidingWindow::new(if options.upstream_limits { CREATE_LIMIT_PER_MINUTE } else { 0 }, Duration::from_secs(60)),
+        reads: SlidingWindow::new(if options.upstream_limits { READ_LIMIT_PER_MINUTE } else { 0 }, Duration::from_secs(60)),
         options,
     });
     Router::new()

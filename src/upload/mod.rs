@@ -17,7 +17,7 @@ use crate::api::ApiFailure;
 use crate::fields::{FieldErrorText, LabelText};
 use crate::i18n::Texts;
 use crate::Ctx;
-use prepare::{prepare, PrepareError};
+use prepare::{prepare, Limits, PrepareError, SUPPORT};
 
 /// Where one file field stands. `Done` (name and token) is what drafts keep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,8 +42,11 @@ impl Upload {
     }
 }
 
-fn prepare_error_text(t: &Texts, e: PrepareError) -> &'static str {
+fn prepare_error_text(t: &Texts, e: PrepareError, limits: &Limits) -> &'static str {
+    let jtl = std::ptr::eq(limits, &prepare::JTL);
     match e {
+        PrepareError::Type if jtl => t.err_attachment_type,
+        PrepareError::TooLarge if jtl => t.err_attachment_too_large,
         PrepareError::Type => t.err_file_type,
         PrepareError::TooLarge => t.err_file_too_large,
         PrepareError::Heic => t.err_heic,
@@ -82,6 +85,12 @@ pub fn FileField(
     /// A photo slot: offers the camera and accepts images only.
     #[prop(optional)]
     photo: bool,
+    /// Where files go (below the proxy URL), default `/dsf/files`.
+    #[prop(default = "/dsf/files")]
+    upload_path: &'static str,
+    /// What that route accepts, default Sendcloud's limits.
+    #[prop(default = &SUPPORT)]
+    limits: &'static Limits,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.texts;
@@ -91,7 +100,7 @@ pub fn FileField(
     let file_blob = StoredValue::new_local(None::<(Blob, String)>);
     let transfer = StoredValue::new_local(None::<xhr::Transfer>);
     let has_thumb = RwSignal::new(false);
-    let upload_url = StoredValue::new(ctx.proxy.url("/dsf/files"));
+    let upload_url = StoredValue::new(ctx.proxy.url(upload_path));
     let dragging = RwSignal::new(false);
 
     let send = move |blob: Blob, name: String| {
@@ -138,10 +147,10 @@ pub fn FileField(
         state.set(Upload::Preparing { name: name.clone() });
         has_thumb.set(false);
         spawn_local(async move {
-            match prepare(file).await {
+            match prepare(file, limits).await {
                 Err(e) => {
                     file_blob.set_value(None);
-                    state.set(Upload::Failed { name, message: prepare_error_text(t, e).into(), retry: false });
+                    state.set(Upload::Failed { name, message: prepare_error_text(t, e, limits).into(), retry: false });
                 }
                 Ok(p) => {
                     if let (Some(bitmap), Some(canvas)) = (&p.bitmap, thumb_ref.get_untracked()) {
@@ -206,7 +215,13 @@ pub fn FileField(
             if shown_error.with(Option::is_some) { format!("{base} {error_id}") } else { base.clone() }
         }
     };
-    let accept = if photo { "image/*" } else { "image/*,application/pdf,.doc,.docx,.odt,.rtf,.txt" };
+    let accept = if photo {
+        "image/*"
+    } else if std::ptr::eq(limits, &prepare::JTL) {
+        "image/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt"
+    } else {
+        "image/*,application/pdf,.doc,.docx,.odt,.rtf,.txt"
+    };
     let camera_id = format!("{id}-camera");
 
     view! {

@@ -15,6 +15,23 @@ pub const MAX_PHOTO_SIDE: u32 = 2560;
 /// Photos larger than this (or with a longer side than `MAX_PHOTO_SIDE`) are re-encoded.
 pub const PHOTO_TARGET_BYTES: f64 = 1_500_000.0;
 
+/// What an upload route accepts.
+pub struct Limits {
+    /// Largest file in bytes.
+    pub max_bytes: f64,
+    /// The media-type allowlist.
+    pub allowed: fn(&str) -> bool,
+}
+
+/// Sendcloud's `POST /dsf/files`: 6 MB, its type allowlist.
+pub static SUPPORT: Limits = Limits { max_bytes: MAX_UPLOAD_BYTES as f64, allowed: is_allowed_type };
+
+/// JTL-SCX attachments: 16 MB; plain text, PDF, Word, Excel, images.
+pub static JTL: Limits = Limits {
+    max_bytes: parcel_desk_wire::jtl::MAX_ATTACHMENT_BYTES as f64,
+    allowed: parcel_desk_wire::jtl::is_allowed_attachment_type,
+};
+
 /// Why a file cannot be uploaded as it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrepareError {
@@ -78,7 +95,7 @@ fn jpeg_name(name: &str) -> String {
 }
 
 /// Checks and, for photos, shrinks a picked file.
-pub async fn prepare(file: File) -> Result<Prepared, PrepareError> {
+pub async fn prepare(file: File, limits: &Limits) -> Result<Prepared, PrepareError> {
     let name = file.name();
     let media_type = file.type_();
     if is_photo(&media_type) || is_heic(&file) {
@@ -87,7 +104,7 @@ pub async fn prepare(file: File) -> Result<Prepared, PrepareError> {
         };
         let small_enough = file.size() <= PHOTO_TARGET_BYTES
             && bitmap.width().max(bitmap.height()) <= MAX_PHOTO_SIDE
-            && is_allowed_type(&media_type);
+            && (limits.allowed)(&media_type);
         if small_enough {
             return Ok(Prepared { blob: file.into(), name, bitmap: Some(bitmap) });
         }
@@ -102,10 +119,10 @@ pub async fn prepare(file: File) -> Result<Prepared, PrepareError> {
         }
         return Err(PrepareError::TooLarge);
     }
-    if !is_allowed_type(&media_type) {
+    if !(limits.allowed)(&media_type) {
         return Err(PrepareError::Type);
     }
-    if file.size() > MAX_UPLOAD_BYTES as f64 {
+    if file.size() > limits.max_bytes {
         return Err(PrepareError::TooLarge);
     }
     Ok(Prepared { blob: file.into(), name, bitmap: None })

@@ -1,0 +1,56 @@
+import { test, expect } from '@playwright/test';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+});
+
+test("a question with an attachment reaches the seller, and the seller's reply appears", async ({ page }) => {
+  await page.goto('/?view=contact&order=ORD-4711');
+  const w = page.locator('parcel-desk');
+  await expect(w.getByRole('heading', { name: 'Ask the shop' })).toBeVisible();
+
+  // Every rule is checked before anything is sent.
+  await w.getByRole('button', { name: 'Send message' }).click();
+  await expect(w.getByRole('alert')).toContainText('Some answers need your attention.');
+  await expect(w.getByLabel(/^Your name/)).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.getByLabel(/^Your message/)).toHaveAttribute('aria-invalid', 'true');
+
+  await w.getByLabel('What is it about?').selectOption('DELIVERY');
+  await w.getByLabel(/^Your name/).fill('Alex Example');
+  await w.getByLabel(/^Subject/).fill('Where is my grinder?');
+  await w.getByLabel(/^Your message/).fill('Hello, my order has not arrived yet. Could you check?');
+  await expect(w.locator('#message-count')).toHaveText('53 of 1024 characters');
+  await expect(w.getByLabel('Order number or reference', { exact: true })).toHaveValue('ORD-4711');
+  await w.getByLabel('File').setInputFiles('fixtures/invoice.pdf');
+  await expect(w.getByText('invoice.pdf: Uploaded')).toBeVisible();
+
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/channel/ticket') && r.method() === 'POST');
+  await w.getByRole('button', { name: 'Send message' }).click();
+  const body = JSON.parse((await sent).postData()!);
+  expect(body).not.toHaveProperty('sellerId');
+  expect(body.attachments).toEqual([expect.objectContaining({ filename: 'invoice.pdf' })]);
+
+  await expect(w.getByRole('heading', { name: 'Your message was sent' })).toBeVisible();
+  await expect(w.locator('.pd-message').first()).toContainText('my order has not arrived yet');
+  // The sandbox seller answers a few seconds later; the view polls.
+  await expect(w.locator('.pd-message.pd-from-seller')).toBeVisible({ timeout: 20_000 });
+  await expect(w.locator('.pd-message.pd-from-seller')).toContainText('The shop');
+
+  // The conversation survives a reload.
+  await page.reload();
+  await expect(w.locator('.pd-message.pd-from-seller')).toBeVisible();
+});
+
+test('subject and message are limited to 1024 characters, with a live counter', async ({ page }) => {
+  await page.goto('/?view=contact');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(/^Your name/).fill('Alex');
+  await w.getByLabel(/^Subject/).fill('x'.repeat(1025));
+  await w.getByLabel(/^Your message/).fill('Hi');
+  await expect(w.locator('#subject-count')).toHaveText('1025 of 1024 characters');
+  await w.getByRole('button', { name: 'Send message' }).click();
+  await expect(w.getByLabel(/^Subject/)).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.getByText('Please keep this to 1024 characters.')).toBeVisible();
+  await expect(w.getByLabel(/^Subject/)).toHaveValue('x'.repeat(1025));
+});

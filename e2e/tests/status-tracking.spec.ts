@@ -1,0 +1,127 @@
+import { test, expect, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { LostClaimForm } from '../pages/claim-form';
+
+const SHOTS = 'screenshots';
+fs.mkdirSync(SHOTS, { recursive: true });
+
+async function shoot(page: Page, name: string) {
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+  }
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+});
+
+test('from "claim submitted" to the live status without retyping, and back by bookmark', async ({ page }) => {
+  const form = new LostClaimForm(page);
+  await form.open();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.chooseOwnContract();
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
+  await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
+
+  const w = form.widget;
+  await expect(w.getByRole('heading', { name: 'Claim status' })).toBeVisible();
+  // Upstream registers the claim asynchronously: first "being registered", then the ticket.
+  await expect(w.getByText('Received, waiting to be processed')).toBeVisible({ timeout: 30_000 });
+  await expect(w.getByRole('list', { name: 'Progress' }).getByText('Received')).toHaveAttribute('aria-current', 'step');
+  const link = await w.locator('a.pd-bookmark').getAttribute('href');
+  expect(link).toMatch(/\?view=status&ticket=[0-9a-f-]{36}#token=v1\./);
+
+  // A new tab (no draft, no state): the bookmarked link alone shows the claim.
+  const other = await page.context().newPage();
+  await other.goto(link!);
+  await expect(other.locator('parcel-desk').getByText('Received, waiting to be processed')).toBeVisible({ timeout: 30_000 });
+  // Without the token the same ticket is not readable.
+  await other.goto(link!.split('#')[0]);
+  await expect(other.locator('parcel-desk').getByRole('alert')).toContainText('We could not find a claim');
+});
+
+test('ticket number + order number show a resolved claim with its compensation', async ({ page }) => {
+  await page.goto('/?view=status&lang=en');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(/^Ticket number/).fill('1003');
+  await w.getByLabel(/^Order number/).fill('ord-1003 ');
+  await w.getByRole('button', { name: 'Show status' }).click();
+  await expect(w.getByText('Compensation paid')).toBeVisible();
+  await expect(w.getByText('Claim approved')).toBeVisible();
+  await expect(w.getByText('€49.95')).toBeVisible();
+  await expect(w.getByRole('list', { name: 'Progress' }).getByText('Solved')).toHaveAttribute('aria-current', 'step');
+  await shoot(page, 'status-resolved');
+});
+
+test('a wrong order number reads exactly like a missing ticket', async ({ page }) => {
+  await page.goto('/?view=status');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(/^Ticket number/).fill('1003');
+  await w.getByLabel(/^Order number/).fill('ORD-9999');
+  await w.getByRole('button', { name: 'Show status' }).click();
+  await expect(w.getByRole('alert')).toContainText('We could not find a claim with this ticket number and order number.');
+  await expect(w.getByLabel(/^Ticket number/)).toHaveValue('1003');
+});
+
+test('the carrier asks for data and the customer answers it right there', async ({ page }) => {
+  await page.goto('/?view=status&order=ORD-1002');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(/^Ticket number/).fill('1002');
+  await w.getByRole('button', { name: 'Show status' }).click();
+  await expect(w.getByText('We need something from you')).toBeVisible();
+  await expect(w.getByRole('heading', { name: 'The carrier needs the following from you' })).toBeVisible();
+  const invoice = w.locator('form.pd-request').filter({ hasText: 'Sales invoice' });
+  await expect(invoice).toBeVisible();
+  await shoot(page, 'status-requested');
+
+  // An empty answer is refused with a message.
+  await invoice.getByRole('button', { name: 'Send' }).click();
+  await expect(invoice).toContainText('Please write an answer or add a file.');
+  await invoice.getByLabel('Your answer').fill('Invoice attached.');
+  await invoice.getByLabel('File').setInputFiles('fixtures/invoice.pdf');
+  await expect(invoice.getByText('invoice.pdf: Uploaded')).toBeVisible();
+  await invoice.getByRole('button', { name: 'Send' }).click();
+  await expect(w.getByText('Thank you, your answer was sent.')).toBeVisible();
+});
+
+test('tracking: a timeline in words, the address only with the right postal code', async ({ page }) => {
+  await page.goto('/?view=track&tracking=PD-DELIVERED-0002');
+  const w = page.locator('parcel-desk');
+  await expect(w.getByRole('heading', { name: 'Delivered', exact: true })).toBeVisible();
+  const timeline = w.locator('ol.pd-timeline li');
+  await expect(timeline).toHaveCount(8);
+  await expect(timeline.first()).toContainText('Delivered');
+  await expect(w.locator('ol.pd-timeline')).toContainText('Delivery attempted');
+  await expect(w.locator('ol.pd-timeline')).toContainText('Needs attention');
+  await expect(w.locator('.pd-address')).toHaveCount(0);
+
+  await w.getByLabel('Postal code of the delivery address').fill('1011ab');
+  await w.getByRole('button', { name: 'Track', exact: true }).click();
+  await expect(w.locator('.pd-address')).toContainText('Delivery address');
+  await shoot(page, 'tracking');
+
+  await w.getByLabel(/^Tracking number/).fill('NOPE-404');
+  await w.getByLabel('Postal code of the delivery address').fill('');
+  await w.getByRole('button', { name: 'Track', exact: true }).click();
+  await expect(w.getByRole('alert')).toContainText('We could not find a parcel with this tracking number.');
+});
+
+test('the claim form says before anything is typed that a delivered parcel cannot be lost', async ({ page }) => {
+  const form = new LostClaimForm(page);
+  await form.open();
+  await form.trackingNumber.fill('PD-DELIVERED-0002');
+  await expect(form.widget.getByText('Latest status:')).toContainText('Delivered');
+  await expect(form.widget.getByText('This parcel was delivered, so it cannot be reported as lost.')).toBeVisible();
+  await shoot(page, 'claim-delivered-hint');
+  await form.widget.getByRole('button', { name: 'Report it as damaged' }).click();
+  await expect(form.widget.getByRole('heading', { name: 'Report a damaged parcel' })).toBeVisible();
+  await expect(form.trackingNumber).toHaveValue('PD-DELIVERED-0002');
+
+  // Too early: the merchant's window (5 days without news) is not over yet.
+  await form.widget.getByRole('radio', { name: 'It never arrived' }).check();
+  await form.trackingNumber.fill('PD-RECENT-0006');
+  await expect(form.widget.getByText(/you can report it as lost/)).toBeVisible();
+});

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Assembles the npm package `parcel-desk` (npm/) from the release build in
+# dist/ (run `make widget` first), packs it into npm/parcel-desk-<version>.tgz
+# and checks it with @arethetypeswrong/cli (installed in e2e/).
+#
+#   npm/package.json, npm/index.d.ts, npm/README.md   hand-written, in git
+#   npm/dist/                                        copied from dist/ here
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+files=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm)
+for f in "${files[@]}"; do
+  [ -f "dist/$f" ] || { echo "npm-pack: dist/$f is missing (run make widget)" >&2; exit 1; }
+done
+# The glue must find the .wasm next to itself, relative to the module.
+grep -q "new URL('parcel-desk_bg.wasm', import.meta.url)" dist/parcel-desk.js \
+  || { echo "npm-pack: dist/parcel-desk.js does not resolve the .wasm relative to import.meta.url" >&2; exit 1; }
+
+rm -rf npm/dist npm/*.tgz
+mkdir -p npm/dist
+for f in "${files[@]}"; do cp "dist/$f" "npm/dist/$f"; done
+
+tarball=$(cd npm && npm pack --silent)
+echo "npm-pack: npm/$tarball ($(stat -c %s "npm/$tarball") bytes packed)"
+
+# Types and module resolution as TypeScript and Node see them. ESM only:
+# the package has no CommonJS entry (a custom element needs a browser, and
+# the wasm-bindgen glue uses import.meta.url), so require() is out of scope.
+if [ ! -x e2e/node_modules/.bin/attw ]; then
+  (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+fi
+e2e/node_modules/.bin/attw --profile esm-only "npm/$tarball"

@@ -1,0 +1,364 @@
+//! Contact the seller: a question about an order, sent as a JTL-SCX channel
+//! ticket through the proxy, with attachments; the seller's replies appear
+//! in the conversation below it.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parcel_desk_wire::jtl::{
+    ContactAttachment, ContactRequest, Conversation, OrderReference, ReferenceType, Role, Topic, MAX_ATTACHMENTS,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::api::ApiFailure;
+use crate::fields::{FieldErrorText, LabelText, TextField};
+use crate::upload::prepare::JTL;
+use crate::upload::{FileField, Upload};
+use crate::{draft, format, Ctx};
+
+const MAX_CHARS: usize = 1024;
+/// Replies are read from the proxy's store, not from JTL: polling is cheap.
+const POLL: Duration = Duration::from_secs(5);
+
+/// The conversation a customer started here (kept in localStorage).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Thread {
+    ticket_id: String,
+    token: String,
+    failed: Vec<String>,
+}
+
+/// What a contact draft keeps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Saved {
+    topic: String,
+    name: String,
+    subject: String,
+    message: String,
+    reference_type: String,
+    reference: String,
+    no_reply: bool,
+    files: Vec<(String, String)>,
+}
+
+#[component]
+pub fn ContactView(#[prop(optional, into)] order_number: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let base = ctx.proxy.base().to_owned();
+    let thread_key = StoredValue::new(format!("parcel-desk:contact:v1:{base}"));
+    let thread = RwSignal::new(thread_key.with_value(|k| draft::load::<Thread>(k)));
+    let on_sent = Callback::new(move |t: Thread| {
+        thread_key.with_value(|k| draft::save(k, &t));
+        thread.set(Some(t));
+    });
+    let new_message = Callback::new(move |_| {
+        thread_key.with_value(|k| draft::clear(k));
+        thread.set(None);
+    });
+    move || match thread.get() {
+        Some(t) => view! { <ConversationView thread=t new_message=new_message /> }.into_any(),
+        None => view! { <ContactForm order_number=order_number.clone() on_sent=on_sent /> }.into_any(),
+    }
+}
+
+fn field_of(loc: &[String]) -> &str {
+    loc.first().map(String::as_str).unwrap_or("")
+}
+
+#[component]
+fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.texts;
+    let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "contact"));
+    let topic = RwSignal::new("QUESTION".to_owned());
+    let name = RwSignal::new(String::new());
+    let subject = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let reference_type = RwSignal::new("ORDERID".to_owned());
+    let reference = RwSignal::new(order_number);
+    let reply = RwSignal::new(true);
+    let files: [RwSignal<Upload>; MAX_ATTACHMENTS] = std::array::from_fn(|_| RwSignal::new(Upload::Empty));
+    let shown_files = RwSignal::new(1usize);
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let banner = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    // Drafts: nothing typed is lost on a reload.
+    if let Some(s) = draft_key.with_value(|k| draft::load::<Saved>(k)) {
+        topic.set(s.topic);
+        name.set(s.name);
+        subject.set(s.subject);
+        message.set(s.message);
+        reference_type.set(s.reference_type);
+        if !s.reference.is_empty() {
+            reference.set(s.reference);
+        }
+        reply.set(!s.no_reply);
+        for (i, (n, token)) in s.files.into_iter().enumerate().take(MAX_ATTACHMENTS) {
+            files[i].set(Upload::Done { name: n, token });
+        }
+        shown_files.set((files.iter().filter(|f| f.with_untracked(|u| u.token().is_some())).count() + 1).min(MAX_ATTACHMENTS));
+    }
+    Effect::new(move |_| {
+        let saved = Saved {
+            topic: topic.get(),
+            name: name.get(),
+            subject: subject.get(),
+            message: message.get(),
+            reference_type: reference_type.get(),
+            reference: reference.get(),
+            no_reply: !reply.get(),
+            files: files.iter().filter_map(|f| f.with(|u| match u {
+                Upload::Done { name, token } => Some((name.clone(), token.clone())),
+                _ => None,
+            })).collect(),
+        };
+        let empty = saved.name.is_empty() && saved.subject.is_empty() && saved.message.is_empty() && saved.files.is_empty();
+        draft_key.with_value(|k| if empty { draft::clear(k) } else { draft::save(k, &saved) });
+    });
+
+    let error_of = move |field: &'static str| {
+        Signal::derive(move || errors.with(|es| es.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())))
+    };
+    let message_for = move |kind: &str, msg: &str| -> String {
+        match kind {
+            "missing" | "string_too_short" => t.err_required.into(),
+            "string_too_long" | "too_long" => t.err_too_long.into(),
+            _ => msg.to_owned(),
+        }
+    };
+
+    let build = move || ContactRequest {
+        topic: Some(Topic::from_wire(&topic.get_untracked())),
+        buyer_name: Some(name.get_untracked()),
+        subject: Some(subject.get_untracked()),
+        message: Some(message.get_untracked()),
+        order_reference: {
+            let value = reference.get_untracked();
+            (!value.trim().is_empty()).then(|| OrderReference {
+                kind: ReferenceType::from_wire(&reference_type.get_untracked()),
+                value: value.trim().to_owned(),
+            })
+        },
+        reply_wanted: Some(reply.get_untracked()),
+        attachments: files
+            .iter()
+            .filter_map(|f| f.with_untracked(|u| match u {
+                Upload::Done { name, token } => Some(ContactAttachment { file_token: token.clone(), filename: name.clone() }),
+                _ => None,
+            }))
+            .collect(),
+    };
+
+    let proxy = StoredValue::new(ctx.proxy.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return; // one message per click, however many clicks
+        }
+        let body = build();
+        let mut problems: Vec<(String, String)> = body
+            .validate()
+            .into_iter()
+            .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
+            .collect();
+        if files.iter().any(|f| f.with_untracked(Upload::busy)) {
+            problems.push(("attachments".into(), t.err_upload_pending.into()));
+        }
+        problems.dedup_by(|a, b| a.0 == b.0);
+        if !problems.is_empty() {
+            errors.set(problems);
+            banner.set(Some(t.err_fix_fields.into()));
+            return;
+        }
+        errors.set(Vec::new());
+        banner.set(None);
+        busy.set(true);
+        let proxy = proxy.get_value();
+        spawn_local(async move {
+            let answer = proxy.create_contact(&body).await;
+            busy.set(false);
+            match answer {
+                Ok(created) => {
+                    draft_key.with_value(|k| draft::clear(k));
+                    crate::events::emit("parcel-desk:submitted", &[
+                        ("kind", crate::events::text("contact")),
+                        ("ticketId", crate::events::text(&created.ticket_id)),
+                        ("accessToken", crate::events::text(&created.access_token)),
+                    ]);
+                    let failed = created.attachments.iter().filter(|a| !a.uploaded).map(|a| a.filename.clone()).collect();
+                    on_sent.run(Thread { ticket_id: created.ticket_id, token: created.access_token, failed });
+                }
+                Err(failure) => {
+                    let issues = match &failure {
+                        ApiFailure::Http { status: 400, envelope: Some(env), .. } => env.validation_issues(),
+                        _ => Vec::new(),
+                    };
+                    let mapped: Vec<(String, String)> = issues
+                        .iter()
+                        .filter(|i| ["topic", "buyer_name", "subject", "message", "order_reference", "attachments"].contains(&field_of(&i.loc)))
+                        .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
+                        .collect();
+                    let text = match &failure {
+                        ApiFailure::Http { status: 502..=504, .. } => t.err_shop_unavailable.to_owned(),
+                        f => crate::claim::form::failure_text(t, f),
+                    };
+                    crate::events::emit("parcel-desk:error", &[
+                        ("status", failure.status().map(wasm_bindgen::JsValue::from).unwrap_or(wasm_bindgen::JsValue::NULL)),
+                        ("message", crate::events::text(&text)),
+                    ]);
+                    if mapped.is_empty() {
+                        banner.set(Some(format!("{text} {}", t.kept_note)));
+                    } else {
+                        errors.set(mapped);
+                        banner.set(Some(t.err_fix_fields.into()));
+                    }
+                }
+            }
+        });
+    };
+
+    let counter = move |value: RwSignal<String>, id: &'static str| {
+        view! {
+            <p class="pd-hint pd-counter" id=id aria-live="polite"
+                class:pd-over=move || value.with(|v| v.chars().count() > MAX_CHARS)>
+                {move || t.chars_left.replace("{}", &value.with(|v| v.chars().count()).to_string())}
+            </p>
+        }
+    };
+    let select = move |id: &'static str, label: &'static str, value: RwSignal<String>, table: &'static [(&'static str, &'static str)]| {
+        view! {
+            <div class="pd-field">
+                <label for=id>{label}</label>
+                <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                    {table.iter().map(|(wire, text)| view! { <option value=*wire>{*text}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let attachments_error = error_of("attachments");
+
+    view! {
+        <form class="pd-form" novalidate=true on:submit=on_submit aria-labelledby="pd-contact-title">
+            <h2 id="pd-contact-title" class="pd-title">{t.contact_title}</h2>
+            <p class="pd-intro">{t.contact_intro}</p>
+            <p class="pd-hint">{t.required_note}</p>
+            {select("topic", t.topic, topic, t.topics)}
+            <TextField id="buyer_name" label=t.buyer_name value=name required=true error=error_of("buyer_name") autocomplete="name" />
+            <div class="pd-with-counter">
+                <TextField id="subject" label=t.subject value=subject required=true error=error_of("subject") />
+                {counter(subject, "subject-count")}
+            </div>
+            <div class="pd-with-counter">
+                <TextField id="message" label=t.message value=message required=true multiline=true error=error_of("message") />
+                {counter(message, "message-count")}
+            </div>
+            <fieldset class="pd-field">
+                <legend>{t.reference_value}</legend>
+                <p class="pd-hint">{t.reference_hint}</p>
+                <div class="pd-row">
+                    <div>{select("reference_type", t.reference_type, reference_type, t.reference_types)}</div>
+                    <div class="pd-grow">
+                        <TextField id="reference" label=t.reference_value value=reference error=error_of("order_reference") />
+                    </div>
+                </div>
+            </fieldset>
+            <div class="pd-field pd-check">
+                <input type="checkbox" id="reply_wanted" prop:checked=move || reply.get()
+                    on:change=move |ev| reply.set(event_target_checked(&ev)) />
+                <label for="reply_wanted">{t.reply_wanted}</label>
+            </div>
+            <fieldset class="pd-field pd-documents" class:pd-invalid=move || attachments_error.with(Option::is_some)>
+                <legend><LabelText text=t.attachments required=false /></legend>
+                <p class="pd-hint">{t.attachments_hint}</p>
+                {files.into_iter().enumerate().map(|(i, state)| view! {
+                    <Show when=move || i < shown_files.get()>
+                        <FileField id=format!("attachment-{i}") label=t.attachment state=state
+                            error=Signal::derive(|| None::<String>) required=false
+                            upload_path="/channel/ticket/attachment-upload" limits=&JTL />
+                    </Show>
+                }).collect_view()}
+                <Show when=move || { let n = shown_files.get(); n < MAX_ATTACHMENTS && files[n - 1].with(|u| u.token().is_some()) }>
+                    <button type="button" class="pd-link" on:click=move |_| shown_files.update(|n| *n += 1)>{t.add_attachment}</button>
+                </Show>
+                <FieldErrorText id="attachments-error".to_owned() error=attachments_error />
+            </fieldset>
+            {move || banner.get().map(|b| view! { <div class="pd-banner" role="alert">{b}</div> })}
+            <button type="submit" class="pd-submit" disabled=move || busy.get() aria-busy=move || busy.get().then_some("true")>
+                {move || if busy.get() { t.sending } else { t.send_message }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.texts;
+    let lang = ctx.lang.tag();
+    let conversation = RwSignal::new(None::<Result<Conversation, String>>);
+    let proxy = StoredValue::new(ctx.proxy.clone());
+    let reference = StoredValue::new(thread.clone());
+    let heading = NodeRef::<leptos::html::H2>::new();
+    let load = move || {
+        let proxy = proxy.get_value();
+        let r = reference.get_value();
+        spawn_local(async move {
+            let answer = proxy.conversation(&r.ticket_id, &r.token).await;
+            conversation.set(Some(answer.map_err(|f| crate::claim::form::failure_text(t, &f))));
+        });
+    };
+    load();
+    let handle = set_interval_with_handle(load, POLL).ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    request_animation_frame(move || {
+        if let Some(h) = heading.get_untracked() {
+            let _ = h.focus();
+        }
+    });
+
+    view! {
+        <section class="pd-form" aria-labelledby="pd-conversation-title">
+            <h2 id="pd-conversation-title" class="pd-title" tabindex="-1" node_ref=heading>{t.message_sent}</h2>
+            {thread.failed.iter().map(|f| view! {
+                <div class="pd-banner" role="alert">{t.attachment_failed.replace("{}", f)}</div>
+            }).collect_view()}
+            <h3>{t.conversation}</h3>
+            {move || match conversation.get() {
+                None => view! { <p class="pd-muted">{t.looking_up}</p> }.into_any(),
+                Some(Err(msg)) => view! { <div class="pd-banner" role="alert">{msg}</div> }.into_any(),
+                Some(Ok(c)) => {
+                    let seller_answered = c.messages.iter().any(|m| m.from == Role::Seller);
+                    view! {
+                        <ol class="pd-messages" aria-live="polite">
+                            {c.messages.into_iter().map(|m| {
+                                let seller = m.from == Role::Seller;
+                                view! {
+                                    <li class="pd-message" class:pd-from-seller=seller>
+                                        <p class="pd-message-meta">
+                                            <strong>{if seller { t.from_seller } else { t.from_you }}</strong>" · "
+                                            <time datetime=m.created_at.clone()>{format::date_time(lang, &m.created_at)}</time>
+                                        </p>
+                                        <p class="pd-message-text">{m.text}</p>
+                                        {(!m.attachments.is_empty()).then(|| view! {
+                                            <ul class="pd-message-files">
+                                                {m.attachments.into_iter().map(|a| view! { <li>{a.filename}</li> }).collect_view()}
+                                            </ul>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                        {(!seller_answered).then(|| view! { <p class="pd-muted" role="status">{t.waiting_reply}</p> })}
+                    }.into_any()
+                }
+            }}
+            <button type="button" class="pd-secondary" on:click=move |_| new_message.run(())>{t.new_message}</button>
+        </section>
+    }
+}
