@@ -250,3 +250,17 @@ impl Proxy {
         read(Request::get(&url).header("Accept", "application/json").header("X-Ticket-Token", token).send().await).await
     }
 }
+
+#[cfg(feature = "staff")]
+impl Proxy {
+    /// `POST /parcels/tracking` (staff only): registers a parcel shipped
+    /// outside Sendcloud so it can be tracked and claimed.
+    pub async fn register_parcel(&self, staff_token: &str, body: &serde_json::Value) -> Result<serde_json::Value, ApiFailure> {
+        let request = Request::post(&self.url("/parcels/tracking"))
+            .header("Accept", "application/json")
+            .header("Authorization", &format!("Bearer {staff_token}"))
+            .json(body)
+            .map_err(|_| ApiFailure::BadAnswer(0))?;
+        read(request.send().await).await
+    }
+}

@@ -55,8 +55,12 @@ pub fn TextField(
     #[prop(optional)]
     inputmode: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// `type` of a single-line input (default `text`), e.g. `password`.
+    #[prop(default = "text")]
+    input_type: &'static str,
 ) -> impl IntoView {
     let invalid = move || error.with(Option::is_some).then_some("true");
+    let hint = hint.filter(|h| !h.is_empty());
     let described = described_by(&id, hint.is_some(), error);
     let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     let input = if multiline {
@@ -76,7 +80,7 @@ pub fn TextField(
     } else {
         view! {
             <input
-                type="text"
+                type=input_type
                 id=id.clone()
                 name=id.clone()
                 inputmode=inputmode

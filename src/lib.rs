@@ -22,6 +22,8 @@ pub mod format;
 pub mod i18n;
 #[cfg(feature = "status")]
 pub mod status;
+#[cfg(feature = "staff")]
+pub mod staff;
 pub mod tracking;
 pub mod upload;
 
@@ -63,6 +65,8 @@ pub enum View {
     Track,
     /// Ask the shop (JTL-SCX).
     Contact,
+    /// Shop staff: register a parcel shipped outside Sendcloud.
+    Staff,
 }
 
 impl View {
@@ -72,6 +76,7 @@ impl View {
             View::Status => "status",
             View::Track => "track",
             View::Contact => "contact",
+            View::Staff => "staff",
         }
     }
 
@@ -82,6 +87,7 @@ impl View {
             View::Status => cfg!(feature = "status"),
             View::Track => cfg!(feature = "track"),
             View::Contact => cfg!(feature = "contact"),
+            View::Staff => cfg!(feature = "staff"),
         }
     }
 
@@ -91,6 +97,7 @@ impl View {
             "status" => Some(View::Status),
             "track" => Some(View::Track),
             "contact" => Some(View::Contact),
+            "staff" => Some(View::Staff),
             _ => None,
         }
     }
@@ -208,6 +215,8 @@ pub fn Widget(options: Options) -> impl IntoView {
                 View::Status => view! { <status::StatusView /> }.into_any(),
                 #[cfg(feature = "track")]
                 View::Track => view! { <tracking::TrackView tracking_number=tracking.clone() /> }.into_any(),
+                #[cfg(feature = "staff")]
+                View::Staff => view! { <staff::StaffView /> }.into_any(),
                 #[cfg(feature = "contact")]
                 View::Contact => view! { <contact::ContactView order_number=order_number.clone() /> }.into_any(),
                 _ => view! {

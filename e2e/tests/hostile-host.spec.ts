@@ -87,7 +87,8 @@ test('the hostile page leaves the widget looking exactly as on the standalone pa
   const hostile = await widgetStyles(page);
   expect(hostile).toEqual(normal);
   const hostileShot = await inner.screenshot();
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await test.info().attach('standalone', { body: normalShot, contentType: 'image/png' });
+  await test.info().attach('hostile', { body: hostileShot, contentType: 'image/png' });
   expect(await pixelDifference(page, normalShot, hostileShot)).toBe(0);
 });
 

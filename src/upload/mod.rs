@@ -92,6 +92,7 @@ pub fn FileField(
     #[prop(default = &SUPPORT)]
     limits: &'static Limits,
 ) -> impl IntoView {
+    let hint = hint.filter(|h| !h.is_empty());
     let ctx = expect_context::<Ctx>();
     let t = ctx.texts;
     let input_ref = NodeRef::<leptos::html::Input>::new();
