@@ -200,8 +200,17 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                         .filter(|i| ["topic", "buyer_name", "subject", "message", "order_reference", "attachments"].contains(&field_of(&i.loc)))
                         .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
                         .collect();
+                    let code = match &failure {
+                        ApiFailure::Http { envelope: Some(env), .. } => env.errors.first().map(|e| e.code.clone()).unwrap_or_default(),
+                        _ => String::new(),
+                    };
                     let text = match &failure {
                         ApiFailure::Http { status: 502..=504, .. } => t.err_shop_unavailable.to_owned(),
+                        ApiFailure::Http { status: 429, retry_after, .. } => {
+                            t.err_message_rate.replace("{}", &retry_after.unwrap_or(60).to_string())
+                        }
+                        // JTL refused the ticket: its (English) reason, after our words.
+                        f if code == "jtl_validation" => format!("{} {}", t.err_shop_refused, f.detail()),
                         f => crate::claim::form::failure_text(t, f),
                     };
                     crate::events::emit("parcel-desk:error", &[

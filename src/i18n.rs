@@ -100,6 +100,8 @@ pub struct Texts {
     pub err_unavailable: &'static str,
     pub err_unexpected: &'static str,
     pub kept_note: &'static str,
+    pub err_shop_refused: &'static str,
+    pub err_message_rate: &'static str,
     pub staff_title: &'static str,
     pub staff_intro: &'static str,
     pub staff_token: &'static str,
@@ -560,6 +562,8 @@ pub static EN: Texts = Texts {
     err_already_registered: "A parcel with this tracking number is already registered.",
     err_country_code: "Please enter a two-letter country code.",
     err_email: "Please enter a valid email address.",
+    err_shop_refused: "The shop's message service did not accept this message. Please check your entries and try again. Details:",
+    err_message_rate: "Many messages are being sent right now. Please try again in {} seconds; your message is kept.",
 };
 
 pub static DE: Texts = Texts {
@@ -874,6 +878,8 @@ pub static DE: Texts = Texts {
     err_already_registered: "Ein Paket mit dieser Sendungsnummer ist bereits registriert.",
     err_country_code: "Bitte geben Sie einen Ländercode mit zwei Buchstaben ein.",
     err_email: "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+    err_shop_refused: "Der Nachrichtendienst des Shops hat die Nachricht nicht angenommen. Bitte prüfen Sie Ihre Angaben und versuchen Sie es erneut. Details:",
+    err_message_rate: "Gerade werden sehr viele Nachrichten gesendet. Bitte versuchen Sie es in {} Sekunden erneut; Ihre Nachricht bleibt erhalten.",
 };
 
 impl Texts {
