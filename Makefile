@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 LISTEN ?= 127.0.0.1:8080
 PROXY := target/debug/parcel-desk-proxy
 
-.PHONY: demo test setup setup-test widget proxy test-native test-browser test-e2e sizes clean
+.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes clean
 
 demo: setup widget proxy
 	$(PROXY) --sandbox --static dist --listen $(LISTEN)
@@ -35,6 +35,9 @@ widget:
 	@# strict Content-Security-Policy: remove it.
 	@perl -0pi -e 's{<script type="module">\s*import init from .*?</script>}{}s' dist/index.html
 	@! grep -q TrunkApplicationStarted dist/index.html
+	@# Nothing inline may remain (a strict CSP refuses it): no script without
+	@# src, no <style>, no style attribute.
+	@! perl -0ne 'exit(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=/i ? 0 : 1)' dist/index.html
 	@for f in dist/*.wasm dist/*.js dist/*.css dist/*.html; do \
 	  gzip -9 -k -f "$$f"; brotli -q 11 -k -f "$$f"; \
 	done
@@ -42,6 +45,12 @@ widget:
 
 proxy:
 	cargo build -p parcel-desk-proxy
+
+# The npm package `parcel-desk`: npm/dist/ from dist/, packed into
+# npm/parcel-desk-<version>.tgz and checked with attw. (The e2e run does this
+# too, in e2e/global-setup.ts, and builds the Vite consumer app from it.)
+npm: widget
+	scripts/npm-pack.sh
 
 test-native:
 	cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
@@ -56,4 +65,4 @@ sizes:
 	@scripts/sizes.sh
 
 clean:
-	rm -rf dist e2e/test-results e2e/screenshots
+	rm -rf dist e2e/test-results e2e/screenshots npm/dist npm/*.tgz e2e/consumer/dist

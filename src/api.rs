@@ -128,32 +128,8 @@ pub enum TicketRead {
     Pending,
 }
 
-/// One open data request of the carrier (`GET /dsf/tickets/requested-data`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct DataRequest {
-    pub request_id: i64,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub data_type: String,
-}
-
-#[derive(Deserialize)]
-struct DataRequests {
-    data: Vec<DataRequest>,
-}
-
-/// The answer to one data request.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct DataAnswer {
-    pub request_id: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub attachments: Vec<parcel_desk_wire::FileRef>,
-}
+pub use parcel_desk_wire::requested_data::{RequestedData as DataRequest, RequestedDataAnswer as DataAnswer};
+use parcel_desk_wire::requested_data::RequestedDataList;
 
 fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
@@ -204,7 +180,7 @@ impl Proxy {
         if let Some(t) = &token {
             request = request.header("X-Ticket-Token", t);
         }
-        read::<DataRequests>(request.send().await).await.map(|d| d.data)
+        read::<RequestedDataList>(request.send().await).await.map(|d| d.data)
     }
 
     /// Answers one data request with a comment and/or files.

@@ -317,7 +317,8 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
         let answer = DataAnswer {
             request_id: id,
             comment: (!text.is_empty()).then_some(text),
-            attachments: token.into_iter().map(|file_token| FileRef { file_token }).collect(),
+            attachments: token.map(|file_token| vec![FileRef { file_token }]),
+            sales_data: None,
         };
         let r = reference.get_value();
         let proxy = proxy.get_value();
@@ -337,7 +338,7 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
 
     view! {
         <form class="pd-request" novalidate=true on:submit=on_submit>
-            <h4>{if request.title.is_empty() { t.word(t.data_types, &request.data_type, &request.data_type).to_owned() } else { request.title.clone() }}</h4>
+            <h4>{if request.title.is_empty() { t.word(t.data_types, request.data_type.as_str(), request.data_type.as_str()).to_owned() } else { request.title.clone() }}</h4>
             {(!request.description.is_empty()).then(|| view! { <p>{request.description.clone()}</p> })}
             <Show when=move || !sent.get()>
                 <TextField id=format!("answer-{id}") label=t.answer_comment multiline=true value=comment

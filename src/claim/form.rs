@@ -59,21 +59,16 @@ pub fn failure_text(t: &Texts, f: &ApiFailure) -> String {
     }
 }
 
-const FILE_FIELDS: [ClaimField; 10] = [
-    ClaimField::SalesInvoice,
-    ClaimField::PurchaseInvoice,
-    ClaimField::CustomerConfirmation,
-    ClaimField::CarrierClaimForm,
-    ClaimField::ExteriorPhoto,
-    ClaimField::InteriorPhoto,
-    ClaimField::DamagePhoto1,
-    ClaimField::DamagePhoto2,
-    ClaimField::PackagePhoto,
-    ClaimField::EntireProductPhoto,
-];
+/// The file fields, in spec order: the last ten of `ClaimField::ALL`
+/// (four documents, then six photos).
+fn file_fields() -> [ClaimField; 10] {
+    let files = &ClaimField::ALL[ClaimField::ALL.len() - 10..];
+    debug_assert!(files.iter().all(|f| f.is_file()));
+    std::array::from_fn(|i| files[i])
+}
 
 fn is_photo(f: ClaimField) -> bool {
-    f.is_file() && FILE_FIELDS[4..].contains(&f)
+    f.is_file() && file_fields()[4..].contains(&f)
 }
 
 /// Label and one-line hint of a file field.
@@ -147,7 +142,7 @@ impl Inputs {
             height: s(),
             remarks: s(),
             portal_claim: RwSignal::new(false),
-            files: FILE_FIELDS.map(|f| (f, RwSignal::new(Upload::Empty))),
+            files: file_fields().map(|f| (f, RwSignal::new(Upload::Empty))),
             attempt: RwSignal::new(None),
         }
     }
