@@ -2,8 +2,8 @@
 // implementation is dist/parcel-desk-element.js around the WebAssembly
 // widget). Importing the package registers the <parcel-desk> custom element.
 
-/** The widget's views. `contact` and `staff` need a build that includes them. */
-export type ParcelDeskView = 'claim' | 'status' | 'track' | 'contact';
+/** The widget's views (`staff`: registering parcels, for shop staff). */
+export type ParcelDeskView = 'claim' | 'status' | 'track' | 'contact' | 'staff';
 
 /** Supported languages; any other tag falls back (page `<html lang>`, browser, English). */
 export type ParcelDeskLanguage = 'en' | 'de' | 'nl' | 'fr' | 'es' | 'it';

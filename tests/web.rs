@@ -10,8 +10,13 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Lets Leptos' scheduled effects and re-renders run.
+/// Lets Leptos' scheduled effects and re-renders run, and one animation
+/// frame pass (focus moves happen in `request_animation_frame`).
 async fn settle() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().request_animation_frame(&resolve).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(frame).await.unwrap();
     for _ in 0..3 {
         let promise = js_sys::Promise::new(&mut |resolve, _| {
             web_sys::window()
@@ -353,4 +358,94 @@ async fn small_photos_stay_untouched_and_bad_files_are_refused_before_upload() {
     assert!(prepare(xls, &JTL).await.is_ok());
     let rtf = file("letter.rtf", "application/rtf", b"{\\rtf1}");
     assert!(matches!(prepare(rtf, &JTL).await, Err(PrepareError::Type)));
+}
+
+/// Sets the host page's `<html lang>` for one test and puts back what was
+/// there when dropped, even if the test fails.
+struct HostLang {
+    before: Option<String>,
+}
+
+impl HostLang {
+    fn set(lang: Option<&str>) -> HostLang {
+        let before = Self::current();
+        Self::put(lang);
+        HostLang { before }
+    }
+
+    fn current() -> Option<String> {
+        web_sys::window().unwrap().document().unwrap().document_element().unwrap().get_attribute("lang")
+    }
+
+    fn put(lang: Option<&str>) {
+        let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+        match lang {
+            Some(l) => html.set_attribute("lang", l).unwrap(),
+            None => html.remove_attribute("lang").unwrap(),
+        }
+    }
+}
+
+impl Drop for HostLang {
+    fn drop(&mut self) {
+        Self::put(self.before.as_deref());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn speaks_dutch_french_spanish_and_italian() {
+    for (option, tag, heading, tracking_label, submit) in [
+        ("nl", "nl", "Verloren pakket melden", "Trackingnummer", "Melding versturen"),
+        ("fr", "fr", "Signaler un colis perdu", "Numéro de suivi", "Envoyer la réclamation"),
+        ("es", "es", "Notificar un paquete perdido", "Número de seguimiento", "Enviar reclamación"),
+        ("it", "it", "Segnala un pacco smarrito", "Numero di tracciamento", "Invia reclamo"),
+        ("fr-BE", "fr", "Signaler un colis perdu", "Numéro de suivi", "Envoyer la réclamation"),
+        ("es_ES", "es", "Notificar un paquete perdido", "Número de seguimiento", "Enviar reclamación"),
+    ] {
+        let page = Page::mount(&format!(r#"{{"lang": "{option}"}}"#)).await;
+        assert_eq!(page.all("h2")[0].text_content().unwrap(), heading, "{option}");
+        assert_eq!(page.all(".pd-root")[0].get_attribute("lang").as_deref(), Some(tag), "{option}");
+        assert_eq!(page.by_label(tracking_label).value(), "", "{option}");
+        // The form's own messages come in the same language.
+        page.click(&page.button(submit)).await;
+        assert!(page.invalid(tracking_label), "{option}");
+        assert_ne!(page.error_of(tracking_label).as_deref(), Some("Please fill in this field."), "{option}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn follows_the_host_page_lang_and_never_changes_it() {
+    let _restore = HostLang::set(Some("it-IT"));
+
+    // No `lang` option: the page's `<html lang>` decides.
+    let page = Page::mount("{}").await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Segnala un pacco smarrito");
+    assert_eq!(page.all(".pd-root")[0].get_attribute("lang").as_deref(), Some("it"));
+    assert_eq!(HostLang::current().as_deref(), Some("it-IT"), "the page's lang is left alone");
+    drop(page);
+    assert_eq!(HostLang::current().as_deref(), Some("it-IT"), "unmounting leaves it alone too");
+
+    // An explicit option wins over the page, which still keeps its own lang.
+    let page = Page::mount(r#"{"lang": "nl-BE"}"#).await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Verloren pakket melden");
+    assert_eq!(HostLang::current().as_deref(), Some("it-IT"));
+    drop(page);
+
+    // An option the widget does not speak falls back to the page.
+    let page = Page::mount(r#"{"lang": "pt-BR"}"#).await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Segnala un pacco smarrito");
+    drop(page);
+
+    // A page in Spanish with a region subtag.
+    HostLang::put(Some("es-MX"));
+    let page = Page::mount("{}").await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Notificar un paquete perdido");
+    assert_eq!(HostLang::current().as_deref(), Some("es-MX"));
+    drop(page);
+
+    // A page without `lang` does not get one from the widget.
+    HostLang::put(None);
+    let page = Page::mount(r#"{"lang": "fr"}"#).await;
+    assert_eq!(page.all("h2")[0].text_content().unwrap(), "Signaler un colis perdu");
+    assert_eq!(HostLang::current(), None);
 }

@@ -101,6 +101,31 @@ const STATES: [string, Setup][] = [
     await page.goto('/?view=track&tracking=PD-TRANSIT-0001');
     await expect(page.locator('parcel-desk').locator('ol.pd-timeline li').first()).toBeVisible();
   }],
+  ['contact form, empty', async (page) => {
+    await page.goto('/?view=contact');
+    await expect(page.locator('parcel-desk').getByRole('heading', { name: 'Ask the shop' })).toBeVisible();
+  }],
+  ['contact form, errors shown', async (page) => {
+    await page.goto('/?view=contact');
+    const w = page.locator('parcel-desk');
+    await w.getByRole('button', { name: 'Send message' }).click();
+    await expect(w.getByRole('alert')).toContainText('Some answers need your attention.');
+  }],
+  ['contact message sent', async (page) => {
+    await page.goto('/?view=contact&order=ORD-4711');
+    const w = page.locator('parcel-desk');
+    await w.getByLabel(/^Your name/).fill('Alex Example');
+    await w.getByLabel(/^Subject/).fill('Where is my grinder?');
+    await w.getByLabel(/^Your message/).fill('Hello, my order has not arrived yet.');
+    await w.getByRole('button', { name: 'Send message' }).click();
+    await expect(w.getByRole('heading', { name: 'Your message was sent' })).toBeVisible();
+  }],
+  ['staff view, errors shown', async (page) => {
+    await page.goto('/?view=staff');
+    const w = page.locator('parcel-desk');
+    await w.getByRole('button', { name: 'Register parcel' }).click();
+    await expect(w.getByRole('alert')).toContainText('Some answers need your attention.');
+  }],
   ['tracking, unknown parcel', async (page) => {
     await page.goto('/?view=track&tracking=NOPE-404');
     await expect(page.locator('parcel-desk').getByRole('alert')).toBeVisible();

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The proxy half of `make bench` (loopback only, bounded in count and time):
+#
+#   latency  oha at a constant BENCH_RATE (500) requests/s for BENCH_DURATION
+#            (30s), with latency correction (no coordinated omission), first
+#            against the sandbox directly, then through the proxy in front of
+#            it: GET /parcels/tracking/PD-TRANSIT-0001 (the sandbox does not
+#            rate-limit tracking reads; the proxy's own limits are off)
+#   memory   peak RSS (VmHWM) of a fresh proxy while 50 concurrent uploads of
+#            a just-under-6 MB JPEG part stream through it to the sandbox
+#
+# usage: bench/proxy.sh RESULTS_DIR   (after `cargo build --release -p parcel-desk-proxy`)
+# Writes RESULTS_DIR/proxy.json (and the raw oha answers beside it).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RESULTS=$1
+BIN=target/release/parcel-desk-proxy
+RATE=${BENCH_RATE:-500}
+DURATION=${BENCH_DURATION:-30s}
+UPLOADS=50
+FILE_BYTES=5999000
+ROUTE=/parcels/tracking/PD-TRANSIT-0001
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { # url [curl args...]
+  local url=$1; shift
+  for _ in $(seq 1 100); do
+    curl -sS -o /dev/null "$@" "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "proxy.sh: $url did not come up" >&2
+  return 1
+}
+
+KEY_PUBLIC=bench-public
+KEY_SECRET=bench-secret-$(date +%s)
+SANDBOX_PORT=$(free_port)
+"$BIN" sandbox --listen "127.0.0.1:$SANDBOX_PORT" --public-key "$KEY_PUBLIC" --secret-key "$KEY_SECRET" \
+  > "$RESULTS/proxy-sandbox.log" 2>&1 &
+PIDS+=($!)
+SANDBOX=http://127.0.0.1:$SANDBOX_PORT
+wait_up "$SANDBOX$ROUTE" -u "$KEY_PUBLIC:$KEY_SECRET" || exit 1
+
+start_proxy() { # port log
+  PARCEL_DESK_SUPPORT_BASE_URL=$SANDBOX \
+  PARCEL_DESK_TRACKING_BASE_URL=$SANDBOX \
+  PARCEL_DESK_SUPPORT_PUBLIC_KEY=$KEY_PUBLIC \
+  PARCEL_DESK_SUPPORT_SECRET_KEY=$KEY_SECRET \
+  PARCEL_DESK_ACCESS_TOKEN_KEY=bench-access-token-key-0123456789abcdef \
+  PARCEL_DESK_STORE_PATH=$TMP/store-$1.sqlite3 \
+  PARCEL_DESK_LIMITS_CREATE_PER_MINUTE=1000000 \
+  PARCEL_DESK_LIMITS_OTHER_PER_MINUTE=1000000 \
+  PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE=1000000 \
+    "$BIN" --listen "127.0.0.1:$1" > "$2" 2>&1 &
+  PIDS+=($!)
+  PROXY_PID=$!
+}
+
+PROXY_PORT=$(free_port)
+start_proxy "$PROXY_PORT" "$RESULTS/proxy-load.log"
+PROXY=http://127.0.0.1:$PROXY_PORT
+wait_up "$PROXY/healthz" || exit 1
+# Both must answer 200 to the measured request before anything is timed.
+[ "$(curl -s -o /dev/null -w '%{http_code}' -u "$KEY_PUBLIC:$KEY_SECRET" "$SANDBOX$ROUTE")" = 200 ] || { echo "sandbox: no 200" >&2; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$PROXY/api$ROUTE")" = 200 ] || { echo "proxy: no 200" >&2; exit 1; }
+
+load() { # name url [oha args...]
+  local name=$1 url=$2; shift 2
+  echo "  $name: $RATE req/s for $DURATION"
+  oha --no-tui --output-format json -q "$RATE" -z "$DURATION" -c 50 --latency-correction "$@" "$url" \
+    > "$RESULTS/oha-$name.json" 2> "$RESULTS/oha-$name.err"
+}
+AUTH="Authorization: Basic $(printf '%s:%s' "$KEY_PUBLIC" "$KEY_SECRET" | base64 -w0)"
+# A short warm-up of both (connections, caches), not recorded.
+oha --no-tui -q 200 -z 3s -c 50 -H "$AUTH" "$SANDBOX$ROUTE" > /dev/null 2>&1
+oha --no-tui -q 200 -z 3s -c 50 "$PROXY/api$ROUTE" > /dev/null 2>&1
+load direct "$SANDBOX$ROUTE" -H "$AUTH" || exit 1
+load proxy "$PROXY/api$ROUTE" || exit 1
+kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
+
+# --- memory: a fresh proxy, 50 concurrent 6 MB uploads -----------------
+BODY=$TMP/upload.multipart
+BOUNDARY=parcel-desk-bench-boundary
+{
+  printf -- '--%s\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' "$BOUNDARY"
+  head -c "$FILE_BYTES" /dev/urandom
+  printf -- '\r\n--%s--\r\n' "$BOUNDARY"
+} > "$BODY"
+PROXY_PORT=$(free_port)
+start_proxy "$PROXY_PORT" "$RESULTS/proxy-upload.log"
+PROXY=http://127.0.0.1:$PROXY_PORT
+wait_up "$PROXY/healthz" || exit 1
+rss_start=$(awk '/VmHWM/ { print $2 }' "/proc/$PROXY_PID/status")
+echo "  uploads: $UPLOADS concurrent x $(stat -c %s "$BODY") bytes"
+oha --no-tui --output-format json -n "$UPLOADS" -c "$UPLOADS" -m POST \
+  -T "multipart/form-data; boundary=$BOUNDARY" -D "$BODY" "$PROXY/api/dsf/files" \
+  > "$RESULTS/oha-uploads.json" 2> "$RESULTS/oha-uploads.err"
+rss_peak=$(awk '/VmHWM/ { print $2 }' "/proc/$PROXY_PID/status")
+rss_now=$(awk '/VmRSS/ { print $2 }' "/proc/$PROXY_PID/status")
+
+node - "$RESULTS" "$RATE" "$DURATION" "$rss_start" "$rss_peak" "$rss_now" "$UPLOADS" "$(stat -c %s "$BODY")" "$FILE_BYTES" <<'EOF'
+const fs = require('node:fs');
+const path = require('node:path');
+const [results, rate, duration, rssStart, rssPeak, rssNow, uploads, bodyBytes, fileBytes] = process.argv.slice(2);
+const read = (n) => JSON.parse(fs.readFileSync(path.join(results, `oha-${n}.json`), 'utf8'));
+const ms = (s) => (s == null ? null : s * 1000);
+const summary = (o) => ({
+  requests_per_sec: o.summary.requestsPerSec,
+  success_rate: o.summary.successRate,
+  p50_ms: ms(o.latencyPercentiles.p50),
+  p99_ms: ms(o.latencyPercentiles.p99),
+  max_ms: ms(o.summary.slowest),
+  status: o.statusCodeDistribution,
+  errors: o.errorDistribution,
+});
+const direct = summary(read('direct'));
+const proxy = summary(read('proxy'));
+const up = read('uploads');
+const out = {
+  load: { rate: Number(rate), duration, route: '/parcels/tracking/PD-TRANSIT-0001', connections: 50, latency_correction: true },
+  direct,
+  proxy,
+  added_p50_ms: proxy.p50_ms - direct.p50_ms,
+  added_p99_ms: proxy.p99_ms - direct.p99_ms,
+  uploads: {
+    concurrent: Number(uploads),
+    body_bytes: Number(bodyBytes),
+    file_bytes: Number(fileBytes),
+    status: up.statusCodeDistribution,
+    errors: up.errorDistribution,
+    seconds: up.summary.total,
+    rss_start_kb: Number(rssStart),
+    rss_peak_kb: Number(rssPeak),
+    rss_after_kb: Number(rssNow),
+  },
+};
+fs.writeFileSync(path.join(results, 'proxy.json'), JSON.stringify(out, null, 2));
+EOF
