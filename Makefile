@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 LISTEN ?= 127.0.0.1:8080
 PROXY := target/debug/parcel-desk-proxy
 
-.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes clean
+.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes bench clean
 
 demo: setup widget proxy
 	$(PROXY) --sandbox --static dist --listen $(LISTEN)
@@ -63,6 +63,12 @@ test-e2e:
 
 sizes:
 	@scripts/sizes.sh
+
+# Size, start-up, photo pipeline and proxy figures against their budgets and
+# a React + Uppy build of the same form (not part of `make test`; installs
+# what it needs; exits 0 whatever the figures): bench/report.md.
+bench:
+	@bench/bench.sh
 
 clean:
 	rm -rf dist e2e/test-results e2e/screenshots npm/dist npm/*.tgz e2e/consumer/dist

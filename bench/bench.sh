@@ -14,7 +14,8 @@
 #               12-megapixel photo pipeline (median of 5), headless Chromium
 #   5 proxy     500 req/s for 30 s, proxy vs. sandbox direct (oha); peak RSS
 #               of the proxy during 50 concurrent 6 MB uploads
-#   6 report    bench/report.md, bench/report.json, table on stdout
+#   6 profile   where the wasm's bytes go: sections (raw/brotli), twiggy top
+#   7 report    bench/report.md, bench/report.json, table on stdout
 #
 # Environment: BENCH_LOADS (start-up loads per build, default 11),
 # BENCH_PHOTO_RUNS (default 5), BENCH_RATE (default 500), BENCH_DURATION
@@ -77,13 +78,20 @@ strip_trunk_init() {
   ! grep -q TrunkApplicationStarted "$1/index.html"
 }
 
+# cargo's wasm of the build just made (names intact), for the twiggy profile.
+keep_cargo_wasm() {
+  mkdir -p "$WORK/named"
+  cp "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/parcel_desk.wasm" "$WORK/named/cargo-$1.wasm"
+}
+
 build() {
   local ok=0
   # (a) the full widget: the main index.html, as `make widget` builds it,
   # into its own directory so dist/ (and whoever uses it) is left alone.
-  trunk build --release --dist "$WORK/full" && strip_trunk_init "$WORK/full" || ok=1
+  trunk build --release --dist "$WORK/full" && strip_trunk_init "$WORK/full" && keep_cargo_wasm full || ok=1
   # (b) the claim view only: the same crate with --no-default-features.
-  trunk build bench/claim-only/index.html --release --dist "$WORK/claim" && strip_trunk_init "$WORK/claim" || ok=1
+  trunk build bench/claim-only/index.html --release --dist "$WORK/claim" && strip_trunk_init "$WORK/claim" \
+    && keep_cargo_wasm claim || ok=1
   # (c) the comparison: React + Uppy, Vite production build.
   (cd bench/compare && npx vite build --logLevel warn --outDir "$WORK/react" --emptyOutDir) || ok=1
   cargo build --release -p parcel-desk-proxy || ok=1
@@ -152,14 +160,21 @@ browser() {
 
 proxy_bench() { bench/proxy.sh "$RESULTS"; }
 
-twiggy_top() {
-  local b
+# Where the wasm's bytes go: its sections (raw and brotli), and twiggy's top
+# items. Trunk's wasm has no names after wasm-opt, so the profile is of the
+# same cargo output run through wasm-bindgen and `wasm-opt -Oz -g` (names
+# kept; the code is the same within a few hundred bytes).
+wasm_profile() {
+  local b rc=0
   for b in full claim; do
-    # Trunk's wasm has no names section after wasm-opt: re-run wasm-bindgen
-    # on cargo's output (names kept) for a readable profile of the same code.
     [ -f "$WORK/$b/parcel-desk_bg.wasm" ] || continue
-    twiggy top -n 25 "$WORK/$b/parcel-desk_bg.wasm" > "$RESULTS/twiggy-$b.txt" 2>&1 || return 1
+    python3 bench/wasm_sections.py "$WORK/$b/parcel-desk_bg.wasm" > "$RESULTS/sections-$b.txt" || rc=1
+    [ -f "$WORK/named/cargo-$b.wasm" ] || { rc=1; continue; }
+    wasm-bindgen --target web --out-dir "$WORK/named/$b" --out-name parcel-desk "$WORK/named/cargo-$b.wasm" \
+      && wasm-opt -Oz -g "$WORK/named/$b/parcel-desk_bg.wasm" -o "$WORK/named/$b-named.wasm" \
+      && twiggy top -n 30 "$WORK/named/$b-named.wasm" > "$RESULTS/twiggy-$b.txt" || rc=1
   done
+  return $rc
 }
 
 report() { node bench/report.mjs "$ROOT" "$RESULTS" "$(( $(date +%s) - started ))"; }
@@ -169,7 +184,7 @@ step build build
 step sizes sizes
 step browser browser
 step proxy proxy_bench
-step twiggy twiggy_top
+step profile wasm_profile
 report || say "report failed"
 say "done in $(( $(date +%s) - started )) s"
 exit 0

@@ -24,7 +24,7 @@ const text = (name) => {
 };
 const version = (cmd, args = ['--version']) => {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8' }).trim().split('\n')[0];
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0];
   } catch {
     return 'n/a';
   }
@@ -221,8 +221,12 @@ if (proxy) {
     + `VmHWM ${up.rss_start_kb} KiB after start, ${up.rss_peak_kb} KiB after the uploads (VmRSS then ${up.rss_after_kb} KiB).`, '');
 }
 for (const b of ['full', 'claim']) {
+  const label = b === 'full' ? 'full' : 'claim-only';
+  const s = text(`sections-${b}.txt`);
   const t = text(`twiggy-${b}.txt`);
-  if (t) md.push(`## twiggy top, ${b === 'full' ? 'full' : 'claim-only'} widget wasm`, '', '```', t.trimEnd(), '```', '');
+  if (s || t) md.push(`## Where the ${label} widget's wasm goes`, '');
+  if (s) md.push('Sections of the shipped `parcel-desk_bg.wasm` (bytes):', '', '```', s.trimEnd(), '```', '');
+  if (t) md.push('twiggy top of the same code with names kept (wasm-bindgen + `wasm-opt -Oz -g`; the names subsection exists only in this copy):', '', '```', t.trimEnd(), '```', '');
 }
 md.push('## Steps', '', steps.map((s) => `${s.name} ${s.status} (${s.seconds} s)`).join(' · ') || 'none recorded', '');
 let history = '';

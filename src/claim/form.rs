@@ -358,17 +358,23 @@ pub fn ClaimForm(
         }
         let handle = set_timeout_with_handle(
             move || {
-                let proxy = tracking_proxy.get_value();
+                // The form may be gone by now (view switched, widget unmounted).
+                let Some(proxy) = tracking_proxy.try_get_value() else { return };
                 spawn_local(async move {
                     let found = proxy.tracking(&number, None).await.ok();
                     if lookup_seq.try_get_value() == Some(seq) {
-                        lookup.set(found);
+                        lookup.try_set(found);
                     }
                 });
             },
             Duration::from_millis(600),
         );
         lookup_timer.set_value(handle.ok());
+    });
+    on_cleanup(move || {
+        if let Some(h) = lookup_timer.try_get_value().flatten() {
+            h.clear();
+        }
     });
     // Why a lost claim is not possible for this parcel right now, if so.
     let lost_blocked = move || -> Option<String> {
@@ -428,7 +434,11 @@ pub fn ClaimForm(
                 waiting.set(true);
                 set_timeout(
                     move || {
-                        waiting.set(false);
+                        // Gone meanwhile (view switched): the draft keeps the
+                        // attempt and its key for the next submit.
+                        if waiting.try_set(false).is_some() {
+                            return;
+                        }
                         if status == 429 {
                             banner.set(Some(t.sending_again.into()));
                         }
