@@ -7,6 +7,18 @@ const PORT = Number(process.env.PD_E2E_PORT ?? 8091);
 // global-setup.ts from the packed npm package) on the next port.
 const CONSUMER_PORT = PORT + 1;
 
+// The suite files more claims a minute than any real customer: lift the
+// proxy's per-client limits and the simulated upstream limits (both are
+// tested by the proxy's own tests). Warnings only in the log.
+const PROXY_ENV = {
+  PARCEL_DESK_LIMITS_CREATE_PER_MINUTE: '0',
+  PARCEL_DESK_LIMITS_OTHER_PER_MINUTE: '0',
+  PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE: '0',
+  PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS: 'off',
+  PARCEL_DESK_STAFF_TOKEN: 'e2e-staff-token-0123456789',
+  RUST_LOG: 'warn',
+};
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -38,29 +50,14 @@ export default defineConfig({
     command: `../target/debug/parcel-desk-proxy --sandbox --static ../dist --listen 127.0.0.1:${PORT}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
-    // The suite files more claims a minute than any real customer: lift the
-    // proxy's per-client limits and the simulated upstream limits (both are
-    // tested by the proxy's own tests).
-    env: {
-      PARCEL_DESK_LIMITS_CREATE_PER_MINUTE: '0',
-      PARCEL_DESK_LIMITS_OTHER_PER_MINUTE: '0',
-      PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE: '0',
-      PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS: 'off',
-      PARCEL_DESK_STAFF_TOKEN: 'e2e-staff-token-0123456789',
-    },
+    env: PROXY_ENV,
     stdout: 'pipe',
     timeout: 30_000,
   }, {
     command: `mkdir -p consumer/dist && ../target/debug/parcel-desk-proxy --sandbox --static consumer/dist --listen 127.0.0.1:${CONSUMER_PORT}`,
     url: `http://127.0.0.1:${CONSUMER_PORT}/healthz`,
     reuseExistingServer: false,
-    env: {
-      PARCEL_DESK_LIMITS_CREATE_PER_MINUTE: '0',
-      PARCEL_DESK_LIMITS_OTHER_PER_MINUTE: '0',
-      PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE: '0',
-      PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS: 'off',
-      PARCEL_DESK_STAFF_TOKEN: 'e2e-staff-token-0123456789',
-    },
+    env: PROXY_ENV,
     stdout: 'pipe',
     timeout: 30_000,
   }],
