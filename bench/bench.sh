@@ -121,9 +121,10 @@ sizes() {
     for f in parcel-desk_bg.wasm parcel-desk.js parcel-desk-element.js; do
       [ -f "$WORK/$b/$f" ] && row "$b" "$WORK/$b/$f" "$f"
     done
-    # Our CSS is compiled into the wasm; a separate stylesheet would count here.
-    for f in "$WORK/$b"/*.css; do
-      [ -f "$f" ] && [ "$(basename "$f")" != page.css ] && row "$b" "$f" "$(basename "$f")"
+    # Our CSS is compiled into the wasm; a widget stylesheet would count here
+    # (page.css and shop.css belong to the standalone and demo pages).
+    for f in "$WORK/$b"/parcel-desk*.css; do
+      [ -f "$f" ] && row "$b" "$f" "$(basename "$f")"
     done
   done
   for f in "$WORK"/react/assets/*.js "$WORK"/react/assets/*.css; do

@@ -20,6 +20,7 @@ test.beforeEach(async ({ page }) => {
 test('a damaged-parcel claim with six 12-megapixel photos uploads each as at most 1.5 MB', async ({ page, browser }) => {
   test.setTimeout(90_000);
   const photo = await noisyJpeg(browser);
+  await page.setViewportSize({ width: 375, height: 800 });
   const form = new LostClaimForm(page);
   await form.open('?claim=damage&tracking=PD-TRANSIT-0001');
   await expect(form.widget.getByRole('heading', { name: 'Report a damaged parcel' })).toBeVisible();
@@ -66,6 +67,7 @@ test('a damaged-parcel claim with six 12-megapixel photos uploads each as at mos
   expect(Object.keys(body).filter((k) => k.endsWith('_photo') || k.startsWith('damage_photo'))).toHaveLength(6);
   expect(body).not.toHaveProperty('parcel_dimensions');
   await expect(form.successHeading).toBeVisible();
+  await page.screenshot({ path: 'screenshots/damage-success-375.png', fullPage: true });
 });
 
 test('an upload shows its progress and can be cancelled, and a failed one retried', async ({ page }) => {

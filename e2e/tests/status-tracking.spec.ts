@@ -1,6 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import { LostClaimForm } from '../pages/claim-form';
+import { noisyJpeg } from '../pages/photos';
 
 const SHOTS = 'screenshots';
 fs.mkdirSync(SHOTS, { recursive: true });
@@ -66,7 +67,7 @@ test('a wrong order number reads exactly like a missing ticket', async ({ page }
   await expect(w.getByLabel(/^Ticket number/)).toHaveValue('1003');
 });
 
-test('the carrier asks for data and the customer answers it right there', async ({ page }) => {
+test('the carrier asks for data and the customer answers it right there', async ({ page, browser }) => {
   await page.goto('/?view=status&order=ORD-1002');
   const w = page.locator('parcel-desk');
   await w.getByLabel(/^Ticket number/).fill('1002');
@@ -81,8 +82,10 @@ test('the carrier asks for data and the customer answers it right there', async 
   await invoice.getByRole('button', { name: 'Send' }).click();
   await expect(invoice).toContainText('Please write an answer or add a file.');
   await invoice.getByLabel('Your answer').fill('Invoice attached.');
-  await invoice.getByLabel('File').setInputFiles('fixtures/invoice.pdf');
-  await expect(invoice.getByText('invoice.pdf: Uploaded')).toBeVisible();
+  // Answered with a photo of the invoice.
+  const photo = await noisyJpeg(browser, 1600, 1200);
+  await invoice.getByLabel('File').setInputFiles(photo);
+  await expect(invoice.getByText(/parcel-desk-photo-1600x1200\.jpg: Uploaded/)).toBeVisible();
   await invoice.getByRole('button', { name: 'Send' }).click();
   await expect(w.getByText('Thank you, your answer was sent.')).toBeVisible();
 });
@@ -125,3 +128,23 @@ test('the claim form says before anything is typed that a delivered parcel canno
   await form.trackingNumber.fill('PD-RECENT-0006');
   await expect(form.widget.getByText(/you can report it as lost/)).toBeVisible();
 });
+
+const TIMELINES: [string, string, number][] = [
+  ['PD-TRANSIT-0001', 'On its way', 6],
+  ['PD-DELIVERED-0002', 'Delivered', 8],
+  ['PD-OWN-0003', 'On its way', 6],
+  ['PD-OWN-NOCONTACT-0004', 'On its way', 4],
+  ['PD-PORTAL-0005', 'Ready at the pick-up point', 4],
+  ['PD-RECENT-0006', 'On its way', 6],
+  ['PD-EXCEPTION-0007', 'Status unknown', 5],
+];
+
+for (const [number, latest, events] of TIMELINES) {
+  test(`the tracking timeline of ${number}`, async ({ page }) => {
+    await page.goto(`/?view=track&tracking=${number}`);
+    const w = page.locator('parcel-desk');
+    await expect(w.getByRole('heading', { name: latest, exact: true })).toBeVisible();
+    await expect(w.locator('ol.pd-timeline li')).toHaveCount(events);
+    await expect(w.locator('ol.pd-timeline li').first()).toContainText(latest);
+  });
+}

@@ -39,7 +39,8 @@ function DocumentUpload({ id, label, proxyUrl, required, error, onToken }) {
       restrictions: { maxNumberOfFiles: 1, maxFileSize: 6_000_000, allowedFileTypes: ALLOWED_TYPES },
     })
       .use(Dashboard, { target: target.current, inline: true, height: 220, proudlyDisplayPoweredByUppy: false })
-      .use(XHRUpload, { endpoint: `${proxyUrl}/dsf/files`, fieldName: 'file', formData: true });
+      // One part 'file' only: the proxy (like upstream) refuses extra parts.
+      .use(XHRUpload, { endpoint: `${proxyUrl}/dsf/files`, fieldName: 'file', formData: true, allowedMetaFields: false });
     uppy.on('upload-success', (_file, response) => onToken(response.body?.file_token ?? null));
     uppy.on('file-removed', () => onToken(null));
     return () => uppy.destroy();
