@@ -250,7 +250,7 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
 
     view! {
         <form class="pd-form" novalidate=true on:submit=on_submit aria-labelledby="pd-contact-title">
-            <h2 id="pd-contact-title" class="pd-title">{t.contact_title}</h2>
+            <h2 id="pd-contact-title" class="pd-title" part="title">{t.contact_title}</h2>
             <p class="pd-intro">{t.contact_intro}</p>
             <p class="pd-hint">{t.required_note}</p>
             {select("topic", t.topic, topic, t.topics)}
@@ -293,8 +293,8 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                 </Show>
                 <FieldErrorText id="attachments-error".to_owned() error=attachments_error />
             </fieldset>
-            {move || banner.get().map(|b| view! { <div class="pd-banner" role="alert">{b}</div> })}
-            <button type="submit" class="pd-submit" disabled=move || busy.get() aria-busy=move || busy.get().then_some("true")>
+            {move || banner.get().map(|b| view! { <div class="pd-banner" part="banner" role="alert">{b}</div> })}
+            <button type="submit" class="pd-submit" part="submit" disabled=move || busy.get() aria-busy=move || busy.get().then_some("true")>
                 {move || if busy.get() { t.sending } else { t.send_message }}
             </button>
         </form>
@@ -333,14 +333,14 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
 
     view! {
         <section class="pd-form" aria-labelledby="pd-conversation-title">
-            <h2 id="pd-conversation-title" class="pd-title" tabindex="-1" node_ref=heading>{t.message_sent}</h2>
+            <h2 id="pd-conversation-title" class="pd-title" part="title" tabindex="-1" node_ref=heading>{t.message_sent}</h2>
             {thread.failed.iter().map(|f| view! {
-                <div class="pd-banner" role="alert">{t.attachment_failed.replace("{}", f)}</div>
+                <div class="pd-banner" part="banner" role="alert">{t.attachment_failed.replace("{}", f)}</div>
             }).collect_view()}
             <h3>{t.conversation}</h3>
             {move || match conversation.get() {
                 None => view! { <p class="pd-muted">{t.looking_up}</p> }.into_any(),
-                Some(Err(msg)) => view! { <div class="pd-banner" role="alert">{msg}</div> }.into_any(),
+                Some(Err(msg)) => view! { <div class="pd-banner" part="banner" role="alert">{msg}</div> }.into_any(),
                 Some(Ok(c)) => {
                     let seller_answered = c.messages.iter().any(|m| m.from == Role::Seller);
                     view! {
@@ -367,7 +367,7 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
                     }.into_any()
                 }
             }}
-            <button type="button" class="pd-secondary" on:click=move |_| new_message.run(())>{t.new_message}</button>
+            <button type="button" class="pd-secondary" part="secondary-button" on:click=move |_| new_message.run(())>{t.new_message}</button>
         </section>
     }
 }

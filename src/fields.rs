@@ -66,6 +66,7 @@ pub fn TextField(
     let input = if multiline {
         view! {
             <textarea
+                part="input"
                 id=id.clone()
                 name=id.clone()
                 rows="3"
@@ -80,6 +81,7 @@ pub fn TextField(
     } else {
         view! {
             <input
+                part="input"
                 type=input_type
                 id=id.clone()
                 name=id.clone()

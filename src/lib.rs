@@ -200,12 +200,12 @@ pub fn Widget(options: Options) -> impl IntoView {
     };
     view! {
         <div class=theme part="root" lang=lang.tag() node_ref=root>
-            <nav class="pd-nav" aria-label=lang.texts().nav_label>
+            <nav class="pd-nav" part="nav" aria-label=lang.texts().nav_label>
                 {[(View::Claim, lang.texts().nav_claim), (View::Status, lang.texts().nav_status), (View::Track, lang.texts().nav_track), (View::Contact, lang.texts().nav_contact)]
                     .into_iter()
                     .filter(|(v, _)| v.compiled_in())
                     .map(|(v, label)| view! {
-                        <button type="button" class="pd-tab" aria-pressed=move || (nav.view.get() == v).to_string()
+                        <button type="button" class="pd-tab" part="tab" aria-pressed=move || (nav.view.get() == v).to_string()
                             on:click=move |_| nav.view.set(v)>{label}</button>
                     })
                     .collect_view()}

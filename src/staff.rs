@@ -190,7 +190,7 @@ pub fn StaffView() -> impl IntoView {
 
     view! {
         <form class="pd-form" novalidate=true on:submit=on_submit aria-labelledby="pd-staff-title">
-            <h2 id="pd-staff-title" class="pd-title">{t.staff_title}</h2>
+            <h2 id="pd-staff-title" class="pd-title" part="title">{t.staff_title}</h2>
             <p class="pd-intro">{t.staff_intro}</p>
             <TextField id="staff_token" label=t.staff_token hint=t.staff_token_hint value=token required=true
                 input_type="password" autocomplete="off" error=error_of("staff_token") />
@@ -201,8 +201,8 @@ pub fn StaffView() -> impl IntoView {
             <fieldset class="pd-field"><legend>{t.from_address}</legend>{group("from_address.")}</fieldset>
             <fieldset class="pd-field"><legend>{t.to_address}</legend>{group("to_address.")}</fieldset>
             {move || done.get().map(|n| view! { <p class="pd-notice" role="status">{t.registered}" "<strong>{n}</strong></p> })}
-            {move || banner.get().map(|b| view! { <div class="pd-banner" role="alert">{b}</div> })}
-            <button type="submit" class="pd-submit" disabled=move || busy.get()>{t.register}</button>
+            {move || banner.get().map(|b| view! { <div class="pd-banner" part="banner" role="alert">{b}</div> })}
+            <button type="submit" class="pd-submit" part="submit" disabled=move || busy.get()>{t.register}</button>
         </form>
     }
 }

@@ -103,14 +103,14 @@ fn Lookup() -> impl IntoView {
 
     view! {
         <form class="pd-form" novalidate=true on:submit=on_submit aria-labelledby="pd-status-title">
-            <h2 id="pd-status-title" class="pd-title">{t.status_title}</h2>
+            <h2 id="pd-status-title" class="pd-title" part="title">{t.status_title}</h2>
             <p class="pd-intro">{t.status_lookup_intro}</p>
             <TextField id="ticket_number" label=t.ticket_number hint=t.ticket_number_hint inputmode="numeric"
                 value=number required=true error=Signal::derive(move || errors.get().0) />
             <TextField id="order_number" label=t.order_number value=order required=true
                 error=Signal::derive(move || errors.get().1) />
-            {move || banner.get().map(|b| view! { <div class="pd-banner" role="alert">{b}</div> })}
-            <button type="submit" class="pd-submit" disabled=move || busy.get()>{t.show_status}</button>
+            {move || banner.get().map(|b| view! { <div class="pd-banner" part="banner" role="alert">{b}</div> })}
+            <button type="submit" class="pd-submit" part="submit" disabled=move || busy.get()>{t.show_status}</button>
         </form>
     }
 }
@@ -177,7 +177,7 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
 
     view! {
         <section class="pd-form" aria-labelledby="pd-status-title">
-            <h2 id="pd-status-title" class="pd-title">{t.status_title}</h2>
+            <h2 id="pd-status-title" class="pd-title" part="title">{t.status_title}</h2>
             <Show when=move || notice.get()>
                 <p class="pd-notice pd-uploaded" role="status">{t.answer_sent}</p>
             </Show>
@@ -185,13 +185,13 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                 Loaded::Loading => view! { <p class="pd-muted" role="status">{t.looking_up}</p> }.into_any(),
                 Loaded::Pending => view! { <p class="pd-notice" role="status">{t.status_pending}</p> }.into_any(),
                 Loaded::Failed(msg) => view! {
-                    <div class="pd-banner" role="alert">{msg}</div>
-                    <button type="button" class="pd-secondary" on:click=back>{t.show_status}</button>
+                    <div class="pd-banner" part="banner" role="alert">{msg}</div>
+                    <button type="button" class="pd-secondary" part="secondary-button" on:click=back>{t.show_status}</button>
                 }.into_any(),
                 Loaded::Ticket(ticket) => view! { <TicketDetails ticket=*ticket reference=reference.get_value() on_answered=answered /> }.into_any(),
             }}
             <div class="pd-row pd-status-actions">
-                <button type="button" class="pd-secondary" on:click=move |_| load()>{t.refresh}</button>
+                <button type="button" class="pd-secondary" part="secondary-button" on:click=move |_| load()>{t.refresh}</button>
                 {move || checked.get().map(|c| view! { <span class="pd-muted">{format!("{}: {c}", t.last_checked)}</span> })}
             </div>
             {move || link().map(|href| view! {
@@ -275,7 +275,7 @@ fn RequestedData(reference: TicketRef, fallback: Vec<String>, on_answered: Callb
                 None => view! {
                     <ul>{fallback.iter().map(|d| view! { <li>{t.word(t.data_types, d, d).to_owned()}</li> }).collect_view()}</ul>
                 }.into_any(),
-                Some(Err(msg)) => view! { <div class="pd-banner" role="alert">{msg}</div> }.into_any(),
+                Some(Err(msg)) => view! { <div class="pd-banner" part="banner" role="alert">{msg}</div> }.into_any(),
                 Some(Ok(list)) => list.into_iter().map(|req| view! {
                     <DataRequestForm request=req reference=reference.get_value() on_answered=on_answered />
                 }).collect_view().into_any(),
@@ -345,7 +345,7 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
                     error=Signal::derive(move || error.get()) />
                 <FileField id=format!("answer-file-{id}") label=t.answer_file state=file
                     error=Signal::derive(|| None::<String>) required=false />
-                <button type="submit" class="pd-submit" disabled=move || busy.get()>{t.send_answer}</button>
+                <button type="submit" class="pd-submit" part="submit" disabled=move || busy.get()>{t.send_answer}</button>
             </Show>
         </form>
     }

@@ -148,16 +148,16 @@ mod view {
         view! {
             <form class="pd-form" novalidate=true aria-labelledby="pd-track-title"
                 on:submit=move |ev| { ev.prevent_default(); look_up(); }>
-                <h2 id="pd-track-title" class="pd-title">{t.track_title}</h2>
+                <h2 id="pd-track-title" class="pd-title" part="title">{t.track_title}</h2>
                 <p class="pd-intro">{t.track_intro}</p>
                 <TextField id="track_number" label=t.tracking_number value=number required=true
                     error=Signal::derive(move || error.get()) />
                 <TextField id="postal_code" label=t.postal_code hint=t.postal_code_hint value=postal
                     error=Signal::derive(|| None::<String>) autocomplete="postal-code" />
-                <button type="submit" class="pd-submit" disabled=move || busy.get()>{t.track_button}</button>
+                <button type="submit" class="pd-submit" part="submit" disabled=move || busy.get()>{t.track_button}</button>
             </form>
             {move || result.get().map(|r| match r {
-                Err(msg) => view! { <div class="pd-banner" role="alert">{msg}</div> }.into_any(),
+                Err(msg) => view! { <div class="pd-banner" part="banner" role="alert">{msg}</div> }.into_any(),
                 Ok(tracking) => view! { <TrackingDetails tracking=tracking /> }.into_any(),
             })}
         }

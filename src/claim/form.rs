@@ -627,7 +627,7 @@ pub fn ClaimForm(
         view! {
             <form class="pd-form" novalidate=true node_ref=form_ref on:submit=on_submit
                 aria-labelledby="pd-claim-title">
-                <h2 id="pd-claim-title" class="pd-title">{title}</h2>
+                <h2 id="pd-claim-title" class="pd-title" part="title">{title}</h2>
                 <p class="pd-intro">{intro}</p>
                 <Show when=move || restored.get()>
                     <div class="pd-notice" role="status">
@@ -656,7 +656,7 @@ pub fn ClaimForm(
                     {move || lost_blocked().map(|why| view! {
                         <div class="pd-notice" role="status">
                             <p>{why}</p>
-                            <button type="button" class="pd-secondary"
+                            <button type="button" class="pd-secondary" part="secondary-button"
                                 on:click=move |_| inputs.claim.set(ClaimType::Damage)>{t.report_damaged_instead}</button>
                             <p class="pd-hint">{t.lost_anyway}</p>
                         </div>
@@ -719,7 +719,7 @@ pub fn ClaimForm(
                 </div>
 
                 {move || banner.get().map(|text| view! {
-                    <div class="pd-banner" role="alert">{text}</div>
+                    <div class="pd-banner" part="banner" role="alert">{text}</div>
                 })}
 
                 <button type="submit" class="pd-submit" part="submit" disabled=busy
@@ -740,7 +740,7 @@ pub fn ClaimForm(
     view! {
         <Show when=move || submitted.with(Option::is_some) fallback=form>
             <section class="pd-success" aria-labelledby="pd-success-title">
-                <h2 id="pd-success-title" class="pd-title" tabindex="-1" node_ref=success_ref>
+                <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
                     {t.success_title}
                 </h2>
                 <p>{t.success_body}</p>
@@ -750,9 +750,9 @@ pub fn ClaimForm(
                 </p>
                 <div class="pd-row">
                     {nav.filter(|_| crate::View::Status.compiled_in()).map(|_| view! {
-                        <button type="button" class="pd-submit pd-auto" on:click=follow>{t.follow_status}</button>
+                        <button type="button" class="pd-submit pd-auto" part="submit" on:click=follow>{t.follow_status}</button>
                     })}
-                    <button type="button" class="pd-secondary" on:click=start_over>{t.new_claim}</button>
+                    <button type="button" class="pd-secondary" part="secondary-button" on:click=start_over>{t.new_claim}</button>
                 </div>
             </section>
         </Show>
