@@ -1,0 +1,45 @@
+import { test, expect } from '@playwright/test';
+
+test('several widgets on one page work independently, share one WebAssembly instance, and unmount when removed', async ({ page }) => {
+  let wasmLoads = 0;
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmLoads += 1; });
+  await page.goto('/shop.html');
+  await page.evaluate(() => {
+    localStorage.clear();
+    const second = document.createElement('parcel-desk');
+    second.id = 'second';
+    second.setAttribute('proxy-url', '/api');
+    second.setAttribute('view', 'track');
+    second.setAttribute('lang', 'de');
+    document.querySelector('main')!.appendChild(second);
+  });
+  const first = page.locator('parcel-desk').first();
+  const second = page.locator('#second');
+  await expect(first.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(second.getByRole('heading', { name: 'Paket verfolgen' })).toBeVisible();
+
+  await first.getByLabel(/^What was in the parcel\?/).fill('Coffee beans');
+  await second.getByLabel(/^Sendungsnummer/).fill('PD-TRANSIT-0001');
+  await expect(first.getByLabel(/^Tracking number/)).toHaveValue('PD-TRANSIT-0001');
+  await expect(second.getByLabel(/^Sendungsnummer/)).toHaveValue('PD-TRANSIT-0001');
+  await first.getByRole('button', { name: 'Track a parcel' }).click();
+  await expect(second.getByRole('heading', { name: 'Paket verfolgen' })).toBeVisible();
+  expect(wasmLoads).toBe(1);
+
+  // Removing an element unmounts its widget; the other keeps working.
+  const emptied = await page.evaluate(() => {
+    const el = document.getElementById('second')!;
+    const root = el.shadowRoot!;
+    el.remove();
+    return root.querySelector('.pd-root') === null;
+  });
+  expect(emptied).toBe(true);
+  await first.getByRole('button', { name: 'Report a problem' }).click();
+  await expect(first.getByLabel(/^What was in the parcel\?/)).toHaveValue('Coffee beans');
+
+  // Attribute changes re-render in place (here: the language).
+  await page.evaluate(() => document.querySelector('parcel-desk')!.setAttribute('lang', 'fr'));
+  await expect(first.locator('.pd-root')).toHaveAttribute('lang', 'fr');
+  await expect(first.getByRole('heading', { name: 'Signaler un colis perdu' })).toBeVisible();
+  await expect(first.locator('textarea#contents_description')).toHaveValue('Coffee beans');
+});
