@@ -12,30 +12,10 @@ use std::sync::{Mutex, MutexGuard};
 use parcel_desk_wire::jtl::{ConversationAttachment, ConversationMessage, Role};
 use rusqlite::{params, Connection};
 
-/// Milliseconds since the Unix epoch.
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// Why the store failed; the message never contains stored data.
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("jtl store: {e}"))
-    }
-}
+// The proxy's one store error type and clock, shared with the Sendcloud
+// store (same database file).
+pub use crate::store::StoreError;
+use crate::store::now_ms;
 
 /// A seller reply to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
