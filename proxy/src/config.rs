@@ -54,6 +54,22 @@ pub const KEYS: &[(&str, &str)] = &[
 
 /// The environment variable of a key: `support.base_url` →
 /// `PARCEL_DESK_SUPPORT_BASE_URL`.
+/// Checks an upstream base URL setting: absolute http(s), with a host, and
+/// without credentials, query or fragment. `Err((key, message))`.
+pub fn check_base_url(key: &'static str, value: &str) -> Result<(), (&'static str, String)> {
+    let url = reqwest::Url::parse(value).map_err(|_| (key, "must be an absolute http(s) URL".to_owned()))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host().is_none()
+        || !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err((key, "must be an absolute http(s) URL without credentials, query or fragment".into()));
+    }
+    Ok(())
+}
+
 pub fn env_var_name(key: &str) -> String {
     format!("PARCEL_DESK_{}", key.to_ascii_uppercase().replace('.', "_"))
 }
@@ -407,17 +423,7 @@ impl Config {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(("support.base_url", "must not have a query or fragment".into()));
         }
-        let url = reqwest::Url::parse(&self.tracking.base_url)
-            .map_err(|_| ("tracking.base_url", "must be an absolute http(s) URL".to_owned()))?;
-        if !matches!(url.scheme(), "http" | "https")
-            || url.host().is_none()
-            || !url.username().is_empty()
-            || url.password().is_some()
-            || url.query().is_some()
-            || url.fragment().is_some()
-        {
-            return Err(("tracking.base_url", "must be an absolute http(s) URL without credentials, query or fragment".into()));
-        }
+        check_base_url("tracking.base_url", &self.tracking.base_url)?;
         if self.store.idempotency_hours == 0 {
             return Err(("store.idempotency_hours", "must be at least 1".into()));
         }

@@ -126,17 +126,24 @@ impl InFlight {
     }
 }
 
+/// Opens the SQLite file at `path` (`:memory:`: a private in-memory
+/// database) with a 5 s busy timeout: the Sendcloud and JTL stores share
+/// the file through their own connections.
+pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let db = if path.as_os_str() == ":memory:" {
+        Connection::open_in_memory()?
+    } else {
+        Connection::open(path).map_err(|e| StoreError(format!("cannot open the store {}: {e}", path.display())))?
+    };
+    db.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(db)
+}
+
 impl Store {
     /// Opens (or creates) the store at `path` (`:memory:` for a private
     /// in-memory one); answers older than `keep_hours` are dropped.
     pub fn open(path: &Path, keep_hours: u64) -> Result<Store, StoreError> {
-        let db = if path.as_os_str() == ":memory:" {
-            Connection::open_in_memory()?
-        } else {
-            Connection::open(path)
-                .map_err(|e| StoreError(format!("cannot open the store {}: {e}", path.display())))?
-        };
-        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        let db = open_connection(path)?;
         db.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;

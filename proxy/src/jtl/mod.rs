@@ -99,17 +99,7 @@ impl JtlConfig {
 
     /// `Err((key, message))`.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
-        let url = reqwest::Url::parse(&self.base_url)
-            .map_err(|_| ("jtl.base_url", "must be an absolute http(s) URL".to_owned()))?;
-        if !matches!(url.scheme(), "http" | "https")
-            || url.host().is_none()
-            || !url.username().is_empty()
-            || url.password().is_some()
-            || url.query().is_some()
-            || url.fragment().is_some()
-        {
-            return Err(("jtl.base_url", "must be an absolute http(s) URL without credentials, query or fragment".into()));
-        }
+        crate::config::check_base_url("jtl.base_url", &self.base_url)?;
         if !self.seller_id.is_empty() && !is_valid_seller_id(&self.seller_id) {
             return Err(("jtl.seller_id", "must be 1–50 letters, digits or _ (JTL's ^\\w{1,50}$)".into()));
         }

@@ -56,13 +56,7 @@ impl JtlStore {
     /// Opens (or creates) the tables in the SQLite file at `path`
     /// (`:memory:`: a private in-memory database).
     pub fn open(path: &Path) -> Result<JtlStore, StoreError> {
-        let db = if path.as_os_str() == ":memory:" {
-            Connection::open_in_memory()?
-        } else {
-            Connection::open(path)
-                .map_err(|e| StoreError(format!("cannot open the store {}: {e}", path.display())))?
-        };
-        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        let db = crate::store::open_connection(path)?;
         db.execute_batch(
             "PRAGMA journal_mode = WAL;
              CREATE TABLE IF NOT EXISTS jtl_tickets (
