@@ -2,7 +2,7 @@
 //! JTL directly and never holds a credential: every path here is relative
 //! to the configured proxy URL and mirrors the upstream path.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use parcel_desk_wire::{ClaimRequest, ClaimType, ErrorEnvelope};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -86,8 +86,7 @@ impl Proxy {
         let request = Request::post(&url)
             .header("Accept", "application/json")
             .header("Idempotency-Key", idempotency_key)
-            .json(body)
-            .map_err(|_| ApiFailure::BadAnswer(0))?;
+            .json_body(body)?;
         read(request.send().await).await
     }
 }
@@ -97,15 +96,30 @@ async fn read<T: DeserializeOwned>(
 ) -> Result<T, ApiFailure> {
     let response = sent.map_err(|_| ApiFailure::Network)?;
     let status = response.status();
+    let text = response.text().await.unwrap_or_default();
     if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiFailure::BadAnswer(status));
+        return crate::json::from_str::<T>(&text).ok_or(ApiFailure::BadAnswer(status));
     }
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|v| v.trim().parse::<u32>().ok());
-    let envelope = response.json::<ErrorEnvelope>().await.ok();
+    let envelope = crate::json::from_str::<ErrorEnvelope>(&text);
     Err(ApiFailure::Http { status, envelope, retry_after })
+}
+
+/// A request with a JSON body (`Content-Type: application/json`).
+trait JsonBody {
+    fn json_body<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Request, ApiFailure>;
+}
+
+impl JsonBody for RequestBuilder {
+    fn json_body<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Request, ApiFailure> {
+        // A body that cannot be JSON is refused before anything is sent
+        // (status 0: no answer to speak of).
+        let text = crate::json::to_string(body).ok_or(ApiFailure::BadAnswer(0))?;
+        self.header("Content-Type", "application/json").body(text).map_err(|_| ApiFailure::BadAnswer(0))
+    }
 }
 
 /// How the customer proves they may read a ticket.
@@ -190,8 +204,8 @@ impl Proxy {
         if let Some(t) = &token {
             request = request.header("X-Ticket-Token", t);
         }
-        let request = request.json(answer).map_err(|_| ApiFailure::BadAnswer(0))?;
-        read::<serde_json::Value>(request.send().await).await.map(|_| ())
+        let request = request.json_body(answer)?;
+        read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
     }
 
     /// `GET /parcels/tracking/{tracking_number}`; with the recipient's
@@ -214,8 +228,7 @@ impl Proxy {
     ) -> Result<parcel_desk_wire::jtl::ContactCreated, ApiFailure> {
         let request = Request::post(&self.url("/channel/ticket"))
             .header("Accept", "application/json")
-            .json(body)
-            .map_err(|_| ApiFailure::BadAnswer(0))?;
+            .json_body(body)?;
         read(request.send().await).await
     }
 
@@ -235,8 +248,7 @@ impl Proxy {
         let request = Request::post(&self.url("/parcels/tracking"))
             .header("Accept", "application/json")
             .header("Authorization", &format!("Bearer {staff_token}"))
-            .json(body)
-            .map_err(|_| ApiFailure::BadAnswer(0))?;
+            .json_body(body)?;
         read(request.send().await).await
     }
 }

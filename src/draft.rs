@@ -16,11 +16,11 @@ pub fn key(proxy_url: &str, form: &str) -> String {
 
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     let text = storage()?.get_item(key).ok()??;
-    serde_json::from_str(&text).ok()
+    crate::json::from_str(&text)
 }
 
 pub fn save<T: Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+    if let (Some(s), Some(text)) = (storage(), crate::json::to_string(value)) {
         let _ = s.set_item(key, &text);
     }
 }

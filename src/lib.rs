@@ -20,6 +20,7 @@ pub mod events;
 pub mod fields;
 pub mod format;
 pub mod i18n;
+pub mod json;
 #[cfg(feature = "status")]
 pub mod status;
 #[cfg(feature = "staff")]

@@ -504,7 +504,7 @@ pub fn ClaimForm(
         let portal = inputs.portal_claim.get_untracked();
         // The same claim sent again (after a failure or a reload) reuses its
         // key, so the proxy answers it once; a changed claim gets a new key.
-        let sent = serde_json::to_string(&(claim.as_str(), &body, portal)).unwrap_or_default();
+        let sent = crate::json::to_string(&(claim.as_str(), &body, portal)).unwrap_or_default();
         let key = match inputs.attempt.get_untracked() {
             Some((previous, key)) if previous == sent => key,
             _ => {

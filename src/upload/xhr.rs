@@ -77,12 +77,12 @@ fn read(xhr: &XmlHttpRequest) -> Result<FileTokenResponse, ApiFailure> {
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     if (200..300).contains(&status) {
-        return serde_json::from_str(&text).map_err(|_| ApiFailure::BadAnswer(status));
+        return crate::json::from_str(&text).ok_or(ApiFailure::BadAnswer(status));
     }
     let retry_after = xhr
         .get_response_header("retry-after")
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse().ok());
-    Err(ApiFailure::Http { status, envelope: serde_json::from_str::<ErrorEnvelope>(&text).ok(), retry_after })
+    Err(ApiFailure::Http { status, envelope: crate::json::from_str::<ErrorEnvelope>(&text), retry_after })
 }
