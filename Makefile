@@ -38,7 +38,7 @@ widget:
 	@# Nothing inline may remain (a strict CSP refuses it): no script without
 	@# src, no <style>, no style attribute.
 	@! perl -0ne 'exit(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=/i ? 0 : 1)' dist/index.html
-	@for f in dist/*.wasm dist/*.js dist/*.css dist/*.html; do \
+	@for f in dist/*.wasm dist/*.js dist/*.css dist/*.html dist/i18n/*.json; do \
 	  gzip -9 -k -f "$$f"; brotli -q 11 -k -f "$$f"; \
 	done
 	@scripts/sizes.sh

@@ -3,14 +3,65 @@
 // The element is a thin wrapper around the WebAssembly widget's
 // `mount(element, options)`. The WebAssembly module is loaded and
 // initialised once per page, however many elements there are; its URL is
-// resolved relative to this module, so the three files
-// (parcel-desk-element.js, parcel-desk.js, parcel-desk_bg.wasm) only have to
-// sit side by side (bundlers pick the .wasm up through `new URL(…,
-// import.meta.url)` in parcel-desk.js).
-import init, { mount } from './parcel-desk.js';
+// resolved relative to this module, so the files (parcel-desk-element.js,
+// parcel-desk.js, parcel-desk_bg.wasm, i18n/*.json) only have to sit side
+// by side (bundlers pick the .wasm and the language files up through
+// `new URL(…, import.meta.url)`).
+//
+// Start-up: the first element fetches the glue script and the .wasm at the
+// same time (and a language file, when the page needs one), instead of one
+// after the other: one round trip less on a slow phone network.
 
 let ready;
-const start = () => (ready ??= init());
+function start() {
+  ready ??= (async () => {
+    const wasm = fetch(new URL('./parcel-desk_bg.wasm', import.meta.url));
+    wasm.catch(() => {}); // reported through init below
+    const glue = await import('./parcel-desk.js');
+    await glue.default({ module_or_path: wasm });
+    return glue;
+  })().catch((error) => {
+    ready = undefined; // the next element tries again
+    throw error;
+  });
+  return ready;
+}
+
+// English is compiled into the WebAssembly; the other languages are small
+// files fetched when a page needs one. Literal URLs, so bundlers see them.
+const LANGUAGE_FILES = {
+  de: () => new URL('./i18n/de.json', import.meta.url),
+  nl: () => new URL('./i18n/nl.json', import.meta.url),
+  fr: () => new URL('./i18n/fr.json', import.meta.url),
+  es: () => new URL('./i18n/es.json', import.meta.url),
+  it: () => new URL('./i18n/it.json', import.meta.url),
+};
+const languageTexts = new Map();
+
+function fetchLanguage(tag) {
+  if (!languageTexts.has(tag)) {
+    const text = fetch(LANGUAGE_FILES[tag]()).then((r) => {
+      if (!r.ok) throw new Error(`${r.status} ${r.statusText}`.trim());
+      return r.text();
+    });
+    text.catch(() => languageTexts.delete(tag));
+    languageTexts.set(tag, text);
+  }
+  return languageTexts.get(tag);
+}
+
+// The language the widget will pick (the `lang` option, else the page's,
+// else the browser's: the first one it supports), guessed before the
+// WebAssembly is there so its file can load alongside; the widget's own
+// answer (`languageToLoad`) decides.
+function guessLanguage(lang) {
+  for (const tag of [lang, document.documentElement.lang, navigator.language]) {
+    const primary = (tag ?? '').split(/[-_]/)[0].toLowerCase();
+    if (primary === 'en') return null;
+    if (Object.hasOwn(LANGUAGE_FILES, primary)) return primary;
+  }
+  return null;
+}
 
 /** attribute name -> option name */
 export const ATTRIBUTES = Object.freeze({
@@ -47,6 +98,7 @@ export class ParcelDeskElement extends HTMLElement {
 
   #widget = null;
   #generation = 0;
+  #rendering = 0; // renders in flight
 
   /** The options the widget is mounted with. */
   options() {
@@ -84,7 +136,9 @@ export class ParcelDeskElement extends HTMLElement {
   attributeChangedCallback(_name, oldValue, newValue) {
     // Re-mount with the new options; what the customer typed comes back
     // from the widget's draft.
-    if (oldValue !== newValue && this.isConnected && this.#widget) this.#render();
+    // (Also while the first render still waits for the WebAssembly or a
+    // language file: it is superseded.)
+    if (oldValue !== newValue && this.isConnected && (this.#widget || this.#rendering > 0)) this.#render();
   }
 
   #unmount() {
@@ -96,17 +150,42 @@ export class ParcelDeskElement extends HTMLElement {
   }
 
   async #render() {
-    const generation = ++this.#generation;
+    this.#rendering += 1;
     try {
-      await start();
+      await this.#renderNow(++this.#generation);
+    } finally {
+      this.#rendering -= 1;
+    }
+  }
+
+  async #renderNow(generation) {
+    const { lang } = this.options();
+    const guess = guessLanguage(lang);
+    if (guess) fetchLanguage(guess).catch(() => {});
+    let glue;
+    try {
+      glue = await start();
     } catch (error) {
       emit(this, 'parcel-desk:error', { status: null, message: `parcel-desk could not start: ${error}` });
       return;
     }
+    if (generation !== this.#generation) return;
+    const tag = glue.languageToLoad(lang);
+    if (tag) {
+      try {
+        glue.addLanguage(tag, await fetchLanguage(tag));
+      } catch (error) {
+        // The widget still works, in English; tell the host page why.
+        emit(this, 'parcel-desk:error', {
+          status: null,
+          message: `parcel-desk could not load language "${tag}", showing English: ${error}`,
+        });
+      }
+    }
     if (generation !== this.#generation || !this.isConnected) return;
     this.#unmount();
     try {
-      this.#widget = mount(this, this.options());
+      this.#widget = glue.mount(this, this.options());
     } catch (error) {
       emit(this, 'parcel-desk:error', { status: null, message: String(error) });
       return;

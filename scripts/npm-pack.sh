@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-files=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm)
+files=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm i18n/de.json i18n/nl.json i18n/fr.json i18n/es.json i18n/it.json)
 for f in "${files[@]}"; do
   [ -f "dist/$f" ] || { echo "npm-pack: dist/$f is missing (run make widget)" >&2; exit 1; }
 done
@@ -17,7 +17,7 @@ grep -q "new URL('parcel-desk_bg.wasm', import.meta.url)" dist/parcel-desk.js \
   || { echo "npm-pack: dist/parcel-desk.js does not resolve the .wasm relative to import.meta.url" >&2; exit 1; }
 
 rm -rf npm/dist npm/*.tgz
-mkdir -p npm/dist
+mkdir -p npm/dist/i18n
 for f in "${files[@]}"; do cp "dist/$f" "npm/dist/$f"; done
 
 tarball=$(cd npm && npm pack --silent)

@@ -11,4 +11,9 @@ for f in parcel-desk_bg.wasm parcel-desk.js parcel-desk-element.js; do
   total=($((total[0] + raw)) $((total[1] + gz)) $((total[2] + br)))
 done
 printf '%-26s %9d %9d %9d\n' "embed total" "${total[@]}"
-echo "(CSS is compiled into the .wasm and adopted by each widget's shadow root.)"
+echo "(CSS and English are compiled into the .wasm. A page in another language"
+echo " also downloads its file, one of:)"
+for f in i18n/*.json; do
+  [ -f "$f" ] || continue
+  printf '%-26s %9d %9d %9d\n' "$f" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)"
+done

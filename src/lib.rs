@@ -164,7 +164,8 @@ fn pick_lang(option: Option<&str>) -> Lang {
 /// The whole widget for one set of options.
 #[component]
 pub fn Widget(options: Options) -> impl IntoView {
-    let lang = pick_lang(options.lang.as_deref());
+    // A language whose file was not loaded (see `addLanguage`) shows English.
+    let lang = Some(pick_lang(options.lang.as_deref())).filter(|l| l.loaded().is_some()).unwrap_or(Lang::En);
     provide_context(Ctx {
         proxy: Proxy::new(options.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL)),
         lang,
@@ -258,6 +259,24 @@ fn shadow_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
         Some(root) => Ok(root),
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)),
     }
+}
+
+/// The language tag (`de`, …) a widget with the `lang` option `lang` would
+/// show but whose texts are not loaded yet: fetch `i18n/<tag>.json` and hand
+/// it to [`add_language`] before mounting. `undefined` when nothing is
+/// missing (English is compiled in).
+#[wasm_bindgen(js_name = languageToLoad)]
+pub fn language_to_load(lang: Option<String>) -> Option<String> {
+    let lang = pick_lang(lang.as_deref());
+    lang.loaded().is_none().then(|| lang.tag().to_owned())
+}
+
+/// Makes a language available: `json` is the text of `i18n/<tag>.json`.
+/// Throws, naming the fields, if the file is not a complete language.
+#[wasm_bindgen(js_name = addLanguage)]
+pub fn add_language(tag: &str, json: &str) -> Result<(), JsValue> {
+    let lang = Lang::from_tag(tag).ok_or_else(|| JsValue::from_str(&format!("parcel-desk: unsupported language {tag:?}")))?;
+    i18n::add(lang, json).map(|_| ()).map_err(|e| JsValue::from_str(&format!("parcel-desk: language file {tag}: {e}")))
 }
 
 /// Mounts a widget into `host`'s shadow root (created when missing).

@@ -132,6 +132,18 @@ async fn renders_the_lost_claim_form_in_a_shadow_root_with_its_styles() {
 
 #[wasm_bindgen_test]
 async fn prefills_the_tracking_number_and_speaks_german() {
+    // German is a separate file (the element script fetches it); until it
+    // is added the widget asks for it and speaks English.
+    assert_eq!(parcel_desk::language_to_load(Some("de-AT".into())).as_deref(), Some("de"));
+    assert_eq!(parcel_desk::language_to_load(Some("en".into())), None);
+    let page = Page::mount(r#"{"lang": "de-AT"}"#).await;
+    assert_eq!(page.all(".pd-root")[0].get_attribute("lang").as_deref(), Some("en"));
+    drop(page);
+    let err = parcel_desk::add_language("de", r#"{"submit": "Senden"}"#).unwrap_err().as_string().unwrap();
+    assert!(err.starts_with("parcel-desk: language file de: missing or not text: lost_title, "), "{err}");
+    assert!(parcel_desk::add_language("pt", "{}").is_err());
+    parcel_desk::add_language("de", include_str!("../i18n/de.json")).unwrap();
+    assert_eq!(parcel_desk::language_to_load(Some("de-AT".into())), None);
     let page = Page::mount(r#"{"lang": "de-AT", "trackingNumber": "PD-OWN-0003"}"#).await;
     assert_eq!(page.by_label("Sendungsnummer").value(), "PD-OWN-0003");
     assert_eq!(page.all(".pd-root")[0].get_attribute("lang").as_deref(), Some("de"));
@@ -392,8 +404,22 @@ impl Drop for HostLang {
     }
 }
 
+/// Hands the widget the language files, as the element script does
+/// (German only in the test that checks the widget before and after).
+fn add_languages() {
+    for (tag, json) in [
+        ("nl", include_str!("../i18n/nl.json")),
+        ("fr", include_str!("../i18n/fr.json")),
+        ("es", include_str!("../i18n/es.json")),
+        ("it", include_str!("../i18n/it.json")),
+    ] {
+        parcel_desk::add_language(tag, json).unwrap();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn speaks_dutch_french_spanish_and_italian() {
+    add_languages();
     for (option, tag, heading, tracking_label, submit) in [
         ("nl", "nl", "Verloren pakket melden", "Trackingnummer", "Melding versturen"),
         ("fr", "fr", "Signaler un colis perdu", "Numéro de suivi", "Envoyer la réclamation"),
@@ -415,6 +441,7 @@ async fn speaks_dutch_french_spanish_and_italian() {
 
 #[wasm_bindgen_test]
 async fn follows_the_host_page_lang_and_never_changes_it() {
+    add_languages();
     let _restore = HostLang::set(Some("it-IT"));
 
     // No `lang` option: the page's `<html lang>` decides.

@@ -43,3 +43,38 @@ test('several widgets on one page work independently, share one WebAssembly inst
   await expect(first.getByRole('heading', { name: 'Signaler un colis perdu' })).toBeVisible();
   await expect(first.locator('textarea#contents_description')).toHaveValue('Coffee beans');
 });
+
+test('only the language a page needs is downloaded, alongside the WebAssembly', async ({ page }) => {
+  const files: string[] = [];
+  page.on('request', (r) => { const u = new URL(r.url()); if (/\.(wasm|json|js)$/.test(u.pathname)) files.push(u.pathname); });
+  await page.goto('/?lang=nl');
+  const widget = page.locator('parcel-desk');
+  await expect(widget.getByRole('heading', { name: 'Verloren pakket melden' })).toBeVisible();
+  expect(files.filter((f) => f.includes('/i18n/'))).toEqual(['/i18n/nl.json']);
+  // Requested before the WebAssembly was there, not after it.
+  expect(files.indexOf('/i18n/nl.json')).toBeLessThan(files.indexOf('/parcel-desk_bg.wasm') + 2);
+
+  // English is compiled in: an English page fetches no language file.
+  files.length = 0;
+  await page.goto('/?lang=en');
+  await expect(widget.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  expect(files.filter((f) => f.includes('/i18n/'))).toEqual([]);
+});
+
+test('a language file that cannot be loaded leaves a working widget in English and says why', async ({ page }) => {
+  await page.route('**/i18n/it.json', (route) => route.fulfill({ status: 503, body: 'down' }));
+  await page.goto('/shop.html');
+  const message = page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        document.addEventListener('parcel-desk:error', (e) => resolve((e as CustomEvent).detail.message), { once: true });
+        document.querySelector('parcel-desk')!.setAttribute('lang', 'it');
+      }),
+  );
+  expect(await message).toBe('parcel-desk could not load language "it", showing English: Error: 503 Service Unavailable');
+  const widget = page.locator('parcel-desk');
+  await expect(widget.locator('.pd-root')).toHaveAttribute('lang', 'en');
+  await expect(widget.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await widget.getByRole('button', { name: 'Submit claim' }).click();
+  await expect(widget.getByText('Please fill in this field.').first()).toBeVisible();
+});
