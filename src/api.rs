@@ -244,11 +244,11 @@ impl Proxy {
 impl Proxy {
     /// `POST /parcels/tracking` (staff only): registers a parcel shipped
     /// outside Sendcloud so it can be tracked and claimed.
-    pub async fn register_parcel(&self, staff_token: &str, body: &serde_json::Value) -> Result<serde_json::Value, ApiFailure> {
+    pub async fn register_parcel(&self, staff_token: &str, body: &serde_json::Value) -> Result<(), ApiFailure> {
         let request = Request::post(&self.url("/parcels/tracking"))
             .header("Accept", "application/json")
             .header("Authorization", &format!("Bearer {staff_token}"))
             .json_body(body)?;
-        read(request.send().await).await
+        read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
     }
 }

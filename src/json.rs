@@ -22,6 +22,13 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_wasm_bindgen::from_value(js).ok()
 }
 
+/// `value` as a `T`, through the same JSON data model (e.g. to check a
+/// request built as a `serde_json::Value` against its typed form).
+pub fn convert<T: DeserializeOwned>(value: &impl Serialize) -> Option<T> {
+    let js = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
+    serde_wasm_bindgen::from_value(js).ok()
+}
+
 /// `JSON.stringify` writes NaN and ±Infinity as `null`, which would turn a
 /// bad number into a missing one without a word; refuse instead.
 fn contains_non_finite(value: &JsValue) -> bool {

@@ -6,11 +6,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parcel_desk_wire::tracking::RegisterParcelRequest;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 
 use crate::api::ApiFailure;
 use crate::fields::TextField;
 use crate::Ctx;
+
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Map<String, Value> {
+    entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
 
 /// (key = the field's path in the request, label, required, hint, input type)
 type FieldSpec = (&'static str, &'static str, bool, Option<&'static str>, &'static str);
@@ -104,35 +108,45 @@ pub fn StaffView() -> impl IntoView {
         let announced = if announced.get_time().is_nan() { get("announced_at") } else { String::from(announced.to_iso_string()) };
         let source_id = format!("pd-{}", web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default());
         let opt = |k: &str| { let v = get(k); if v.is_empty() { Value::Null } else { Value::String(v) } };
+        // Built by hand rather than with `json!`, which would compile
+        // serde_json's serializer and error texts into the widget.
         let address = |p: &str| {
-            let mut a = serde_json::Map::new();
+            let mut a = Map::new();
             for f in ["name", "address_line_1", "house_number", "postal_code", "city", "country_code", "email"] {
                 let v = opt(&format!("{p}.{f}"));
-                if !v.is_null() {
-                    a.insert(f.into(), if f == "country_code" { Value::String(v.as_str().unwrap_or("").to_uppercase()) } else { v });
+                if let Value::String(v) = v {
+                    a.insert(f.into(), Value::String(if f == "country_code" { v.to_ascii_uppercase() } else { v }));
                 }
             }
             Value::Object(a)
         };
-        let mut shipment = json!({ "source_id": source_id });
+        let text = |s: String| Value::String(s);
+        let mut shipment = object([("source_id", text(source_id.clone()))]);
         if !get("order_number").is_empty() {
-            shipment["order"] = json!({ "source_id": source_id, "order_number": get("order_number") });
+            shipment.insert("order".into(), Value::Object(object([("source_id", text(source_id.clone())), ("order_number", text(get("order_number")))])));
         }
-        let mut number = json!({ "carrier_code": get("tracking_number.carrier_code").to_lowercase(), "tracking_number": get("tracking_number.tracking_number") });
+        let mut number = object([
+            ("carrier_code", text(get("tracking_number.carrier_code").to_ascii_lowercase())),
+            ("tracking_number", text(get("tracking_number.tracking_number"))),
+        ]);
         if !get("tracking_number.tracking_url").is_empty() {
-            number["tracking_url"] = Value::String(get("tracking_number.tracking_url"));
+            number.insert("tracking_url".into(), text(get("tracking_number.tracking_url")));
         }
-        let body = json!({
-            "announced_at": announced,
-            "source_id": source_id,
-            "tracking_number": number,
-            "ship_with": { "type": "contract", "properties": { "contract_id": contract.parse::<i64>().unwrap_or_default() } },
-            "shipment": shipment,
-            "from_address": address("from_address"),
-            "to_address": address("to_address"),
-        });
+        let contract_id = Value::Number(contract.parse::<i64>().unwrap_or_default().into());
+        let body = Value::Object(object([
+            ("announced_at", text(announced)),
+            ("source_id", text(source_id)),
+            ("tracking_number", Value::Object(number)),
+            ("ship_with", Value::Object(object([
+                ("type", text("contract".into())),
+                ("properties", Value::Object(object([("contract_id", contract_id)]))),
+            ]))),
+            ("shipment", Value::Object(shipment)),
+            ("from_address", address("from_address")),
+            ("to_address", address("to_address")),
+        ]));
         // The spec's required fields, as the proxy checks them.
-        if let Ok(req) = serde_json::from_value::<RegisterParcelRequest>(body.clone()) {
+        if let Some(req) = crate::json::convert::<RegisterParcelRequest>(&body) {
             let issues = req.validate();
             if !issues.is_empty() {
                 errors.set(issues.iter().map(|i| (i.loc.join("."), t.err_required.to_owned())).collect());

@@ -232,7 +232,7 @@ fn TicketDetails(ticket: TicketResponse, reference: TicketRef, on_answered: Call
         <dl class="pd-dl">
             {row(t.ticket_number, Some(ticket.id.to_string()))}
             {row(t.claim_label, ticket.ticket_type.as_ref().map(|k| t.word(t.ticket_types, k.as_str(), k.as_str()).to_owned()))}
-            {row(t.carrier_label, ticket.carrier.clone().map(|c| c.to_uppercase()))}
+            {row(t.carrier_label, ticket.carrier.clone().map(|c| c.to_ascii_uppercase()))}
             {row(t.order_number, ticket.order_number.clone())}
             {row(t.created_label, Some(format::date_time(lang, &ticket.created_at)))}
             {row(t.updated_label, ticket.updated_at.as_deref().map(|d| format::date_time(lang, d)))}
