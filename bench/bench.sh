@@ -102,7 +102,7 @@ build() {
   [ -d "$WORK/full" ] && cp -r "$WORK/full/." "$WORK/www/"
   [ -d "$WORK/claim" ] && cp -r "$WORK/claim" "$WORK/www/claim"
   [ -d "$WORK/react" ] && cp -r "$WORK/react" "$WORK/www/react"
-  find "$WORK/www" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) | while read -r f; do
+  find "$WORK/www" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) | while read -r f; do
     gzip -9 -k -f "$f" && brotli -q 11 -k -f "$f"
   done
   return $ok
@@ -121,6 +121,12 @@ sizes() {
     for f in parcel-desk_bg.wasm parcel-desk.js parcel-desk-element.js; do
       [ -f "$WORK/$b/$f" ] && row "$b" "$WORK/$b/$f" "$f"
     done
+    # English is compiled into the wasm; a page in another language also
+    # downloads that language's file. Count the largest (brotli) one, so the
+    # total is what the heaviest page downloads.
+    local largest
+    largest=$(for f in "$WORK/$b"/i18n/*.json; do [ -f "$f" ] && printf '%s %s\n' "$(brotli -q 11 -c "$f" | wc -c)" "$f"; done | sort -n | tail -1 | cut -d' ' -f2-)
+    [ -n "$largest" ] && row "$b" "$largest" "i18n/$(basename "$largest") (largest language file)"
     # Our CSS is compiled into the wasm; a widget stylesheet would count here
     # (page.css and shop.css belong to the standalone and demo pages).
     for f in "$WORK/$b"/parcel-desk*.css; do
