@@ -177,13 +177,23 @@ macro_rules! texts {
             pub fn parse(json: &str) -> Result<Texts, String> {
                 let file = File::parse(json)?;
                 let mut missing = Vec::new();
-                let mut text = |name: &'static str| file.text(name).unwrap_or_else(|| { missing.push(name); "" });
-                $(let $text = text(stringify!($text));)*
-                let mut table = |name: &'static str| file.table(name).unwrap_or_else(|| { missing.push(name); &[] });
-                $(let $table = table(stringify!($table));)*
+                // Loops over the names (not one call per field: that was
+                // 12 KB of wasm), then the arrays are taken apart by name.
+                let texts: Vec<&'static str> = Self::TEXT_FIELDS
+                    .iter()
+                    .map(|&name| file.text(name).unwrap_or_else(|| { missing.push(name); "" }))
+                    .collect();
+                let tables: Vec<&'static [(&'static str, &'static str)]> = Self::TABLE_FIELDS
+                    .iter()
+                    .map(|&name| file.table(name).unwrap_or_else(|| { missing.push(name); &[] }))
+                    .collect();
                 if !missing.is_empty() {
                     return Err(format!("missing or not text: {}", missing.join(", ")));
                 }
+                // (One entry per name was pushed above, so these always fit.)
+                let [$($text),*]: [&'static str; Self::TEXT_FIELDS.len()] = texts.try_into().unwrap_or_else(|_| unreachable!());
+                let [$($table),*]: [&'static [(&'static str, &'static str)]; Self::TABLE_FIELDS.len()] =
+                    tables.try_into().unwrap_or_else(|_| unreachable!());
                 Ok(Texts { $($text,)* $($table,)* })
             }
         }

@@ -53,7 +53,41 @@ pub fn parse_decimal(s: &str) -> Option<Result<f64, FieldError>> {
     if s.is_empty() {
         return None;
     }
-    Some(s.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite()).ok_or(FieldError::NotANumber))
+    Some(decimal(s).ok_or(FieldError::NotANumber))
+}
+
+/// `[+-]digits[(.|,)digits]` with at least one digit, as the nearest f64
+/// (the same value `str::parse` gives; written by hand because Rust's float
+/// parser is several KB of wasm). No exponents, no thousands separators; more
+/// than 15 significant digits or 22 decimals count as not a number.
+fn decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mut mantissa, mut scale, mut separator, mut any) = (0u64, 0usize, false, false);
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                if mantissa >= 1_000_000_000_000_000 {
+                    return None;
+                }
+                scale += usize::from(separator);
+                any = true;
+            }
+            b'.' | b',' if !separator => separator = true,
+            _ => return None,
+        }
+    }
+    // Both operands are exact, so the division rounds once: the nearest f64.
+    let value = mantissa as f64 / *POW10.get(scale).filter(|_| any)?;
+    Some(if negative { -value } else { value })
 }
 
 fn text(s: &str) -> Option<String> {
@@ -164,6 +198,19 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_parse_as_str_parse_does() {
+        for s in ["12.50", "12,50", "7", "0", "0.1", "0,3", ".5", "5.", "-3.25", "+4", "999999999999999", "0.0000000000000000000001", "123456.789012345"] {
+            let expected: f64 = s.replace(',', ".").parse().unwrap();
+            assert_eq!(parse_decimal(s), Some(Ok(expected)), "{s}");
+            assert_eq!(parse_decimal(&format!("  {s} ")), Some(Ok(expected)), "{s} with spaces");
+        }
+        for s in ["twelve", "1e3", "1.234,56", "1,2,3", "-", ".", "+.", "12 50", "0x10", "inf", "NaN", "1000000000000000000", "5€"] {
+            assert_eq!(parse_decimal(s), Some(Err(FieldError::NotANumber)), "{s}");
+        }
+        assert_eq!(parse_decimal("   "), None);
+    }
 
     fn rates_draft() -> Draft {
         Draft {

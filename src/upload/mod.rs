@@ -255,7 +255,9 @@ pub fn FileField(
                         <span class="pd-muted">{format!("{name}: {}", t.preparing)}</span>
                     }.into_any()),
                     Upload::Uploading { name, sent, total } => {
-                        let percent = if total > 0.0 { (sent / total * 100.0).round() } else { 0.0 };
+                        // A whole number: formatting floats would add
+                        // Rust's float printer to the wasm.
+                        let percent = if total > 0.0 { (sent / total * 100.0).round().clamp(0.0, 100.0) as u32 } else { 0 };
                         Some(view! {
                             <span class="pd-muted">{format!("{name}: {} {percent} %", t.uploading)}</span>
                             <progress max="100" prop:value=percent
