@@ -38,13 +38,19 @@ fn format_date(lang: &str, iso: &str, opts: &[(&str, &str)]) -> String {
 /// An amount in a currency, e.g. "€49.95" / "49,95 €".
 pub fn money(lang: &str, amount: f64, currency: &str) -> String {
     // Intl throws on a malformed currency code: only ask it for ISO 4217 shapes.
+    // The plain fallback is formatted by the browser too: Rust's float
+    // formatting would add its float printer (about 14 KB) to the wasm.
+    let plain = || {
+        let fixed = js_sys::Number::from(amount).to_fixed(2).map(String::from).unwrap_or_default();
+        format!("{fixed} {currency}")
+    };
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return format!("{amount:.2} {currency}");
+        return plain();
     }
     let f = Intl::NumberFormat::new(&locales(lang), &options(&[("style", "currency"), ("currency", currency)]));
     f.format()
         .call1(&JsValue::NULL, &JsValue::from_f64(amount))
         .ok()
         .and_then(|v| v.as_string())
-        .unwrap_or_else(|| format!("{amount:.2} {currency}"))
+        .unwrap_or_else(plain)
 }

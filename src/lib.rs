@@ -279,6 +279,23 @@ pub fn add_language(tag: &str, json: &str) -> Result<(), JsValue> {
     i18n::add(lang, json).map(|_| ()).map_err(|e| JsValue::from_str(&format!("parcel-desk: language file {tag}: {e}")))
 }
 
+/// Why `options` are not [`Options`]: every option is a string.
+fn options_error(options: &JsValue) -> String {
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return "parcel-desk: invalid options: expected an object such as { proxyUrl: '/api' }".into();
+    }
+    let wrong: Vec<String> = js_sys::Object::entries(options.unchecked_ref())
+        .iter()
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let value = entry.get(1);
+            let ok = value.is_string() || value.is_null() || value.is_undefined();
+            (!ok).then(|| format!("{} (a {})", entry.get(0).as_string().unwrap_or_default(), value.js_typeof().as_string().unwrap_or_default()))
+        })
+        .collect();
+    format!("parcel-desk: invalid options: each option is a string; not: {}", wrong.join(", "))
+}
+
 /// Mounts a widget into `host`'s shadow root (created when missing).
 /// `options` is a plain object (`{ proxyUrl, view, lang, trackingNumber }`)
 /// or `undefined`.
@@ -287,8 +304,7 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
     let options: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
-        serde_wasm_bindgen::from_value(options)
-            .map_err(|e| JsValue::from_str(&format!("parcel-desk: invalid options: {e}")))?
+        json::from_value(options.clone()).ok_or_else(|| JsValue::from_str(&options_error(&options)))?
     };
     let root = shadow_of(&host)?;
     SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));

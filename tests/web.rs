@@ -229,7 +229,7 @@ async fn bad_options_are_a_clear_error() {
         Err(e) => e.as_string().unwrap(),
         Ok(_) => panic!("a number as proxy URL was accepted"),
     };
-    assert!(err.starts_with("parcel-desk: invalid options:"), "{err}");
+    assert_eq!(err, "parcel-desk: invalid options: each option is a string; not: proxyUrl (a number)");
 }
 
 #[wasm_bindgen_test]
@@ -475,4 +475,40 @@ async fn follows_the_host_page_lang_and_never_changes_it() {
     let page = Page::mount(r#"{"lang": "fr"}"#).await;
     assert_eq!(page.all("h2")[0].text_content().unwrap(), "Signaler un colis perdu");
     assert_eq!(HostLang::current(), None);
+}
+
+/// The widget reads answers with its own small deserializer over
+/// `JSON.parse`: the shapes of the wire types, nothing looser.
+#[wasm_bindgen_test]
+fn answers_are_read_exactly_as_the_wire_types_say() {
+    use parcel_desk::json::{from_str, to_string};
+    use parcel_desk_wire::ticket::{TicketResponse, TicketStatus};
+    use parcel_desk_wire::tracking::TrackingEvent;
+
+    let ticket = r#"{"id": 1003, "status": "solved_by_carrier_compensation_paid", "stage": "solved", "type": "lost",
+        "carrier": "dhl", "created_at": "2026-02-20T08:15:00Z", "requested_actions": [], "resolution": null, "new_field": [1, {"a": 2}]}"#;
+    let t: TicketResponse = from_str(ticket).expect("a ticket");
+    assert_eq!((t.id, t.carrier.as_deref(), t.resolution), (1003, Some("dhl"), None));
+    // An enum value this version does not know is kept, not refused.
+    let t: TicketResponse = from_str(&ticket.replace("solved_by_carrier_compensation_paid", "brand_new")).unwrap();
+    assert_eq!(t.status, TicketStatus::Unlisted("brand_new".into()));
+    // Missing required fields, wrong types, fractions for integers, not JSON: no ticket.
+    for bad in [
+        ticket.replace(r#""id": 1003, "#, ""),
+        ticket.replace("1003", r#""1003""#),
+        ticket.replace("1003", "1003.5"),
+        ticket.replace(r#""requested_actions": []"#, r#""requested_actions": {}"#),
+        "[]".to_owned(),
+        "{".to_owned(),
+    ] {
+        assert_eq!(from_str::<TicketResponse>(&bad), None, "{bad}");
+    }
+    // Fields the type does not name are kept where it asks for them (flatten).
+    let e: TrackingEvent = from_str(r#"{"event_at": "2026-01-01T00:00:00Z", "location": {"city": "Utrecht"}, "n": 2.5}"#).unwrap();
+    assert_eq!(e.extra["location"]["city"], "Utrecht");
+    assert_eq!(e.extra["n"], 2.5);
+    // Round trip through JSON.stringify; NaN is refused, not sent as null.
+    assert_eq!(from_str::<TrackingEvent>(&to_string(&e).unwrap()), Some(e));
+    assert_eq!(to_string(&[1.5, f64::NAN]), None);
+    assert_eq!(from_str::<f64>("12").map(|x| x * 2.0), Some(24.0));
 }
