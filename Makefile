@@ -26,7 +26,7 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-# The widget in release mode (opt-level z, LTO, wasm-opt -Oz), plus gzip and
+# The widget in release mode (opt-level z, LTO, wasm-opt -Oz --converge), plus gzip and
 # brotli siblings that the proxy serves to browsers that accept them.
 widget:
 	trunk build --release
