@@ -163,6 +163,7 @@ macro_rules! texts {
         /// placeholders), each table gives the words for the values of one
         /// wire enum (see [`Texts::word`]).
         #[cfg_attr(test, derive(Debug))]
+        #[repr(C)]
         pub struct Texts {
             $(pub $text: &'static str,)*
             $(pub $table: &'static [(&'static str, &'static str)],)*
@@ -178,7 +179,7 @@ macro_rules! texts {
                 let file = File::parse(json)?;
                 let mut missing = Vec::new();
                 // Loops over the names (not one call per field: that was
-                // 12 KB of wasm), then the arrays are taken apart by name.
+                // 12 KB of wasm).
                 let texts: Vec<&'static str> = Self::TEXT_FIELDS
                     .iter()
                     .map(|&name| file.text(name).unwrap_or_else(|| { missing.push(name); "" }))
@@ -191,11 +192,23 @@ macro_rules! texts {
                     return Err(format!("missing or not text: {}", missing.join(", ")));
                 }
                 // (One entry per name was pushed above, so these always fit.)
-                let [$($text),*]: [&'static str; Self::TEXT_FIELDS.len()] = texts.try_into().unwrap_or_else(|_| unreachable!());
-                let [$($table),*]: [&'static [(&'static str, &'static str)]; Self::TABLE_FIELDS.len()] =
-                    tables.try_into().unwrap_or_else(|_| unreachable!());
-                Ok(Texts { $($text,)* $($table,)* })
+                let raw = RawTexts {
+                    texts: texts.try_into().unwrap_or_else(|_| unreachable!()),
+                    tables: tables.try_into().unwrap_or_else(|_| unreachable!()),
+                };
+                // SAFETY: `Texts` and `RawTexts` are both `repr(C)`, and
+                // field for field the same types in the same order: the
+                // text fields, then the tables, each array being its fields
+                // side by side. (Building the struct field by field was
+                // 8 KB of wasm; `transmute` also checks the sizes.)
+                Ok(unsafe { std::mem::transmute::<RawTexts, Texts>(raw) })
             }
+        }
+
+        #[repr(C)]
+        struct RawTexts {
+            texts: [&'static str; Texts::TEXT_FIELDS.len()],
+            tables: [&'static [(&'static str, &'static str)]; Texts::TABLE_FIELDS.len()],
         }
     };
 }
@@ -301,6 +314,25 @@ mod tests {
             assert_eq!(names, expected, "{lang:?}: fields differ from Texts");
             let texts = lang.loaded().expect("native builds load every language");
             assert!(!texts.submit.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_field_holds_its_own_text() {
+        for lang in Lang::ALL {
+            let file = fields(lang);
+            let t = lang.loaded().unwrap();
+            let text = |name: &str| file[name].as_str().unwrap().to_owned();
+            // The first and last text and table, and a few between.
+            assert_eq!(t.lost_title, text("lost_title"), "{lang:?}");
+            assert_eq!(t.submit, text("submit"), "{lang:?}");
+            assert_eq!(t.err_rate_limited_secs, text("err_rate_limited_secs"), "{lang:?}");
+            assert_eq!(t.status_link_note, text("status_link_note"), "{lang:?}");
+            assert_eq!(Texts::TEXT_FIELDS.last(), Some(&"status_link_note"));
+            assert_eq!(t.word(t.topics, "DELIVERY", "?"), file["topics"]["DELIVERY"].as_str().unwrap(), "{lang:?}");
+            assert_eq!(t.status_types.len(), file["status_types"].as_object().unwrap().len(), "{lang:?}");
+            assert_eq!(t.word(t.status_types, "success", "?"), file["status_types"]["success"].as_str().unwrap(), "{lang:?}");
+            assert_eq!(Texts::TABLE_FIELDS.last(), Some(&"status_types"));
         }
     }
 

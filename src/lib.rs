@@ -275,7 +275,7 @@ pub fn language_to_load(lang: Option<String>) -> Option<String> {
 /// Throws, naming the fields, if the file is not a complete language.
 #[wasm_bindgen(js_name = addLanguage)]
 pub fn add_language(tag: &str, json: &str) -> Result<(), JsValue> {
-    let lang = Lang::from_tag(tag).ok_or_else(|| JsValue::from_str(&format!("parcel-desk: unsupported language {tag:?}")))?;
+    let lang = Lang::from_tag(tag).ok_or_else(|| JsValue::from_str(&format!("parcel-desk: unsupported language \"{tag}\" (en, de, nl, fr, es, it)")))?;
     i18n::add(lang, json).map(|_| ()).map_err(|e| JsValue::from_str(&format!("parcel-desk: language file {tag}: {e}")))
 }
 
