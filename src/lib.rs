@@ -145,6 +145,19 @@ pub struct Options {
     pub theme: Option<String>,
 }
 
+/// Sorts a short list stably (insertion sort). The lists sorted here have a
+/// few dozen entries at most, and the standard library's sort compiles to
+/// about 4 KB of wasm per element type.
+pub(crate) fn sort_small<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && less(&items[j], &items[j - 1]) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// The proxy URL used when none is configured.
 pub const DEFAULT_PROXY_URL: &str = "/api";
 

@@ -77,7 +77,7 @@ impl Tracking {
     /// Events newest first (upstream's order is not guaranteed).
     pub fn timeline(&self) -> Vec<TrackingEvent> {
         let mut events = self.events.clone();
-        events.sort_by(|a, b| b.event_at.cmp(&a.event_at));
+        crate::sort_small(&mut events, |a, b| a.event_at > b.event_at);
         events
     }
 

@@ -190,7 +190,7 @@ impl Draft {
                 errors.push((*field, FieldError::UploadPending));
             }
         }
-        errors.sort_by_key(|(f, _)| *f);
+        crate::sort_small(&mut errors, |a, b| a.0 < b.0);
         (body, errors)
     }
 }
