@@ -328,3 +328,18 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
     let handle = leptos::mount::mount_to(container.clone(), move || view! { <Widget options=options /> });
     Ok(MountedWidget { handle: Some(Box::new(handle)), container })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_lists_sort_stably() {
+        let mut items = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e'), (0, 'f')];
+        super::sort_small(&mut items, |a, b| a.0 < b.0);
+        assert_eq!(items, [(0, 'f'), (1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]);
+        let mut empty: Vec<u8> = Vec::new();
+        super::sort_small(&mut empty, |a, b| a < b);
+        let mut newest_first = vec![Some("2026-01-02"), None, Some("2026-01-03"), Some("2026-01-01")];
+        super::sort_small(&mut newest_first, |a, b| a > b);
+        assert_eq!(newest_first, [Some("2026-01-03"), Some("2026-01-02"), Some("2026-01-01"), None]);
+    }
+}
