@@ -221,13 +221,17 @@ impl Proxy {
 
 #[cfg(feature = "contact")]
 impl Proxy {
-    /// `POST /channel/ticket`: a question to the seller (JTL-SCX).
+    /// `POST /channel/ticket`: a question to the seller (JTL-SCX). The
+    /// same `idempotency_key` for the same message never creates two
+    /// tickets: the proxy replays its first answer.
     pub async fn create_contact(
         &self,
         body: &parcel_desk_wire::jtl::ContactRequest,
+        idempotency_key: &str,
     ) -> Result<parcel_desk_wire::jtl::ContactCreated, ApiFailure> {
         let request = Request::post(&self.url("/channel/ticket"))
             .header("Accept", "application/json")
+            .header("Idempotency-Key", idempotency_key)
             .json_body(body)?;
         read(request.send().await).await
     }

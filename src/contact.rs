@@ -83,6 +83,11 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let banner = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The message last sent and its Idempotency-Key, kept until it is
+    // answered: the same message sent again (after a lost answer, even
+    // after a reload) reuses the key, so the shop gets it once.
+    let attempt_key = StoredValue::new(draft::key(ctx.proxy.base(), "contact-attempt"));
+    let attempt = StoredValue::new(attempt_key.with_value(|k| draft::load::<(String, String)>(k)));
 
     // Drafts: nothing typed is lost on a reload.
     if let Some(s) = draft_key.with_value(|k| draft::load::<Saved>(k)) {
@@ -175,13 +180,25 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
         errors.set(Vec::new());
         banner.set(None);
         busy.set(true);
+        let sent = crate::json::to_string(&body).unwrap_or_default();
+        let key = match attempt.get_value() {
+            Some((previous, key)) if previous == sent => key,
+            _ => {
+                let key = crate::claim::form::new_idempotency_key();
+                attempt_key.with_value(|k| draft::save(k, &(&sent, &key)));
+                attempt.set_value(Some((sent, key.clone())));
+                key
+            }
+        };
         let proxy = proxy.get_value();
         spawn_local(async move {
-            let answer = proxy.create_contact(&body).await;
+            let answer = proxy.create_contact(&body, &key).await;
             busy.set(false);
             match answer {
                 Ok(created) => {
                     draft_key.with_value(|k| draft::clear(k));
+                    attempt_key.with_value(|k| draft::clear(k));
+                    attempt.set_value(None);
                     crate::events::emit("parcel-desk:submitted", &[
                         ("kind", crate::events::text("contact")),
                         ("ticketId", crate::events::text(&created.ticket_id)),

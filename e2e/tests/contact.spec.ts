@@ -54,3 +54,34 @@ test('subject and message are limited to 1024 characters, with a live counter', 
   await expect(w.getByText('Please keep this to 1024 characters.')).toBeVisible();
   await expect(w.getByLabel(/^Subject/)).toHaveValue('x'.repeat(1025));
 });
+
+test('a message sent again after its answer was lost reaches the shop once', async ({ page }) => {
+  await page.goto('/?view=contact');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(/^Your name/).fill('Alex Example');
+  await w.getByLabel(/^Subject/).fill('Grinder');
+  await w.getByLabel(/^Your message/).fill('Is the grinder back in stock?');
+  const keys: string[] = [];
+  let first: { ticket_id: string } | undefined;
+  await page.route('**/api/channel/ticket', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    // The shop gets the message, but its answer never reaches the customer.
+    const response = await route.fetch();
+    first = await response.json();
+    await route.abort('connectionreset');
+  });
+  await w.getByRole('button', { name: 'Send message' }).click();
+  await expect(w.getByRole('alert')).toBeVisible();
+  await expect(w.getByLabel(/^Your message/)).toHaveValue('Is the grinder back in stock?');
+  await page.unroute('**/api/channel/ticket');
+
+  const again = page.waitForResponse((r) => r.url().endsWith('/api/channel/ticket') && r.request().method() === 'POST');
+  await w.getByRole('button', { name: 'Send message' }).click();
+  const replayed = await again;
+  keys.push((await replayed.request().allHeaders())['idempotency-key']);
+  expect(keys[0]).toBeTruthy();
+  expect(keys[1]).toBe(keys[0]);
+  expect(replayed.headers()['idempotent-replayed']).toBe('true');
+  expect((await replayed.json()).ticket_id).toBe(first!.ticket_id);
+  await expect(w.getByRole('heading', { name: 'Your message was sent' })).toBeVisible();
+});

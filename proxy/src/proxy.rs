@@ -41,7 +41,7 @@ const CORS_ALLOW_HEADERS_STAFF: &str = "content-type, authorization";
 /// Response headers the widget may read cross-origin.
 const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-Token";
 
-mod claims;
+pub(crate) mod claims;
 mod tickets;
 mod tracking;
 mod upload;
@@ -453,7 +453,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     ApiRoute::Tracking(Some(number)) => tracking::get_tracking(&st, req, &number).await,
                     ApiRoute::RegisterParcel => tracking::register_parcel(&st, req).await,
                     ApiRoute::Channel(r) => match &st.jtl {
-                        Some(jtl) => crate::jtl::handle(jtl, r, req, st.json_limit).await,
+                        Some(jtl) => crate::jtl::handle(jtl, &st.store, r, req, st.json_limit).await,
                         None => envelope::not_found(),
                     },
                 },

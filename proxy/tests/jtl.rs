@@ -502,3 +502,52 @@ async fn end_to_end_through_sandbox_mode() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }
+
+#[tokio::test]
+async fn a_message_sent_again_with_its_idempotency_key_creates_one_ticket() {
+    let env = Env::new(|_| {}, |_| {}).await;
+    let a = token_for(&env, "photo.png", "image/png").await;
+    let b = body(json!({"attachments": [{"file_token": a, "filename": "photo.png"}]}));
+    let send = |key: &'static str, b: Value| {
+        let url = env.api("/channel/ticket");
+        async move {
+            let r = client()
+                .post(url)
+                .header("content-type", "application/json")
+                .header("idempotency-key", key)
+                .body(serde_json::to_vec(&b).unwrap())
+                .send()
+                .await
+                .unwrap();
+            let replayed = r.headers().get("idempotent-replayed").is_some();
+            (r.status().as_u16(), replayed, r.text().await.unwrap())
+        }
+    };
+    let (s1, replayed1, t1) = send("contact-key-1", b.clone()).await;
+    assert_eq!((s1, replayed1), (201, false), "{t1}");
+    // The answer got lost on the way; the widget sends the same message
+    // with the same key. The file token is used up by now, yet the first
+    // answer comes back, and no second ticket is created.
+    let (s2, replayed2, t2) = send("contact-key-1", b.clone()).await;
+    assert_eq!((s2, replayed2), (201, true), "{t2}");
+    assert_eq!(t2, t1, "the same ticket id, token and attachment outcomes");
+    assert_eq!(env.handle.count("POST", "/v1/channel/ticket"), 1);
+    // The same key for another message is refused; another key is another ticket.
+    let (s3, _, t3) = send("contact-key-1", body(json!({"subject": "Something else"}))).await;
+    assert_eq!(s3, 422, "{t3}");
+    assert!(t3.contains("idempotency_key_reused"), "{t3}");
+    let (s4, replayed4, t4) = send("contact-key-2", body(json!({}))).await;
+    assert_eq!((s4, replayed4), (201, false), "{t4}");
+    assert_eq!(env.handle.count("POST", "/v1/channel/ticket"), 2);
+    // A malformed key is refused before anything is sent.
+    let r = client()
+        .post(env.api("/channel/ticket"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", "")
+        .body(serde_json::to_vec(&body(json!({}))).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(env.handle.count("POST", "/v1/channel/ticket"), 2);
+}

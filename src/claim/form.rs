@@ -259,7 +259,7 @@ fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
     });
 }
 
-fn new_idempotency_key() -> String {
+pub(crate) fn new_idempotency_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())

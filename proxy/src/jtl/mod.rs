@@ -372,12 +372,13 @@ pub fn ticket_not_found() -> Response {
 }
 
 /// Answers one channel route (method and rate limit already checked).
-pub async fn handle(jtl: &Jtl, route: ChannelRoute, req: Request, json_limit: u64) -> Response {
+/// `store` keeps the answers of creations made with an `Idempotency-Key`.
+pub async fn handle(jtl: &Jtl, store: &crate::store::Store, route: ChannelRoute, req: Request, json_limit: u64) -> Response {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
         return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "No query parameters are accepted here.");
     }
     match route {
-        ChannelRoute::Create => create(jtl, req, json_limit).await,
+        ChannelRoute::Create => create(jtl, store, req, json_limit).await,
         ChannelRoute::Upload => upload(jtl, req).await,
         ChannelRoute::Messages(None) => ticket_not_found(),
         ChannelRoute::Messages(Some(id)) => messages(jtl, req.headers(), &id),
@@ -423,7 +424,14 @@ fn issue(loc: &[&str], kind: &str, msg: &str) -> ValidationIssue {
     ValidationIssue { kind: kind.into(), loc: loc.iter().map(|s| (*s).to_owned()).collect(), msg: msg.into() }
 }
 
-async fn create(jtl: &Jtl, req: Request, json_limit: u64) -> Response {
+/// The route name idempotency answers are kept under.
+const CREATE_ROUTE: &str = "channel_ticket";
+
+async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit: u64) -> Response {
+    let key = match crate::proxy::claims::idempotency_key(&req) {
+        Ok(k) => k,
+        Err(res) => return res,
+    };
     if media_type(req.headers()).as_deref() != Some("application/json") {
         linger(req.into_body());
         return envelope::error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Type must be application/json.");
@@ -449,6 +457,19 @@ async fn create(jtl: &Jtl, req: Request, json_limit: u64) -> Response {
         Err(Some(issues)) => return validation_error(&issues),
     };
     let mut issues = contact.validate();
+    // The same message sent again with its key (a retry after a lost
+    // answer) gets the first answer, not a second ticket; checked before the
+    // file tokens, which the first request used up.
+    let guard = match (&key, issues.is_empty()) {
+        (Some(key), true) => {
+            let normalized = serde_json::to_vec(&contact).unwrap_or_default();
+            match crate::proxy::claims::begin(store, key, CREATE_ROUTE, &[CREATE_ROUTE.as_bytes(), &normalized]) {
+                Ok(guard) => Some(guard),
+                Err(res) => return res,
+            }
+        }
+        _ => None,
+    };
     let mut files = Vec::new();
     if issues.is_empty() {
         for (i, a) in contact.attachments.iter().enumerate() {
@@ -490,7 +511,7 @@ async fn create(jtl: &Jtl, req: Request, json_limit: u64) -> Response {
     }
     match jtl.client.call(Call::CreateTicket(&ticket), true).await {
         Ok(a) if a.status.is_success() => {}
-        Ok(a) => return upstream_error(&a),
+        Ok(a) => return finished(guard, upstream_error(&a)).await,
         Err(e) => return call_error(e),
     }
     tracing::info!(ticket = %ticket.ticket_id, attachments = files.len(), "JTL-SCX channel ticket created");
@@ -519,7 +540,18 @@ async fn create(jtl: &Jtl, req: Request, json_limit: u64) -> Response {
         ticket_id: ticket.ticket_id,
         attachments: outcomes,
     };
-    json_response(StatusCode::CREATED, &created)
+    finished(guard, json_response(StatusCode::CREATED, &created)).await
+}
+
+/// Keeps a final answer for replays of its `Idempotency-Key` and gives it.
+async fn finished(guard: Option<crate::store::InFlight>, res: Response) -> Response {
+    let Some(guard) = guard else { return res };
+    let (parts, body) = res.into_parts();
+    // Our own answers are small JSON documents, already in memory.
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok());
+    crate::proxy::claims::finish(guard, parts.status, content_type, &bytes);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn upload_with_retry(jtl: &Jtl, ticket_id: &str, file_token: &str, filename: &str, meta: &UploadMeta) -> AttachmentOutcome {

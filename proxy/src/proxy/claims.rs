@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use super::{call, portal_query, read_limited, require_json, upstream_failure, ProxyState, Upstream};
 use crate::claim_body::{decode_claim, ClaimBodyError};
 use crate::envelope::{self, issues_from_problems, validation_error};
-use crate::store::{now_ms, Claim, StoredAnswer, TicketRecord};
+use crate::store::{now_ms, Claim, InFlight, Store, StoredAnswer, TicketRecord};
 
 /// The request header that makes a creation idempotent.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -66,6 +66,58 @@ pub fn is_final(status: StatusCode) -> bool {
     status.is_success() || (status.is_client_error() && !matches!(status.as_u16(), 408 | 409 | 429))
 }
 
+/// Starts a request that carries an `Idempotency-Key`: `Ok` = go ahead
+/// (the guard keeps the key in flight); `Err` = the answer to give instead
+/// (the stored answer replayed, 422 for a key reused with another request,
+/// 409 while the first is still running, 503 if the store fails). `parts`
+/// are the normalized request, hashed to tell the same request from
+/// another.
+#[allow(clippy::result_large_err)]
+pub(crate) fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<InFlight, Response> {
+    // The parts joined by newlines (the hash earlier versions stored).
+    let mut h = Sha256::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        h.update(part);
+    }
+    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    match store.begin(key, route, &hash) {
+        Err(e) => {
+            tracing::error!(error = %e, "idempotency store failed");
+            Err(store_failure())
+        }
+        Ok(Claim::Replay(answer)) => Err(replay(answer)),
+        Ok(Claim::Reused) => Err(envelope::error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different request.",
+        )),
+        Ok(Claim::InProgress) => {
+            let mut res = envelope::error(
+                StatusCode::CONFLICT,
+                "request_in_progress",
+                "A request with this Idempotency-Key is still being processed. Retry shortly.",
+            );
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Err(res)
+        }
+        Ok(Claim::Proceed(guard)) => Ok(guard),
+    }
+}
+
+/// Keeps a final answer (see [`is_final`]) for replays of its key; any
+/// other answer frees the key for a retry.
+pub(crate) fn finish(guard: InFlight, status: StatusCode, content_type: Option<&str>, body: &[u8]) {
+    if is_final(status) {
+        let stored = StoredAnswer { status: status.as_u16(), content_type: content_type.map(str::to_owned), body: body.to_vec() };
+        if let Err(e) = guard.complete(&stored) {
+            tracing::error!(error = %e, "could not store the answer for its Idempotency-Key");
+        }
+    }
+}
+
 pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType) -> Response {
     let portal = match portal_query(req.uri().query()) {
         Ok(p) => p,
@@ -102,39 +154,10 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
     let route = claim_type.as_str();
     let guard = match &key {
         None => None,
-        Some(key) => {
-            let mut h = Sha256::new();
-            h.update(route.as_bytes());
-            h.update(b"\n");
-            h.update(portal.unwrap_or("-").as_bytes());
-            h.update(b"\n");
-            h.update(&json);
-            let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-            match st.store.begin(key, route, &hash) {
-                Err(e) => {
-                    tracing::error!(error = %e, "idempotency store failed");
-                    return store_failure();
-                }
-                Ok(Claim::Replay(answer)) => return replay(answer),
-                Ok(Claim::Reused) => {
-                    return envelope::error(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "idempotency_key_reused",
-                        "This Idempotency-Key was already used for a different request.",
-                    )
-                }
-                Ok(Claim::InProgress) => {
-                    let mut res = envelope::error(
-                        StatusCode::CONFLICT,
-                        "request_in_progress",
-                        "A request with this Idempotency-Key is still being processed. Retry shortly.",
-                    );
-                    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                    return res;
-                }
-                Ok(Claim::Proceed(guard)) => Some(guard),
-            }
-        }
+        Some(key) => match begin(&st.store, key, route, &[route.as_bytes(), portal.unwrap_or("-").as_bytes(), &json]) {
+            Ok(guard) => Some(guard),
+            Err(res) => return res,
+        },
     };
     let query = portal.map(|p| format!("is_portal_claim={p}"));
     let segments: &[&str] = match claim_type {
@@ -181,16 +204,8 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         answer.retry_after = Some(HeaderValue::from(DEFAULT_RETRY_AFTER_SECS));
     }
     if let Some(guard) = guard {
-        if is_final(answer.status) {
-            let stored = StoredAnswer {
-                status: answer.status.as_u16(),
-                content_type: answer.content_type.as_ref().and_then(|c| c.to_str().ok()).map(str::to_owned),
-                body: answer.body.to_vec(),
-            };
-            if let Err(e) = guard.complete(&stored) {
-                tracing::error!(error = %e, "could not store the answer for its Idempotency-Key");
-            }
-        }
+        let content_type = answer.content_type.as_ref().and_then(|c| c.to_str().ok());
+        finish(guard, answer.status, content_type, &answer.body);
     }
     answer.into_response()
 }
