@@ -494,7 +494,7 @@ fn bad_query() -> Response {
     )
 }
 
-fn too_large(limit: u64) -> Response {
+pub(crate) fn too_large(limit: u64) -> Response {
     envelope::error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "content_too_large",
@@ -502,18 +502,18 @@ fn too_large(limit: u64) -> Response {
     )
 }
 
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
+pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
 }
 
-fn media_type(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
     let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
 }
 
 /// Keeps reading (and discarding) a rejected body for a while, so the
 /// client finishes sending and reads our error instead of a reset.
-fn linger(stream: BodyDataStream) {
+pub(crate) fn linger(stream: BodyDataStream) {
     tokio::spawn(async move {
         let mut stream = stream;
         let mut seen: u64 = 0;
@@ -626,7 +626,7 @@ async fn forward(st: &ProxyState, up: Upstream<'_>) -> Response {
 /// Reads a whole (small) request body, at most `limit` bytes:
 /// `Err` is the response to send (413, or 400 for a broken body).
 #[allow(clippy::result_large_err)]
-async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response> {
+pub(crate) async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response> {
     if declared_length(req.headers()).is_some_and(|n| n > limit) {
         linger(req.into_body().into_data_stream());
         return Err(too_large(limit));
@@ -648,7 +648,7 @@ async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response> {
 
 /// 415 unless the request's Content-Type is `application/json`.
 #[allow(clippy::result_large_err)]
-fn require_json(req: Request) -> Result<Request, Response> {
+pub(crate) fn require_json(req: Request) -> Result<Request, Response> {
     if media_type(req.headers()).as_deref() == Some("application/json") {
         return Ok(req);
     }

@@ -27,7 +27,6 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::Response;
-use futures_util::StreamExt;
 use parcel_desk_wire::jtl::{
     decode_contact, is_allowed_attachment_type, is_file_token, is_valid_seller_id, AttachmentData,
     AttachmentOutcome, AttachmentToken, ChannelTicket, ContactCreated, ContactRequest, Conversation, ErrorList,
@@ -44,6 +43,8 @@ use crate::ratelimit::retry_after_secs;
 use client::{Answer, Call, CallError, ClientSettings, JtlClient};
 use store::{JtlStore, Reply};
 use crate::access::TokenKey;
+// The body rules every JSON and upload route of the proxy shares.
+use crate::proxy::{declared_length, linger, read_limited, require_json, too_large};
 
 /// Default `jtl.base_url` (production).
 pub const DEFAULT_BASE_URL: &str = "https://scx.api.jtl-software.com";
@@ -385,41 +386,6 @@ pub async fn handle(jtl: &Jtl, store: &crate::store::Store, route: ChannelRoute,
     }
 }
 
-fn media_type(headers: &HeaderMap) -> Option<String> {
-    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-}
-
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
-}
-
-fn too_large(limit: u64) -> Response {
-    envelope::error(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "content_too_large",
-        format!("Request body is too large: at most {limit} bytes are accepted."),
-    )
-}
-
-/// Reads and discards a rejected body for a moment, so the client sees
-/// the answer rather than a reset.
-fn linger(body: Body) {
-    tokio::spawn(async move {
-        let mut s = body.into_data_stream();
-        let mut seen = 0u64;
-        let _ = tokio::time::timeout(Duration::from_secs(5), async {
-            while let Some(Ok(c)) = s.next().await {
-                seen += c.len() as u64;
-                if seen > 64 * 1024 * 1024 {
-                    break;
-                }
-            }
-        })
-        .await;
-    });
-}
-
 fn issue(loc: &[&str], kind: &str, msg: &str) -> ValidationIssue {
     ValidationIssue { kind: kind.into(), loc: loc.iter().map(|s| (*s).to_owned()).collect(), msg: msg.into() }
 }
@@ -432,25 +398,14 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
         Ok(k) => k,
         Err(res) => return res,
     };
-    if media_type(req.headers()).as_deref() != Some("application/json") {
-        linger(req.into_body());
-        return envelope::error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Type must be application/json.");
-    }
-    if declared_length(req.headers()).is_some_and(|n| n > json_limit) {
-        linger(req.into_body());
-        return too_large(json_limit);
-    }
-    let mut stream = req.into_body().into_data_stream();
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let Ok(chunk) = chunk else {
-            return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read.");
-        };
-        if (body.len() + chunk.len()) as u64 > json_limit {
-            return too_large(json_limit);
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let req = match require_json(req) {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let body = match read_limited(req, json_limit).await {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
     let contact: ContactRequest = match decode_contact(&body) {
         Ok(c) => c,
         Err(None) => return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON"),
@@ -609,11 +564,11 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|ct| multer::parse_boundary(ct).ok());
     let Some(boundary) = boundary else {
-        linger(req.into_body());
+        linger(req.into_body().into_data_stream());
         return envelope::error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Type must be multipart/form-data with a boundary.");
     };
     if declared_length(req.headers()).is_some_and(|n| n > limit) {
-        linger(req.into_body());
+        linger(req.into_body().into_data_stream());
         return too_large(MAX_ATTACHMENT_BYTES);
     }
     let constraints = multer::Constraints::new()
