@@ -108,6 +108,24 @@ async fn read<T: DeserializeOwned>(
     Err(ApiFailure::Http { status, envelope, retry_after })
 }
 
+/// A new `Idempotency-Key` (a random UUID).
+fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("pd-{}", js_sys::Math::random().to_bits()))
+}
+
+/// The attempt (request as JSON, `Idempotency-Key`) for sending `sent`:
+/// `last` when it sent the same, so that a request sent again (after a lost
+/// answer or a reload) is answered once; else `sent` under a new key.
+pub(crate) fn attempt(last: Option<(String, String)>, sent: String) -> (String, String) {
+    match last {
+        Some(last) if last.0 == sent => last,
+        _ => (sent, new_idempotency_key()),
+    }
+}
+
 /// A request with a JSON body (`Content-Type: application/json`).
 trait JsonBody {
     fn json_body<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Request, ApiFailure>;

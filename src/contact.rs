@@ -181,15 +181,9 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
         banner.set(None);
         busy.set(true);
         let sent = crate::json::to_string(&body).unwrap_or_default();
-        let key = match attempt.get_value() {
-            Some((previous, key)) if previous == sent => key,
-            _ => {
-                let key = crate::claim::form::new_idempotency_key();
-                attempt_key.with_value(|k| draft::save(k, &(&sent, &key)));
-                attempt.set_value(Some((sent, key.clone())));
-                key
-            }
-        };
+        let (sent, key) = crate::api::attempt(attempt.get_value(), sent);
+        attempt_key.with_value(|k| draft::save(k, &(&sent, &key)));
+        attempt.set_value(Some((sent, key.clone())));
         let proxy = proxy.get_value();
         spawn_local(async move {
             let answer = proxy.create_contact(&body, &key).await;

@@ -61,7 +61,7 @@ impl Lang {
         if self == Lang::En {
             return Some(english());
         }
-        if let Some(texts) = LOADED.with_borrow(|l| l.iter().find(|(lang, _)| *lang == self).map(|(_, t)| *t)) {
+        if let Some(texts) = cached(self) {
             return Some(texts);
         }
         // Native builds (the tests) read every language from the repository.
@@ -83,6 +83,11 @@ thread_local! {
     static LOADED: RefCell<Vec<(Lang, &'static Texts)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// A language added earlier.
+fn cached(lang: Lang) -> Option<&'static Texts> {
+    LOADED.with_borrow(|l| l.iter().find(|(l, _)| *l == lang).map(|(_, t)| *t))
+}
+
 fn english() -> &'static Texts {
     thread_local! {
         static EN: &'static Texts = Box::leak(Box::new(Texts::parse(ENGLISH_JSON).expect("i18n/en.json is complete")));
@@ -94,7 +99,7 @@ fn english() -> &'static Texts {
 /// first load of a language wins. Texts live as long as the page (one
 /// language file is a few KB).
 pub fn add(lang: Lang, json: &str) -> Result<&'static Texts, String> {
-    if let Some(texts) = LOADED.with_borrow(|l| l.iter().find(|(l, _)| *l == lang).map(|(_, t)| *t)) {
+    if let Some(texts) = cached(lang) {
         return Ok(texts);
     }
     let texts: &'static Texts = Box::leak(Box::new(Texts::parse(json)?));

@@ -259,13 +259,6 @@ fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
     });
 }
 
-pub(crate) fn new_idempotency_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("pd-{}", js_sys::Math::random().to_bits()))
-}
-
 /// One submit: what is sent, and under which key.
 #[derive(Clone)]
 struct Attempt {
@@ -505,14 +498,8 @@ pub fn ClaimForm(
         // The same claim sent again (after a failure or a reload) reuses its
         // key, so the proxy answers it once; a changed claim gets a new key.
         let sent = crate::json::to_string(&(claim.as_str(), &body, portal)).unwrap_or_default();
-        let key = match inputs.attempt.get_untracked() {
-            Some((previous, key)) if previous == sent => key,
-            _ => {
-                let key = new_idempotency_key();
-                inputs.attempt.set(Some((sent, key.clone())));
-                key
-            }
-        };
+        let (sent, key) = crate::api::attempt(inputs.attempt.get_untracked(), sent);
+        inputs.attempt.set(Some((sent, key.clone())));
         // Store the attempt before the request leaves: a reload during
         // submit then sends it again under the same key.
         draft::save(&draft_key(claim), &untrack(|| inputs.saved()));
