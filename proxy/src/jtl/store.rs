@@ -162,33 +162,24 @@ impl JtlStore {
     /// replies in the order they arrived.
     pub fn conversation(&self, ticket_id: &str) -> Result<Vec<ConversationMessage>, StoreError> {
         let db = self.db();
-        let mut out = Vec::new();
-        let mut stmt = db.prepare("SELECT created_at, message, attachments FROM jtl_tickets WHERE ticket_id = ?1")?;
-        let rows = stmt.query_map(params![ticket_id], |r| {
-            Ok(ConversationMessage {
-                from: Role::Buyer,
-                created_at: r.get(0)?,
-                text: r.get(1)?,
-                attachments: names_from(&r.get::<_, String>(2)?),
-            })
-        })?;
-        for m in rows {
-            out.push(m?);
-        }
-        let mut stmt = db.prepare(
+        // Rows of (created_at, text, attachments), all from `role`.
+        let messages = |sql: &str, role: Role| -> Result<Vec<ConversationMessage>, StoreError> {
+            let mut stmt = db.prepare(sql)?;
+            let rows = stmt.query_map(params![ticket_id], |r| {
+                Ok(ConversationMessage {
+                    from: role.clone(),
+                    created_at: r.get(0)?,
+                    text: r.get(1)?,
+                    attachments: names_from(&r.get::<_, String>(2)?),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let mut out = messages("SELECT created_at, message, attachments FROM jtl_tickets WHERE ticket_id = ?1", Role::Buyer)?;
+        out.extend(messages(
             "SELECT created_at, text, attachments FROM jtl_replies WHERE ticket_id = ?1 ORDER BY received_ms, rowid",
-        )?;
-        let rows = stmt.query_map(params![ticket_id], |r| {
-            Ok(ConversationMessage {
-                from: Role::Seller,
-                created_at: r.get(0)?,
-                text: r.get(1)?,
-                attachments: names_from(&r.get::<_, String>(2)?),
-            })
-        })?;
-        for m in rows {
-            out.push(m?);
-        }
+            Role::Seller,
+        )?);
         Ok(out)
     }
 
