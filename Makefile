@@ -29,7 +29,7 @@ setup-test:
 # The widget in release mode (opt-level z, LTO, wasm-opt -Oz --converge), plus gzip and
 # brotli siblings that the proxy serves to browsers that accept them.
 widget:
-	trunk build --release
+	scripts/trunk-release.sh
 	@# Trunk injects an inline script that initialises the wasm itself; the
 	@# element script does that (once per page), and inline scripts break a
 	@# strict Content-Security-Policy: remove it.

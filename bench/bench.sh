@@ -81,16 +81,19 @@ strip_trunk_init() {
 # cargo's wasm of the build just made (names intact), for the twiggy profile.
 keep_cargo_wasm() {
   mkdir -p "$WORK/named"
-  cp "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/parcel_desk.wasm" "$WORK/named/cargo-$1.wasm"
+  # scripts/trunk-release.sh builds in target/widget (target/ with PD_STABLE_STD=1).
+  local dir=target/widget
+  [ "${PD_STABLE_STD:-}" = 1 ] && dir=${CARGO_TARGET_DIR:-target}
+  cp "$dir/wasm32-unknown-unknown/release/parcel_desk.wasm" "$WORK/named/cargo-$1.wasm"
 }
 
 build() {
   local ok=0
   # (a) the full widget: the main index.html, as `make widget` builds it,
   # into its own directory so dist/ (and whoever uses it) is left alone.
-  trunk build --release --dist "$WORK/full" && strip_trunk_init "$WORK/full" && keep_cargo_wasm full || ok=1
+  scripts/trunk-release.sh --dist "$WORK/full" && strip_trunk_init "$WORK/full" && keep_cargo_wasm full || ok=1
   # (b) the claim view only: the same crate with --no-default-features.
-  trunk build bench/claim-only/index.html --release --dist "$WORK/claim" && strip_trunk_init "$WORK/claim" \
+  scripts/trunk-release.sh bench/claim-only/index.html --dist "$WORK/claim" && strip_trunk_init "$WORK/claim" \
     && keep_cargo_wasm claim || ok=1
   # (c) the comparison: React + Uppy, Vite production build.
   (cd bench/compare && npx vite build --logLevel warn --outDir "$WORK/react" --emptyOutDir) || ok=1
