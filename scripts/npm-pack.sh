@@ -13,7 +13,8 @@ for f in "${files[@]}"; do
   [ -f "dist/$f" ] || { echo "npm-pack: dist/$f is missing (run make widget)" >&2; exit 1; }
 done
 # The glue must find the .wasm next to itself, relative to the module.
-grep -q "new URL('parcel-desk_bg.wasm', import.meta.url)" dist/parcel-desk.js \
+# (Minified by scripts/minify-js.mjs: either quote, no space.)
+grep -Eq "new URL\(['\"]parcel-desk_bg\.wasm['\"], ?import\.meta\.url\)" dist/parcel-desk.js \
   || { echo "npm-pack: dist/parcel-desk.js does not resolve the .wasm relative to import.meta.url" >&2; exit 1; }
 
 rm -rf npm/dist npm/*.tgz

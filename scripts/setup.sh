@@ -2,8 +2,8 @@
 # Installs what building and testing parcel-desk needs, skipping every tool
 # that is already there at the right version, so a second run takes seconds.
 #
-#   scripts/setup.sh build   wasm32 target, wasm-bindgen-cli (the version in
-#                            Cargo.lock), Trunk, wasm-opt (npm binaryen@132),
+#   scripts/setup.sh build   wasm32 target + rust-src, wasm-bindgen-cli (the version in
+#                            Cargo.lock), Trunk, wasm-opt (npm binaryen@132), esbuild (npm),
 #                            brotli (apt)
 #   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt),
 #                            and the Node test dependencies
@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+ESBUILD_VERSION=0.28.2
 TOOLS_DIR=.tools
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -41,6 +42,11 @@ setup_build() {
     say "rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
+  # The release widget rebuilds the standard library (scripts/trunk-release.sh).
+  if ! rustup component list --installed | grep -qx 'rust-src'; then
+    say "rustup component add rust-src"
+    rustup component add rust-src
+  fi
 
   local wbg
   wbg=$(wasm_bindgen_version)
@@ -65,6 +71,13 @@ setup_build() {
     mkdir -p "$TOOLS_DIR"
     [ -f "$TOOLS_DIR/package.json" ] || echo '{"private": true}' > "$TOOLS_DIR/package.json"
     npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+  # esbuild minifies the glue and element scripts (scripts/minify-js.mjs).
+  if ! has_version "$TOOLS_DIR/node_modules/.bin/esbuild" "$ESBUILD_VERSION"; then
+    say "npm install esbuild@$ESBUILD_VERSION into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR"
+    [ -f "$TOOLS_DIR/package.json" ] || echo '{"private": true}' > "$TOOLS_DIR/package.json"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "esbuild@$ESBUILD_VERSION"
   fi
 }
 
