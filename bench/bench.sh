@@ -89,6 +89,8 @@ keep_cargo_wasm() {
 
 build() {
   local ok=0
+  # A failed build must not leave an earlier run's files to be measured.
+  rm -rf "$WORK/full" "$WORK/claim" "$WORK/react" "$WORK/named"
   # (a) the full widget: the main index.html, as `make widget` builds it,
   # into its own directory so dist/ (and whoever uses it) is left alone.
   scripts/trunk-release.sh --dist "$WORK/full" && strip_trunk_init "$WORK/full" && keep_cargo_wasm full || ok=1

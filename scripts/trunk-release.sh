@@ -31,4 +31,5 @@ if [ "${PD_STABLE_STD:-}" != 1 ]; then
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
   export CARGO_TARGET_DIR="$PWD/target/widget"
 fi
-exec trunk build --release "$@"
+# (--release last: Trunk 0.21 would read a following path as its value.)
+exec trunk build "$@" --release
