@@ -15,6 +15,7 @@
 // $TRUNK_STAGING_DIR), or by hand: node scripts/minify-imports.mjs DIR
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { editSections, leb, name, readLeb, readName } from './wasm-binary.mjs';
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -32,33 +33,6 @@ function fail(message) {
 const wasm = fs.readFileSync(wasmPath);
 let js = fs.readFileSync(jsPath, 'utf8');
 if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmPath} is not a WebAssembly module`);
-
-function readLeb(buf, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-
-function readName(buf, at) {
-  const [len, start] = readLeb(buf, at);
-  return [buf.subarray(start, start + len).toString('utf8'), start + len];
-}
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 function shortName(i) {
@@ -96,20 +70,7 @@ function skipDescriptor(buf, at) {
 }
 
 const renamed = new Map();
-const parts = [wasm.subarray(0, 8)];
-let at = 8;
-let found = false;
-while (at < wasm.length) {
-  const id = wasm[at];
-  const [size, bodyAt] = readLeb(wasm, at + 1);
-  const end = bodyAt + size;
-  if (id !== 2) {
-    parts.push(wasm.subarray(at, end));
-    at = end;
-    continue;
-  }
-  found = true;
-  const body = wasm.subarray(bodyAt, end);
+const [out, sections] = editSections(wasm, 2, (body) => {
   let [count, p] = readLeb(body, 0);
   const entries = [leb(count)];
   for (let i = 0; i < count; i++) {
@@ -119,17 +80,13 @@ while (at < wasm.length) {
     const descAt = p;
     p = skipDescriptor(body, p);
     if (!renamed.has(field)) renamed.set(field, shortName(renamed.size));
-    const m = Buffer.from(module, 'utf8');
-    const f = Buffer.from(renamed.get(field), 'utf8');
-    entries.push(leb(m.length), m, leb(f.length), f, body.subarray(descAt, p));
+    entries.push(name(module), name(renamed.get(field)), body.subarray(descAt, p));
   }
   if (p !== body.length) fail('import section not fully read');
-  const section = Buffer.concat(entries);
-  parts.push(Buffer.from([2]), leb(section.length), section);
-  at = end;
-}
-if (!found) fail('no import section');
-if ([...renamed.keys()].every((name) => /^\$[a-zA-Z]+$/.test(name))) {
+  return Buffer.concat(entries);
+});
+if (sections !== 1) fail(`${sections} import sections, expected one`);
+if ([...renamed.keys()].every((field) => /^\$[a-zA-Z]+$/.test(field))) {
   console.log('minify-imports: already minified');
   process.exit(0);
 }
@@ -143,7 +100,6 @@ for (const [old, short] of renamed) {
 }
 
 const before = wasm.length + Buffer.byteLength(fs.readFileSync(jsPath, 'utf8'));
-const out = Buffer.concat(parts);
 fs.writeFileSync(wasmPath, out);
 fs.writeFileSync(jsPath, js);
 console.log(`minify-imports: ${renamed.size} imports renamed, ${before - out.length - Buffer.byteLength(js)} bytes saved (raw)`);
