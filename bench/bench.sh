@@ -95,7 +95,7 @@ build() {
   # into its own directory so dist/ (and whoever uses it) is left alone.
   scripts/trunk-release.sh --dist "$WORK/full" && strip_trunk_init "$WORK/full" && keep_cargo_wasm full || ok=1
   # (b) the claim view only: the same crate with --no-default-features.
-  scripts/trunk-release.sh bench/claim-only/index.html --dist "$WORK/claim" && strip_trunk_init "$WORK/claim" \
+  scripts/trunk-release.sh builds/claim-only/index.html --dist "$WORK/claim" && strip_trunk_init "$WORK/claim" \
     && keep_cargo_wasm claim || ok=1
   # (c) the comparison: React + Uppy, Vite production build.
   (cd bench/compare && npx vite build --logLevel warn --outDir "$WORK/react" --emptyOutDir) || ok=1

@@ -5,20 +5,25 @@
 #
 #   npm/package.json, npm/index.d.ts, npm/README.md   hand-written, in git
 #   npm/dist/                                        copied from dist/ here
+#   npm/dist/claim/                                  the claim-only build
+#                                                    (`parcel-desk/claim`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-files=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm i18n/de.json i18n/nl.json i18n/fr.json i18n/es.json i18n/it.json)
+build=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm i18n/de.json i18n/nl.json i18n/fr.json i18n/es.json i18n/it.json)
+files=("${build[@]}" "${build[@]/#/claim/}")
 for f in "${files[@]}"; do
   [ -f "dist/$f" ] || { echo "npm-pack: dist/$f is missing (run make widget)" >&2; exit 1; }
 done
 # The glue must find the .wasm next to itself, relative to the module.
 # (Minified by scripts/minify-js.mjs: either quote, no space.)
-grep -Eq "new URL\(['\"]parcel-desk_bg\.wasm['\"], ?import\.meta\.url\)" dist/parcel-desk.js \
-  || { echo "npm-pack: dist/parcel-desk.js does not resolve the .wasm relative to import.meta.url" >&2; exit 1; }
+for glue in dist/parcel-desk.js dist/claim/parcel-desk.js; do
+  grep -Eq "new URL\(['\"]parcel-desk_bg\.wasm['\"], ?import\.meta\.url\)" "$glue" \
+    || { echo "npm-pack: $glue does not resolve the .wasm relative to import.meta.url" >&2; exit 1; }
+done
 
 rm -rf npm/dist npm/*.tgz
-mkdir -p npm/dist/i18n
+mkdir -p npm/dist/i18n npm/dist/claim/i18n
 for f in "${files[@]}"; do cp "dist/$f" "npm/dist/$f"; done
 
 tarball=$(cd npm && npm pack --silent)

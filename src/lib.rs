@@ -102,6 +102,20 @@ impl View {
             _ => None,
         }
     }
+
+    /// Why the `view` option `name` cannot be shown by this build, if it
+    /// cannot: an unknown name, or a view left out (the claim-only build).
+    pub fn option_error(name: &str) -> Option<String> {
+        const ALL: [View; 5] = [View::Claim, View::Status, View::Track, View::Contact, View::Staff];
+        let names = |built: bool| ALL.iter().filter(|v| !built || v.compiled_in()).map(|v| v.name()).collect::<Vec<_>>().join(", ");
+        match View::from_name(name) {
+            None => Some(format!("parcel-desk: unknown view \"{name}\" (one of: {})", names(false))),
+            Some(view) if !view.compiled_in() => {
+                Some(format!("parcel-desk: view \"{name}\" is not in this build of the widget, which has only: {} (use the full build for every view)", names(true)))
+            }
+            Some(_) => None,
+        }
+    }
 }
 
 /// A ticket the customer may read: its reference and the proxy's token.
@@ -196,6 +210,7 @@ pub fn Widget(options: Options) -> impl IntoView {
         _ => ClaimType::Lost,
     };
     let tracking = options.tracking_number.unwrap_or_default();
+    #[cfg(feature = "contact")]
     let order_number = options.order_number.clone().unwrap_or_default();
     let root = NodeRef::<leptos::html::Div>::new();
     let emitter = events::Emitter { root };
@@ -319,6 +334,9 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
     } else {
         json::from_value(options.clone()).ok_or_else(|| JsValue::from_str(&options_error(&options)))?
     };
+    if let Some(error) = options.view.as_deref().and_then(View::option_error) {
+        return Err(JsValue::from_str(&error));
+    }
     let root = shadow_of(&host)?;
     SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("parcel-desk: element has no document"))?;
@@ -331,6 +349,26 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
 
 #[cfg(test)]
 mod tests {
+    use super::View;
+
+    #[test]
+    fn a_view_the_build_cannot_show_is_named() {
+        assert_eq!(View::option_error("claim"), None);
+        assert_eq!(
+            View::option_error("stauts").as_deref(),
+            Some("parcel-desk: unknown view \"stauts\" (one of: claim, status, track, contact, staff)")
+        );
+        let status = View::option_error("status");
+        if cfg!(feature = "status") {
+            assert_eq!(status, None);
+        } else {
+            assert_eq!(
+                status.as_deref(),
+                Some("parcel-desk: view \"status\" is not in this build of the widget, which has only: claim (use the full build for every view)")
+            );
+        }
+    }
+
     #[test]
     fn short_lists_sort_stably() {
         let mut items = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e'), (0, 'f')];

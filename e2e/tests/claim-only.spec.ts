@@ -1,0 +1,59 @@
+import { test, expect } from '@playwright/test';
+import { LostClaimForm } from '../pages/claim-form';
+
+// The claim-only build (`make widget` → dist/claim/, npm `parcel-desk/claim`):
+// only the claim view, for shops that embed nothing else.
+
+test('the claim-only build files a claim, shows no other views and is the smaller download', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  const form = new LostClaimForm(page);
+  await form.open('claim/');
+  expect(wasm).toEqual(['/claim/parcel-desk_bg.wasm']);
+
+  // No tabs to views this build does not have.
+  await expect(form.widget.getByRole('button', { name: 'Track a parcel' })).toHaveCount(0);
+  await expect(form.widget.getByRole('button', { name: 'Claim status' })).toHaveCount(0);
+
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.chooseOwnContract();
+  await form.field('What was in the parcel?').fill('Two bags of coffee beans');
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
+  await expect(form.reference).toHaveText(/^[0-9a-f-]{36}$/);
+  // Following the claim needs the status view: not offered here.
+  await expect(form.widget.getByRole('button', { name: 'Follow this claim' })).toHaveCount(0);
+  await expect(form.widget.getByRole('button', { name: 'Report another parcel' })).toBeVisible();
+
+  const bytes = await page.evaluate(async () => {
+    const size = async (url: string) => (await (await fetch(url, { cache: 'no-store' })).arrayBuffer()).byteLength;
+    return { claim: await size('/claim/parcel-desk_bg.wasm'), full: await size('/parcel-desk_bg.wasm') };
+  });
+  expect(bytes.claim).toBeLessThan(bytes.full * 0.75);
+});
+
+test('a view the claim-only build does not have, and an unknown view, are refused with their reason', async ({ page }) => {
+  await page.goto('/claim/');
+  await expect(new LostClaimForm(page).heading).toBeVisible();
+  const errors = await page.evaluate(async () => {
+    const mountWith = (view: string) => new Promise<{ message: string; mounted: boolean }>((resolve) => {
+      const el = document.createElement('parcel-desk');
+      el.setAttribute('proxy-url', '../api');
+      el.setAttribute('view', view);
+      el.addEventListener('parcel-desk:error', (e) => {
+        resolve({ message: (e as CustomEvent).detail.message, mounted: el.shadowRoot?.querySelector('.pd-root') != null });
+      });
+      el.addEventListener('parcel-desk:ready', () => resolve({ message: 'ready', mounted: true }));
+      document.body.appendChild(el);
+    });
+    return { status: await mountWith('status'), typo: await mountWith('stauts') };
+  });
+  expect(errors.status).toEqual({
+    message: 'parcel-desk: view "status" is not in this build of the widget, which has only: claim (use the full build for every view)',
+    mounted: false,
+  });
+  expect(errors.typo).toEqual({
+    message: 'parcel-desk: unknown view "stauts" (one of: claim, status, track, contact, staff)',
+    mounted: false,
+  });
+});
