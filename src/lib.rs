@@ -15,6 +15,9 @@ pub mod api;
 pub mod claim;
 #[cfg(feature = "contact")]
 pub mod contact;
+// Run by build.rs; in the crate only for its tests.
+#[cfg(test)]
+mod css_min;
 pub mod draft;
 pub mod events;
 pub mod fields;
@@ -39,8 +42,9 @@ use parcel_desk_wire::ClaimType;
 use crate::i18n::{Lang, Texts};
 
 /// The widget's stylesheet, compiled in so it can be adopted by shadow roots
-/// (works under a strict `style-src`, no `<style>` or inline styles).
-pub const CSS: &str = include_str!("../style/widget.css");
+/// (works under a strict `style-src`, no `<style>` or inline styles):
+/// `style/widget.css`, minified at build time (`build.rs`, `src/css_min.rs`).
+pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// What every component of one widget instance shares.
 #[derive(Clone)]
@@ -213,6 +217,11 @@ pub fn Widget(options: Options) -> impl IntoView {
     #[cfg(feature = "contact")]
     let order_number = options.order_number.clone().unwrap_or_default();
     let root = NodeRef::<leptos::html::Div>::new();
+    let t = lang.texts();
+    let tabs: Vec<(View, &'static str)> = [(View::Claim, t.nav_claim), (View::Status, t.nav_status), (View::Track, t.nav_track), (View::Contact, t.nav_contact)]
+        .into_iter()
+        .filter(|(v, _)| v.compiled_in())
+        .collect();
     let emitter = events::Emitter { root };
     provide_context(emitter);
     // Tell the host page when the customer moves between views.
@@ -230,16 +239,18 @@ pub fn Widget(options: Options) -> impl IntoView {
     };
     view! {
         <div class=theme part="root" lang=lang.tag() node_ref=root>
-            <nav class="pd-nav" part="nav" aria-label=lang.texts().nav_label>
-                {[(View::Claim, lang.texts().nav_claim), (View::Status, lang.texts().nav_status), (View::Track, lang.texts().nav_track), (View::Contact, lang.texts().nav_contact)]
-                    .into_iter()
-                    .filter(|(v, _)| v.compiled_in())
-                    .map(|(v, label)| view! {
-                        <button type="button" class="pd-tab" part="tab" aria-pressed=move || (nav.view.get() == v).to_string()
-                            on:click=move |_| nav.view.set(v)>{label}</button>
-                    })
-                    .collect_view()}
-            </nav>
+            // Tabs to the views this build has; none when it has only one
+            // (the claim-only build).
+            {(tabs.len() > 1).then(|| view! {
+                <nav class="pd-nav" part="nav" aria-label=t.nav_label>
+                    {tabs.into_iter()
+                        .map(|(v, label)| view! {
+                            <button type="button" class="pd-tab" part="tab" aria-pressed=move || (nav.view.get() == v).to_string()
+                                on:click=move |_| nav.view.set(v)>{label}</button>
+                        })
+                        .collect_view()}
+                </nav>
+            })}
             {move || match nav.view.get() {
                 #[cfg(feature = "status")]
                 View::Status => view! { <status::StatusView /> }.into_any(),

@@ -11,7 +11,8 @@ test('the claim-only build files a claim, shows no other views and is the smalle
   await form.open('claim/');
   expect(wasm).toEqual(['/claim/parcel-desk_bg.wasm']);
 
-  // No tabs to views this build does not have.
+  // No tabs: a single view needs none.
+  await expect(form.widget.getByRole('navigation')).toHaveCount(0);
   await expect(form.widget.getByRole('button', { name: 'Track a parcel' })).toHaveCount(0);
   await expect(form.widget.getByRole('button', { name: 'Claim status' })).toHaveCount(0);
 
