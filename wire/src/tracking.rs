@@ -2,16 +2,22 @@
 //! and `POST /parcels/tracking` (register an external parcel), plus the
 //! `parcel_desk` object the parcel-desk proxy adds to tracking answers.
 //!
-//! Every object keeps properties this version does not model in `extra`, and
-//! every enum keeps unknown values (`Unlisted`), so an upstream addition
-//! never makes a parcel untrackable and answers round-trip unchanged.
+//! Every object keeps properties this version does not model in `extra`
+//! (with the crate feature `keep-unknown`, on by default), and every enum
+//! keeps unknown values (`Unlisted`), so an upstream addition never makes a
+//! parcel untrackable and answers round-trip unchanged. The widget turns
+//! `keep-unknown` off: it only reads what it shows, and keeping unknown
+//! properties needs serde's buffering machinery (`flatten`), about 6 KB
+//! brotli of wasm.
 //!
 //! Addresses: the proxy removes personal data from tracking answers unless
 //! the caller proves the recipient's postal code, so every address field
 //! except `country_code` may be absent in what the widget receives.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+#[cfg(feature = "keep-unknown")]
+use serde_json::Map;
+use serde_json::Value;
 
 use crate::error::ValidationIssue;
 
@@ -116,6 +122,7 @@ pub struct TrackingEvent {
     pub status_type: Option<StatusType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_status_code: Option<String>,
+    #[cfg(feature = "keep-unknown")]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -136,6 +143,7 @@ pub struct ParcelDetails {
     pub is_return: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_to_service_point: Option<bool>,
+    #[cfg(feature = "keep-unknown")]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -151,6 +159,7 @@ pub struct TrackingNumberInfo {
     pub tracking_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
+    #[cfg(feature = "keep-unknown")]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -202,6 +211,7 @@ pub struct ParcelTrackingResponse {
     /// Added by the parcel-desk proxy; absent in upstream's answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parcel_desk: Option<ParcelDeskInfo>,
+    #[cfg(feature = "keep-unknown")]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -250,6 +260,7 @@ pub struct RegisterParcelRequest {
     pub to_address: Option<TrackingAddress>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<TrackingNumberInfo>,
+    #[cfg(feature = "keep-unknown")]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -372,6 +383,7 @@ pub struct RegisterParcelResponse {
     pub to_address: Option<TrackingAddress>,
     #[serde(default)]
     pub tracking_numbers: Vec<TrackingNumberInfo>,
+    #[cfg(feature = "keep-unknown")]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
