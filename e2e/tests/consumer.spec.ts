@@ -41,3 +41,34 @@ declare global {
     parcelDeskEvents: { type: string; detail: unknown }[];
   }
 }
+
+test('a Vite page using parcel-desk/claim gets the claim-only build, in German', async ({ page }) => {
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  const fetched: { path: string; bytes: number }[] = [];
+  page.on('response', async (r) => {
+    if (/\.(wasm|json)$/.test(r.url())) fetched.push({ path: new URL(r.url()).pathname, bytes: (await r.body()).length });
+  });
+  await page.goto(`${CONSUMER}/claim.html`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'claim');
+  const form = new LostClaimForm(page);
+  await expect(form.widget.getByRole('heading', { name: 'Verlorenes Paket melden' })).toBeVisible();
+  await expect(form.widget.getByRole('navigation')).toHaveCount(0);
+  await expect(page.locator('body')).not.toHaveAttribute('data-error');
+
+  // One .wasm and the German file, both emitted by Vite; the .wasm is the
+  // claim-only build, smaller than the full one the other page loads.
+  const wasm = fetched.filter((f) => f.path.endsWith('.wasm'));
+  expect(wasm).toHaveLength(1);
+  expect(wasm[0].path).toMatch(/^\/assets\/parcel-desk_bg-[\w-]+\.wasm$/);
+  expect(fetched.filter((f) => f.path.endsWith('.json')).map((f) => f.path)).toEqual([expect.stringMatching(/^\/assets\/de-[\w-]+\.json$/)]);
+  // The full build, as the other page loads it.
+  await page.goto(`${CONSUMER}/`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'claim');
+  const all = fetched.filter((f) => f.path.endsWith('.wasm'));
+  expect(all).toHaveLength(2);
+  expect(all[1].path).not.toBe(wasm[0].path);
+  const full = all[1].bytes;
+  expect(wasm[0].bytes).toBeLessThan(full * 0.75);
+  expect(failed).toEqual([]);
+});
