@@ -173,6 +173,7 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str) -> String {
     out.push_str("parcel-desk proxy running in SANDBOX mode (simulated Sendcloud Support API, no real claims)\n");
     out.push_str(&format!("  URL:       http://{addr}/\n"));
     out.push_str(&format!("  shop page: http://{addr}/shop.html\n"));
+    out.push_str(&format!("  claim-only build: http://{addr}/claim/\n"));
     out.push_str(&format!("  API:       http://{addr}{api_prefix}/\n"));
     out.push_str("demo tracking numbers:\n");
     for p in DEMO_PARCELS {
