@@ -8,7 +8,8 @@
 // IntoUnderlyingByteSource and IntoUnderlyingSink (Rust streams handed to
 // JS streams). The widget has no server functions and never creates one,
 // but a module's exports are roots, so neither LTO nor wasm-opt can drop
-// their code: about 14 KB raw in the wasm, plus the classes in the glue.
+// their code. Measured: the wasm 5.5 KB smaller raw, and with the glue's
+// classes 1.8 KB brotli less (bench/history.md).
 //
 // This script drops those exports from the .wasm, has wasm-opt remove what
 // is no longer reachable (`--remove-unused-module-elements`, then one more
