@@ -99,6 +99,7 @@ export class ParcelDeskElement extends HTMLElement {
   #widget = null;
   #generation = 0;
   #rendering = 0; // renders in flight
+  #failure = null; // the paragraph saying why it could not start
 
   /** The options the widget is mounted with. */
   options() {
@@ -138,7 +139,7 @@ export class ParcelDeskElement extends HTMLElement {
     // from the widget's draft.
     // (Also while the first render still waits for the WebAssembly or a
     // language file: it is superseded.)
-    if (oldValue !== newValue && this.isConnected && (this.#widget || this.#rendering > 0)) this.#render();
+    if (oldValue !== newValue && this.isConnected && (this.#widget || this.#failure || this.#rendering > 0)) this.#render();
   }
 
   #unmount() {
@@ -147,6 +148,21 @@ export class ParcelDeskElement extends HTMLElement {
       this.#widget.free();
       this.#widget = null;
     }
+    this.#failure?.remove();
+    this.#failure = null;
+  }
+
+  /** Shows why the widget could not start, in place of the widget (the
+   *  host page also gets it as `parcel-desk:error`): a blank box helps
+   *  nobody. Plain text, no styles (a strict CSP allows that). */
+  #fail(message) {
+    emit(this, 'parcel-desk:error', { status: null, message });
+    this.#failure?.remove();
+    this.#failure = document.createElement('p');
+    this.#failure.setAttribute('role', 'alert');
+    this.#failure.setAttribute('part', 'error');
+    this.#failure.textContent = message;
+    (this.shadowRoot ?? this.attachShadow({ mode: 'open' })).append(this.#failure);
   }
 
   async #render() {
@@ -166,7 +182,7 @@ export class ParcelDeskElement extends HTMLElement {
     try {
       glue = await start();
     } catch (error) {
-      emit(this, 'parcel-desk:error', { status: null, message: `parcel-desk could not start: ${error}` });
+      if (generation === this.#generation) this.#fail(`parcel-desk could not start: ${error}`);
       return;
     }
     if (generation !== this.#generation) return;
@@ -187,7 +203,7 @@ export class ParcelDeskElement extends HTMLElement {
     try {
       this.#widget = glue.mount(this, this.options());
     } catch (error) {
-      emit(this, 'parcel-desk:error', { status: null, message: String(error) });
+      this.#fail(String(error));
       return;
     }
     emit(this, 'parcel-desk:ready', { view: this.options().view ?? 'claim' });

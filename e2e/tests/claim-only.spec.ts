@@ -57,4 +57,12 @@ test('a view the claim-only build does not have, and an unknown view, are refuse
     message: 'parcel-desk: unknown view "stauts" (one of: claim, status, track, contact, staff)',
     mounted: false,
   });
+  // The reason also stands where the widget would be, not a blank box.
+  const refused = page.locator('parcel-desk').nth(1);
+  await expect(refused.getByRole('alert')).toHaveText(errors.status.message);
+
+  // Fixing the attribute mounts the widget in its place.
+  await page.evaluate(() => document.querySelectorAll('parcel-desk')[1].setAttribute('view', 'claim'));
+  await expect(refused.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(refused.getByRole('alert')).toHaveCount(0);
 });
