@@ -108,8 +108,10 @@ async fn read<T: DeserializeOwned>(
     Err(ApiFailure::Http { status, envelope, retry_after })
 }
 
-/// A new `Idempotency-Key` (a random UUID).
-fn new_idempotency_key() -> String {
+/// A random id for requests (an `Idempotency-Key`, the staff view's
+/// `source_id`): a UUID from `crypto.randomUUID`, else `pd-` and random
+/// digits.
+pub fn random_id() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
@@ -122,7 +124,7 @@ fn new_idempotency_key() -> String {
 pub(crate) fn attempt(last: Option<(String, String)>, sent: String) -> (String, String) {
     match last {
         Some(last) if last.0 == sent => last,
-        _ => (sent, new_idempotency_key()),
+        _ => (sent, random_id()),
     }
 }
 

@@ -106,7 +106,7 @@ pub fn StaffView() -> impl IntoView {
         }
         let announced = js_sys::Date::new(&get("announced_at").into());
         let announced = if announced.get_time().is_nan() { get("announced_at") } else { String::from(announced.to_iso_string()) };
-        let source_id = format!("pd-{}", web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default());
+        let source_id = format!("pd-{}", crate::api::random_id());
         let opt = |k: &str| { let v = get(k); if v.is_empty() { Value::Null } else { Value::String(v) } };
         // Built by hand rather than with `json!`, which would compile
         // serde_json's serializer and error texts into the widget.
