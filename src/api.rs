@@ -110,10 +110,12 @@ async fn read<T: DeserializeOwned>(
 
 /// A random id for requests (an `Idempotency-Key`, the staff view's
 /// `source_id`): a UUID from `crypto.randomUUID`, else `pd-` and random
-/// digits.
+/// digits. Browsers offer `randomUUID` only on HTTPS pages and localhost;
+/// calling it where it is missing would throw out of the submit handler.
 pub fn random_id() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
+        .filter(|c| js_sys::Reflect::has(c, &wasm_bindgen::JsValue::from_str("randomUUID")).unwrap_or(false))
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("pd-{}", js_sys::Math::random().to_bits()))
 }

@@ -524,3 +524,22 @@ fn answers_are_read_exactly_as_the_wire_types_say() {
     assert_eq!(to_string(&[1.5, f64::NAN]), None);
     assert_eq!(from_str::<f64>("12").map(|x| x * 2.0), Some(24.0));
 }
+
+/// On a plain-HTTP page browsers have no `crypto.randomUUID`: ids still come.
+#[wasm_bindgen_test]
+fn random_ids_without_random_uuid() {
+    use parcel_desk::api::random_id;
+    use wasm_bindgen::JsValue;
+    let uuid = random_id();
+    assert_eq!(uuid.len(), 36, "{uuid}");
+    let window: JsValue = web_sys::window().unwrap().into();
+    let crypto_class = js_sys::Reflect::get(&window, &"Crypto".into()).unwrap();
+    let prototype = js_sys::Reflect::get(&crypto_class, &"prototype".into()).unwrap();
+    let original = js_sys::Reflect::get(&prototype, &"randomUUID".into()).unwrap();
+    assert!(js_sys::Reflect::delete_property(prototype.unchecked_ref::<js_sys::Object>(), &"randomUUID".into()).unwrap());
+    let (a, b) = (random_id(), random_id());
+    js_sys::Reflect::set(&prototype, &"randomUUID".into(), &original).unwrap();
+    assert!(a.starts_with("pd-") && a.len() > 3, "{a}");
+    assert_ne!(a, b);
+    assert_eq!(random_id().len(), 36);
+}
