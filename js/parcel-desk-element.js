@@ -175,7 +175,10 @@ export class ParcelDeskElement extends HTMLElement {
   }
 
   async #renderNow(generation) {
-    const { lang } = this.options();
+    // Read once: a change to the attributes starts a newer render, and this
+    // one then stops at the next generation check.
+    const options = this.options();
+    const { lang } = options;
     const guess = guessLanguage(lang);
     if (guess) fetchLanguage(guess).catch(() => {});
     let glue;
@@ -201,12 +204,12 @@ export class ParcelDeskElement extends HTMLElement {
     if (generation !== this.#generation || !this.isConnected) return;
     this.#unmount();
     try {
-      this.#widget = glue.mount(this, this.options());
+      this.#widget = glue.mount(this, options);
     } catch (error) {
       this.#fail(String(error));
       return;
     }
-    emit(this, 'parcel-desk:ready', { view: this.options().view ?? 'claim' });
+    emit(this, 'parcel-desk:ready', { view: options.view ?? 'claim' });
   }
 }
 
