@@ -24,25 +24,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { root, staging } from './staging.mjs';
 import { editSections, leb, readLeb, readName } from './wasm-binary.mjs';
 
-const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('drop-stream-exports: no directory (argument or TRUNK_STAGING_DIR)');
-  process.exit(1);
-}
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const wasmPath = path.join(dir, 'parcel-desk_bg.wasm');
-const jsPath = path.join(dir, 'parcel-desk.js');
+const { wasmPath, jsPath, fail } = staging('drop-stream-exports');
 const CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
 // wasm-bindgen's export names for them: `intounderlyingsink_write`,
 // `__wbg_intounderlyingsink_free`, ...
 const EXPORT = new RegExp(`^(__wbg_)?(${CLASSES.map((c) => c.toLowerCase()).join('|')})_[a-zA-Z_]+$`);
-
-function fail(message) {
-  console.error(`drop-stream-exports: ${message}`);
-  process.exit(1);
-}
 
 let js = fs.readFileSync(jsPath, 'utf8');
 if (!js.includes('export class IntoUnderlying')) {

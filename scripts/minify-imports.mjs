@@ -14,21 +14,10 @@
 // Run by Trunk after each build (Trunk.toml, post_build hook, on
 // $TRUNK_STAGING_DIR), or by hand: node scripts/minify-imports.mjs DIR
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { staging } from './staging.mjs';
 import { editSections, leb, name, readLeb, readName } from './wasm-binary.mjs';
 
-const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('minify-imports: no directory (argument or TRUNK_STAGING_DIR)');
-  process.exit(1);
-}
-const wasmPath = path.join(dir, 'parcel-desk_bg.wasm');
-const jsPath = path.join(dir, 'parcel-desk.js');
-
-function fail(message) {
-  console.error(`minify-imports: ${message}`);
-  process.exit(1);
-}
+const { wasmPath, jsPath, fail } = staging('minify-imports');
 
 const wasm = fs.readFileSync(wasmPath);
 let js = fs.readFileSync(jsPath, 'utf8');

@@ -10,21 +10,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { root, staging } from './staging.mjs';
 
-const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('minify-js: no directory (argument or TRUNK_STAGING_DIR)');
-  process.exit(1);
-}
+const { dir, fail } = staging('minify-js');
 // esbuild is installed by scripts/setup.sh into .tools/.
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(root, '.tools', 'package.json'));
 let esbuild;
 try {
   esbuild = require('esbuild');
 } catch {
-  console.error('minify-js: esbuild is missing from .tools/ (run scripts/setup.sh build)');
-  process.exit(1);
+  fail('esbuild is missing from .tools/ (run scripts/setup.sh build)');
 }
 
 for (const name of ['parcel-desk.js', 'parcel-desk-element.js']) {
