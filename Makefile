@@ -34,16 +34,7 @@ setup-test:
 widget:
 	scripts/trunk-release.sh
 	scripts/trunk-release.sh builds/claim-only/index.html --dist dist/claim
-	@# Trunk injects an inline script that initialises the wasm itself; the
-	@# element script does that (once per page), and inline scripts break a
-	@# strict Content-Security-Policy: remove it. Then nothing inline may
-	@# remain (a strict CSP refuses it): no script without src, no <style>,
-	@# no style attribute.
-	@for page in dist/index.html dist/claim/index.html; do \
-	  perl -0pi -e 's{<script type="module">\s*import init from .*?</script>}{}s' "$$page" || exit 1; \
-	  if grep -q TrunkApplicationStarted "$$page"; then echo "$$page: Trunk's init script is still there" >&2; exit 1; fi; \
-	  if perl -0ne 'exit(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=/i ? 0 : 1)' "$$page"; then echo "$$page: inline script or style" >&2; exit 1; fi; \
-	done
+	@scripts/strip-trunk-init.sh dist/index.html dist/claim/index.html
 	@for f in dist/*.wasm dist/*.js dist/*.css dist/*.html dist/i18n/*.json \
 	  dist/claim/*.wasm dist/claim/*.js dist/claim/*.css dist/claim/*.html dist/claim/i18n/*.json; do \
 	  gzip -9 -k -f "$$f"; brotli -q 11 -k -f "$$f"; \

@@ -74,8 +74,7 @@ setup() {
 # Trunk injects an inline script that initialises the wasm itself; the
 # element script does that. Removed exactly as `make widget` does.
 strip_trunk_init() {
-  perl -0pi -e 's{<script type="module">\s*import init from .*?</script>}{}s' "$1/index.html"
-  ! grep -q TrunkApplicationStarted "$1/index.html"
+  scripts/strip-trunk-init.sh "$1/index.html"
 }
 
 # cargo's wasm of the build just made (names intact), for the twiggy profile.
