@@ -14,8 +14,10 @@ PROXY := target/debug/parcel-desk-proxy
 
 .PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes bench clean
 
+# --demo-staff: the staff view on, with a token generated for this run and
+# printed with the staff view's URL.
 demo: setup widget proxy
-	$(PROXY) --sandbox --static dist --listen $(LISTEN)
+	$(PROXY) --sandbox --demo-staff --static dist --listen $(LISTEN)
 
 test: setup-test widget proxy
 	@scripts/test.sh

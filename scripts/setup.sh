@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh build   wasm32 target + rust-src, wasm-bindgen-cli (the version in
 #                            Cargo.lock), Trunk, wasm-opt (npm binaryen@132), esbuild (npm),
-#                            brotli (apt)
+#                            brotli (apt), and every crate the offline release build needs:
+#                            the workspace's and those of the standard library it rebuilds
 #   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt),
 #                            and the Node test dependencies
 set -euo pipefail
@@ -81,6 +82,34 @@ setup_build() {
   fi
 }
 
+# Trunk builds with `offline = true` (Trunk.toml), and the release widget
+# rebuilds std (scripts/trunk-release.sh), whose own crates (dlmalloc,
+# moto-rt, ...) come from the rust-src component's lock file. Nothing else
+# downloads them, so fetch both here. Each fetch takes about a second when
+# everything is already in cargo's cache.
+fetch_crates() {
+  local log sysroot_lib
+  log=$(mktemp)
+  # Without --target: the lock file's crates for every target (the widget's
+  # wasm32 ones, the proxy's native ones, the test-only ones).
+  if ! cargo fetch >"$log" 2>&1; then
+    echo "setup: cargo fetch of the workspace's crates failed: $(grep -m 1 -E '^(error|warning: spurious)' "$log" || tail -n 1 "$log")" >&2
+    rm -f "$log"; exit 1
+  fi
+  sysroot_lib="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+  if [ ! -f "$sysroot_lib/Cargo.lock" ]; then
+    echo "setup: the rust-src component has no $sysroot_lib/Cargo.lock; reinstall it with: rustup component add rust-src" >&2
+    rm -f "$log"; exit 1
+  fi
+  # std's workspace uses cargo features of nightly: the same RUSTC_BOOTSTRAP=1
+  # the release build uses. --locked: the sysroot is never written to.
+  if ! RUSTC_BOOTSTRAP=1 cargo fetch --locked --manifest-path "$sysroot_lib/Cargo.toml" >"$log" 2>&1; then
+    echo "setup: cargo fetch of the standard library's crates (for build-std, $sysroot_lib/Cargo.lock) failed: $(grep -m 1 -E '^error' "$log" || tail -n 1 "$log")" >&2
+    rm -f "$log"; exit 1
+  fi
+  rm -f "$log"
+}
+
 setup_test() {
   setup_build
   apt_install chromium chromium-driver
@@ -92,8 +121,8 @@ setup_test() {
 }
 
 case "${1:-build}" in
-  build) setup_build ;;
-  test) setup_test ;;
+  build) setup_build; fetch_crates ;;
+  test) setup_test; fetch_crates ;;
   *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
 esac
 say "tools ready"

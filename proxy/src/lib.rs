@@ -167,14 +167,38 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     Ok(Running { proxy, sandbox, config })
 }
 
-/// The sandbox banner: URLs and the demo parcels and tickets, one line each.
-pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str) -> String {
+/// What the sandbox banner says about the staff view.
+#[derive(Clone, Copy, Debug)]
+pub enum StaffBanner<'a> {
+    /// `--demo-staff` generated this token for the run: print it.
+    Generated(&'a Secret),
+    /// `staff.token` is configured: name the view, never the token.
+    Configured,
+    /// No staff token: the staff routes are off.
+    Off,
+}
+
+/// The sandbox banner: URLs, the staff view and the demo parcels and
+/// tickets, one line each.
+pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>) -> String {
     let mut out = String::new();
     out.push_str("parcel-desk proxy running in SANDBOX mode (simulated Sendcloud Support API, no real claims)\n");
     out.push_str(&format!("  URL:       http://{addr}/\n"));
     out.push_str(&format!("  shop page: http://{addr}/shop.html\n"));
     out.push_str(&format!("  claim-only build: http://{addr}/claim/\n"));
     out.push_str(&format!("  API:       http://{addr}{api_prefix}/\n"));
+    match staff {
+        StaffBanner::Generated(token) => {
+            out.push_str(&format!("  staff view: http://{addr}/?view=staff\n"));
+            out.push_str(&format!("  staff token (generated for this run): {}\n", token.expose()));
+        }
+        StaffBanner::Configured => {
+            out.push_str(&format!("  staff view: http://{addr}/?view=staff (token: the configured staff.token)\n"));
+        }
+        StaffBanner::Off => {
+            out.push_str("  staff view: off (set staff.token, or run with --demo-staff)\n");
+        }
+    }
     out.push_str("demo tracking numbers:\n");
     for p in DEMO_PARCELS {
         out.push_str(&format!("  {:<22} {}\n", p.tracking_number, p.description));

@@ -27,6 +27,11 @@ struct Cli {
     /// Serve this directory at / (outside the API prefix; `static_dir`).
     #[arg(long = "static", value_name = "DIR")]
     static_dir: Option<PathBuf>,
+    /// With --sandbox: turn on the staff routes with a token generated for
+    /// this run (unless `staff.token` is configured) and print it with the
+    /// staff view's URL. `make demo` uses it.
+    #[arg(long, requires = "sandbox")]
+    demo_staff: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +129,12 @@ async fn main() -> ExitCode {
     if let Some(dir) = cli.static_dir {
         cfg.static_dir = Some(dir);
     }
+    // Only a token generated here is printed; a configured one stays unsaid.
+    let mut demo_staff_token = None;
+    if cli.demo_staff && cfg.staff.token.is_empty() {
+        cfg.staff.token = Secret::generate();
+        demo_staff_token = Some(cfg.staff.token.clone());
+    }
     if let Err((key, msg)) = cfg.validate() {
         return fail(format!("invalid configuration key `{key}`: {msg}"));
     }
@@ -141,7 +152,12 @@ async fn main() -> ExitCode {
     };
     let addr = running.proxy.addr();
     if running.config.sandbox {
-        let banner = parcel_desk_proxy::sandbox_banner(addr, &running.config.api_prefix);
+        let staff = match (&demo_staff_token, running.config.staff.token.is_empty()) {
+            (Some(t), _) => parcel_desk_proxy::StaffBanner::Generated(t),
+            (None, false) => parcel_desk_proxy::StaffBanner::Configured,
+            (None, true) => parcel_desk_proxy::StaffBanner::Off,
+        };
+        let banner = parcel_desk_proxy::sandbox_banner(addr, &running.config.api_prefix, staff);
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(banner.as_bytes());
         let _ = out.flush();
