@@ -1,11 +1,12 @@
 //! Calls to the merchant's proxy. The widget never talks to Sendcloud or
-//! JTL directly and never holds a credential: every path here is relative
-//! to the configured proxy URL and mirrors the upstream path.
+//! JTL directly and never holds a credential: every URL here is built from
+//! the proxy contract's route table ([`parcel_desk_wire::route`]) below the
+//! configured proxy URL.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use parcel_desk_wire::{ClaimRequest, ClaimType, ErrorEnvelope};
+use parcel_desk_wire::route::{headers, ChannelTicketRef, TicketRef, TrackingRef};
+use parcel_desk_wire::{ClaimCreated, ClaimRequest, ClaimType, ErrorEnvelope, Route};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 /// Why a call to the proxy did not give the expected answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,15 +41,6 @@ impl ApiFailure {
     }
 }
 
-/// The proxy's answer to a created claim: upstream's `ticket_id` (a UUID)
-/// and the proxy's access token for reading that ticket later.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CreatedClaim {
-    pub ticket_id: String,
-    #[serde(default)]
-    pub access_token: Option<String>,
-}
-
 /// A client for one proxy URL (e.g. `/parcel-desk-api`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Proxy {
@@ -64,9 +56,10 @@ impl Proxy {
         &self.base
     }
 
-    /// The URL of an upstream-mirroring path, e.g. `/dsf/files`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+    /// The URL of a route of the contract, with its query (keys the route
+    /// does not accept are left out).
+    pub fn url(&self, route: &Route, query: &[(&str, &str)]) -> String {
+        route.url(&self.base, query)
     }
 
     /// `POST /dsf/tickets/{lost|damage}[?is_portal_claim=true]`. The same
@@ -78,14 +71,12 @@ impl Proxy {
         body: &ClaimRequest,
         portal_claim: bool,
         idempotency_key: &str,
-    ) -> Result<CreatedClaim, ApiFailure> {
-        let mut url = self.url(claim.path());
-        if portal_claim {
-            url.push_str("?is_portal_claim=true");
-        }
+    ) -> Result<ClaimCreated, ApiFailure> {
+        let query: &[(&str, &str)] = if portal_claim { &[("is_portal_claim", "true")] } else { &[] };
+        let url = self.url(&Route::CreateClaim(claim), query);
         let request = Request::post(&url)
             .header("Accept", "application/json")
-            .header("Idempotency-Key", idempotency_key)
+            .header(headers::IDEMPOTENCY_KEY, idempotency_key)
             .json_body(body)?;
         read(request.send().await).await
     }
@@ -102,7 +93,7 @@ async fn read<T: DeserializeOwned>(
     }
     let retry_after = response
         .headers()
-        .get("retry-after")
+        .get(headers::RETRY_AFTER)
         .and_then(|v| v.trim().parse::<u32>().ok());
     let envelope = crate::json::from_str::<ErrorEnvelope>(&text);
     Err(ApiFailure::Http { status, envelope, retry_after })
@@ -167,12 +158,8 @@ pub enum TicketRead {
 pub use parcel_desk_wire::requested_data::{RequestedData as DataRequest, RequestedDataAnswer as DataAnswer};
 use parcel_desk_wire::requested_data::RequestedDataList;
 
-fn encode(segment: &str) -> String {
-    String::from(js_sys::encode_uri_component(segment))
-}
-
 impl Proxy {
-    fn with_access(&self, path: &str, access: &Access, mut query: Vec<(&str, String)>) -> (String, Option<String>) {
+    fn with_access(&self, route: &Route, access: &Access, mut query: Vec<(&'static str, String)>) -> (String, Option<String>) {
         let token = match access {
             Access::Token(t) => Some(t.clone()),
             Access::OrderNumber(n) => {
@@ -184,47 +171,44 @@ impl Proxy {
                 None
             }
         };
-        let mut url = self.url(path);
-        for (i, (k, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&format!("{k}={}", encode(v)));
-        }
-        (url, token)
+        let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        (self.url(route, &query), token)
     }
 
     /// `GET /dsf/tickets/{id}`: a UUID from the claim's creation or a
     /// numeric ticket id.
     pub async fn ticket(&self, id: &str, access: &Access) -> Result<TicketRead, ApiFailure> {
-        let (url, token) = self.with_access(&format!("/dsf/tickets/{}", encode(id)), access, Vec::new());
+        let route = Route::GetTicket(TicketRef::from_input(id));
+        let (url, token) = self.with_access(&route, access, Vec::new());
         let mut request = Request::get(&url).header("Accept", "application/json");
         if let Some(t) = &token {
-            request = request.header("X-Ticket-Token", t);
+            request = request.header(headers::TICKET_TOKEN, t);
         }
         let response = request.send().await.map_err(|_| ApiFailure::Network)?;
         if response.status() == 202 {
             return Ok(TicketRead::Pending);
         }
-        let fresh = response.headers().get("x-ticket-token");
+        let fresh = response.headers().get(headers::TICKET_TOKEN);
         let ticket = read(Ok(response)).await?;
         Ok(TicketRead::Ticket { ticket: Box::new(ticket), token: fresh })
     }
 
     /// The carrier's open data requests for one ticket.
     pub async fn data_requests(&self, id: &str, access: &Access) -> Result<Vec<DataRequest>, ApiFailure> {
-        let (url, token) = self.with_access("/dsf/tickets/requested-data", access, vec![("ticket", id.to_owned())]);
+        let (url, token) = self.with_access(&Route::GetRequestedData, access, vec![("ticket", id.to_owned())]);
         let mut request = Request::get(&url).header("Accept", "application/json");
         if let Some(t) = &token {
-            request = request.header("X-Ticket-Token", t);
+            request = request.header(headers::TICKET_TOKEN, t);
         }
         read::<RequestedDataList>(request.send().await).await.map(|d| d.data)
     }
 
     /// Answers one data request with a comment and/or files.
     pub async fn answer_data_request(&self, id: &str, access: &Access, answer: &DataAnswer) -> Result<(), ApiFailure> {
-        let (url, token) = self.with_access("/dsf/tickets/requested-data", access, vec![("ticket", id.to_owned())]);
+        let (url, token) = self.with_access(&Route::AnswerRequestedData, access, vec![("ticket", id.to_owned())]);
         let mut request = Request::post(&url).header("Accept", "application/json");
         if let Some(t) = &token {
-            request = request.header("X-Ticket-Token", t);
+            request = request.header(headers::TICKET_TOKEN, t);
         }
         let request = request.json_body(answer)?;
         read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
@@ -233,10 +217,10 @@ impl Proxy {
     /// `GET /parcels/tracking/{tracking_number}`; with the recipient's
     /// postal code the proxy keeps the addresses, without it strips them.
     pub async fn tracking(&self, number: &str, postal_code: Option<&str>) -> Result<crate::tracking::Tracking, ApiFailure> {
-        let mut url = self.url(&format!("/parcels/tracking/{}", encode(number.trim())));
-        if let Some(pc) = postal_code.filter(|p| !p.trim().is_empty()) {
-            url.push_str(&format!("?postal_code={}", encode(pc.trim())));
-        }
+        let route = Route::Tracking(TrackingRef::parse(number));
+        let query: Vec<(&str, &str)> =
+            postal_code.map(str::trim).filter(|p| !p.is_empty()).map(|p| ("postal_code", p)).into_iter().collect();
+        let url = self.url(&route, &query);
         read(Request::get(&url).header("Accept", "application/json").send().await).await
     }
 }
@@ -251,9 +235,9 @@ impl Proxy {
         body: &parcel_desk_wire::jtl::ContactRequest,
         idempotency_key: &str,
     ) -> Result<parcel_desk_wire::jtl::ContactCreated, ApiFailure> {
-        let request = Request::post(&self.url("/channel/ticket"))
+        let request = Request::post(&self.url(&Route::ChannelCreate, &[]))
             .header("Accept", "application/json")
-            .header("Idempotency-Key", idempotency_key)
+            .header(headers::IDEMPOTENCY_KEY, idempotency_key)
             .json_body(body)?;
         read(request.send().await).await
     }
@@ -261,8 +245,8 @@ impl Proxy {
     /// `GET /channel/ticket/{id}/messages`: the buyer's message and the
     /// seller's replies.
     pub async fn conversation(&self, id: &str, token: &str) -> Result<parcel_desk_wire::jtl::Conversation, ApiFailure> {
-        let url = self.url(&format!("/channel/ticket/{}/messages", encode(id)));
-        read(Request::get(&url).header("Accept", "application/json").header("X-Ticket-Token", token).send().await).await
+        let url = self.url(&Route::ChannelMessages(ChannelTicketRef::parse(id)), &[]);
+        read(Request::get(&url).header("Accept", "application/json").header(headers::TICKET_TOKEN, token).send().await).await
     }
 }
 
@@ -271,9 +255,9 @@ impl Proxy {
     /// `POST /parcels/tracking` (staff only): registers a parcel shipped
     /// outside Sendcloud so it can be tracked and claimed.
     pub async fn register_parcel(&self, staff_token: &str, body: &serde_json::Value) -> Result<(), ApiFailure> {
-        let request = Request::post(&self.url("/parcels/tracking"))
+        let request = Request::post(&self.url(&Route::RegisterParcel, &[]))
             .header("Accept", "application/json")
-            .header("Authorization", &format!("Bearer {staff_token}"))
+            .header(headers::AUTHORIZATION, &format!("Bearer {staff_token}"))
             .json_body(body)?;
         read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
     }

@@ -296,7 +296,7 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                     <Show when=move || i < shown_files.get()>
                         <FileField id=format!("attachment-{i}") label=t.attachment state=state
                             error=Signal::derive(|| None::<String>) required=false
-                            upload_path="/channel/ticket/attachment-upload" limits=&JTL />
+                            upload_route=parcel_desk_wire::Route::ChannelUpload limits=&JTL />
                     </Show>
                 }).collect_view()}
                 <Show when=move || { let n = shown_files.get(); n < MAX_ATTACHMENTS && files[n - 1].with(|u| u.token().is_some()) }>

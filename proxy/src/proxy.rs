@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 use futures_util::StreamExt;
-use parcel_desk_wire::ClaimType;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
@@ -46,137 +45,18 @@ mod tickets;
 mod tracking;
 mod upload;
 
-/// A widget route of the allowlist, matched on the raw path below the prefix.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ApiRoute {
-    /// `POST /dsf/tickets/lost`
-    CreateLost,
-    /// `POST /dsf/tickets/damage`
-    CreateDamage,
-    /// `POST /dsf/files`
-    UploadFile,
-    /// `GET /dsf/tickets/{uuid}`: a ticket by the UUID create answered
-    /// (lower-case, hyphenated).
-    GetTicketUuid(String),
-    /// `GET` and `POST /dsf/tickets/requested-data?ticket=…`
-    RequestedData,
-    /// `GET /parcels/tracking/{tracking_number}`; `None` when the number is
-    /// not `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$` (404).
-    Tracking(Option<String>),
-    /// `POST /parcels/tracking` (staff only).
-    RegisterParcel,
-    /// `GET /dsf/tickets/{id}`; `None` when the segment is not 1–19 ASCII
-    /// digits fitting an int64 (answered like a missing ticket).
-    GetTicket(Option<i64>),
-    /// JTL-SCX channel tickets (`/channel/...`, see [`crate::jtl`]).
-    Channel(crate::jtl::ChannelRoute),
-}
-
-impl ApiRoute {
-    /// Matches the part of the raw path after the prefix, e.g. `/dsf/files`.
-    pub fn match_path(rest: &str) -> Option<ApiRoute> {
-        if rest.starts_with("/channel/") {
-            return crate::jtl::ChannelRoute::match_path(rest).map(ApiRoute::Channel);
-        }
-        match rest {
-            "/dsf/tickets/lost" => Some(ApiRoute::CreateLost),
-            "/dsf/tickets/damage" => Some(ApiRoute::CreateDamage),
-            "/dsf/files" => Some(ApiRoute::UploadFile),
-            "/dsf/tickets/requested-data" => Some(ApiRoute::RequestedData),
-            "/parcels/tracking" => Some(ApiRoute::RegisterParcel),
-            _ => {
-                if let Some(seg) = rest.strip_prefix("/parcels/tracking/") {
-                    if seg.is_empty() || seg.contains('/') {
-                        return None;
-                    }
-                    return Some(ApiRoute::Tracking(valid_tracking_number(seg).then(|| seg.to_owned())));
-                }
-                let seg = rest.strip_prefix("/dsf/tickets/")?;
-                if seg.is_empty() || seg.contains('/') {
-                    return None;
-                }
-                if let Some(uuid) = parse_ticket_uuid(seg) {
-                    return Some(ApiRoute::GetTicketUuid(uuid));
-                }
-                Some(ApiRoute::GetTicket(parse_ticket_id(seg)))
-            }
-        }
-    }
-
-    /// The one method this route answers.
-    pub fn method(&self) -> Method {
-        match self {
-            ApiRoute::CreateLost | ApiRoute::CreateDamage | ApiRoute::UploadFile | ApiRoute::RegisterParcel => {
-                Method::POST
-            }
-            ApiRoute::GetTicket(_) | ApiRoute::GetTicketUuid(_) | ApiRoute::RequestedData | ApiRoute::Tracking(_) => {
-                Method::GET
-            }
-            ApiRoute::Channel(r) => r.method(),
-        }
-    }
-
-    /// Whether this route answers `method` (`requested-data` takes GET and
-    /// POST; every other route exactly [`ApiRoute::method`]).
-    pub fn allows(&self, method: &Method) -> bool {
-        match self {
-            ApiRoute::RequestedData => *method == Method::GET || *method == Method::POST,
-            _ => self.method() == *method,
-        }
-    }
-
-    /// True for ticket creations (the stricter `limits.create_per_minute`).
-    pub fn is_create(&self) -> bool {
-        matches!(self, ApiRoute::CreateLost | ApiRoute::CreateDamage | ApiRoute::Channel(crate::jtl::ChannelRoute::Create))
-    }
-}
-
-/// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`: what the proxy accepts as a tracking
-/// number in a path.
-pub fn valid_tracking_number(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-}
+pub use parcel_desk_wire::route::{parse_ticket_id, raw_path_is_clean, valid_tracking_number};
+use parcel_desk_wire::route::{TicketRef, TrackingRef};
+use parcel_desk_wire::Route;
 
 /// A hyphenated UUID (any case) as lower-case text.
 pub fn parse_ticket_uuid(seg: &str) -> Option<String> {
-    if seg.len() != 36 || seg.as_bytes()[8] != b'-' {
-        return None;
-    }
-    uuid::Uuid::try_parse(seg).ok().map(|u| u.hyphenated().to_string())
+    parcel_desk_wire::route::parse_uuid(seg)
 }
 
-/// 1–19 ASCII digits that fit an int64.
-pub fn parse_ticket_id(seg: &str) -> Option<i64> {
-    if seg.is_empty() || seg.len() > 19 || !seg.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    seg.parse::<i64>().ok()
-}
-
-/// False for raw paths that could mean something else after decoding or
-/// normalisation: percent-encoded `.`, `/`, `\` or NUL, backslashes, empty,
-/// `.` or `..` segments. Such requests get a 404 whatever the route.
-pub fn raw_path_is_clean(path: &str) -> bool {
-    if !path.starts_with('/') || path.contains('\\') {
-        return false;
-    }
-    let lower = path.to_ascii_lowercase();
-    if ["%2e", "%2f", "%5c", "%00"].iter().any(|p| lower.contains(p)) {
-        return false;
-    }
-    if path == "/" {
-        return true;
-    }
-    let segments: Vec<&str> = path[1..].split('/').collect();
-    let last = segments.len() - 1;
-    segments
-        .iter()
-        .enumerate()
-        .all(|(i, s)| *s != "." && *s != ".." && (!s.is_empty() || i == last))
+/// The contract's method for an HTTP method (only GET and POST exist).
+fn wire_method(m: &Method) -> Option<parcel_desk_wire::Method> {
+    parcel_desk_wire::Method::parse(m.as_str())
 }
 
 struct ProxyState {
@@ -392,8 +272,8 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
         .get(header::ORIGIN)
         .filter(|o| st.origins.iter().any(|a| a == *o))
         .cloned();
-    let route = ApiRoute::match_path(rest).filter(|r| st.jtl.is_some() || !matches!(r, ApiRoute::Channel(_)));
     let method = req.method().clone();
+    let exists = |r: &Route| st.jtl.is_some() || !r.is_channel();
 
     if method == Method::OPTIONS {
         let requested = req
@@ -401,11 +281,14 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
             .get(header::ACCESS_CONTROL_REQUEST_METHOD)
             .and_then(|m| m.to_str().ok())
             .and_then(|m| Method::from_bytes(m.as_bytes()).ok());
-        return match (&allowed_origin, &route, requested) {
-            (Some(origin), Some(route), Some(requested))
-                if route.allows(&requested)
-                    && (*route != ApiRoute::RegisterParcel || st.staff_token.is_some()) =>
-            {
+        let route = requested
+            .as_ref()
+            .and_then(wire_method)
+            .and_then(|m| Route::parse(m, rest))
+            .filter(exists)
+            .filter(|r| *r != Route::RegisterParcel || st.staff_token.is_some());
+        return match (&allowed_origin, route, requested) {
+            (Some(origin), Some(route), Some(requested)) => {
                 let mut res = StatusCode::NO_CONTENT.into_response();
                 let h = res.headers_mut();
                 h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
@@ -415,7 +298,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                 );
                 h.insert(
                     header::ACCESS_CONTROL_ALLOW_HEADERS,
-                    HeaderValue::from_static(if *route == ApiRoute::RegisterParcel {
+                    HeaderValue::from_static(if route == Route::RegisterParcel {
                         CORS_ALLOW_HEADERS_STAFF
                     } else {
                         CORS_ALLOW_HEADERS
@@ -432,8 +315,9 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
         };
     }
 
+    let route = wire_method(&method).and_then(|m| Route::parse(m, rest)).filter(exists);
     let mut res = match route {
-        Some(route) if route.allows(&method) => {
+        Some(route) => {
             let ip = client_ip(&st, &req);
             let limiter = if route.is_create() { &st.creates } else { &st.others };
             match limiter.check(&ip) {
@@ -442,18 +326,19 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     retry_after_secs(wait),
                 ),
                 Ok(()) => match route {
-                    ApiRoute::CreateLost => claims::create(&st, req, ClaimType::Lost).await,
-                    ApiRoute::CreateDamage => claims::create(&st, req, ClaimType::Damage).await,
-                    ApiRoute::UploadFile => upload::upload_file(&st, req).await,
-                    ApiRoute::GetTicket(None) => envelope::ticket_not_found(),
-                    ApiRoute::GetTicket(Some(id)) => tickets::get_by_id(&st, req, id, ip).await,
-                    ApiRoute::GetTicketUuid(uuid) => tickets::get_by_uuid(&st, req, &uuid).await,
-                    ApiRoute::RequestedData => tickets::requested_data(&st, req, ip).await,
-                    ApiRoute::Tracking(None) => envelope::not_found(),
-                    ApiRoute::Tracking(Some(number)) => tracking::get_tracking(&st, req, &number).await,
-                    ApiRoute::RegisterParcel => tracking::register_parcel(&st, req).await,
-                    ApiRoute::Channel(r) => match &st.jtl {
-                        Some(jtl) => crate::jtl::handle(jtl, &st.store, r, req, st.json_limit).await,
+                    Route::CreateClaim(claim_type) => claims::create(&st, req, claim_type).await,
+                    Route::UploadFile => upload::upload_file(&st, req).await,
+                    Route::GetTicket(TicketRef::Invalid(_)) => envelope::ticket_not_found(),
+                    Route::GetTicket(TicketRef::Id(id)) => tickets::get_by_id(&st, req, id, ip).await,
+                    Route::GetTicket(TicketRef::Uuid(uuid)) => tickets::get_by_uuid(&st, req, &uuid).await,
+                    Route::GetRequestedData | Route::AnswerRequestedData => {
+                        tickets::requested_data(&st, req, ip).await
+                    }
+                    Route::Tracking(TrackingRef::Invalid(_)) => envelope::not_found(),
+                    Route::Tracking(TrackingRef::Number(number)) => tracking::get_tracking(&st, req, &number).await,
+                    Route::RegisterParcel => tracking::register_parcel(&st, req).await,
+                    Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) => match &st.jtl {
+                        Some(jtl) => crate::jtl::handle(jtl, &st.store, route, req, st.json_limit).await,
                         None => envelope::not_found(),
                     },
                 },
@@ -663,35 +548,6 @@ pub(crate) fn require_json(req: Request) -> Result<Request, Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn route_matching() {
-        assert_eq!(ApiRoute::match_path("/dsf/tickets/lost"), Some(ApiRoute::CreateLost));
-        assert_eq!(ApiRoute::match_path("/dsf/files"), Some(ApiRoute::UploadFile));
-        assert_eq!(ApiRoute::match_path("/dsf/tickets/42"), Some(ApiRoute::GetTicket(Some(42))));
-        assert_eq!(ApiRoute::match_path("/dsf/tickets/abc"), Some(ApiRoute::GetTicket(None)));
-        assert_eq!(ApiRoute::match_path("/dsf/tickets/99999999999999999999"), Some(ApiRoute::GetTicket(None)));
-        assert_eq!(ApiRoute::match_path("/dsf/tickets/1/2"), None);
-        assert_eq!(ApiRoute::match_path("/dsf/tickets/"), None);
-        assert_eq!(ApiRoute::match_path("/dsf/files/"), None);
-        assert_eq!(ApiRoute::match_path("/v2/user"), None);
-        assert_eq!(parse_ticket_id("9223372036854775807"), Some(i64::MAX));
-        assert_eq!(parse_ticket_id("9223372036854775808"), None);
-        assert_eq!(parse_ticket_id("-1"), None);
-    }
-
-    #[test]
-    fn raw_path_checks() {
-        for ok in ["/", "/api/dsf/files", "/index.html", "/assets/"] {
-            assert!(raw_path_is_clean(ok), "{ok}");
-        }
-        for bad in [
-            "/api/../../v2/user", "/api/dsf/tickets/%2e%2e", "/api/dsf/tickets/..%2F..%2Fv2%2Fuser",
-            "/api/dsf/tickets/1%2F2", "/api//dsf/files", "/api/./dsf/files", "/a\\b", "/x%00", "api",
-        ] {
-            assert!(!raw_path_is_clean(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn query_allowlist() {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use super::model::{Draft, FieldError};
-use crate::api::{ApiFailure, CreatedClaim};
+use crate::api::ApiFailure;
+use parcel_desk_wire::ClaimCreated;
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
 use crate::tracking::{phase_text, Tracking};
@@ -285,7 +286,7 @@ pub fn ClaimForm(
     let banner = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let restored = RwSignal::new(false);
-    let submitted = RwSignal::new(None::<CreatedClaim>);
+    let submitted = RwSignal::new(None::<ClaimCreated>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let success_ref = NodeRef::<leptos::html::H2>::new();
 
@@ -409,7 +410,7 @@ pub fn ClaimForm(
                     ("kind", crate::events::text("claim")),
                     ("claimType", crate::events::text(attempt.claim.as_str())),
                     ("ticketId", crate::events::text(&created.ticket_id)),
-                    ("accessToken", created.access_token.as_deref().map(crate::events::text).unwrap_or(wasm_bindgen::JsValue::NULL)),
+                    ("accessToken", crate::events::text(&created.access_token)),
                 ]);
                 submitted.set(Some(created));
                 request_animation_frame(move || {
@@ -719,7 +720,7 @@ pub fn ClaimForm(
 
     let follow = move |_| {
         if let (Some(nav), Some(created), true) = (nav, submitted.get_untracked(), crate::View::Status.compiled_in()) {
-            nav.ticket.set(Some(TicketRef { id: created.ticket_id, token: created.access_token }));
+            nav.ticket.set(Some(TicketRef { id: created.ticket_id, token: Some(created.access_token) }));
             nav.view.set(View::Status);
         }
     };

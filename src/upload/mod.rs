@@ -85,9 +85,9 @@ pub fn FileField(
     /// A photo slot: offers the camera and accepts images only.
     #[prop(optional)]
     photo: bool,
-    /// Where files go (below the proxy URL), default `/dsf/files`.
-    #[prop(default = "/dsf/files")]
-    upload_path: &'static str,
+    /// The route files go to, default `POST /dsf/files`.
+    #[prop(default = parcel_desk_wire::Route::UploadFile)]
+    upload_route: parcel_desk_wire::Route,
     /// What that route accepts, default Sendcloud's limits.
     #[prop(default = &SUPPORT)]
     limits: &'static Limits,
@@ -101,7 +101,7 @@ pub fn FileField(
     let file_blob = StoredValue::new_local(None::<(Blob, String)>);
     let transfer = StoredValue::new_local(None::<xhr::Transfer>);
     let has_thumb = RwSignal::new(false);
-    let upload_url = StoredValue::new(ctx.proxy.url(upload_path));
+    let upload_url = StoredValue::new(ctx.proxy.url(&upload_route, &[]));
     let dragging = RwSignal::new(false);
 
     let send = move |blob: Blob, name: String| {

@@ -30,14 +30,6 @@ pub enum ParcelKind {
 }
 
 impl ClaimType {
-    /// Upstream path below the Support API base, e.g. `/dsf/tickets/lost`.
-    pub fn path(self) -> &'static str {
-        match self {
-            ClaimType::Lost => "/dsf/tickets/lost",
-            ClaimType::Damage => "/dsf/tickets/damage",
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             ClaimType::Lost => "lost",

@@ -13,7 +13,7 @@
 //! * errors: [`ErrorList`].
 //!
 //! Widget ⇄ proxy: [`ContactRequest`] (`POST {proxy}/channel/ticket`),
-//! [`ContactCreated`], [`AttachmentToken`]
+//! [`ContactCreated`], [`crate::FileTokenResponse`]
 //! (`POST {proxy}/channel/ticket/attachment-upload`) and [`Conversation`]
 //! (`GET {proxy}/channel/ticket/{ticketId}/messages`).
 //!
@@ -562,11 +562,6 @@ pub fn decode_contact(bytes: &[u8]) -> Result<ContactRequest, Option<Vec<Validat
     serde_json::from_value(value).map_err(|e| Some(vec![issue("invalid_type", loc(&["body"]), e.to_string())]))
 }
 
-/// Answer of `POST {proxy}/channel/ticket/attachment-upload` (201).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentToken {
-    pub file_token: String,
-}
 
 /// Per-attachment result in [`ContactCreated`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,8 @@
 //!   parcel registration) and the proxy's claim-eligibility addition.
 //! * [`error`]: the Support API error envelope and a parser for the
 //!   Python-style validation detail upstream puts into 400 answers.
+//! * [`route`]: the proxy contract itself: every route the widget may
+//!   call, built and parsed from one typed table.
 //! * [`jtl`]: JTL-SCX Channel API tickets, events and errors, and the
 //!   widget's contact request.
 
@@ -24,6 +26,7 @@ pub mod claim;
 pub mod error;
 pub mod jtl;
 pub mod requested_data;
+pub mod route;
 pub mod ticket;
 pub mod tracking;
 pub mod upload;
@@ -32,5 +35,6 @@ pub use claim::{
     validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem,
     FileRef, Money, ParcelKind,
 };
+pub use route::{Method, Route, RouteSpec, ROUTES};
 pub use error::{parse_validation_detail, ApiError, ErrorEnvelope, ValidationIssue};
 pub use ticket::{ClaimCreated, CreateTicketResponse, FileTokenResponse, TicketPending, TicketResponse};

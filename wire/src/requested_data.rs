@@ -28,6 +28,12 @@ pub struct RequestedDataList {
     pub data: Vec<RequestedData>,
 }
 
+/// 201 of `POST /dsf/tickets/requested-data`: the request answered.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestedDataAnswerCreated {
+    pub request_id: i64,
+}
+
 /// Body of `POST /dsf/tickets/requested-data`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -25,15 +25,16 @@ use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use parcel_desk_wire::jtl::{
     decode_contact, is_allowed_attachment_type, is_file_token, is_valid_seller_id, AttachmentData,
-    AttachmentOutcome, AttachmentToken, ChannelTicket, ContactCreated, ContactRequest, Conversation, ErrorList,
+    AttachmentOutcome, ChannelTicket, ContactCreated, ContactRequest, Conversation, ErrorList,
     EventAck, EventList, Role, TicketAttachment, TicketFrom, TicketReference, EVENT_TICKET_REPLY,
     MAX_ATTACHMENT_BYTES,
 };
-use parcel_desk_wire::{ApiError, ErrorEnvelope, ValidationIssue};
+use parcel_desk_wire::route::ChannelTicketRef;
+use parcel_desk_wire::{ApiError, ErrorEnvelope, Route, ValidationIssue};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
@@ -118,46 +119,8 @@ impl JtlConfig {
     }
 }
 
-/// A widget route of the channel-ticket feature.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ChannelRoute {
-    /// `POST /channel/ticket`
-    Create,
-    /// `POST /channel/ticket/attachment-upload`
-    Upload,
-    /// `GET /channel/ticket/{ticketId}/messages`; `None` for an id the
-    /// proxy cannot have issued (answered like an unknown ticket).
-    Messages(Option<String>),
-}
-
-impl ChannelRoute {
-    pub fn match_path(rest: &str) -> Option<ChannelRoute> {
-        match rest {
-            "/channel/ticket" => Some(ChannelRoute::Create),
-            "/channel/ticket/attachment-upload" => Some(ChannelRoute::Upload),
-            _ => {
-                let id = rest.strip_prefix("/channel/ticket/")?.strip_suffix("/messages")?;
-                if id.is_empty() || id.contains('/') {
-                    return None;
-                }
-                Some(ChannelRoute::Messages(is_ticket_id(id).then(|| id.to_owned())))
-            }
-        }
-    }
-
-    pub fn method(&self) -> Method {
-        match self {
-            ChannelRoute::Create | ChannelRoute::Upload => Method::POST,
-            ChannelRoute::Messages(_) => Method::GET,
-        }
-    }
-}
-
 /// Ticket ids the proxy generates: `PD-` and 32 lowercase hex digits.
-pub fn is_ticket_id(s: &str) -> bool {
-    s.strip_prefix("PD-")
-        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-}
+pub use parcel_desk_wire::route::is_channel_ticket_id as is_ticket_id;
 
 fn new_ticket_id() -> String {
     format!("PD-{}", uuid::Uuid::new_v4().simple())
@@ -374,15 +337,17 @@ pub fn ticket_not_found() -> Response {
 
 /// Answers one channel route (method and rate limit already checked).
 /// `store` keeps the answers of creations made with an `Idempotency-Key`.
-pub async fn handle(jtl: &Jtl, store: &crate::store::Store, route: ChannelRoute, req: Request, json_limit: u64) -> Response {
+pub async fn handle(jtl: &Jtl, store: &crate::store::Store, route: Route, req: Request, json_limit: u64) -> Response {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
         return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "No query parameters are accepted here.");
     }
     match route {
-        ChannelRoute::Create => create(jtl, store, req, json_limit).await,
-        ChannelRoute::Upload => upload(jtl, req).await,
-        ChannelRoute::Messages(None) => ticket_not_found(),
-        ChannelRoute::Messages(Some(id)) => messages(jtl, req.headers(), &id),
+        Route::ChannelCreate => create(jtl, store, req, json_limit).await,
+        Route::ChannelUpload => upload(jtl, req).await,
+        Route::ChannelMessages(ChannelTicketRef::Id(id)) => messages(jtl, req.headers(), &id),
+        // Not a channel route (the dispatcher never sends one) or an id the
+        // proxy cannot have issued: like an unknown ticket.
+        _ => ticket_not_found(),
     }
 }
 
@@ -654,7 +619,7 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
         let _ = tokio::fs::remove_file(&data_path).await;
         return envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The file cannot be stored right now.");
     }
-    json_response(StatusCode::CREATED, &AttachmentToken { file_token: token })
+    json_response(StatusCode::CREATED, &parcel_desk_wire::FileTokenResponse { file_token: token })
 }
 
 // ---------------------------------------------------------------------------
@@ -747,19 +712,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routes() {
-        assert_eq!(ChannelRoute::match_path("/channel/ticket"), Some(ChannelRoute::Create));
-        assert_eq!(ChannelRoute::match_path("/channel/ticket/attachment-upload"), Some(ChannelRoute::Upload));
-        let id = "PD-0123456789abcdef0123456789abcdef";
-        assert_eq!(
-            ChannelRoute::match_path(&format!("/channel/ticket/{id}/messages")),
-            Some(ChannelRoute::Messages(Some(id.into())))
-        );
-        assert_eq!(ChannelRoute::match_path("/channel/ticket/x/messages"), Some(ChannelRoute::Messages(None)));
-        assert_eq!(ChannelRoute::match_path("/channel/ticket/a/b/messages"), None);
-        assert_eq!(ChannelRoute::match_path("/channel/ticket//messages"), None);
-        assert_eq!(ChannelRoute::match_path("/channel/ticket/"), None);
-        assert_eq!(ChannelRoute::match_path("/channel/event"), None);
+    fn issued_ids_are_channel_ticket_ids() {
         assert!(is_ticket_id(&new_ticket_id()));
     }
 

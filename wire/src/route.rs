@@ -1,0 +1,640 @@
+//! The proxy contract: every route the widget may call, relative to the
+//! proxy URL (default prefix `/api`).
+//!
+//! This table is the one source of the contract. The widget builds every
+//! URL with [`Route::path`] and [`Route::url`]; the proxy parses every
+//! request with [`Route::parse`] (its allowlist: what does not parse does
+//! not exist); the README's route table is checked against [`ROUTES`].
+//!
+//! Parsing works on the raw path below the prefix, before any decoding. A
+//! path that has the shape of a route but a parameter the proxy can never
+//! have issued (a ticket id that is not an int64, a tracking number with
+//! other characters) parses into the route with the raw segment kept
+//! ([`TicketRef::Invalid`], [`TrackingRef::Invalid`], [`ChannelTicketRef::Invalid`]),
+//! so that the proxy answers it exactly like a missing one (no way to tell
+//! "malformed" from "unknown") and `parse(build(route)) == route` holds for
+//! every value.
+
+use crate::claim::ClaimType;
+
+/// The HTTP methods of the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// `"GET"` or `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+
+    /// Parses an upper-case method name; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Method> {
+        match s {
+            "GET" => Some(Method::Get),
+            "POST" => Some(Method::Post),
+            _ => None,
+        }
+    }
+}
+
+/// Header names of the contract (lower-case, as HTTP/2 sends them).
+pub mod headers {
+    /// Client-chosen key that makes a creation safe to repeat: a repeated
+    /// key replays the first answer.
+    pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+    /// The access token of one ticket (issued with its creation).
+    pub const TICKET_TOKEN: &str = "x-ticket-token";
+    /// `Bearer <staff.token>` on the staff routes.
+    pub const AUTHORIZATION: &str = "authorization";
+    /// Set (`true`) on an answer replayed for a repeated idempotency key.
+    pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+    /// Seconds to wait after a 429 or 503.
+    pub const RETRY_AFTER: &str = "retry-after";
+}
+
+/// The ticket segment of `GET /dsf/tickets/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TicketRef {
+    /// The int64 ticket id of the Support API.
+    Id(i64),
+    /// The UUID the creation answered, lower-case and hyphenated.
+    Uuid(String),
+    /// Any other single segment: answered like a missing ticket.
+    Invalid(String),
+}
+
+impl TicketRef {
+    /// Classifies one raw path segment.
+    pub fn parse(seg: &str) -> TicketRef {
+        if let Some(uuid) = parse_uuid(seg) {
+            return TicketRef::Uuid(uuid);
+        }
+        match parse_ticket_id(seg) {
+            Some(id) => TicketRef::Id(id),
+            None => TicketRef::Invalid(decode_segment(seg)),
+        }
+    }
+
+    /// The reference a customer or a link gives (digits or a UUID), trimmed;
+    /// anything else is [`TicketRef::Invalid`].
+    pub fn from_input(s: &str) -> TicketRef {
+        TicketRef::parse(s.trim())
+    }
+
+    fn segment(&self) -> String {
+        match self {
+            TicketRef::Id(id) => id.to_string(),
+            TicketRef::Uuid(u) => u.clone(),
+            TicketRef::Invalid(raw) => encode_segment(raw),
+        }
+    }
+}
+
+/// The tracking-number segment of `GET /parcels/tracking/{tracking_number}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TrackingRef {
+    /// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`
+    Number(String),
+    /// Any other single segment: answered like an unknown parcel.
+    Invalid(String),
+}
+
+impl TrackingRef {
+    /// Classifies one raw path segment (or a number the customer typed,
+    /// trimmed).
+    pub fn parse(seg: &str) -> TrackingRef {
+        let seg = seg.trim();
+        if valid_tracking_number(seg) {
+            TrackingRef::Number(seg.to_owned())
+        } else {
+            TrackingRef::Invalid(seg.to_owned())
+        }
+    }
+
+    fn segment(&self) -> String {
+        match self {
+            TrackingRef::Number(n) => n.clone(),
+            TrackingRef::Invalid(raw) => encode_segment(raw),
+        }
+    }
+}
+
+/// The ticket segment of `GET /channel/ticket/{id}/messages`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChannelTicketRef {
+    /// `PD-` and 32 lower-case hex digits: what the proxy issues.
+    Id(String),
+    /// Any other single segment: answered like an unknown ticket.
+    Invalid(String),
+}
+
+impl ChannelTicketRef {
+    /// Classifies one raw path segment.
+    pub fn parse(seg: &str) -> ChannelTicketRef {
+        if is_channel_ticket_id(seg) {
+            ChannelTicketRef::Id(seg.to_owned())
+        } else {
+            ChannelTicketRef::Invalid(decode_segment(seg))
+        }
+    }
+
+    fn segment(&self) -> String {
+        match self {
+            ChannelTicketRef::Id(id) => id.clone(),
+            ChannelTicketRef::Invalid(raw) => encode_segment(raw),
+        }
+    }
+}
+
+/// One route of the proxy contract, with its typed path parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `POST /dsf/tickets/lost` and `POST /dsf/tickets/damage`: a claim
+    /// ([`crate::ClaimRequest`] → 202 [`crate::ClaimCreated`]).
+    CreateClaim(ClaimType),
+    /// `POST /dsf/files`: one evidence file (multipart, part `file`) →
+    /// 201 [`crate::FileTokenResponse`].
+    UploadFile,
+    /// `GET /dsf/tickets/{id}` → [`crate::TicketResponse`], or 202
+    /// [`crate::TicketPending`] while upstream registers a new claim.
+    GetTicket(TicketRef),
+    /// `GET /dsf/tickets/requested-data?ticket=…` →
+    /// [`crate::requested_data::RequestedDataList`].
+    GetRequestedData,
+    /// `POST /dsf/tickets/requested-data?ticket=…`: answers to the carrier's
+    /// requests ([`crate::requested_data::RequestedDataAnswer`]) → 201.
+    AnswerRequestedData,
+    /// `GET /parcels/tracking/{tracking_number}` →
+    /// [`crate::tracking::ParcelTrackingResponse`].
+    Tracking(TrackingRef),
+    /// `POST /parcels/tracking` (staff only):
+    /// [`crate::tracking::RegisterParcelRequest`] →
+    /// [`crate::tracking::RegisterParcelResponse`].
+    RegisterParcel,
+    /// `POST /channel/ticket`: a question to the shop
+    /// ([`crate::jtl::ContactRequest`] → [`crate::jtl::ContactCreated`]).
+    ChannelCreate,
+    /// `POST /channel/ticket/attachment-upload`: one attachment (multipart,
+    /// part `file`) → [`crate::FileTokenResponse`] (the
+    /// same answer as `POST /dsf/files`).
+    ChannelUpload,
+    /// `GET /channel/ticket/{id}/messages` → [`crate::jtl::Conversation`].
+    ChannelMessages(ChannelTicketRef),
+}
+
+/// What the body of a route is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// No body.
+    None,
+    /// `application/json`, the named wire type.
+    Json(&'static str),
+    /// `multipart/form-data` with exactly one part `file`.
+    MultipartFile,
+}
+
+/// Everything the contract says about one kind of route, as data: the
+/// source of the README's route table (checked by a test) and of the
+/// proxy's allowlist of query keys and headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// The method.
+    pub method: Method,
+    /// The path with `{parameters}`, e.g. `/dsf/tickets/{id}`.
+    pub path: &'static str,
+    /// Query keys the route accepts (each at most once); any other key is a
+    /// 400.
+    pub query: &'static [&'static str],
+    /// Request headers the route reads beyond `content-type`; the CORS
+    /// preflight allows exactly these.
+    pub headers: &'static [&'static str],
+    /// The request body.
+    pub request: Body,
+    /// The success answer: status and wire type.
+    pub response: (u16, &'static str),
+    /// True for ticket creations (the stricter per-client creation limit).
+    pub creates: bool,
+    /// The upstream call it makes (`same` when it mirrors the path).
+    pub upstream: &'static str,
+    /// What else a proxy implementing it must know, one sentence or two.
+    pub notes: &'static str,
+}
+
+const CLAIM_HEADERS: &[&str] = &[headers::IDEMPOTENCY_KEY];
+const TICKET_HEADERS: &[&str] = &[headers::TICKET_TOKEN];
+
+/// One example of each kind of route, in the README's order; with
+/// [`Route::spec`] this is the whole contract.
+pub fn examples() -> Vec<Route> {
+    vec![
+        Route::CreateClaim(ClaimType::Lost),
+        Route::CreateClaim(ClaimType::Damage),
+        Route::UploadFile,
+        Route::GetTicket(TicketRef::Id(1001)),
+        Route::GetRequestedData,
+        Route::AnswerRequestedData,
+        Route::Tracking(TrackingRef::Number("PD-TRANSIT-0001".into())),
+        Route::RegisterParcel,
+        Route::ChannelUpload,
+        Route::ChannelCreate,
+        Route::ChannelMessages(ChannelTicketRef::Id(format!("PD-{}", "0".repeat(32)))),
+    ]
+}
+
+/// Every route kind's spec, in the README's order.
+pub static ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        method: Method::Post,
+        path: "/dsf/tickets/lost",
+        query: &["is_portal_claim"],
+        headers: CLAIM_HEADERS,
+        request: Body::Json("ClaimRequest"),
+        response: (202, "ClaimCreated"),
+        creates: true,
+        upstream: "same",
+        notes: "A lost claim, checked with the widget's own rules first (400 in upstream's validation format); a repeated `Idempotency-Key` replays the first answer; the 202 answer adds `access_token`",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/dsf/tickets/damage",
+        query: &["is_portal_claim"],
+        headers: CLAIM_HEADERS,
+        request: Body::Json("ClaimRequest"),
+        response: (202, "ClaimCreated"),
+        creates: true,
+        upstream: "same",
+        notes: "A damage claim; the same rules as a lost claim",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/dsf/files",
+        query: &[],
+        headers: &[],
+        request: Body::MultipartFile,
+        response: (201, "FileTokenResponse"),
+        creates: false,
+        upstream: "same",
+        notes: "Exactly one part `file` with filename and Content-Type; streamed; at most 6 MB, upstream's type allowlist",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/dsf/tickets/{id}",
+        query: &["order_number"],
+        headers: TICKET_HEADERS,
+        request: Body::None,
+        response: (200, "TicketResponse"),
+        creates: false,
+        upstream: "`GET /dsf/tickets/{int}`",
+        notes: "`{id}` is the UUID from creation (with `X-Ticket-Token`) or the int64 ticket id (with the token or `order_number`); 202 `{\"pending\": true}` while upstream is still registering a new claim; anything not allowed is the same 404 as a missing ticket",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/dsf/tickets/requested-data",
+        query: &["ticket", "order_number"],
+        headers: TICKET_HEADERS,
+        request: Body::None,
+        response: (200, "RequestedDataList"),
+        creates: false,
+        upstream: "same",
+        notes: "The carrier's open data requests of that ticket only; the same access rules as the status read",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/dsf/tickets/requested-data",
+        query: &["ticket", "order_number"],
+        headers: TICKET_HEADERS,
+        request: Body::Json("RequestedDataAnswer"),
+        response: (201, "RequestedDataAnswerCreated"),
+        creates: false,
+        upstream: "same",
+        notes: "An answer to one of that ticket's open requests (a comment and/or files)",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/parcels/tracking/{tracking_number}",
+        query: &["postal_code"],
+        headers: &[],
+        request: Body::None,
+        response: (200, "ParcelTrackingResponse"),
+        creates: false,
+        upstream: "same (Tracking API v3)",
+        notes: "Personal data stripped unless the recipient's postal code matches; adds `parcel_desk.lost_claim` (eligible, reason, eligible_from)",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/parcels/tracking",
+        query: &[],
+        headers: &[headers::AUTHORIZATION],
+        request: Body::Json("RegisterParcelRequest"),
+        response: (200, "RegisterParcelResponse"),
+        creates: false,
+        upstream: "same",
+        notes: "**Staff only** (`Authorization: Bearer <staff.token>`); without the header the route does not exist",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/channel/ticket/attachment-upload",
+        query: &[],
+        headers: &[],
+        request: Body::MultipartFile,
+        response: (201, "FileTokenResponse"),
+        creates: false,
+        upstream: "—",
+        notes: "JTL attachments, one part `file`, at most 16 MB, JTL's type list; answers a token",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/channel/ticket",
+        query: &[],
+        headers: CLAIM_HEADERS,
+        request: Body::Json("ContactRequest"),
+        response: (201, "ContactCreated"),
+        creates: true,
+        upstream: "`POST /v1/channel/ticket` (JTL-SCX)",
+        notes: "The proxy fills `sellerId`, `ticketId`, `createdAt`, `from.role`, then uploads the attachments; answers the ticket id, an access token and each attachment's outcome; a repeated `Idempotency-Key` replays the first answer",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/channel/ticket/{id}/messages",
+        query: &[],
+        headers: TICKET_HEADERS,
+        request: Body::None,
+        response: (200, "Conversation"),
+        creates: false,
+        upstream: "—",
+        notes: "The customer's message and the seller's replies (polled from JTL's event queue and stored by the proxy)",
+    },
+];
+
+/// The README's route table, generated from [`ROUTES`] (a test checks
+/// that the README holds exactly this).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| method and path | query | headers | request → answer | upstream | notes |\n|---|---|---|---|---|---|\n",
+    );
+    let code_list = |items: &[&str]| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+        }
+    };
+    for spec in ROUTES {
+        let request = match spec.request {
+            Body::None => "—".to_owned(),
+            Body::Json(t) => format!("JSON `{t}`"),
+            Body::MultipartFile => "multipart, part `file`".to_owned(),
+        };
+        out.push_str(&format!(
+            "| `{} {}` | {} | {} | {request} → {} `{}` | {} | {}{} |\n",
+            spec.method.as_str(),
+            spec.path,
+            code_list(spec.query),
+            code_list(spec.headers),
+            spec.response.0,
+            spec.response.1,
+            spec.upstream,
+            spec.notes,
+            if spec.creates { " (counted as a creation)" } else { "" },
+        ));
+    }
+    out
+}
+
+impl Route {
+    /// The route's entry in [`ROUTES`].
+    pub fn spec(&self) -> &'static RouteSpec {
+        let i = match self {
+            Route::CreateClaim(ClaimType::Lost) => 0,
+            Route::CreateClaim(ClaimType::Damage) => 1,
+            Route::UploadFile => 2,
+            Route::GetTicket(_) => 3,
+            Route::GetRequestedData => 4,
+            Route::AnswerRequestedData => 5,
+            Route::Tracking(_) => 6,
+            Route::RegisterParcel => 7,
+            Route::ChannelUpload => 8,
+            Route::ChannelCreate => 9,
+            Route::ChannelMessages(_) => 10,
+        };
+        &ROUTES[i]
+    }
+
+    /// The route's method.
+    pub fn method(&self) -> Method {
+        self.spec().method
+    }
+
+    /// The raw path below the proxy prefix, parameters percent-encoded
+    /// where they need it, e.g. `/dsf/tickets/1001`.
+    pub fn path(&self) -> String {
+        match self {
+            Route::CreateClaim(ClaimType::Lost) => "/dsf/tickets/lost".into(),
+            Route::CreateClaim(ClaimType::Damage) => "/dsf/tickets/damage".into(),
+            Route::UploadFile => "/dsf/files".into(),
+            Route::GetTicket(t) => format!("/dsf/tickets/{}", t.segment()),
+            Route::GetRequestedData | Route::AnswerRequestedData => "/dsf/tickets/requested-data".into(),
+            Route::Tracking(t) => format!("/parcels/tracking/{}", t.segment()),
+            Route::RegisterParcel => "/parcels/tracking".into(),
+            Route::ChannelCreate => "/channel/ticket".into(),
+            Route::ChannelUpload => "/channel/ticket/attachment-upload".into(),
+            Route::ChannelMessages(t) => format!("/channel/ticket/{}/messages", t.segment()),
+        }
+    }
+
+    /// `base` (the proxy URL, without a trailing slash) + [`Route::path`] +
+    /// the query, each value percent-encoded. Query keys the route does not
+    /// accept are a programming error: they are left out (and caught by the
+    /// tests of every caller).
+    pub fn url(&self, base: &str, query: &[(&str, &str)]) -> String {
+        let mut url = format!("{}{}", base.trim_end_matches('/'), self.path());
+        let allowed = self.spec().query;
+        let mut first = true;
+        for (k, v) in query.iter().filter(|(k, _)| allowed.contains(k)) {
+            url.push(if first { '?' } else { '&' });
+            first = false;
+            url.push_str(k);
+            url.push('=');
+            url.push_str(&encode_component(v));
+        }
+        url
+    }
+
+    /// Parses a method and the raw (not decoded) path below the prefix: the
+    /// allowlist. `None` for everything that is not a route of the contract
+    /// (the proxy's plain 404), including a known path with another method.
+    pub fn parse(method: Method, rest: &str) -> Option<Route> {
+        let route = Route::parse_path(method, rest)?;
+        (route.method() == method).then_some(route)
+    }
+
+    /// The route a path names for `method`, before the method check: what a
+    /// CORS preflight asks about.
+    fn parse_path(method: Method, rest: &str) -> Option<Route> {
+        Some(match rest {
+            "/dsf/tickets/lost" => Route::CreateClaim(ClaimType::Lost),
+            "/dsf/tickets/damage" => Route::CreateClaim(ClaimType::Damage),
+            "/dsf/files" => Route::UploadFile,
+            "/dsf/tickets/requested-data" if method == Method::Post => Route::AnswerRequestedData,
+            "/dsf/tickets/requested-data" => Route::GetRequestedData,
+            "/parcels/tracking" => Route::RegisterParcel,
+            "/channel/ticket" => Route::ChannelCreate,
+            "/channel/ticket/attachment-upload" => Route::ChannelUpload,
+            _ => {
+                if let Some(seg) = single_segment(rest, "/parcels/tracking/", "") {
+                    Route::Tracking(TrackingRef::parse_raw(seg))
+                } else if let Some(seg) = single_segment(rest, "/dsf/tickets/", "") {
+                    Route::GetTicket(TicketRef::parse(seg))
+                } else if let Some(seg) = single_segment(rest, "/channel/ticket/", "/messages") {
+                    Route::ChannelMessages(ChannelTicketRef::parse(seg))
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+
+    /// True for ticket creations (the stricter per-client creation limit).
+    pub fn is_create(&self) -> bool {
+        self.spec().creates
+    }
+
+    /// True for the JTL-SCX routes (`/channel/...`), which exist only when
+    /// the proxy has JTL configured.
+    pub fn is_channel(&self) -> bool {
+        matches!(self, Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_))
+    }
+}
+
+impl TrackingRef {
+    /// Like [`TrackingRef::parse`] but without trimming: a raw path segment.
+    fn parse_raw(seg: &str) -> TrackingRef {
+        if valid_tracking_number(seg) {
+            TrackingRef::Number(seg.to_owned())
+        } else {
+            TrackingRef::Invalid(decode_segment(seg))
+        }
+    }
+}
+
+/// The one non-empty segment between `prefix` and `suffix`.
+fn single_segment<'a>(rest: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    let seg = rest.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!seg.is_empty() && !seg.contains('/')).then_some(seg)
+}
+
+/// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`: what the contract accepts as a
+/// tracking number.
+pub fn valid_tracking_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && b[0].is_ascii_alphanumeric()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+}
+
+/// 1–19 ASCII digits that fit an int64.
+pub fn parse_ticket_id(seg: &str) -> Option<i64> {
+    if seg.is_empty() || seg.len() > 19 || !seg.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    seg.parse::<i64>().ok()
+}
+
+/// A hyphenated UUID (8-4-4-4-12 hex digits, any case) as lower-case text.
+pub fn parse_uuid(seg: &str) -> Option<String> {
+    let b = seg.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    for (i, c) in b.iter().enumerate() {
+        let ok = if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() };
+        if !ok {
+            return None;
+        }
+    }
+    Some(seg.to_ascii_lowercase())
+}
+
+/// Ticket ids the proxy issues for JTL contact tickets: `PD-` and 32
+/// lower-case hex digits.
+pub fn is_channel_ticket_id(s: &str) -> bool {
+    s.strip_prefix("PD-")
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+/// False for raw paths that could mean something else after decoding or
+/// normalisation: percent-encoded `.`, `/`, `\` or NUL, backslashes, empty,
+/// `.` or `..` segments. The proxy answers such requests 404 whatever the
+/// route, before [`Route::parse`].
+pub fn raw_path_is_clean(path: &str) -> bool {
+    if !path.starts_with('/') || path.contains('\\') {
+        return false;
+    }
+    let lower = path.to_ascii_lowercase();
+    if ["%2e", "%2f", "%5c", "%00"].iter().any(|p| lower.contains(p)) {
+        return false;
+    }
+    if path == "/" {
+        return true;
+    }
+    let segments: Vec<&str> = path[1..].split('/').collect();
+    let last = segments.len() - 1;
+    segments
+        .iter()
+        .enumerate()
+        .all(|(i, s)| *s != "." && *s != ".." && (!s.is_empty() || i == last))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0').to_ascii_uppercase());
+            out.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0').to_ascii_uppercase());
+        }
+    }
+    out
+}
+
+/// A path segment, encoded so that it stays one segment (`.` and `..`
+/// included: they become `%2E`, which the proxy refuses as unclean).
+fn encode_segment(s: &str) -> String {
+    match s {
+        "." => "%2E".into(),
+        ".." => "%2E%2E".into(),
+        _ => encode_component(s),
+    }
+}
+
+/// Decodes `%XX` escapes (invalid escapes and non-UTF-8 stay as they are).
+fn decode_segment(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
