@@ -4,7 +4,7 @@
 //! configured proxy URL.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use parcel_desk_wire::route::{headers, ChannelTicketRef, TicketRef, TrackingRef};
+use parcel_desk_wire::route::{headers, TicketRef, TrackingRef};
 use parcel_desk_wire::{ClaimCreated, ClaimRequest, ClaimType, ErrorEnvelope, Route};
 use serde::de::DeserializeOwned;
 
@@ -245,7 +245,7 @@ impl Proxy {
     /// `GET /channel/ticket/{id}/messages`: the buyer's message and the
     /// seller's replies.
     pub async fn conversation(&self, id: &str, token: &str) -> Result<parcel_desk_wire::jtl::Conversation, ApiFailure> {
-        let url = self.url(&Route::ChannelMessages(ChannelTicketRef::parse(id)), &[]);
+        let url = self.url(&Route::ChannelMessages(parcel_desk_wire::route::ChannelTicketRef::parse(id)), &[]);
         read(Request::get(&url).header("Accept", "application/json").header(headers::TICKET_TOKEN, token).send().await).await
     }
 }

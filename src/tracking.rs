@@ -4,92 +4,43 @@
 //! recipient's postal code is given; this view shows an address only when
 //! the proxy sent one.
 
-use serde::Deserialize;
+pub use parcel_desk_wire::tracking::{
+    LostClaimEligibility, LostClaimReason, ParcelTrackingResponse as Tracking, TrackingEvent,
+};
 
 use crate::Ctx;
 #[cfg(feature = "track")]
 pub use view::TrackView;
 
-/// The parts of the tracking answer the widget shows. Everything is
-/// optional: a missing part is simply not shown.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Tracking {
-    pub events: Vec<TrackingEvent>,
-    pub details: Option<Details>,
-    pub tracking_numbers: Vec<TrackingNumber>,
-    pub to_address: Option<Address>,
-    /// Added by the parcel-desk proxy: may this parcel be claimed as lost?
-    pub parcel_desk: Option<Annotations>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TrackingEvent {
-    pub event_at: Option<String>,
-    pub status_code: Option<String>,
-    pub status_type: Option<String>,
-    pub status_description: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Details {
-    pub expected_delivery_date: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TrackingNumber {
-    pub carrier_code: Option<String>,
-    pub tracking_number: Option<String>,
-    pub tracking_url: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Address {
-    pub name: Option<String>,
-    pub company_name: Option<String>,
-    pub address_line_1: Option<String>,
-    pub house_number: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    pub country_code: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Annotations {
-    pub lost_claim: Option<LostClaim>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct LostClaim {
-    pub eligible: bool,
-    /// `delivered` or `too_recent` when not eligible.
-    pub reason: Option<String>,
-    pub eligible_from: Option<String>,
-}
-
-impl Tracking {
+/// What the widget derives from a tracking answer (wire's
+/// [`Tracking`] type, read as it is: the widget keeps no copy of it).
+pub trait TrackingExt {
     /// Events newest first (upstream's order is not guaranteed).
-    pub fn timeline(&self) -> Vec<TrackingEvent> {
+    fn timeline(&self) -> Vec<TrackingEvent>;
+    /// The newest event.
+    fn latest(&self) -> Option<TrackingEvent>;
+    /// The proxy's verdict on a lost claim, when it added one.
+    fn lost_claim(&self) -> Option<&LostClaimEligibility>;
+    /// The carrier's tracking page, HTTPS only.
+    fn carrier_link(&self) -> Option<String>;
+}
+
+impl TrackingExt for Tracking {
+    fn timeline(&self) -> Vec<TrackingEvent> {
         let mut events = self.events.clone();
         crate::sort_small(&mut events, |a, b| a.event_at > b.event_at);
         events
     }
 
-    pub fn latest(&self) -> Option<TrackingEvent> {
+    fn latest(&self) -> Option<TrackingEvent> {
         self.timeline().into_iter().next()
     }
 
-    pub fn lost_claim(&self) -> Option<&LostClaim> {
-        self.parcel_desk.as_ref()?.lost_claim.as_ref()
+    fn lost_claim(&self) -> Option<&LostClaimEligibility> {
+        self.parcel_desk.as_ref().map(|p| &p.lost_claim)
     }
 
-    pub fn carrier_link(&self) -> Option<String> {
+    fn carrier_link(&self) -> Option<String> {
         self.tracking_numbers.iter().find_map(|n| n.tracking_url.clone()).filter(|u| u.starts_with("https://"))
     }
 }
@@ -97,7 +48,7 @@ impl Tracking {
 /// The words for an event's phase.
 pub fn phase_text(ctx: &Ctx, e: &TrackingEvent) -> &'static str {
     let t = ctx.texts;
-    let code = e.status_code.as_deref().unwrap_or("unknown");
+    let code = e.status_code.as_ref().map_or("unknown", |c| c.as_str());
     t.word(t.tracking_phases, code, t.word(t.tracking_phases, "unknown", ""))
 }
 
@@ -106,7 +57,7 @@ mod view {
     use leptos::prelude::*;
     use leptos::task::spawn_local;
 
-    use super::{phase_text, Tracking};
+    use super::{phase_text, Tracking, TrackingExt};
     use crate::api::ApiFailure;
     use crate::fields::TextField;
     use crate::{format, Ctx};
@@ -194,7 +145,7 @@ mod view {
                 <h4>{t.timeline}</h4>
                 <ol class="pd-timeline">
                     {tracking.timeline().into_iter().map(|e| {
-                        let kind = e.status_type.clone().unwrap_or_else(|| "success".into());
+                        let kind = e.status_type.as_ref().map_or("success", |k| k.as_str()).to_owned();
                         let kind_text = t.word(t.status_types, &kind, "");
                         view! {
                             <li class=format!("pd-event pd-event-{kind}")>

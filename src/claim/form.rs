@@ -16,7 +16,7 @@ use crate::api::ApiFailure;
 use parcel_desk_wire::ClaimCreated;
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
-use crate::tracking::{phase_text, Tracking};
+use crate::tracking::{phase_text, LostClaimReason, Tracking, TrackingExt};
 use crate::upload::{FileField, Upload};
 use crate::{draft, Ctx, Nav, TicketRef, View};
 
@@ -380,9 +380,9 @@ pub fn ClaimForm(
             if lc.eligible {
                 return None;
             }
-            match lc.reason.as_deref() {
-                Some("delivered") => Some(t.claim_delivered.to_owned()),
-                Some("too_recent") => {
+            match lc.reason {
+                Some(LostClaimReason::Delivered) => Some(t.claim_delivered.to_owned()),
+                Some(LostClaimReason::TooRecent) => {
                     let when = lc.eligible_from.as_deref().map(|d| crate::format::date(ctx.lang.tag(), d)).unwrap_or_default();
                     Some(t.claim_too_recent.replace("{}", &when))
                 }

@@ -229,6 +229,10 @@ pub struct RouteSpec {
 }
 
 const CLAIM_HEADERS: &[&str] = &[headers::IDEMPOTENCY_KEY];
+const CLAIM_QUERY: &[&str] = &["is_portal_claim"];
+const TICKET_QUERY: &[&str] = &["order_number"];
+const REQUESTED_DATA_QUERY: &[&str] = &["ticket", "order_number"];
+const TRACKING_QUERY: &[&str] = &["postal_code"];
 const TICKET_HEADERS: &[&str] = &[headers::TICKET_TOKEN];
 
 /// One example of each kind of route, in the README's order; with
@@ -254,7 +258,7 @@ pub static ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: Method::Post,
         path: "/dsf/tickets/lost",
-        query: &["is_portal_claim"],
+        query: CLAIM_QUERY,
         headers: CLAIM_HEADERS,
         request: Body::Json("ClaimRequest"),
         response: (202, "ClaimCreated"),
@@ -265,7 +269,7 @@ pub static ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: Method::Post,
         path: "/dsf/tickets/damage",
-        query: &["is_portal_claim"],
+        query: CLAIM_QUERY,
         headers: CLAIM_HEADERS,
         request: Body::Json("ClaimRequest"),
         response: (202, "ClaimCreated"),
@@ -287,7 +291,7 @@ pub static ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: Method::Get,
         path: "/dsf/tickets/{id}",
-        query: &["order_number"],
+        query: TICKET_QUERY,
         headers: TICKET_HEADERS,
         request: Body::None,
         response: (200, "TicketResponse"),
@@ -298,7 +302,7 @@ pub static ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: Method::Get,
         path: "/dsf/tickets/requested-data",
-        query: &["ticket", "order_number"],
+        query: REQUESTED_DATA_QUERY,
         headers: TICKET_HEADERS,
         request: Body::None,
         response: (200, "RequestedDataList"),
@@ -309,7 +313,7 @@ pub static ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: Method::Post,
         path: "/dsf/tickets/requested-data",
-        query: &["ticket", "order_number"],
+        query: REQUESTED_DATA_QUERY,
         headers: TICKET_HEADERS,
         request: Body::Json("RequestedDataAnswer"),
         response: (201, "RequestedDataAnswerCreated"),
@@ -320,7 +324,7 @@ pub static ROUTES: &[RouteSpec] = &[
     RouteSpec {
         method: Method::Get,
         path: "/parcels/tracking/{tracking_number}",
-        query: &["postal_code"],
+        query: TRACKING_QUERY,
         headers: &[],
         request: Body::None,
         response: (200, "ParcelTrackingResponse"),
@@ -428,9 +432,26 @@ impl Route {
         &ROUTES[i]
     }
 
-    /// The route's method.
+    /// The route's method (the same as its [`RouteSpec`]'s; matched here so
+    /// that the widget does not link the whole table with its notes).
     pub fn method(&self) -> Method {
-        self.spec().method
+        match self {
+            Route::GetTicket(_) | Route::GetRequestedData | Route::Tracking(_) | Route::ChannelMessages(_) => {
+                Method::Get
+            }
+            _ => Method::Post,
+        }
+    }
+
+    /// The query keys the route accepts (the same as its [`RouteSpec`]'s).
+    pub fn query_keys(&self) -> &'static [&'static str] {
+        match self {
+            Route::CreateClaim(_) => CLAIM_QUERY,
+            Route::GetTicket(_) => TICKET_QUERY,
+            Route::GetRequestedData | Route::AnswerRequestedData => REQUESTED_DATA_QUERY,
+            Route::Tracking(_) => TRACKING_QUERY,
+            _ => &[],
+        }
     }
 
     /// The raw path below the proxy prefix, parameters percent-encoded
@@ -456,7 +477,7 @@ impl Route {
     /// tests of every caller).
     pub fn url(&self, base: &str, query: &[(&str, &str)]) -> String {
         let mut url = format!("{}{}", base.trim_end_matches('/'), self.path());
-        let allowed = self.spec().query;
+        let allowed = self.query_keys();
         let mut first = true;
         for (k, v) in query.iter().filter(|(k, _)| allowed.contains(k)) {
             url.push(if first { '?' } else { '&' });

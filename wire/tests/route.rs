@@ -177,3 +177,11 @@ fn readme_route_table_is_generated_from_the_route_table() {
     }
     assert_eq!(&readme[begin..end], generated, "README's route table differs: run PD_UPDATE_README=1 cargo test -p parcel-desk-wire --test route");
 }
+
+#[test]
+fn matched_method_and_query_keys_agree_with_the_table() {
+    for route in variants() {
+        assert_eq!(route.method(), route.spec().method, "{route:?}");
+        assert_eq!(route.query_keys(), route.spec().query, "{route:?}");
+    }
+}
