@@ -32,15 +32,20 @@ setup-test:
 # std rebuilt for size, wasm-opt -Oz --converge, then the post-build scripts
 # in Trunk.toml): the full build in dist/, the claim-only build
 # (builds/claim-only/index.html) in dist/claim/; plus gzip and brotli siblings
-# that the proxy serves to browsers that accept them.
+# that the proxy serves to browsers that accept them. Built in dist.new/,
+# which replaces dist/ only when everything succeeded.
 widget:
-	scripts/trunk-release.sh
-	scripts/trunk-release.sh builds/claim-only/index.html --dist dist/claim
-	@scripts/strip-trunk-init.sh dist/index.html dist/claim/index.html
-	@for f in dist/*.wasm dist/*.js dist/*.css dist/*.html dist/i18n/*.json \
-	  dist/claim/*.wasm dist/claim/*.js dist/claim/*.css dist/claim/*.html dist/claim/i18n/*.json; do \
+	@rm -rf dist.new
+	scripts/trunk-release.sh --dist dist.new
+	scripts/trunk-release.sh builds/claim-only/index.html --dist dist.new/claim
+	@scripts/strip-trunk-init.sh dist.new/index.html dist.new/claim/index.html
+	@for f in dist.new/*.wasm dist.new/*.js dist.new/*.css dist.new/*.html dist.new/i18n/*.json \
+	  dist.new/claim/*.wasm dist.new/claim/*.js dist.new/claim/*.css dist.new/claim/*.html dist.new/claim/i18n/*.json; do \
 	  gzip -9 -k -f "$$f"; brotli -q 11 -k -f "$$f"; \
 	done
+	@# Both builds are complete: only now do they replace dist/ (a failed
+	@# build leaves the last good dist/ as it was, never half of one).
+	@rm -rf dist && mv dist.new dist
 	@scripts/sizes.sh
 
 proxy:
@@ -71,4 +76,4 @@ bench:
 	@bench/bench.sh
 
 clean:
-	rm -rf dist e2e/test-results e2e/screenshots npm/dist npm/*.tgz e2e/consumer/dist
+	rm -rf dist dist.new e2e/test-results e2e/screenshots npm/dist npm/*.tgz e2e/consumer/dist
