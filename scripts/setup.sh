@@ -7,13 +7,15 @@
 #                            brotli (apt), and every crate the offline release build needs:
 #                            the workspace's and those of the standard library it rebuilds
 #   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt),
-#                            and the Node test dependencies
+#                            the Node test dependencies, and schemathesis (PyPI, in
+#                            the virtualenv .tools/venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.28.2
+SCHEMATHESIS_VERSION=4.32.5
 TOOLS_DIR=.tools
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -117,6 +119,14 @@ setup_test() {
   if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "npm ci in e2e/"
     (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+  # schemathesis tests the proxy against its own OpenAPI document
+  # (scripts/schemathesis.sh), from a virtualenv of its own.
+  if ! has_version "$TOOLS_DIR/venv/bin/schemathesis" "version $SCHEMATHESIS_VERSION"; then
+    say "pip install schemathesis==$SCHEMATHESIS_VERSION into $TOOLS_DIR/venv"
+    mkdir -p "$TOOLS_DIR"
+    [ -x "$TOOLS_DIR/venv/bin/pip" ] || python3 -m venv "$TOOLS_DIR/venv"
+    "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 }
 

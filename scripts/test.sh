@@ -23,6 +23,7 @@ cargo_count() { # log, field (passed|failed)
 run native cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
 run browser cargo test --target wasm32-unknown-unknown -p parcel-desk --test web
 run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
+run api scripts/schemathesis.sh
 
 native=$(cargo_count "$log_dir/native.log" passed)
 native_failed=$(cargo_count "$log_dir/native.log" failed)
@@ -30,15 +31,21 @@ browser=$(cargo_count "$log_dir/browser.log" passed)
 browser_failed=$(cargo_count "$log_dir/browser.log" failed)
 e2e=$(grep -oE "^ +[0-9]+ passed" "$log_dir/e2e.log" | awk '{ s += $1 } END { print s + 0 }')
 e2e_failed=$(grep -oE "^ +[0-9]+ failed" "$log_dir/e2e.log" | awk '{ s += $1 } END { print s + 0 }')
+# schemathesis: generated cases against the proxy's OpenAPI document.
+api_line=$(grep -E '^schemathesis: [0-9]+ cases' "$log_dir/api.log" | tail -n 1)
+api_failed=$(echo "$api_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
+api_cases=$(echo "$api_line" | grep -oE '^schemathesis: [0-9]+' | grep -oE '[0-9]+' || echo 0)
+api=$((api_failed > 0 ? 0 : api_cases))
 
 echo
 echo "native (cargo test):            $native passed, $native_failed failed"
 echo "in-browser (wasm-bindgen-test): $browser passed, $browser_failed failed"
 echo "end-to-end (Playwright):        $e2e passed, $e2e_failed failed"
-failed=$((native_failed + browser_failed + e2e_failed))
+echo "API (schemathesis):             ${api_line#schemathesis: }"
+failed=$((native_failed + browser_failed + e2e_failed + api_failed))
 if [ ${#failed_suites[@]} -gt 0 ] && [ "$failed" -eq 0 ]; then
   failed=${#failed_suites[@]} # a suite broke before counting (e.g. did not compile)
 fi
 [ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
-echo "tests: $((native + browser + e2e)) passed, $failed failed"
+echo "tests: $((native + browser + e2e)) passed, $failed failed (and $api schemathesis cases passed)"
 [ ${#failed_suites[@]} -eq 0 ]

@@ -82,6 +82,8 @@ struct ProxyState {
     last_list: Mutex<Option<Instant>>,
     /// JTL-SCX channel tickets; `None` when not configured (routes 404).
     jtl: Option<Arc<crate::jtl::Jtl>>,
+    /// `GET {prefix}/openapi.json`, generated once at start.
+    openapi: Bytes,
 }
 
 /// Errors building the proxy from a [`Config`].
@@ -194,8 +196,29 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         staff_token: (!config.staff.token.is_empty()).then(|| config.staff.token.clone()),
         last_list: Mutex::new(None),
         jtl,
+        openapi: Bytes::from(openapi_json(&config.api_prefix)),
     });
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
+}
+
+/// The proxy's OpenAPI document for `prefix`, as served (pretty-printed,
+/// with a final newline: the same bytes as the committed `proxy/openapi.json`
+/// for the default prefix).
+pub fn openapi_json(prefix: &str) -> Vec<u8> {
+    let doc = parcel_desk_wire::openapi::document(prefix, env!("CARGO_PKG_VERSION"));
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// `GET {prefix}/openapi.json`: no query.
+fn openapi(st: &ProxyState, req: &Request) -> Response {
+    if req.uri().query().is_some_and(|q| !q.is_empty()) {
+        return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "No query parameters are accepted here.");
+    }
+    let mut res = Response::new(Body::from(st.openapi.clone()));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res
 }
 
 /// One log line per request: method, path (no query), status, latency.
@@ -337,6 +360,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::Tracking(TrackingRef::Invalid(_)) => envelope::not_found(),
                     Route::Tracking(TrackingRef::Number(number)) => tracking::get_tracking(&st, req, &number).await,
                     Route::RegisterParcel => tracking::register_parcel(&st, req).await,
+                    Route::OpenApi => openapi(&st, &req),
                     Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) => match &st.jtl {
                         Some(jtl) => crate::jtl::handle(jtl, &st.store, route, req, st.json_limit).await,
                         None => envelope::not_found(),

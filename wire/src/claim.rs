@@ -180,6 +180,7 @@ pub fn allowed(claim: ClaimType, kind: ParcelKind, field: ClaimField) -> bool {
 
 /// `ContentsSalesValueField` / `ContentsPurchaseValueField`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Money {
     pub price: f64,
     pub currency: Currency,
@@ -187,6 +188,7 @@ pub struct Money {
 
 /// `ParcelDimensionsField`: centimetres.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Dimensions {
     pub length: f64,
     pub width: f64,
@@ -195,12 +197,14 @@ pub struct Dimensions {
 
 /// A document or photo field: `{ "file_token": "…" }`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FileRef {
     pub file_token: String,
 }
 
 /// One claim body, any of the four variants. Absent fields are not sent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     pub tracking_number: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// `{"errors": [...]}`: every Support API error, and every error the
 /// parcel-desk proxy produces itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     pub errors: Vec<ApiError>,
 }
@@ -12,6 +13,7 @@ pub struct ErrorEnvelope {
 /// One entry of [`ErrorEnvelope`]. The spec marks no inner field required,
 /// so each defaults when absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ApiError {
     #[serde(default)]
     pub code: String,

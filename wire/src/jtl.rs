@@ -200,6 +200,7 @@ fn enum_msg<T>(all: &[T], as_str: impl Fn(&T) -> &str) -> String {
 
 /// `TicketFrom`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketFrom {
     pub role: Role,
     pub name: String,
@@ -207,6 +208,7 @@ pub struct TicketFrom {
 
 /// `TicketReference`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketReference {
     #[serde(rename = "type", default)]
     pub kind: ReferenceType,
@@ -215,6 +217,7 @@ pub struct TicketReference {
 
 /// `TicketAttachment`: announced in the ticket, uploaded afterwards.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketAttachment {
     pub filename: String,
@@ -227,6 +230,7 @@ fn default_true() -> bool {
 
 /// Body of `POST /v1/channel/ticket`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelTicket {
     pub seller_id: String,
@@ -304,6 +308,7 @@ impl ChannelTicket {
 
 /// JSON of the `attachmentData` part of `POST /v1/channel/ticket/attachment`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AttachmentData {
     pub seller_id: String,
@@ -327,6 +332,7 @@ impl AttachmentData {
 
 /// Answer of `POST /v1/auth`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthResponse {
     pub auth_token: String,
@@ -339,6 +345,7 @@ pub struct AuthResponse {
 
 /// One entry of `GET /v1/channel/event`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelEvent {
     pub id: String,
@@ -360,6 +367,7 @@ impl ChannelEvent {
 
 /// Answer of `GET /v1/channel/event`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventList {
     #[serde(default)]
@@ -368,6 +376,7 @@ pub struct EventList {
 
 /// Body of `DELETE /v1/channel/event`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventAck {
     pub event_id_list: Vec<String>,
@@ -376,6 +385,7 @@ pub struct EventAck {
 /// Payload of a `Seller:Ticket.Reply` event: the seller's answer, shaped
 /// like the Seller API's `POST /v1/seller/ticket` body (assumed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketReply {
     #[serde(default)]
@@ -392,6 +402,7 @@ pub struct TicketReply {
 
 /// One entry of JTL's error answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct JtlError {
     #[serde(default)]
     pub code: String,
@@ -405,6 +416,7 @@ pub struct JtlError {
 
 /// `{"errorList": [...]}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorList {
     #[serde(default)]
@@ -417,6 +429,7 @@ pub struct ErrorList {
 
 /// `order_reference` of a [`ContactRequest`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderReference {
     #[serde(rename = "type", default)]
@@ -428,6 +441,7 @@ pub struct OrderReference {
 /// One attachment of a [`ContactRequest`]: a token from
 /// `POST {proxy}/channel/ticket/attachment-upload` and the filename to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactAttachment {
     #[serde(default)]
@@ -440,6 +454,7 @@ pub struct ContactAttachment {
 /// type so that [`ContactRequest::validate`] can report each missing one.
 /// There is deliberately no seller id: the proxy fills it from its config.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -565,6 +580,7 @@ pub fn decode_contact(bytes: &[u8]) -> Result<ContactRequest, Option<Vec<Validat
 
 /// Per-attachment result in [`ContactCreated`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AttachmentOutcome {
     pub filename: String,
     pub uploaded: bool,
@@ -574,6 +590,7 @@ pub struct AttachmentOutcome {
 
 /// Answer of `POST {proxy}/channel/ticket` (201).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContactCreated {
     pub ticket_id: String,
     pub access_token: String,
@@ -582,6 +599,7 @@ pub struct ContactCreated {
 
 /// One message of a [`Conversation`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConversationMessage {
     /// `BUYER` or `SELLER`.
     pub from: Role,
@@ -592,12 +610,14 @@ pub struct ConversationMessage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConversationAttachment {
     pub filename: String,
 }
 
 /// Answer of `GET {proxy}/channel/ticket/{ticketId}/messages`: oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Conversation {
     pub ticket_id: String,
     pub messages: Vec<ConversationMessage>,

@@ -25,6 +25,8 @@ mod string_enum;
 pub mod claim;
 pub mod error;
 pub mod jtl;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod requested_data;
 pub mod route;
 pub mod ticket;

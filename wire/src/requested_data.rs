@@ -8,6 +8,7 @@ use crate::ticket::DataType;
 
 /// One open data request of a ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RequestedData {
     pub request_id: i64,
     #[serde(default)]
@@ -24,18 +25,21 @@ pub struct RequestedData {
 /// `{"data": [...]}`: the list the proxy answers (filtered to one ticket),
 /// and the shape the sandbox answers upstream's list in.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RequestedDataList {
     pub data: Vec<RequestedData>,
 }
 
 /// 201 of `POST /dsf/tickets/requested-data`: the request answered.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RequestedDataAnswerCreated {
     pub request_id: i64,
 }
 
 /// Body of `POST /dsf/tickets/requested-data`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequestedDataAnswer {
     pub request_id: i64,

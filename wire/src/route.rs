@@ -188,6 +188,8 @@ pub enum Route {
     ChannelUpload,
     /// `GET /channel/ticket/{id}/messages` → [`crate::jtl::Conversation`].
     ChannelMessages(ChannelTicketRef),
+    /// `GET /openapi.json`: this contract as an OpenAPI 3.1 document.
+    OpenApi,
 }
 
 /// What the body of a route is.
@@ -250,6 +252,7 @@ pub fn examples() -> Vec<Route> {
         Route::ChannelUpload,
         Route::ChannelCreate,
         Route::ChannelMessages(ChannelTicketRef::Id(format!("PD-{}", "0".repeat(32)))),
+        Route::OpenApi,
     ]
 }
 
@@ -376,6 +379,17 @@ pub static ROUTES: &[RouteSpec] = &[
         upstream: "—",
         notes: "The customer's message and the seller's replies (polled from JTL's event queue and stored by the proxy)",
     },
+    RouteSpec {
+        method: Method::Get,
+        path: "/openapi.json",
+        query: &[],
+        headers: &[],
+        request: Body::None,
+        response: (200, "OpenApiDocument"),
+        creates: false,
+        upstream: "—",
+        notes: "This contract as an OpenAPI 3.1 document, generated from the route table and the wire types",
+    },
 ];
 
 /// The README's route table, generated from [`ROUTES`] (a test checks
@@ -428,6 +442,7 @@ impl Route {
             Route::ChannelUpload => 8,
             Route::ChannelCreate => 9,
             Route::ChannelMessages(_) => 10,
+            Route::OpenApi => 11,
         };
         &ROUTES[i]
     }
@@ -436,9 +451,11 @@ impl Route {
     /// that the widget does not link the whole table with its notes).
     pub fn method(&self) -> Method {
         match self {
-            Route::GetTicket(_) | Route::GetRequestedData | Route::Tracking(_) | Route::ChannelMessages(_) => {
-                Method::Get
-            }
+            Route::GetTicket(_)
+            | Route::GetRequestedData
+            | Route::Tracking(_)
+            | Route::ChannelMessages(_)
+            | Route::OpenApi => Method::Get,
             _ => Method::Post,
         }
     }
@@ -468,6 +485,7 @@ impl Route {
             Route::ChannelCreate => "/channel/ticket".into(),
             Route::ChannelUpload => "/channel/ticket/attachment-upload".into(),
             Route::ChannelMessages(t) => format!("/channel/ticket/{}/messages", t.segment()),
+            Route::OpenApi => "/openapi.json".into(),
         }
     }
 
@@ -509,6 +527,7 @@ impl Route {
             "/parcels/tracking" => Route::RegisterParcel,
             "/channel/ticket" => Route::ChannelCreate,
             "/channel/ticket/attachment-upload" => Route::ChannelUpload,
+            "/openapi.json" => Route::OpenApi,
             _ => {
                 if let Some(seg) = single_segment(rest, "/parcels/tracking/", "") {
                     Route::Tracking(TrackingRef::parse_raw(seg))

@@ -40,6 +40,23 @@ macro_rules! string_enum {
             }
         }
 
+        /// A string: one of the values the spec lists (as `examples`), or
+        /// any other value upstream adds later.
+        #[cfg(feature = "openapi")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": concat!("One of the listed values, or another value upstream may add later: ", $($wire, " "),+),
+                    "examples": [$($wire),+]
+                })
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;

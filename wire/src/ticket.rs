@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// although `GET /dsf/tickets/{ticket_id}` takes an int64: treat it as an
 /// opaque string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CreateTicketResponse {
     pub ticket_id: String,
 }
@@ -13,6 +14,7 @@ pub struct CreateTicketResponse {
 /// The proxy's 202 answer to a ticket creation: upstream's UUID plus an
 /// access token for reading that ticket (`X-Ticket-Token`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ClaimCreated {
     pub ticket_id: String,
     pub access_token: String,
@@ -21,6 +23,7 @@ pub struct ClaimCreated {
 /// The proxy's 202 answer to a status read by UUID while upstream's int id
 /// is not known yet: `{"ticket_id": "<uuid>", "pending": true}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketPending {
     pub ticket_id: String,
     pub pending: bool,
@@ -28,6 +31,7 @@ pub struct TicketPending {
 
 /// 201 of `POST /dsf/files`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FileTokenResponse {
     pub file_token: String,
 }
@@ -126,6 +130,7 @@ string_enum! {
 
 /// 200 of `GET /dsf/tickets/{ticket_id}` (`TicketResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketResponse {
     pub id: i64,
     pub status: TicketStatus,
@@ -150,6 +155,7 @@ pub struct TicketResponse {
 
 /// `RequestedAction`: an outstanding data request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RequestedAction {
     pub id: i64,
     pub data_type: DataType,
@@ -158,6 +164,7 @@ pub struct RequestedAction {
 
 /// `TicketResolution`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketResolution {
     pub outcome: Outcome,
     #[serde(default)]

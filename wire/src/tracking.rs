@@ -64,6 +64,7 @@ string_enum! {
 /// `address_line_1/2`, `house_number`, `po_box`, `email`, `phone_number`,
 /// `postal_code`, `state_province_code`) are absent in stripped answers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TrackingAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line_1: Option<String>,
@@ -109,6 +110,7 @@ pub const PERSONAL_ADDRESS_FIELDS: &[&str] = &[
 
 /// `parcel-event-response`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TrackingEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_at: Option<String>,
@@ -129,6 +131,7 @@ pub struct TrackingEvent {
 
 /// `parcel-detail-response`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ParcelDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand_id: Option<i64>,
@@ -150,6 +153,7 @@ pub struct ParcelDetails {
 
 /// `tracking-number-response` / `tracking-number-create-request`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TrackingNumberInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<String>,
@@ -166,12 +170,14 @@ pub struct TrackingNumberInfo {
 
 /// What the proxy adds to a tracking answer (`"parcel_desk": {...}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ParcelDeskInfo {
     pub lost_claim: LostClaimEligibility,
 }
 
 /// Whether a lost claim can be filed now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LostClaimEligibility {
     pub eligible: bool,
     /// `null` when eligible.
@@ -183,6 +189,7 @@ pub struct LostClaimEligibility {
 
 /// 200 of `GET /parcels/tracking/{tracking_number}` (`parcel-tracking-response`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ParcelTrackingResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced_at: Option<String>,
@@ -235,6 +242,7 @@ impl ParcelTrackingResponse {
 /// Everything is optional here so that [`RegisterParcelRequest::validate`]
 /// can name every missing field at once.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RegisterParcelRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced_at: Option<String>,
@@ -364,6 +372,7 @@ impl RegisterParcelRequest {
 
 /// `parcel-tracking-create-response`: what `POST /parcels/tracking` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RegisterParcelResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced_at: Option<String>,
@@ -390,12 +399,14 @@ pub struct RegisterParcelResponse {
 
 /// `{"detail": "..."}`: the tracking API's 404 (`Parcel does not exist`) and 409.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DetailMessage {
     pub detail: String,
 }
 
 /// `HTTPValidationError`: the tracking API's 422.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HttpValidationError {
     #[serde(default)]
     pub detail: Vec<HttpValidationItem>,
@@ -403,6 +414,7 @@ pub struct HttpValidationError {
 
 /// One entry of [`HttpValidationError`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HttpValidationItem {
     /// Strings and integers (list indexes).
     pub loc: Vec<Value>,
