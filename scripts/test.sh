@@ -20,8 +20,8 @@ cargo_count() { # log, field (passed|failed)
   grep -oE "[0-9]+ $2;" "$1" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
 }
 
-run native cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
-run browser cargo test --target wasm32-unknown-unknown -p parcel-desk --test web
+run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
+run browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p parcel-desk --test web
 run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
 run api scripts/schemathesis.sh
 

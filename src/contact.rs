@@ -202,32 +202,22 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                     on_sent.run(Thread { ticket_id: created.ticket_id, token: created.access_token, failed });
                 }
                 Err(failure) => {
-                    let issues = match &failure {
-                        ApiFailure::Http { status: 400, envelope: Some(env), .. } => env.validation_issues(),
-                        _ => Vec::new(),
-                    };
+                    let issues = failure.validation_issues();
                     let mapped: Vec<(String, String)> = issues
                         .iter()
                         .filter(|i| ["topic", "buyer_name", "subject", "message", "order_reference", "attachments"].contains(&field_of(&i.loc)))
                         .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
                         .collect();
-                    let code = match &failure {
-                        ApiFailure::Http { envelope: Some(env), .. } => env.errors.first().map(|e| e.code.clone()).unwrap_or_default(),
-                        _ => String::new(),
-                    };
                     let text = match &failure {
                         ApiFailure::Http { status: 502..=504, .. } => t.err_shop_unavailable.to_owned(),
                         ApiFailure::Http { status: 429, retry_after, .. } => {
                             t.err_message_rate.replace("{}", &retry_after.unwrap_or(60).to_string())
                         }
                         // JTL refused the ticket: its (English) reason, after our words.
-                        f if code == "jtl_validation" => format!("{} {}", t.err_shop_refused, f.detail()),
-                        f => crate::claim::form::failure_text(t, f),
+                        f if f.code() == "jtl_validation" => format!("{} {}", t.err_shop_refused, f.detail()),
+                        f => crate::api::failure_text(t, f),
                     };
-                    crate::events::emit("parcel-desk:error", &[
-                        ("status", failure.status().map(wasm_bindgen::JsValue::from).unwrap_or(wasm_bindgen::JsValue::NULL)),
-                        ("message", crate::events::text(&text)),
-                    ]);
+                    failure.emit(&text);
                     if mapped.is_empty() {
                         banner.set(Some(format!("{text} {}", t.kept_note)));
                     } else {
@@ -326,7 +316,7 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
         let r = reference.get_value();
         spawn_local(async move {
             let answer = proxy.conversation(&r.ticket_id, &r.token).await;
-            conversation.set(Some(answer.map_err(|f| crate::claim::form::failure_text(t, &f))));
+            conversation.set(Some(answer.map_err(|f| crate::api::failure_text(t, &f))));
         });
     };
     load();

@@ -8,7 +8,6 @@ use leptos::task::spawn_local;
 use parcel_desk_wire::tracking::RegisterParcelRequest;
 use serde_json::{Map, Value};
 
-use crate::api::ApiFailure;
 use crate::fields::TextField;
 use crate::Ctx;
 
@@ -169,10 +168,7 @@ pub fn StaffView() -> impl IntoView {
             match answer {
                 Ok(_) => done.set(Some(registered)),
                 Err(f) => {
-                    let issues = match &f {
-                        ApiFailure::Http { status: 400, envelope: Some(env), .. } => env.validation_issues(),
-                        _ => Vec::new(),
-                    };
+                    let issues = f.validation_issues();
                     if !issues.is_empty() {
                         errors.set(issues.iter().map(|i| (i.loc.join("."), i.msg.clone())).collect());
                     }
@@ -181,7 +177,7 @@ pub fn StaffView() -> impl IntoView {
                         Some(404) => t.err_staff_disabled.to_owned(),
                         Some(409) => t.err_already_registered.to_owned(),
                         _ if !issues.is_empty() => t.err_fix_fields.to_owned(),
-                        _ => crate::claim::form::failure_text(t, &f),
+                        _ => crate::api::failure_text(t, &f),
                     }));
                 }
             }

@@ -96,7 +96,7 @@ fn Lookup() -> impl IntoView {
                 Ok(TicketRead::Ticket { token, .. }) => nav.ticket.set(Some(TicketRef { id, token })),
                 Ok(TicketRead::Pending) => banner.set(Some(t.status_pending.into())),
                 Err(ApiFailure::Http { status: 404, .. }) => banner.set(Some(t.err_ticket_not_found.into())),
-                Err(f) => banner.set(Some(crate::claim::form::failure_text(t, &f))),
+                Err(f) => banner.set(Some(crate::api::failure_text(t, &f))),
             }
         });
     };
@@ -142,7 +142,7 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                 }
                 Ok(TicketRead::Pending) => Loaded::Pending,
                 Err(ApiFailure::Http { status: 404, .. }) => Loaded::Failed(t.err_ticket_not_found.into()),
-                Err(f) => Loaded::Failed(crate::claim::form::failure_text(t, &f)),
+                Err(f) => Loaded::Failed(crate::api::failure_text(t, &f)),
             });
         });
     };
@@ -265,7 +265,7 @@ fn RequestedData(reference: TicketRef, fallback: Vec<String>, on_answered: Callb
     let r = reference.clone();
     spawn_local(async move {
         let answer = proxy.data_requests(&r.id, &access_of(&r)).await;
-        requests.set(Some(answer.map_err(|f| crate::claim::form::failure_text(t, &f))));
+        requests.set(Some(answer.map_err(|f| crate::api::failure_text(t, &f))));
     });
     let reference = StoredValue::new(reference);
     view! {
@@ -331,7 +331,7 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
                     on_answered.run(());
                 }
 
-                Err(f) => error.set(Some(crate::claim::form::failure_text(t, &f))),
+                Err(f) => error.set(Some(crate::api::failure_text(t, &f))),
             }
         });
     };

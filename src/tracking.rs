@@ -88,7 +88,7 @@ mod view {
                 busy.set(false);
                 result.set(Some(answer.map_err(|f| match f {
                     ApiFailure::Http { status: 404, .. } => t.err_tracking_not_found.to_owned(),
-                    f => crate::claim::form::failure_text(t, &f),
+                    f => crate::api::failure_text(t, &f),
                 })));
             });
         };

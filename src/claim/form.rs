@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use super::model::{Draft, FieldError};
-use crate::api::ApiFailure;
+use crate::api::{failure_text, ApiFailure};
 use parcel_desk_wire::ClaimCreated;
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
@@ -31,32 +31,6 @@ pub fn field_error_text(t: &Texts, e: &FieldError) -> String {
         FieldError::NotWhole => t.err_whole_number.into(),
         FieldError::UploadPending => t.err_upload_pending.into(),
         FieldError::Upstream(msg) => msg.clone(),
-    }
-}
-
-/// The banner text for a failed call that is not about single fields.
-pub fn failure_text(t: &Texts, f: &ApiFailure) -> String {
-    let detail = f.detail();
-    match f {
-        ApiFailure::Network => t.err_network.into(),
-        ApiFailure::Http { status: 429, retry_after, .. } => match retry_after {
-            Some(secs) => t.err_rate_limited_secs.replace("{}", &secs.to_string()),
-            None => t.err_rate_limited.into(),
-        },
-        ApiFailure::Http { status: 400, .. } if detail.contains("Parcel not found") => {
-            t.err_parcel_not_found.into()
-        }
-        ApiFailure::Http { status: 422, .. } if detail.contains("already delivered") => {
-            t.err_already_delivered.into()
-        }
-        ApiFailure::Http { status: 422, .. } if detail.contains("support contact") => {
-            t.err_no_carrier_contact.into()
-        }
-        ApiFailure::Http { status: 400 | 413 | 415 | 422, .. } if !detail.is_empty() => {
-            format!("{} {detail}", t.err_unprocessable)
-        }
-        ApiFailure::Http { status: 502..=504, .. } => t.err_unavailable.into(),
-        _ => t.err_unexpected.into(),
     }
 }
 
@@ -442,10 +416,7 @@ pub fn ClaimForm(
                 );
             }
             Err(failure) => {
-                let issues = match &failure {
-                    ApiFailure::Http { status: 400, envelope: Some(env), .. } => env.validation_issues(),
-                    _ => Vec::new(),
-                };
+                let issues = failure.validation_issues();
                 let mapped: Vec<(ClaimField, FieldError)> = issues
                     .iter()
                     .filter_map(|i| {
@@ -459,10 +430,7 @@ pub fn ClaimForm(
                     })
                     .collect();
                 let message = failure_text(t, &failure);
-                crate::events::emit("parcel-desk:error", &[
-                    ("status", failure.status().map(|s| wasm_bindgen::JsValue::from(s)).unwrap_or(wasm_bindgen::JsValue::NULL)),
-                    ("message", crate::events::text(&message)),
-                ]);
+                failure.emit(&message);
                 if mapped.is_empty() {
                     banner.set(Some(format!("{message} {}", t.kept_note)));
                 } else {

@@ -58,7 +58,7 @@ fn upload_error_text(t: &Texts, f: &ApiFailure) -> String {
     match f.status() {
         Some(413) => t.err_file_too_large.into(),
         Some(415) => t.err_file_type.into(),
-        _ => crate::claim::form::failure_text(t, f),
+        _ => crate::api::failure_text(t, f),
     }
 }
 

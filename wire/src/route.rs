@@ -67,7 +67,8 @@ pub enum TicketRef {
     Id(i64),
     /// The UUID the creation answered, lower-case and hyphenated.
     Uuid(String),
-    /// Any other single segment: answered like a missing ticket.
+    /// Any other single segment, kept as the raw (percent-encoded) path
+    /// segment: answered like a missing ticket.
     Invalid(String),
 }
 
@@ -79,21 +80,24 @@ impl TicketRef {
         }
         match parse_ticket_id(seg) {
             Some(id) => TicketRef::Id(id),
-            None => TicketRef::Invalid(decode_segment(seg)),
+            None => TicketRef::Invalid(seg.to_owned()),
         }
     }
 
     /// The reference a customer or a link gives (digits or a UUID), trimmed;
-    /// anything else is [`TicketRef::Invalid`].
+    /// anything else is [`TicketRef::Invalid`], encoded to stay one segment.
     pub fn from_input(s: &str) -> TicketRef {
-        TicketRef::parse(s.trim())
+        match TicketRef::parse(s.trim()) {
+            TicketRef::Invalid(_) => TicketRef::Invalid(encode_segment(s.trim())),
+            valid => valid,
+        }
     }
 
     fn segment(&self) -> String {
         match self {
             TicketRef::Id(id) => id.to_string(),
             TicketRef::Uuid(u) => u.clone(),
-            TicketRef::Invalid(raw) => encode_segment(raw),
+            TicketRef::Invalid(raw) => raw.clone(),
         }
     }
 }
@@ -103,15 +107,25 @@ impl TicketRef {
 pub enum TrackingRef {
     /// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`
     Number(String),
-    /// Any other single segment: answered like an unknown parcel.
+    /// Any other single segment, kept as the raw (percent-encoded) path
+    /// segment: answered like an unknown parcel.
     Invalid(String),
 }
 
 impl TrackingRef {
-    /// Classifies one raw path segment (or a number the customer typed,
-    /// trimmed).
-    pub fn parse(seg: &str) -> TrackingRef {
-        let seg = seg.trim();
+    /// Classifies a number the customer typed (trimmed); anything else is
+    /// [`TrackingRef::Invalid`], encoded to stay one segment.
+    pub fn parse(input: &str) -> TrackingRef {
+        let input = input.trim();
+        if valid_tracking_number(input) {
+            TrackingRef::Number(input.to_owned())
+        } else {
+            TrackingRef::Invalid(encode_segment(input))
+        }
+    }
+
+    /// Classifies one raw path segment.
+    fn parse_raw(seg: &str) -> TrackingRef {
         if valid_tracking_number(seg) {
             TrackingRef::Number(seg.to_owned())
         } else {
@@ -122,7 +136,7 @@ impl TrackingRef {
     fn segment(&self) -> String {
         match self {
             TrackingRef::Number(n) => n.clone(),
-            TrackingRef::Invalid(raw) => encode_segment(raw),
+            TrackingRef::Invalid(raw) => raw.clone(),
         }
     }
 }
@@ -132,24 +146,25 @@ impl TrackingRef {
 pub enum ChannelTicketRef {
     /// `PD-` and 32 lower-case hex digits: what the proxy issues.
     Id(String),
-    /// Any other single segment: answered like an unknown ticket.
+    /// Any other single segment, kept as the raw (percent-encoded) path
+    /// segment: answered like an unknown ticket.
     Invalid(String),
 }
 
 impl ChannelTicketRef {
-    /// Classifies one raw path segment.
+    /// Classifies one raw path segment (or an id as the proxy answered it).
     pub fn parse(seg: &str) -> ChannelTicketRef {
         if is_channel_ticket_id(seg) {
             ChannelTicketRef::Id(seg.to_owned())
         } else {
-            ChannelTicketRef::Invalid(decode_segment(seg))
+            ChannelTicketRef::Invalid(seg.to_owned())
         }
     }
 
     fn segment(&self) -> String {
         match self {
             ChannelTicketRef::Id(id) => id.clone(),
-            ChannelTicketRef::Invalid(raw) => encode_segment(raw),
+            ChannelTicketRef::Invalid(raw) => raw.clone(),
         }
     }
 }
@@ -554,17 +569,6 @@ impl Route {
     }
 }
 
-impl TrackingRef {
-    /// Like [`TrackingRef::parse`] but without trimming: a raw path segment.
-    fn parse_raw(seg: &str) -> TrackingRef {
-        if valid_tracking_number(seg) {
-            TrackingRef::Number(seg.to_owned())
-        } else {
-            TrackingRef::Invalid(decode_segment(seg))
-        }
-    }
-}
-
 /// The one non-empty segment between `prefix` and `suffix`.
 fn single_segment<'a>(rest: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
     let seg = rest.strip_prefix(prefix)?.strip_suffix(suffix)?;
@@ -657,24 +661,4 @@ fn encode_segment(s: &str) -> String {
         ".." => "%2E%2E".into(),
         _ => encode_component(s),
     }
-}
-
-/// Decodes `%XX` escapes (invalid escapes and non-UTF-8 stay as they are).
-fn decode_segment(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }

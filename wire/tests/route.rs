@@ -16,14 +16,15 @@ fn variants() -> Vec<Route> {
         Route::GetTicket(TicketRef::Uuid("b99c8ea5-3156-442e-8dfe-c746218a3fbe".into())),
         Route::GetTicket(TicketRef::Invalid("abc".into())),
         Route::GetTicket(TicketRef::Invalid("99999999999999999999".into())),
-        Route::GetTicket(TicketRef::Invalid("a b/c?d#e".into())),
-        Route::GetTicket(TicketRef::Invalid("ünïcödé".into())),
+        Route::GetTicket(TicketRef::from_input("a b/c?d#e")),
+        Route::GetTicket(TicketRef::from_input("ünïcödé")),
+        Route::GetTicket(TicketRef::Invalid("%31%32".into())),
         Route::Tracking(TrackingRef::Number("3SABCD0123456789".into())),
         Route::Tracking(TrackingRef::Number("a".repeat(64))),
-        Route::Tracking(TrackingRef::Invalid("has.dot".into())),
-        Route::Tracking(TrackingRef::Invalid("-leading-dash".into())),
-        Route::Tracking(TrackingRef::Invalid("a".repeat(65))),
-        Route::Tracking(TrackingRef::Invalid("PD 1/2".into())),
+        Route::Tracking(TrackingRef::parse("has.dot")),
+        Route::Tracking(TrackingRef::parse("-leading-dash")),
+        Route::Tracking(TrackingRef::parse(&"a".repeat(65))),
+        Route::Tracking(TrackingRef::parse("PD 1/2")),
         Route::ChannelMessages(ChannelTicketRef::Invalid("x".into())),
         Route::ChannelMessages(ChannelTicketRef::Invalid("PD-ABC".into())),
     ]);
@@ -83,6 +84,8 @@ fn typed_input_becomes_a_typed_parameter() {
         TicketRef::Uuid("b99c8ea5-3156-442e-8dfe-c746218a3fbe".into())
     );
     assert_eq!(TicketRef::from_input("-1"), TicketRef::Invalid("-1".into()));
+    assert_eq!(TicketRef::from_input("a/b"), TicketRef::Invalid("a%2Fb".into()));
+    assert_eq!(TrackingRef::parse("a b"), TrackingRef::Invalid("a%20b".into()));
     assert_eq!(TrackingRef::parse(" PD-OWN-0003\n"), TrackingRef::Number("PD-OWN-0003".into()));
 }
 

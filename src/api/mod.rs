@@ -8,38 +8,8 @@ use parcel_desk_wire::route::{headers, TicketRef, TrackingRef};
 use parcel_desk_wire::{ClaimCreated, ClaimRequest, ClaimType, ErrorEnvelope, Route};
 use serde::de::DeserializeOwned;
 
-/// Why a call to the proxy did not give the expected answer.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiFailure {
-    /// The proxy (or upstream through it) answered with an error status.
-    Http {
-        status: u16,
-        envelope: Option<ErrorEnvelope>,
-        /// Seconds from a `Retry-After` header, on 429/503.
-        retry_after: Option<u32>,
-    },
-    /// No answer at all: offline, DNS, CORS, the proxy is down.
-    Network,
-    /// An answer we could not read (not the documented JSON).
-    BadAnswer(u16),
-}
-
-impl ApiFailure {
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ApiFailure::Http { status, .. } | ApiFailure::BadAnswer(status) => Some(*status),
-            ApiFailure::Network => None,
-        }
-    }
-
-    /// The upstream error detail, if any.
-    pub fn detail(&self) -> &str {
-        match self {
-            ApiFailure::Http { envelope: Some(e), .. } => e.first_detail(),
-            _ => "",
-        }
-    }
-}
+mod failure;
+pub use failure::{failure_text, ApiFailure};
 
 /// A client for one proxy URL (e.g. `/parcel-desk-api`).
 #[derive(Clone, Debug, PartialEq)]
