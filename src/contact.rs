@@ -103,7 +103,8 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
         for (i, (n, token)) in s.files.into_iter().enumerate().take(MAX_ATTACHMENTS) {
             files[i].set(Upload::Done { name: n, token });
         }
-        shown_files.set((files.iter().filter(|f| f.with_untracked(|u| u.token().is_some())).count() + 1).min(MAX_ATTACHMENTS));
+        shown_files
+            .set((files.iter().filter(|f| f.with_untracked(|u| u.token().is_some())).count() + 1).min(MAX_ATTACHMENTS));
     }
     Effect::new(move |_| {
         let saved = Saved {
@@ -114,12 +115,18 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             reference_type: reference_type.get(),
             reference: reference.get(),
             no_reply: !reply.get(),
-            files: files.iter().filter_map(|f| f.with(|u| match u {
-                Upload::Done { name, token } => Some((name.clone(), token.clone())),
-                _ => None,
-            })).collect(),
+            files: files
+                .iter()
+                .filter_map(|f| {
+                    f.with(|u| match u {
+                        Upload::Done { name, token } => Some((name.clone(), token.clone())),
+                        _ => None,
+                    })
+                })
+                .collect(),
         };
-        let empty = saved.name.is_empty() && saved.subject.is_empty() && saved.message.is_empty() && saved.files.is_empty();
+        let empty =
+            saved.name.is_empty() && saved.subject.is_empty() && saved.message.is_empty() && saved.files.is_empty();
         draft_key.with_value(|k| if empty { draft::clear(k) } else { draft::save(k, &saved) });
     });
 
@@ -149,10 +156,14 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
         reply_wanted: Some(reply.get_untracked()),
         attachments: files
             .iter()
-            .filter_map(|f| f.with_untracked(|u| match u {
-                Upload::Done { name, token } => Some(ContactAttachment { file_token: token.clone(), filename: name.clone() }),
-                _ => None,
-            }))
+            .filter_map(|f| {
+                f.with_untracked(|u| match u {
+                    Upload::Done { name, token } => {
+                        Some(ContactAttachment { file_token: token.clone(), filename: name.clone() })
+                    }
+                    _ => None,
+                })
+            })
             .collect(),
     };
 
@@ -163,11 +174,8 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             return; // one message per click, however many clicks
         }
         let body = build();
-        let mut problems: Vec<(String, String)> = body
-            .validate()
-            .into_iter()
-            .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
-            .collect();
+        let mut problems: Vec<(String, String)> =
+            body.validate().into_iter().map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg))).collect();
         if files.iter().any(|f| f.with_untracked(Upload::busy)) {
             problems.push(("attachments".into(), t.err_upload_pending.into()));
         }
@@ -193,19 +201,26 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                     draft_key.with_value(|k| draft::clear(k));
                     attempt_key.with_value(|k| draft::clear(k));
                     attempt.set_value(None);
-                    crate::events::emit("parcel-desk:submitted", &[
-                        ("kind", crate::events::text("contact")),
-                        ("ticketId", crate::events::text(&created.ticket_id)),
-                        ("accessToken", crate::events::text(&created.access_token)),
-                    ]);
-                    let failed = created.attachments.iter().filter(|a| !a.uploaded).map(|a| a.filename.clone()).collect();
+                    crate::events::emit(
+                        "parcel-desk:submitted",
+                        &[
+                            ("kind", crate::events::text("contact")),
+                            ("ticketId", crate::events::text(&created.ticket_id)),
+                            ("accessToken", crate::events::text(&created.access_token)),
+                        ],
+                    );
+                    let failed =
+                        created.attachments.iter().filter(|a| !a.uploaded).map(|a| a.filename.clone()).collect();
                     on_sent.run(Thread { ticket_id: created.ticket_id, token: created.access_token, failed });
                 }
                 Err(failure) => {
                     let issues = failure.validation_issues();
                     let mapped: Vec<(String, String)> = issues
                         .iter()
-                        .filter(|i| ["topic", "buyer_name", "subject", "message", "order_reference", "attachments"].contains(&field_of(&i.loc)))
+                        .filter(|i| {
+                            ["topic", "buyer_name", "subject", "message", "order_reference", "attachments"]
+                                .contains(&field_of(&i.loc))
+                        })
                         .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
                         .collect();
                     let text = match &failure {
@@ -237,7 +252,10 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             </p>
         }
     };
-    let select = move |id: &'static str, label: &'static str, value: RwSignal<String>, table: &'static [(&'static str, &'static str)]| {
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       value: RwSignal<String>,
+                       table: &'static [(&'static str, &'static str)]| {
         view! {
             <div class="pd-field">
                 <label for=id>{label}</label>

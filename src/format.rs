@@ -48,9 +48,5 @@ pub fn money(lang: &str, amount: f64, currency: &str) -> String {
         return plain();
     }
     let f = Intl::NumberFormat::new(&locales(lang), &options(&[("style", "currency"), ("currency", currency)]));
-    f.format()
-        .call1(&JsValue::NULL, &JsValue::from_f64(amount))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(plain)
+    f.format().call1(&JsValue::NULL, &JsValue::from_f64(amount)).ok().and_then(|v| v.as_string()).unwrap_or_else(plain)
 }

@@ -336,7 +336,11 @@ mod tests {
             assert_eq!(Texts::TEXT_FIELDS.last(), Some(&"status_link_note"));
             assert_eq!(t.word(t.topics, "DELIVERY", "?"), file["topics"]["DELIVERY"].as_str().unwrap(), "{lang:?}");
             assert_eq!(t.status_types.len(), file["status_types"].as_object().unwrap().len(), "{lang:?}");
-            assert_eq!(t.word(t.status_types, "success", "?"), file["status_types"]["success"].as_str().unwrap(), "{lang:?}");
+            assert_eq!(
+                t.word(t.status_types, "success", "?"),
+                file["status_types"]["success"].as_str().unwrap(),
+                "{lang:?}"
+            );
             assert_eq!(Texts::TABLE_FIELDS.last(), Some(&"status_types"));
         }
     }
@@ -403,7 +407,9 @@ mod tests {
                 let Value::Object(rows) = value else { continue };
                 tables_seen.insert(name.clone());
                 let Some(expected) = wire_values(&name) else {
-                    problems.push(format!("{lang:?}.{name}: a value table this test does not know; map it to its wire enum"));
+                    problems.push(format!(
+                        "{lang:?}.{name}: a value table this test does not know; map it to its wire enum"
+                    ));
                     continue;
                 };
                 let mut seen = BTreeSet::new();

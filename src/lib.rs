@@ -24,10 +24,10 @@ pub mod fields;
 pub mod format;
 pub mod i18n;
 pub mod json;
-#[cfg(feature = "status")]
-pub mod status;
 #[cfg(feature = "staff")]
 pub mod staff;
+#[cfg(feature = "status")]
+pub mod status;
 pub mod tracking;
 pub mod upload;
 
@@ -38,8 +38,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::api::Proxy;
-use parcel_desk_wire::ClaimType;
 use crate::i18n::{Lang, Texts};
+use parcel_desk_wire::ClaimType;
 
 /// The widget's stylesheet, compiled in so it can be adopted by shadow roots
 /// (works under a strict `style-src`, no `<style>` or inline styles):
@@ -111,7 +111,9 @@ impl View {
     /// cannot: an unknown name, or a view left out (the claim-only build).
     pub fn option_error(name: &str) -> Option<String> {
         const ALL: [View; 5] = [View::Claim, View::Status, View::Track, View::Contact, View::Staff];
-        let names = |built: bool| ALL.iter().filter(|v| !built || v.compiled_in()).map(|v| v.name()).collect::<Vec<_>>().join(", ");
+        let names = |built: bool| {
+            ALL.iter().filter(|v| !built || v.compiled_in()).map(|v| v.name()).collect::<Vec<_>>().join(", ")
+        };
         match View::from_name(name) {
             None => Some(format!("parcel-desk: unknown view \"{name}\" (one of: {})", names(false))),
             Some(view) if !view.compiled_in() => {
@@ -218,10 +220,15 @@ pub fn Widget(options: Options) -> impl IntoView {
     let order_number = options.order_number.clone().unwrap_or_default();
     let root = NodeRef::<leptos::html::Div>::new();
     let t = lang.texts();
-    let tabs: Vec<(View, &'static str)> = [(View::Claim, t.nav_claim), (View::Status, t.nav_status), (View::Track, t.nav_track), (View::Contact, t.nav_contact)]
-        .into_iter()
-        .filter(|(v, _)| v.compiled_in())
-        .collect();
+    let tabs: Vec<(View, &'static str)> = [
+        (View::Claim, t.nav_claim),
+        (View::Status, t.nav_status),
+        (View::Track, t.nav_track),
+        (View::Contact, t.nav_contact),
+    ]
+    .into_iter()
+    .filter(|(v, _)| v.compiled_in())
+    .collect();
     let emitter = events::Emitter { root };
     provide_context(emitter);
     // Tell the host page when the customer moves between views.
@@ -314,7 +321,9 @@ pub fn language_to_load(lang: Option<String>) -> Option<String> {
 /// Throws, naming the fields, if the file is not a complete language.
 #[wasm_bindgen(js_name = addLanguage)]
 pub fn add_language(tag: &str, json: &str) -> Result<(), JsValue> {
-    let lang = Lang::from_tag(tag).ok_or_else(|| JsValue::from_str(&format!("parcel-desk: unsupported language \"{tag}\" (en, de, nl, fr, es, it)")))?;
+    let lang = Lang::from_tag(tag).ok_or_else(|| {
+        JsValue::from_str(&format!("parcel-desk: unsupported language \"{tag}\" (en, de, nl, fr, es, it)"))
+    })?;
     i18n::add(lang, json).map(|_| ()).map_err(|e| JsValue::from_str(&format!("parcel-desk: language file {tag}: {e}")))
 }
 
@@ -329,7 +338,13 @@ fn options_error(options: &JsValue) -> String {
             let entry: js_sys::Array = entry.unchecked_into();
             let value = entry.get(1);
             let ok = value.is_string() || value.is_null() || value.is_undefined();
-            (!ok).then(|| format!("{} (a {})", entry.get(0).as_string().unwrap_or_default(), value.js_typeof().as_string().unwrap_or_default()))
+            (!ok).then(|| {
+                format!(
+                    "{} (a {})",
+                    entry.get(0).as_string().unwrap_or_default(),
+                    value.js_typeof().as_string().unwrap_or_default()
+                )
+            })
         })
         .collect();
     format!("parcel-desk: invalid options: each option is a string; not: {}", wrong.join(", "))

@@ -63,7 +63,8 @@ pub fn StaffView() -> impl IntoView {
     let proxy = StoredValue::new(ctx.proxy.clone());
 
     let get = move |key: &str| {
-        values.with_value(|v| v.iter().find(|(k, _)| *k == key).map(|(_, s)| s.get_untracked().trim().to_owned()))
+        values
+            .with_value(|v| v.iter().find(|(k, _)| *k == key).map(|(_, s)| s.get_untracked().trim().to_owned()))
             .unwrap_or_default()
     };
     let error_of = move |key: &'static str| {
@@ -104,9 +105,17 @@ pub fn StaffView() -> impl IntoView {
             return;
         }
         let announced = js_sys::Date::new(&get("announced_at").into());
-        let announced = if announced.get_time().is_nan() { get("announced_at") } else { String::from(announced.to_iso_string()) };
+        let announced =
+            if announced.get_time().is_nan() { get("announced_at") } else { String::from(announced.to_iso_string()) };
         let source_id = format!("pd-{}", crate::api::random_id());
-        let opt = |k: &str| { let v = get(k); if v.is_empty() { Value::Null } else { Value::String(v) } };
+        let opt = |k: &str| {
+            let v = get(k);
+            if v.is_empty() {
+                Value::Null
+            } else {
+                Value::String(v)
+            }
+        };
         // Built by hand rather than with `json!`, which would compile
         // serde_json's serializer and error texts into the widget.
         let address = |p: &str| {
@@ -122,7 +131,13 @@ pub fn StaffView() -> impl IntoView {
         let text = |s: String| Value::String(s);
         let mut shipment = object([("source_id", text(source_id.clone()))]);
         if !get("order_number").is_empty() {
-            shipment.insert("order".into(), Value::Object(object([("source_id", text(source_id.clone())), ("order_number", text(get("order_number")))])));
+            shipment.insert(
+                "order".into(),
+                Value::Object(object([
+                    ("source_id", text(source_id.clone())),
+                    ("order_number", text(get("order_number"))),
+                ])),
+            );
         }
         let mut number = object([
             ("carrier_code", text(get("tracking_number.carrier_code").to_ascii_lowercase())),
@@ -136,10 +151,13 @@ pub fn StaffView() -> impl IntoView {
             ("announced_at", text(announced)),
             ("source_id", text(source_id)),
             ("tracking_number", Value::Object(number)),
-            ("ship_with", Value::Object(object([
-                ("type", text("contract".into())),
-                ("properties", Value::Object(object([("contract_id", contract_id)]))),
-            ]))),
+            (
+                "ship_with",
+                Value::Object(object([
+                    ("type", text("contract".into())),
+                    ("properties", Value::Object(object([("contract_id", contract_id)]))),
+                ])),
+            ),
             ("shipment", Value::Object(shipment)),
             ("from_address", address("from_address")),
             ("to_address", address("to_address")),
@@ -189,7 +207,8 @@ pub fn StaffView() -> impl IntoView {
             .into_iter()
             .filter(move |(k, ..)| k.starts_with(prefix))
             .map(move |(key, label, required, hint, kind)| {
-                let value = values.with_value(|v| v.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)).expect("known field");
+                let value =
+                    values.with_value(|v| v.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)).expect("known field");
                 view! {
                     <TextField id=key.replace('.', "-") label=label value=value required=required
                         hint=hint.unwrap_or_default() input_type=kind error=error_of(key) />

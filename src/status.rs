@@ -79,7 +79,8 @@ fn Lookup() -> impl IntoView {
         }
         let id = number.get_untracked().trim().to_owned();
         let order_number = order.get_untracked().trim().to_owned();
-        let id_error = (id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit())).then(|| t.err_ticket_number.to_owned());
+        let id_error =
+            (id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit())).then(|| t.err_ticket_number.to_owned());
         let order_error = order_number.is_empty().then(|| t.err_required.to_owned());
         let invalid = id_error.is_some() || order_error.is_some();
         errors.set((id_error, order_error));
@@ -152,7 +153,11 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
     let last = StoredValue::new(js_sys::Date::now());
     let handle = set_interval_with_handle(
         move || {
-            let period = if state.with_untracked(|s| matches!(s, Loaded::Pending | Loaded::Loading)) { POLL_PENDING } else { POLL };
+            let period = if state.with_untracked(|s| matches!(s, Loaded::Pending | Loaded::Loading)) {
+                POLL_PENDING
+            } else {
+                POLL
+            };
             if js_sys::Date::now() - last.get_value() >= period.as_millis() as f64 {
                 last.set_value(js_sys::Date::now());
                 load();

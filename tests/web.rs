@@ -19,10 +19,7 @@ async fn settle() {
     wasm_bindgen_futures::JsFuture::from(frame).await.unwrap();
     for _ in 0..3 {
         let promise = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window()
-                .unwrap()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-                .unwrap();
+            web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
         });
         wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     }
@@ -536,7 +533,9 @@ fn random_ids_without_random_uuid() {
     let crypto_class = js_sys::Reflect::get(&window, &"Crypto".into()).unwrap();
     let prototype = js_sys::Reflect::get(&crypto_class, &"prototype".into()).unwrap();
     let original = js_sys::Reflect::get(&prototype, &"randomUUID".into()).unwrap();
-    assert!(js_sys::Reflect::delete_property(prototype.unchecked_ref::<js_sys::Object>(), &"randomUUID".into()).unwrap());
+    assert!(
+        js_sys::Reflect::delete_property(prototype.unchecked_ref::<js_sys::Object>(), &"randomUUID".into()).unwrap()
+    );
     let (a, b) = (random_id(), random_id());
     js_sys::Reflect::set(&prototype, &"randomUUID".into(), &original).unwrap();
     assert!(a.starts_with("pd-") && a.len() > 3, "{a}");

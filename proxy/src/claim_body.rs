@@ -53,9 +53,8 @@ pub fn decode_claim(bytes: &[u8]) -> Result<ClaimRequest, ClaimBodyError> {
     if !issues.is_empty() {
         return Err(ClaimBodyError::Invalid(issues));
     }
-    serde_json::from_value::<ClaimRequest>(value).map_err(|e| {
-        ClaimBodyError::Invalid(vec![issue("invalid_type", "body", e.to_string())])
-    })
+    serde_json::from_value::<ClaimRequest>(value)
+        .map_err(|e| ClaimBodyError::Invalid(vec![issue("invalid_type", "body", e.to_string())]))
 }
 
 #[cfg(test)]

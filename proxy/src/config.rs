@@ -267,10 +267,7 @@ impl Config {
 
     /// Loads defaults < `file` < environment (`vars`, usually
     /// `std::env::vars()`). Command-line flags are applied by the caller.
-    pub fn load(
-        file: Option<&Path>,
-        vars: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Config, ConfigError> {
+    pub fn load(file: Option<&Path>, vars: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
         let mut raw: HashMap<&'static str, (Raw, String)> = HashMap::new();
         if let Some(path) = file {
             let origin = format!("config file {}", path.display());
@@ -400,7 +397,11 @@ impl Config {
                     && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
             });
         if !prefix_ok {
-            return Err(("api_prefix", "must look like /api or /parcel-desk/api (no trailing slash, no dot segments, no special characters)".into()));
+            return Err((
+                "api_prefix",
+                "must look like /api or /parcel-desk/api (no trailing slash, no dot segments, no special characters)"
+                    .into(),
+            ));
         }
         for o in &mut self.allowed_origins {
             *o = o.trim().trim_end_matches('/').to_owned();
@@ -418,7 +419,10 @@ impl Config {
             return Err(("support.base_url", "must be an absolute http(s) URL".into()));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(("support.base_url", "must not contain credentials; use support.public_key and support.secret_key".into()));
+            return Err((
+                "support.base_url",
+                "must not contain credentials; use support.public_key and support.secret_key".into(),
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(("support.base_url", "must not have a query or fragment".into()));
@@ -431,7 +435,10 @@ impl Config {
             return Err(("access.token_days", "must be between 1 and 3650".into()));
         }
         if !self.access.token_key.is_empty() && self.access.token_key.expose().chars().count() < MIN_TOKEN_KEY_CHARS {
-            return Err(("access.token_key", format!("must be at least {MIN_TOKEN_KEY_CHARS} characters (e.g. `openssl rand -hex 32`)")));
+            return Err((
+                "access.token_key",
+                format!("must be at least {MIN_TOKEN_KEY_CHARS} characters (e.g. `openssl rand -hex 32`)"),
+            ));
         }
         if !self.staff.token.is_empty() && self.staff.token.expose().chars().count() < 16 {
             return Err(("staff.token", "must be at least 16 characters".into()));
@@ -482,7 +489,13 @@ fn flatten(
     for (k, v) in table {
         let full = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
         match v {
-            toml::Value::Table(t) if prefix.is_empty() && matches!(k.as_str(), "support" | "limits" | "store" | "access" | "tracking" | "claims" | "staff" | "jtl") => {
+            toml::Value::Table(t)
+                if prefix.is_empty()
+                    && matches!(
+                        k.as_str(),
+                        "support" | "limits" | "store" | "access" | "tracking" | "claims" | "staff" | "jtl"
+                    ) =>
+            {
                 flatten(t, &full, origin, out)?;
             }
             _ => {
@@ -536,11 +549,9 @@ impl Reader {
         match self.raw.get(key) {
             None => Ok(None),
             Some((Raw::Toml(toml::Value::Integer(i)), _)) if *i >= 0 => Ok(Some(*i as u64)),
-            Some((Raw::Env(s), _)) => s
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| self.err(key, "expected a non-negative integer")),
+            Some((Raw::Env(s), _)) => {
+                s.trim().parse().map(Some).map_err(|_| self.err(key, "expected a non-negative integer"))
+            }
             Some(_) => Err(self.err(key, "expected a non-negative integer")),
         }
     }

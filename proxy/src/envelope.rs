@@ -13,8 +13,7 @@ use parcel_desk_wire::{ApiError, ClaimField, ErrorEnvelope, FieldProblem, Valida
 pub fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let mut res = (status, bytes).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     res
 }
 
@@ -47,8 +46,7 @@ pub fn ticket_not_found() -> Response {
 /// 429 `hit_rate_limit` with a `Retry-After` header (whole seconds, ≥ 1).
 pub fn rate_limited(detail: impl Into<String>, retry_after_secs: u64) -> Response {
     let mut res = error(StatusCode::TOO_MANY_REQUESTS, "hit_rate_limit", detail);
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
     res
 }
 

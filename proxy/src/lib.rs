@@ -142,9 +142,8 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     let mut sandbox = None;
     if config.sandbox {
         let creds = Credentials::generate();
-        let server = start_sandbox(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone())
-            .await
-            .map_err(StartError::Io)?;
+        let server =
+            start_sandbox(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone()).await.map_err(StartError::Io)?;
         config.jtl.base_url = format!("{}/jtl", server.url());
         config.jtl.refresh_token = creds.secret_key.clone();
         config.jtl.seller_id = jtl::sandbox::SANDBOX_SELLER_ID.into();

@@ -102,9 +102,7 @@ impl std::error::Error for BuildError {}
 /// limiting sees the peer address.
 pub fn router(config: &Config) -> Result<Router, BuildError> {
     let mut config = config.clone();
-    config
-        .validate()
-        .map_err(|(key, msg)| BuildError(format!("invalid configuration key `{key}`: {msg}")))?;
+    config.validate().map_err(|(key, msg)| BuildError(format!("invalid configuration key `{key}`: {msg}")))?;
     if !config.has_credentials() {
         return Err(BuildError(
             "no upstream credentials: set support.public_key and support.secret_key \
@@ -153,11 +151,8 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
     }
     let tracking_base = reqwest::Url::parse(&config.tracking.base_url)
         .map_err(|_| BuildError("invalid configuration key `tracking.base_url`".into()))?;
-    let store_path = config
-        .store
-        .path
-        .clone()
-        .unwrap_or_else(|| std::path::PathBuf::from(crate::config::DEFAULT_STORE_PATH));
+    let store_path =
+        config.store.path.clone().unwrap_or_else(|| std::path::PathBuf::from(crate::config::DEFAULT_STORE_PATH));
     let store = crate::store::Store::open(&store_path, config.store.idempotency_hours)
         .map_err(|e| BuildError(format!("invalid configuration key `store.path`: {e}")))?;
     let jtl = if config.jtl.enabled() {
@@ -246,9 +241,7 @@ async fn dispatch(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
     }
     if path == "/healthz" {
         return match *req.method() {
-            Method::GET | Method::HEAD => {
-                ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()
-            }
+            Method::GET | Method::HEAD => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response(),
             _ => envelope::not_found(),
         };
     }
@@ -259,12 +252,10 @@ async fn dispatch(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
         }
     }
     match &st.static_files {
-        Some(files) if matches!(*req.method(), Method::GET | Method::HEAD) => {
-            match files.clone().oneshot(req).await {
-                Ok(res) => res.map(Body::new),
-                Err(never) => match never {},
-            }
-        }
+        Some(files) if matches!(*req.method(), Method::GET | Method::HEAD) => match files.clone().oneshot(req).await {
+            Ok(res) => res.map(Body::new),
+            Err(never) => match never {},
+        },
         _ => envelope::not_found(),
     }
 }
@@ -283,18 +274,11 @@ fn client_ip(st: &ProxyState, req: &Request) -> IpAddr {
             return ip;
         }
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
-    let allowed_origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .filter(|o| st.origins.iter().any(|a| a == *o))
-        .cloned();
+    let allowed_origin = req.headers().get(header::ORIGIN).filter(|o| st.origins.iter().any(|a| a == *o)).cloned();
     let method = req.method().clone();
     let exists = |r: &Route| st.jtl.is_some() || !r.is_channel();
 
@@ -354,9 +338,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::GetTicket(TicketRef::Invalid(_)) => envelope::ticket_not_found(),
                     Route::GetTicket(TicketRef::Id(id)) => tickets::get_by_id(&st, req, id, ip).await,
                     Route::GetTicket(TicketRef::Uuid(uuid)) => tickets::get_by_uuid(&st, req, &uuid).await,
-                    Route::GetRequestedData | Route::AnswerRequestedData => {
-                        tickets::requested_data(&st, req, ip).await
-                    }
+                    Route::GetRequestedData | Route::AnswerRequestedData => tickets::requested_data(&st, req, ip).await,
                     Route::Tracking(TrackingRef::Invalid(_)) => envelope::not_found(),
                     Route::Tracking(TrackingRef::Number(number)) => tracking::get_tracking(&st, req, &number).await,
                     Route::RegisterParcel => tracking::register_parcel(&st, req).await,

@@ -26,18 +26,18 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine as _;
+use parcel_desk_wire::requested_data::RequestedData;
 use parcel_desk_wire::ticket::{
     DataType, Outcome, RequestedAction, TicketResolution, TicketStage, TicketStatus, TicketType,
 };
-use parcel_desk_wire::requested_data::RequestedData;
 use parcel_desk_wire::{validate, ClaimType, CreateTicketResponse, FileTokenResponse, ParcelKind, TicketResponse};
 
 use crate::claim_body::{decode_claim, ClaimBodyError};
 use crate::config::{Secret, MAX_FILE_BYTES};
-use parcel_desk_wire::upload::is_allowed_type;
 use crate::envelope::{self, issues_from_problems, json_response, validation_error};
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
 use crate::timefmt::rfc3339_utc;
+use parcel_desk_wire::upload::is_allowed_type;
 
 /// Upstream's limit on ticket creation per credentials.
 pub const CREATE_LIMIT_PER_MINUTE: u32 = 15;
@@ -173,11 +173,7 @@ impl Credentials {
     pub fn generate() -> Self {
         Credentials {
             public_key: format!("sandbox-{}", uuid::Uuid::new_v4().simple()),
-            secret_key: Secret::new(format!(
-                "{}{}",
-                uuid::Uuid::new_v4().simple(),
-                uuid::Uuid::new_v4().simple()
-            )),
+            secret_key: Secret::new(format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())),
         }
     }
 }
@@ -281,8 +277,14 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
             tracking: tracking::demo_tracking(SystemTime::now()),
             registered: BTreeMap::new(),
         }),
-        creates: SlidingWindow::new(if options.upstream_limits { CREATE_LIMIT_PER_MINUTE } else { 0 }, Duration::from_secs(60)),
-        reads: SlidingWindow::new(if options.upstream_limits { READ_LIMIT_PER_MINUTE } else { 0 }, Duration::from_secs(60)),
+        creates: SlidingWindow::new(
+            if options.upstream_limits { CREATE_LIMIT_PER_MINUTE } else { 0 },
+            Duration::from_secs(60),
+        ),
+        reads: SlidingWindow::new(
+            if options.upstream_limits { READ_LIMIT_PER_MINUTE } else { 0 },
+            Duration::from_secs(60),
+        ),
         options,
     });
     Router::new()
@@ -313,9 +315,7 @@ fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response>
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
         .and_then(|raw| String::from_utf8(raw).ok())
         .is_some_and(|pair| match pair.split_once(':') {
-            Some((public, secret)) => {
-                public == state.creds.public_key && secret == state.creds.secret_key.expose()
-            }
+            Some((public, secret)) => public == state.creds.public_key && secret == state.creds.secret_key.expose(),
             None => false,
         });
     if ok {
@@ -326,8 +326,7 @@ fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response>
         "unauthorized",
         "Authentication credentials were not provided or are invalid.",
     );
-    res.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"sandbox\""));
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"sandbox\""));
     Err(res)
 }
 
@@ -368,7 +367,13 @@ async fn create(
         );
     }
     let mut portal = false;
-    for (k, v) in query.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))) {
+    for (k, v) in query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+    {
         if k == "is_portal_claim" {
             portal = match v {
                 "true" | "True" | "1" => true,
@@ -395,9 +400,8 @@ async fn create(
     let Some(parcel) = known else {
         return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Parcel not found.");
     };
-    let unprocessable = |detail: String| {
-        envelope::error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_content", detail)
-    };
+    let unprocessable =
+        |detail: String| envelope::error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_content", detail);
     if parcel.delivered && claim_type == ClaimType::Lost {
         return unprocessable("Cannot create ticket. Reason: Parcel is already delivered".into());
     }
@@ -421,7 +425,10 @@ async fn create(
                 return envelope::error(
                     StatusCode::BAD_REQUEST,
                     "bad_request",
-                    format!("Invalid file token for field '{}': upload the file via /dsf/files first.", field.wire_name()),
+                    format!(
+                        "Invalid file token for field '{}': upload the file via /dsf/files first.",
+                        field.wire_name()
+                    ),
                 );
             }
         }
@@ -466,11 +473,8 @@ async fn upload_file(State(state): State<Arc<SandboxState>>, req: Request) -> Re
             format!("File is too large: at most {MAX_FILE_BYTES} bytes (6 MB) are accepted."),
         )
     };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_FILE_BYTES + 1024 * 1024) {
         return too_large();
     }
@@ -569,35 +573,72 @@ fn demo_tickets() -> Vec<TicketResponse> {
             resolution: None,
         }
     };
-    let t1 = base(1001, TicketStatus::Pending, TicketStage::InProgress, TicketType::Lost, 0,
-        "2026-03-10T09:00:00+00:00", "2026-03-10T09:00:00+00:00");
-    let mut t2 = base(1002, TicketStatus::ActionRequired, TicketStage::ActionRequired, TicketType::Damaged, 2,
-        "2026-03-11T10:30:00+00:00", "2026-03-12T14:22:00+00:00");
+    let t1 = base(
+        1001,
+        TicketStatus::Pending,
+        TicketStage::InProgress,
+        TicketType::Lost,
+        0,
+        "2026-03-10T09:00:00+00:00",
+        "2026-03-10T09:00:00+00:00",
+    );
+    let mut t2 = base(
+        1002,
+        TicketStatus::ActionRequired,
+        TicketStage::ActionRequired,
+        TicketType::Damaged,
+        2,
+        "2026-03-11T10:30:00+00:00",
+        "2026-03-12T14:22:00+00:00",
+    );
     t2.requested_actions = vec![
         RequestedAction { id: 301, data_type: DataType::SalesInvoice, created_at: "2026-03-12T14:22:00+00:00".into() },
         RequestedAction { id: 302, data_type: DataType::DamagePhoto, created_at: "2026-03-12T14:22:00+00:00".into() },
     ];
-    let mut t3 = base(1003, TicketStatus::ClaimPaid, TicketStage::ManuallySolved, TicketType::Lost, 0,
-        "2026-02-20T08:15:00+00:00", "2026-03-05T16:40:00+00:00");
+    let mut t3 = base(
+        1003,
+        TicketStatus::ClaimPaid,
+        TicketStage::ManuallySolved,
+        TicketType::Lost,
+        0,
+        "2026-02-20T08:15:00+00:00",
+        "2026-03-05T16:40:00+00:00",
+    );
     t3.resolution = Some(TicketResolution {
         outcome: Outcome::ClaimApproved,
         amount: Some(49.95),
         currency: Some("EUR".into()),
         solved_at: Some("2026-03-05T16:40:00+00:00".into()),
     });
-    let mut t4 = base(1004, TicketStatus::SolvedByAutomation, TicketStage::SolvedByAutomation, TicketType::Lost, 2,
-        "2026-03-01T12:00:00+00:00", "2026-03-03T07:05:00+00:00");
+    let mut t4 = base(
+        1004,
+        TicketStatus::SolvedByAutomation,
+        TicketStage::SolvedByAutomation,
+        TicketType::Lost,
+        2,
+        "2026-03-01T12:00:00+00:00",
+        "2026-03-03T07:05:00+00:00",
+    );
     t4.resolution = Some(TicketResolution {
         outcome: Outcome::Delivered,
         amount: None,
         currency: None,
         solved_at: Some("2026-03-03T07:05:00+00:00".into()),
     });
-    let mut t5 = base(1005, TicketStatus::CustomerDocumentsRequested, TicketStage::ActionRequired, TicketType::Lost, 0,
-        "2026-03-13T08:00:00+00:00", "2026-03-14T09:30:00+00:00");
-    t5.requested_actions = vec![
-        RequestedAction { id: 303, data_type: DataType::PurchaseInvoice, created_at: "2026-03-14T09:30:00+00:00".into() },
-    ];
+    let mut t5 = base(
+        1005,
+        TicketStatus::CustomerDocumentsRequested,
+        TicketStage::ActionRequired,
+        TicketType::Lost,
+        0,
+        "2026-03-13T08:00:00+00:00",
+        "2026-03-14T09:30:00+00:00",
+    );
+    t5.requested_actions = vec![RequestedAction {
+        id: 303,
+        data_type: DataType::PurchaseInvoice,
+        created_at: "2026-03-14T09:30:00+00:00".into(),
+    }];
     vec![t1, t2, t3, t4, t5]
 }
 

@@ -112,15 +112,7 @@ impl InFlight {
         db.execute(
             "INSERT OR REPLACE INTO idempotency (key, route, body_hash, status, content_type, body, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                self.key.0,
-                self.key.1,
-                self.hash,
-                answer.status,
-                answer.content_type,
-                answer.body,
-                now_ms()
-            ],
+            params![self.key.0, self.key.1, self.hash, answer.status, answer.content_type, answer.body, now_ms()],
         )?;
         Ok(())
     }

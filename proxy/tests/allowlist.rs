@@ -93,7 +93,12 @@ async fn health_and_custom_prefix() {
     assert_eq!(r.text().await.unwrap(), "ok");
     let r = c.get(format!("{base}/api/dsf/tickets/1")).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    let r = c.get(format!("{base}/parcel-desk-api/dsf/tickets/1")).header("x-ticket-token", token_for("1")).send().await.unwrap();
+    let r = c
+        .get(format!("{base}/parcel-desk-api/dsf/tickets/1"))
+        .header("x-ticket-token", token_for("1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     assert_eq!(rec.seen()[0].uri, "/api/v3/dsf/tickets/1");
 }
@@ -147,7 +152,8 @@ async fn static_files_with_precompressed_siblings_and_wasm_mime() {
 async fn cors_only_for_configured_origins() {
     let rec = Recorder::start().await;
     let shop = "https://shop.example";
-    let p = proxy_to(&rec.server.url(), |c| c.allowed_origins = vec![shop.into(), "http://localhost:3000".into()]).await;
+    let p =
+        proxy_to(&rec.server.url(), |c| c.allowed_origins = vec![shop.into(), "http://localhost:3000".into()]).await;
     let addr = p.proxy.addr();
 
     let tok = format!("X-Ticket-Token: {}", token_for("1001"));
@@ -183,7 +189,11 @@ async fn cors_only_for_configured_origins() {
             addr,
             "OPTIONS",
             path,
-            &["Origin: https://shop.example", &format!("Access-Control-Request-Method: {method}"), "Access-Control-Request-Headers: content-type, idempotency-key"],
+            &[
+                "Origin: https://shop.example",
+                &format!("Access-Control-Request-Method: {method}"),
+                "Access-Control-Request-Headers: content-type, idempotency-key",
+            ],
             b"",
         )
         .await;
@@ -191,7 +201,12 @@ async fn cors_only_for_configured_origins() {
         assert_eq!(r.header("access-control-allow-origin").as_deref(), Some(shop));
         assert_eq!(r.header("access-control-allow-methods").as_deref(), Some(method));
         let allowed = r.header("access-control-allow-headers").unwrap().to_ascii_lowercase();
-        assert!(allowed.contains("content-type") && allowed.contains("idempotency-key") && allowed.contains("x-ticket-token"), "{allowed}");
+        assert!(
+            allowed.contains("content-type")
+                && allowed.contains("idempotency-key")
+                && allowed.contains("x-ticket-token"),
+            "{allowed}"
+        );
     }
     let refused: &[(&str, &[&str])] = &[
         ("/api/dsf/tickets/lost", &["Origin: https://evil.example", "Access-Control-Request-Method: POST"]),

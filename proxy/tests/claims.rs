@@ -61,7 +61,15 @@ async fn same_key_replays_one_upstream_ticket() {
         assert_eq!(r.status(), 400, "{bad:?}");
         assert_envelope(&r.text().await.unwrap(), 400, "bad_request");
     }
-    let r = c.post(&url).header("content-type", "application/json").header("idempotency-key", "a").header("idempotency-key", "b").body(body.to_string()).send().await.unwrap();
+    let r = c
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("idempotency-key", "a")
+        .header("idempotency-key", "b")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400, "two keys");
     assert_eq!(rec.seen().len(), 4);
 }
@@ -179,7 +187,13 @@ async fn damage_claims_against_the_sandbox() {
     assert_eq!(r.headers()["idempotent-replayed"], "true");
 
     // A lost-only field is refused by the proxy.
-    let r = post_claim(&c, &damage, None, &json!({"tracking_number": "PD-OWN-0003", "parcel_dimensions": {"length": 1, "width": 1, "height": 1}})).await;
+    let r = post_claim(
+        &c,
+        &damage,
+        None,
+        &json!({"tracking_number": "PD-OWN-0003", "parcel_dimensions": {"length": 1, "width": 1, "height": 1}}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(assert_envelope(&r.text().await.unwrap(), 400, "bad_request").contains("parcel_dimensions"));
 
@@ -187,7 +201,8 @@ async fn damage_claims_against_the_sandbox() {
     let r = post_claim(&c, &damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
     assert_eq!(r.status(), 400);
     let detail = assert_envelope(&r.text().await.unwrap(), 400, "bad_request");
-    let missing: Vec<String> = parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().into()).collect();
+    let missing: Vec<String> =
+        parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().into()).collect();
     assert_eq!(missing.len(), 13, "{missing:?}");
     let mut body = json!({
         "tracking_number": "PD-DELIVERED-0002",
@@ -196,8 +211,17 @@ async fn damage_claims_against_the_sandbox() {
         "parcel_exterior_description": "Brown box, crushed corner",
         "additional_remarks": "The lamp base is cracked",
     });
-    for field in ["customer_confirmation", "sales_invoice", "purchase_invoice", "exterior_photo", "interior_photo",
-                  "damage_photo_1", "damage_photo_2", "package_photo", "entire_product_photo"] {
+    for field in [
+        "customer_confirmation",
+        "sales_invoice",
+        "purchase_invoice",
+        "exterior_photo",
+        "interior_photo",
+        "damage_photo_1",
+        "damage_photo_2",
+        "package_photo",
+        "entire_product_photo",
+    ] {
         let ct = if field.ends_with("photo") || field.contains("photo_") { "image/jpeg" } else { "application/pdf" };
         let token = upload(&c, &files, &format!("{field}.bin"), ct, b"evidence").await;
         body[field] = json!({"file_token": token});

@@ -102,10 +102,8 @@ fn demo_staff_generates_a_token_that_opens_the_staff_route() {
     rt.block_on(async {
         let c = reqwest::Client::new();
         let register = |auth: Option<String>| {
-            let mut r = c
-                .post(format!("{url}api/parcels/tracking"))
-                .header("content-type", "application/json")
-                .body("{}");
+            let mut r =
+                c.post(format!("{url}api/parcels/tracking")).header("content-type", "application/json").body("{}");
             if let Some(a) = auth {
                 r = r.header("authorization", a);
             }

@@ -42,18 +42,38 @@ async fn lost_claims_for_every_demo_parcel() {
     let (status, body) = claim(&c, &lost, &json!({"tracking_number": "PD-TRANSIT-0001"})).await;
     assert_eq!(status, 400);
     let detail = assert_envelope(&body, 400, "bad_request");
-    assert!(detail.starts_with("Validation Error. Errors: [{'type': 'missing', 'loc': ('contents_sales_price',), 'msg': 'Field required'}"), "{detail}");
-    let missing: Vec<String> = parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().into()).collect();
+    assert!(
+        detail.starts_with(
+            "Validation Error. Errors: [{'type': 'missing', 'loc': ('contents_sales_price',), 'msg': 'Field required'}"
+        ),
+        "{detail}"
+    );
+    let missing: Vec<String> =
+        parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().into()).collect();
     assert_eq!(
         missing,
-        ["contents_sales_price", "contents_description", "parcel_exterior_description", "parcel_dimensions",
-         "additional_remarks", "sales_invoice", "purchase_invoice", "customer_confirmation", "carrier_claim_form"]
+        [
+            "contents_sales_price",
+            "contents_description",
+            "parcel_exterior_description",
+            "parcel_dimensions",
+            "additional_remarks",
+            "sales_invoice",
+            "purchase_invoice",
+            "customer_confirmation",
+            "carrier_claim_form"
+        ]
     );
 
     // ... and with everything, documents uploaded through the proxy first.
     let files = s.api("/dsf/files");
     let mut tokens = Vec::new();
-    for (name, ct) in [("sales.pdf", "application/pdf"), ("purchase.pdf", "application/pdf"), ("confirmation.jpg", "image/jpeg"), ("form.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")] {
+    for (name, ct) in [
+        ("sales.pdf", "application/pdf"),
+        ("purchase.pdf", "application/pdf"),
+        ("confirmation.jpg", "image/jpeg"),
+        ("form.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ] {
         let (status, body) = upload(&c, &files, name, ct, b"document bytes").await;
         assert_eq!(status, 201, "{body}");
         let token = serde_json::from_str::<Value>(&body).unwrap()["file_token"].as_str().unwrap().to_owned();
@@ -79,32 +99,53 @@ async fn lost_claims_for_every_demo_parcel() {
 
     // A token the sandbox never issued.
     let mut forged = full.clone();
-    forged["sales_invoice"]["file_token"] = json!("b90e7a70-57c6-4338-992a-eae50d637261-6170706c69636174696f6e2f706466");
+    forged["sales_invoice"]["file_token"] =
+        json!("b90e7a70-57c6-4338-992a-eae50d637261-6170706c69636174696f6e2f706466");
     let (status, body) = claim(&c, &lost, &forged).await;
     assert_eq!(status, 400);
     assert!(assert_envelope(&body, 400, "bad_request").contains("sales_invoice"));
 
     let (status, body) = claim(&c, &lost, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
     assert_eq!(status, 422);
-    assert_eq!(assert_envelope(&body, 422, "unprocessable_content"), "Cannot create ticket. Reason: Parcel is already delivered");
+    assert_eq!(
+        assert_envelope(&body, 422, "unprocessable_content"),
+        "Cannot create ticket. Reason: Parcel is already delivered"
+    );
 
     let (status, body) = claim(&c, &lost, &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
     assert_eq!(status, 422);
-    assert_eq!(assert_envelope(&body, 422, "unprocessable_content"), "Carrier support contact is required for own contract parcel");
+    assert_eq!(
+        assert_envelope(&body, 422, "unprocessable_content"),
+        "Carrier support contact is required for own contract parcel"
+    );
 
     let (status, body) = claim(&c, &lost, &json!({"tracking_number": "NOPE-404"})).await;
     assert_eq!(status, 400);
     assert_eq!(assert_envelope(&body, 400, "bad_request"), "Parcel not found.");
 
     // Portal claims: Colissimo yes, others 422.
-    let r = c.post(format!("{lost}?is_portal_claim=true")).header("content-type", "application/json").body(r#"{"tracking_number":"PD-PORTAL-0005"}"#).send().await.unwrap();
+    let r = c
+        .post(format!("{lost}?is_portal_claim=true"))
+        .header("content-type", "application/json")
+        .body(r#"{"tracking_number":"PD-PORTAL-0005"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
-    let r = c.post(format!("{lost}?is_portal_claim=true")).header("content-type", "application/json").body(r#"{"tracking_number":"PD-OWN-0003"}"#).send().await.unwrap();
+    let r = c
+        .post(format!("{lost}?is_portal_claim=true"))
+        .header("content-type", "application/json")
+        .body(r#"{"tracking_number":"PD-OWN-0003"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
-    assert!(assert_envelope(&r.text().await.unwrap(), 422, "unprocessable_content").contains("Portal claims are not supported"));
+    assert!(assert_envelope(&r.text().await.unwrap(), 422, "unprocessable_content")
+        .contains("Portal claims are not supported"));
 
     // Invalid JSON: upstream's 406.
-    let r = c.post(&lost).header("content-type", "application/json").body("{\"tracking_number\": ").send().await.unwrap();
+    let r =
+        c.post(&lost).header("content-type", "application/json").body("{\"tracking_number\": ").send().await.unwrap();
     assert_eq!(r.status(), 406);
     assert_eq!(assert_envelope(&r.text().await.unwrap(), 406, "not_acceptable"), "Invalid JSON");
 
@@ -135,18 +176,22 @@ async fn seeded_tickets_and_missing_tickets() {
     assert!(v["resolution"]["solved_at"].is_string());
     assert!(v["order_number"].is_string());
 
-    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1002?order_number=ORD-1002")).send().await.unwrap()).await;
+    let t: parcel_desk_wire::TicketResponse =
+        json(c.get(s.api("/dsf/tickets/1002?order_number=ORD-1002")).send().await.unwrap()).await;
     assert_eq!(t.status.as_str(), "action_required");
     assert_eq!(t.order_number.as_deref(), Some("ORD-1002"));
     let kinds: Vec<&str> = t.requested_actions.iter().map(|a| a.data_type.as_str()).collect();
     assert_eq!(kinds, ["sales_invoice", "damage_photo"]);
-    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1004")).header("x-ticket-token", token_for("1004")).send().await.unwrap()).await;
+    let t: parcel_desk_wire::TicketResponse =
+        json(c.get(s.api("/dsf/tickets/1004")).header("x-ticket-token", token_for("1004")).send().await.unwrap()).await;
     assert_eq!(t.resolution.unwrap().outcome.as_str(), "delivered");
-    let t: parcel_desk_wire::TicketResponse = json(c.get(s.api("/dsf/tickets/1001?order_number=ORD-1001")).send().await.unwrap()).await;
+    let t: parcel_desk_wire::TicketResponse =
+        json(c.get(s.api("/dsf/tickets/1001?order_number=ORD-1001")).send().await.unwrap()).await;
     assert_eq!((t.status.as_str(), t.stage.as_str()), ("pending", "in_progress"));
 
     // Missing upstream and malformed at the proxy look the same.
-    let missing = c.get(s.api("/dsf/tickets/999999")).header("x-ticket-token", token_for("999999")).send().await.unwrap();
+    let missing =
+        c.get(s.api("/dsf/tickets/999999")).header("x-ticket-token", token_for("999999")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     let missing = missing.text().await.unwrap();
     let malformed = c.get(s.api("/dsf/tickets/12ab")).send().await.unwrap();
@@ -173,7 +218,11 @@ async fn sandbox_upload_rules() {
     assert_eq!(status, 201);
 
     // Part rules: named `file`, with filename and Content-Type, exactly one.
-    for (name, filename, ct) in [("attachment", Some("a.pdf"), Some("application/pdf")), ("file", None, Some("application/pdf")), ("file", Some("a.pdf"), None)] {
+    for (name, filename, ct) in [
+        ("attachment", Some("a.pdf"), Some("application/pdf")),
+        ("file", None, Some("application/pdf")),
+        ("file", Some("a.pdf"), None),
+    ] {
         let (content_type, body) = multipart(name, filename, ct, b"x");
         let r = c.post(&files).header("content-type", content_type).body(body).send().await.unwrap();
         assert_eq!(r.status(), 400, "{name} {filename:?} {ct:?}");
@@ -197,18 +246,33 @@ async fn sandbox_auth_and_rate_limits_directly() {
     let r = c.post(&lost).body(r#"{"tracking_number":"PD-OWN-0003"}"#).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert_envelope(&r.text().await.unwrap(), 401, "unauthorized");
-    let r = c.get(format!("{}/dsf/tickets/1001", sb.url())).header("authorization", basic(PUBLIC, "wrong")).send().await.unwrap();
+    let r = c
+        .get(format!("{}/dsf/tickets/1001", sb.url()))
+        .header("authorization", basic(PUBLIC, "wrong"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
 
     for i in 0..16 {
-        let r = c.post(&lost).header("authorization", &auth).header("content-type", "application/json").body(r#"{"tracking_number":"PD-OWN-0003"}"#).send().await.unwrap();
+        let r = c
+            .post(&lost)
+            .header("authorization", &auth)
+            .header("content-type", "application/json")
+            .body(r#"{"tracking_number":"PD-OWN-0003"}"#)
+            .send()
+            .await
+            .unwrap();
         if i < 15 {
             assert_eq!(r.status(), 202, "create {i}");
         } else {
             assert_eq!(r.status(), 429);
             let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
             assert!((1..=60).contains(&retry));
-            assert_eq!(assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit"), "Rate limit exceeded: 15 per 1 minute");
+            assert_eq!(
+                assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit"),
+                "Rate limit exceeded: 15 per 1 minute"
+            );
         }
     }
     for i in 0..31 {
@@ -218,7 +282,10 @@ async fn sandbox_auth_and_rate_limits_directly() {
         } else {
             assert_eq!(r.status(), 429);
             assert!(r.headers().contains_key("retry-after"));
-            assert_eq!(assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit"), "Rate limit exceeded: 30 per 1 minute");
+            assert_eq!(
+                assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit"),
+                "Rate limit exceeded: 30 per 1 minute"
+            );
         }
     }
     let r = c.get(format!("{}/v2/user", sb.url())).header("authorization", &auth).send().await.unwrap();
@@ -229,7 +296,13 @@ async fn sandbox_auth_and_rate_limits_directly() {
 
     // Upstream 429 is relayed through the proxy with its Retry-After.
     let p = proxy_to(&sb.url(), |_| {}).await;
-    let r = c.post(format!("{}/api/dsf/tickets/lost", p.proxy.url())).header("content-type", "application/json").body(r#"{"tracking_number":"PD-OWN-0003"}"#).send().await.unwrap();
+    let r = c
+        .post(format!("{}/api/dsf/tickets/lost", p.proxy.url()))
+        .header("content-type", "application/json")
+        .body(r#"{"tracking_number":"PD-OWN-0003"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
 }

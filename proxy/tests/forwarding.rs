@@ -107,10 +107,24 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
     );
 
     // Ticket read and upload carry the same (and only the same) headers.
-    let r = c.get(format!("{api}/dsf/tickets/77")).header("cookie", "a=b").header("authorization", "Bearer y").header("x-ticket-token", token_for("77")).send().await.unwrap();
+    let r = c
+        .get(format!("{api}/dsf/tickets/77"))
+        .header("cookie", "a=b")
+        .header("authorization", "Bearer y")
+        .header("x-ticket-token", token_for("77"))
+        .send()
+        .await
+        .unwrap();
     transcript.push_str(&dump(r).await.1);
     let (ct, body) = multipart("file", Some("invoice.pdf"), Some("application/pdf"), b"%PDF-1.4 test");
-    let r = c.post(format!("{api}/dsf/files")).header("content-type", &ct).header("cookie", "a=b").body(body.clone()).send().await.unwrap();
+    let r = c
+        .post(format!("{api}/dsf/files"))
+        .header("content-type", &ct)
+        .header("cookie", "a=b")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     transcript.push_str(&dump(r).await.1);
     let seen = rec.seen();
     assert_eq!(seen.len(), 3);
@@ -128,7 +142,9 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
         c.get(format!("{api}/dsf/tickets/abc")),
         c.post(format!("{api}/dsf/tickets/lost")).header("content-type", "application/json").body("{oops"),
         c.post(format!("{api}/dsf/tickets/lost?x=1")).header("content-type", "application/json").body("{}"),
-        c.post(format!("{api}/dsf/tickets/lost")).header("content-type", "application/json").body(r#"{"tracking_number":"X","secret_key":"y"}"#),
+        c.post(format!("{api}/dsf/tickets/lost"))
+            .header("content-type", "application/json")
+            .body(r#"{"tracking_number":"X","secret_key":"y"}"#),
         c.post(format!("{api}/dsf/files")).header("content-type", "text/plain").body("x"),
     ];
     for req in bad_requests {
@@ -142,7 +158,14 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
         l.local_addr().unwrap()
     };
     let p2 = proxy_to(&format!("http://{down}"), |_| {}).await;
-    let (status, text) = dump(c.get(format!("{}/api/dsf/tickets/1", p2.proxy.url())).header("x-ticket-token", token_for("1")).send().await.unwrap()).await;
+    let (status, text) = dump(
+        c.get(format!("{}/api/dsf/tickets/1", p2.proxy.url()))
+            .header("x-ticket-token", token_for("1"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 502);
     transcript.push_str(&text);
 
@@ -171,7 +194,8 @@ async fn claim_body_checks_before_forwarding() {
     let lost = format!("{}/api/dsf/tickets/lost", p.proxy.url());
     let post = |body: String| c.post(&lost).header("content-type", "application/json").body(body);
 
-    let r = post(format!(r#"{{"tracking_number":"X","additional_remarks":"{}"}}"#, "a".repeat(2000))).send().await.unwrap();
+    let r =
+        post(format!(r#"{{"tracking_number":"X","additional_remarks":"{}"}}"#, "a".repeat(2000))).send().await.unwrap();
     assert_eq!(r.status(), 413);
     assert_envelope(&r.text().await.unwrap(), 413, "content_too_large");
 
@@ -192,8 +216,12 @@ async fn claim_body_checks_before_forwarding() {
         .unwrap();
     assert_eq!(r.status(), 400);
     let detail = assert_envelope(&r.text().await.unwrap(), 400, "bad_request");
-    assert!(detail.starts_with("Validation Error. Errors: [{'type': 'missing', 'loc': ('tracking_number',)"), "{detail}");
-    let fields: Vec<_> = parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().to_owned()).collect();
+    assert!(
+        detail.starts_with("Validation Error. Errors: [{'type': 'missing', 'loc': ('tracking_number',)"),
+        "{detail}"
+    );
+    let fields: Vec<_> =
+        parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().to_owned()).collect();
     assert_eq!(fields, ["tracking_number", "contents_sales_price", "exterior_photo"]);
 
     let r = post(r#"{"tracking_number":"X","parcel_dimensions":"big"}"#.into()).send().await.unwrap();
@@ -205,8 +233,19 @@ async fn claim_body_checks_before_forwarding() {
     assert_eq!(r.status(), 415);
     assert_envelope(&r.text().await.unwrap(), 415, "unsupported_media_type");
 
-    for q in ["is_portal_claim=yes", "foo=bar", "is_portal_claim=true&url=http://x", "is_portal_claim=true&is_portal_claim=false"] {
-        let r = c.post(format!("{lost}?{q}")).header("content-type", "application/json").body(r#"{"tracking_number":"X"}"#).send().await.unwrap();
+    for q in [
+        "is_portal_claim=yes",
+        "foo=bar",
+        "is_portal_claim=true&url=http://x",
+        "is_portal_claim=true&is_portal_claim=false",
+    ] {
+        let r = c
+            .post(format!("{lost}?{q}"))
+            .header("content-type", "application/json")
+            .body(r#"{"tracking_number":"X"}"#)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400, "{q}");
         assert_envelope(&r.text().await.unwrap(), 400, "bad_request");
     }
@@ -214,7 +253,14 @@ async fn claim_body_checks_before_forwarding() {
     assert_eq!(r.status(), 400);
 
     // Declared too large up front: answered without reading the body.
-    let r = raw(p.proxy.addr(), "POST", "/api/dsf/tickets/lost", &["Content-Type: application/json", "Content-Length: 999999"], b"").await;
+    let r = raw(
+        p.proxy.addr(),
+        "POST",
+        "/api/dsf/tickets/lost",
+        &["Content-Type: application/json", "Content-Length: 999999"],
+        b"",
+    )
+    .await;
     assert_eq!(r.status, 413);
     assert_envelope(&r.body, 413, "content_too_large");
     assert!(rec.seen().is_empty(), "nothing invalid reaches upstream");
@@ -230,7 +276,13 @@ async fn upload_limits_are_enforced_while_streaming() {
     assert_eq!(limit, 6_000_000 + 64 * 1024);
 
     // Not multipart, or multipart without a boundary: 415.
-    for ct in [None, Some("application/octet-stream"), Some("multipart/form-data"), Some("multipart/form-data; boundary="), Some("multipart/mixed; boundary=x")] {
+    for ct in [
+        None,
+        Some("application/octet-stream"),
+        Some("multipart/form-data"),
+        Some("multipart/form-data; boundary="),
+        Some("multipart/mixed; boundary=x"),
+    ] {
         let mut req = c.post(&files).body("hello");
         if let Some(ct) = ct {
             req = req.header("content-type", ct);
@@ -260,7 +312,8 @@ async fn upload_limits_are_enforced_while_streaming() {
     let chunks = total / chunk.len();
     let head = bytes::Bytes::from_static(b"--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\nContent-Type: video/mp4\r\n\r\n");
     let stream = futures_util::stream::iter(
-        std::iter::once(Ok::<_, std::io::Error>(head)).chain((0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone()))),
+        std::iter::once(Ok::<_, std::io::Error>(head))
+            .chain((0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone()))),
     );
     let r = c
         .post(&files)
@@ -312,12 +365,20 @@ async fn per_client_rate_limit_with_retry_after() {
             assert_eq!(r.status(), 429);
             let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
             assert!((1..=60).contains(&retry), "{retry}");
-            assert_eq!(assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit"), "Rate limit exceeded: 2 per 1 minute");
+            assert_eq!(
+                assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit"),
+                "Rate limit exceeded: 2 per 1 minute"
+            );
         }
     }
     // Reads have their own budget.
     for i in 0..4 {
-        let r = c.get(format!("{api}/dsf/tickets/{}", 10 + i)).header("x-ticket-token", token_for(&(10 + i).to_string())).send().await.unwrap();
+        let r = c
+            .get(format!("{api}/dsf/tickets/{}", 10 + i))
+            .header("x-ticket-token", token_for(&(10 + i).to_string()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), if i < 3 { 202 } else { 429 });
     }
     assert_eq!(rec.seen().len(), 5);
@@ -363,7 +424,12 @@ async fn upstream_down_is_502_and_slow_is_504() {
     let rec = Recorder::start().await;
     rec.set_delay(Duration::from_secs(3));
     let p = proxy_to(&rec.server.url(), |c| c.support.timeout = Duration::from_secs(1)).await;
-    let r = c.get(format!("{}/api/dsf/tickets/1", p.proxy.url())).header("x-ticket-token", token_for("1")).send().await.unwrap();
+    let r = c
+        .get(format!("{}/api/dsf/tickets/1", p.proxy.url()))
+        .header("x-ticket-token", token_for("1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 504);
     assert_envelope(&r.text().await.unwrap(), 504, "upstream_timeout");
 }

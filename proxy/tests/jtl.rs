@@ -77,7 +77,13 @@ async fn jv(r: reqwest::Response) -> Value {
 }
 
 async fn post_json(url: &str, b: &Value) -> (u16, String) {
-    let r = client().post(url).header("content-type", "application/json").body(serde_json::to_vec(b).unwrap()).send().await.unwrap();
+    let r = client()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(b).unwrap())
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -114,18 +120,26 @@ async fn field_rules_are_enforced_and_the_seller_id_comes_from_config() {
     assert_eq!(s, 400);
     assert_eq!(issue_fields(&d), ["topic", "buyer_name", "subject", "message"]);
 
-    let (_, t) = post_json(&url, &body(json!({"subject": "x".repeat(1025), "message": "", "buyer_name": "n".repeat(1024)}))).await;
+    let (_, t) =
+        post_json(&url, &body(json!({"subject": "x".repeat(1025), "message": "", "buyer_name": "n".repeat(1024)})))
+            .await;
     let d = assert_envelope(&t, 400, "bad_request");
     assert_eq!(issue_fields(&d), ["subject", "message"]);
 
-    let eleven: Vec<Value> = (0..11).map(|i| json!({"file_token": format!("jtlf_{i:032x}"), "filename": format!("{i}.pdf")})).collect();
+    let eleven: Vec<Value> =
+        (0..11).map(|i| json!({"file_token": format!("jtlf_{i:032x}"), "filename": format!("{i}.pdf")})).collect();
     let (_, t) = post_json(&url, &body(json!({"attachments": eleven}))).await;
     assert_eq!(issue_fields(&assert_envelope(&t, 400, "bad_request")), ["attachments"]);
 
-    let (_, t) = post_json(&url, &body(json!({"attachments": [{"file_token": "jtlf_00000000000000000000000000000000", "filename": "a.pdf"}]}))).await;
+    let (_, t) = post_json(
+        &url,
+        &body(json!({"attachments": [{"file_token": "jtlf_00000000000000000000000000000000", "filename": "a.pdf"}]})),
+    )
+    .await;
     assert_eq!(issue_fields(&assert_envelope(&t, 400, "bad_request")), ["attachments.0.file_token"]);
 
-    let (_, t) = post_json(&url, &body(json!({"order_reference": {"type": "SKU", "value": "1"}, "topic": "SPAM"}))).await;
+    let (_, t) =
+        post_json(&url, &body(json!({"order_reference": {"type": "SKU", "value": "1"}, "topic": "SPAM"}))).await;
     assert_eq!(issue_fields(&assert_envelope(&t, 400, "bad_request")), ["topic", "order_reference.type"]);
 
     // The browser cannot choose the seller: an unknown field, refused by name.
@@ -144,11 +158,16 @@ async fn field_rules_are_enforced_and_the_seller_id_comes_from_config() {
         (r.status().as_u16(), r.text().await.unwrap())
     };
     assert_eq!(s, 406, "{t}");
-    let r = client().post(&url).header("content-type", "application/json").body(vec![b' '; 70_000]).send().await.unwrap();
+    let r =
+        client().post(&url).header("content-type", "application/json").body(vec![b' '; 70_000]).send().await.unwrap();
     assert_eq!(r.status(), 413);
 
     // A valid one: sellerId, ticketId, createdAt, from.role filled in by the proxy.
-    let (s, t) = post_json(&url, &body(json!({"reply_wanted": false, "order_reference": {"type": "CHANNELOFFER", "value": "X1"}}))).await;
+    let (s, t) = post_json(
+        &url,
+        &body(json!({"reply_wanted": false, "order_reference": {"type": "CHANNELOFFER", "value": "X1"}})),
+    )
+    .await;
     assert_eq!(s, 201, "{t}");
     let created: Value = serde_json::from_str(&t).unwrap();
     let id = created["ticket_id"].as_str().unwrap();
@@ -254,16 +273,16 @@ async fn attachments_are_uploaded_after_creation_and_failures_reported() {
     assert_eq!(names, [("photo.png", "image/png"), ("invoice.pdf", "application/pdf"), ("notes.txt", "text/plain")]);
     let log = env.handle.log();
     let create_at = log.iter().position(|(m, p, _)| m == "POST" && p == "/v1/channel/ticket").unwrap();
-    let uploads: Vec<usize> = log
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, p, _))| p == "/v1/channel/ticket/attachment")
-        .map(|(i, _)| i)
-        .collect();
+    let uploads: Vec<usize> =
+        log.iter().enumerate().filter(|(_, (_, p, _))| p == "/v1/channel/ticket/attachment").map(|(i, _)| i).collect();
     assert_eq!(uploads.len(), 1 + 3 + 2, "one, three attempts (failing), two (retried once)");
     assert!(uploads.iter().all(|i| *i > create_at), "uploads after the ticket exists");
     // A used file token is gone.
-    let (_, t) = post_json(&env.api("/channel/ticket"), &body(json!({"attachments": [{"file_token": a, "filename": "photo.png"}]}))).await;
+    let (_, t) = post_json(
+        &env.api("/channel/ticket"),
+        &body(json!({"attachments": [{"file_token": a, "filename": "photo.png"}]})),
+    )
+    .await;
     assert_eq!(issue_fields(&assert_envelope(&t, 400, "bad_request")), ["attachments.0.file_token"]);
 }
 
@@ -280,14 +299,33 @@ async fn upload_route_rules() {
     let (s, _) = upload(&env, "a.png", "image/png", b"").await;
     assert_eq!(s, 400);
     let (ct, b) = multipart("other", Some("a.png"), Some("image/png"), b"x");
-    let r = client().post(env.api("/channel/ticket/attachment-upload")).header("content-type", ct).body(b).send().await.unwrap();
+    let r = client()
+        .post(env.api("/channel/ticket/attachment-upload"))
+        .header("content-type", ct)
+        .body(b)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
-    let r = client().post(env.api("/channel/ticket/attachment-upload")).header("content-type", "image/png").body("x").send().await.unwrap();
+    let r = client()
+        .post(env.api("/channel/ticket/attachment-upload"))
+        .header("content-type", "image/png")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 415);
     // Declared too large: refused before reading.
     let addr = env.proxy.proxy.addr();
     let (ct, _) = multipart("file", Some("a.png"), Some("image/png"), b"");
-    let res = raw(addr, "POST", "/api/channel/ticket/attachment-upload", &[&format!("Content-Type: {ct}"), "Content-Length: 17000000"], b"").await;
+    let res = raw(
+        addr,
+        "POST",
+        "/api/channel/ticket/attachment-upload",
+        &[&format!("Content-Type: {ct}"), "Content-Length: 17000000"],
+        b"",
+    )
+    .await;
     assert_eq!(res.status, 413);
     // Streamed too large (no Content-Length up front is not needed: the cap counts bytes).
     let big = vec![b'a'; 16_000_001];
@@ -296,14 +334,20 @@ async fn upload_route_rules() {
     assert_envelope(&t, 413, "content_too_large");
     let (s, t) = upload(&env, "ok.txt", "text/plain", &vec![b'a'; 1_000_000]).await;
     assert_eq!(s, 201, "{t}");
-    assert!(parcel_desk_wire::jtl::is_file_token(serde_json::from_str::<Value>(&t).unwrap()["file_token"].as_str().unwrap()));
+    assert!(parcel_desk_wire::jtl::is_file_token(
+        serde_json::from_str::<Value>(&t).unwrap()["file_token"].as_str().unwrap()
+    ));
 }
 
 #[tokio::test]
 async fn messages_need_the_ticket_token() {
     let env = Env::new(|_| {}, |_| {}).await;
     let a = token_for(&env, "photo.png", "image/png").await;
-    let (s, t) = post_json(&env.api("/channel/ticket"), &body(json!({"attachments": [{"file_token": a, "filename": "photo.png"}]}))).await;
+    let (s, t) = post_json(
+        &env.api("/channel/ticket"),
+        &body(json!({"attachments": [{"file_token": a, "filename": "photo.png"}]})),
+    )
+    .await;
     assert_eq!(s, 201, "{t}");
     let created: Value = serde_json::from_str(&t).unwrap();
     let id = created["ticket_id"].as_str().unwrap().to_owned();
@@ -407,7 +451,9 @@ async fn simulator_validates_like_the_doc_and_limits_to_60_a_minute() {
     let mut statuses = Vec::new();
     // The create above was request 1 of 60.
     for _ in 0..59 {
-        statuses.push(c.get(format!("{}/v1/channel/event", sim.url())).bearer_auth(&tok).send().await.unwrap().status().as_u16());
+        statuses.push(
+            c.get(format!("{}/v1/channel/event", sim.url())).bearer_auth(&tok).send().await.unwrap().status().as_u16(),
+        );
     }
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     let r = c.get(format!("{}/v1/channel/event", sim.url())).bearer_auth(&tok).send().await.unwrap();
@@ -463,7 +509,11 @@ async fn routes_are_off_without_jtl_config() {
     let (s, t) = post_json(&format!("{}/api/channel/ticket", p.proxy.url()), &body(json!({}))).await;
     assert_eq!(s, 404);
     assert_envelope(&t, 404, "not_found");
-    let r = client().get(format!("{}/api/channel/ticket/PD-00000000000000000000000000000000/messages", p.proxy.url())).send().await.unwrap();
+    let r = client()
+        .get(format!("{}/api/channel/ticket/PD-00000000000000000000000000000000/messages", p.proxy.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -473,7 +523,13 @@ async fn end_to_end_through_sandbox_mode() {
     let running = parcel_desk_proxy::start(cfg).await.unwrap();
     let env_api = |p: &str| format!("{}{}{p}", running.proxy.url(), running.config.api_prefix);
     let (ct, b) = multipart("file", Some("receipt.pdf"), Some("application/pdf"), b"%PDF-1.4 receipt");
-    let r = client().post(env_api("/channel/ticket/attachment-upload")).header("content-type", ct).body(b).send().await.unwrap();
+    let r = client()
+        .post(env_api("/channel/ticket/attachment-upload"))
+        .header("content-type", ct)
+        .body(b)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let file_token = jv(r).await["file_token"].as_str().unwrap().to_owned();
     let (s, t) = post_json(

@@ -30,7 +30,9 @@ async fn create(c: &reqwest::Client, s: &Stack, tn: &str) -> (String, String) {
 
 /// Upstream's missing-ticket body, as the proxy relays it.
 async fn missing_body(c: &reqwest::Client, s: &Stack) -> String {
-    let (status, body) = text(c.get(s.api("/dsf/tickets/999999")).header("x-ticket-token", token_for("999999")).send().await.unwrap()).await;
+    let (status, body) =
+        text(c.get(s.api("/dsf/tickets/999999")).header("x-ticket-token", token_for("999999")).send().await.unwrap())
+            .await;
     assert_eq!(status, 404);
     body
 }
@@ -56,7 +58,14 @@ async fn uuid_read_before_and_after_resolution() {
     let i = tampered.len() - 3;
     tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
-    for bad in [None, Some(token2.as_str()), Some(tampered.as_str()), Some(foreign.as_str()), Some(expired.as_str()), Some("v1.x.y")] {
+    for bad in [
+        None,
+        Some(token2.as_str()),
+        Some(tampered.as_str()),
+        Some(foreign.as_str()),
+        Some(expired.as_str()),
+        Some("v1.x.y"),
+    ] {
         let mut req = c.get(s.api(&format!("/dsf/tickets/{uuid}")));
         if let Some(t) = bad {
             req = req.header("x-ticket-token", t);
@@ -65,12 +74,22 @@ async fn uuid_read_before_and_after_resolution() {
     }
     // An unknown UUID with a valid token for it: 404 too.
     let stranger = "0e6a4f0c-64a4-4ad3-9d65-2f1fb1b2a9a1";
-    let r = c.get(s.api(&format!("/dsf/tickets/{stranger}"))).header("x-ticket-token", token_for(stranger)).send().await.unwrap();
+    let r = c
+        .get(s.api(&format!("/dsf/tickets/{stranger}")))
+        .header("x-ticket-token", token_for(stranger))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(text(r).await, (404, missing.clone()));
 
     // Once upstream lists it: the live ticket.
     tokio::time::sleep(Duration::from_millis(2600)).await;
-    let r = c.get(s.api(&format!("/dsf/tickets/{}", uuid.to_uppercase()))).header("x-ticket-token", &token).send().await.unwrap();
+    let r = c
+        .get(s.api(&format!("/dsf/tickets/{}", uuid.to_uppercase())))
+        .header("x-ticket-token", &token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let t: parcel_desk_wire::TicketResponse = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     assert_eq!(t.order_number.as_deref(), Some("ORD-0003"));
@@ -104,7 +123,11 @@ async fn order_number_lookups_issue_a_token_and_are_rate_limited() {
     let r = c.get(s.api("/dsf/tickets/1003")).header("x-ticket-token", &token).send().await.unwrap();
     assert_eq!(text(r).await, (404, missing.clone()));
     // Wrong order number, another ticket's order number, unknown id: the same 404.
-    for q in ["/dsf/tickets/1002?order_number=ORD-1003", "/dsf/tickets/1002?order_number=", "/dsf/tickets/424242?order_number=ORD-1002"] {
+    for q in [
+        "/dsf/tickets/1002?order_number=ORD-1003",
+        "/dsf/tickets/1002?order_number=",
+        "/dsf/tickets/424242?order_number=ORD-1002",
+    ] {
         assert_eq!(text(c.get(s.api(q)).send().await.unwrap()).await, (404, missing.clone()), "{q}");
     }
     // Fourth lookup in a minute (the blank one is not counted): 429 with Retry-After.
@@ -123,7 +146,8 @@ async fn ten_thousand_ids_without_a_token_read_nothing() {
     let missing = missing_body(&c, &s).await;
     let mut readable = 0;
     let mut different = 0;
-    let ids: Vec<String> = (1..=9_990).map(|i| i.to_string())
+    let ids: Vec<String> = (1..=9_990)
+        .map(|i| i.to_string())
         .chain(["0", "-1", "abc", "1002.0", "99999999999999999999"].map(String::from))
         .chain((0..5).map(|_| uuid::Uuid::new_v4().to_string()))
         .collect();
@@ -156,14 +180,18 @@ async fn requested_data_is_filtered_to_the_ticket_and_answering_clears_it() {
     // No proof of access: the missing-ticket 404.
     let missing = missing_body(&c, &s).await;
     assert_eq!(text(c.get(rd("ticket=1002")).send().await.unwrap()).await, (404, missing.clone()));
-    assert_eq!(text(c.get(rd("ticket=1002&order_number=ORD-1005")).send().await.unwrap()).await, (404, missing.clone()));
+    assert_eq!(
+        text(c.get(rd("ticket=1002&order_number=ORD-1005")).send().await.unwrap()).await,
+        (404, missing.clone())
+    );
     assert_eq!(c.get(s.api("/dsf/tickets/requested-data")).send().await.unwrap().status(), 400);
 
     let r = c.get(s.api("/dsf/tickets/1002?order_number=ORD-1002")).send().await.unwrap();
     let token = r.headers()["x-ticket-token"].to_str().unwrap().to_owned();
     let r = c.get(rd("ticket=1002")).header("x-ticket-token", &token).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let list: parcel_desk_wire::requested_data::RequestedDataList = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let list: parcel_desk_wire::requested_data::RequestedDataList =
+        serde_json::from_str(&r.text().await.unwrap()).unwrap();
     let ids: Vec<i64> = list.data.iter().map(|r| r.request_id).collect();
     assert_eq!(ids, [301, 302], "only ticket 1002's requests");
     assert_eq!(list.data[0].title, "Sales invoice");
@@ -192,12 +220,25 @@ async fn requested_data_is_filtered_to_the_ticket_and_answering_clears_it() {
     assert_eq!(r.status(), 404);
 
     // Answer both: a comment, then a photo.
-    let r = post("ticket=1002".into(), json!({"request_id": 301, "comment": "Invoice attached to the order email."}), Some(token.clone())).await.unwrap();
+    let r = post(
+        "ticket=1002".into(),
+        json!({"request_id": 301, "comment": "Invoice attached to the order email."}),
+        Some(token.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 201);
     let (ct, body) = multipart("file", Some("damage.jpg"), Some("image/jpeg"), b"\xff\xd8jpeg");
     let r = c.post(s.api("/dsf/files")).header("content-type", ct).body(body).send().await.unwrap();
-    let file_token = serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()["file_token"].as_str().unwrap().to_owned();
-    let r = post("ticket=1002".into(), json!({"request_id": 302, "attachments": [{"file_token": file_token}]}), Some(token.clone())).await.unwrap();
+    let file_token =
+        serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()["file_token"].as_str().unwrap().to_owned();
+    let r = post(
+        "ticket=1002".into(),
+        json!({"request_id": 302, "attachments": [{"file_token": file_token}]}),
+        Some(token.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 201);
 
     let r = c.get(rd("ticket=1002")).header("x-ticket-token", &token).send().await.unwrap();

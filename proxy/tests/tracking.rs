@@ -65,7 +65,10 @@ async fn personal_data_only_with_the_recipients_postal_code() {
             assert!(typed.parcel_desk.is_some());
         }
     }
-    println!("PII: {} parcels x 3 stripped answers, {checked_fields} address fields checked absent", DEMO_RECIPIENT_POSTAL_CODES.len());
+    println!(
+        "PII: {} parcels x 3 stripped answers, {checked_fields} address fields checked absent",
+        DEMO_RECIPIENT_POSTAL_CODES.len()
+    );
 }
 
 #[tokio::test]
@@ -147,7 +150,8 @@ async fn staff_route_hidden_without_config_and_guarded_with_it() {
     let plain = Stack::new(|_| {}).await;
     let body = register_body("3SEXT000001").to_string();
     for auth in [None, Some(format!("Bearer {STAFF}"))] {
-        let mut r = c.post(plain.api("/parcels/tracking")).header("content-type", "application/json").body(body.clone());
+        let mut r =
+            c.post(plain.api("/parcels/tracking")).header("content-type", "application/json").body(body.clone());
         if let Some(a) = auth {
             r = r.header("authorization", a);
         }
@@ -170,7 +174,13 @@ async fn staff_route_hidden_without_config_and_guarded_with_it() {
     assert_envelope(&r.text().await.unwrap(), 404, "not_found");
     // Wrong token, a customer's ticket token, Basic: 401.
     let (uuid_token, _) = {
-        let r = c.post(s.api("/dsf/tickets/lost")).header("content-type", "application/json").body(r#"{"tracking_number":"PD-OWN-0003"}"#).send().await.unwrap();
+        let r = c
+            .post(s.api("/dsf/tickets/lost"))
+            .header("content-type", "application/json")
+            .body(r#"{"tracking_number":"PD-OWN-0003"}"#)
+            .send()
+            .await
+            .unwrap();
         let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
         (v["access_token"].as_str().unwrap().to_owned(), ())
     };
@@ -186,7 +196,8 @@ async fn staff_route_hidden_without_config_and_guarded_with_it() {
     let r = post(Some(format!("Bearer {STAFF}")), incomplete.to_string()).await.unwrap();
     assert_eq!(r.status(), 400);
     let detail = assert_envelope(&r.text().await.unwrap(), 400, "bad_request");
-    let locs: Vec<String> = parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.loc.join(".")).collect();
+    let locs: Vec<String> =
+        parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.loc.join(".")).collect();
     assert_eq!(locs, ["to_address.postal_code", "shipment"]);
 
     // The right token: registered (the spec's 200), then trackable and claimable.
@@ -199,10 +210,18 @@ async fn staff_route_hidden_without_config_and_guarded_with_it() {
     let r = c.get(s.api("/parcels/tracking/3SEXT000001")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
-    assert!(!text.contains("Noor Hendriks") && !text.contains("noor@mail.example") && !text.contains("Lijnbaansgracht"));
+    assert!(
+        !text.contains("Noor Hendriks") && !text.contains("noor@mail.example") && !text.contains("Lijnbaansgracht")
+    );
     let r = c.get(s.api("/parcels/tracking/3SEXT000001?postal_code=1017ab")).send().await.unwrap();
     assert!(r.text().await.unwrap().contains("Noor Hendriks"));
-    let r = c.post(s.api("/dsf/tickets/lost")).header("content-type", "application/json").body(r#"{"tracking_number":"3SEXT000001"}"#).send().await.unwrap();
+    let r = c
+        .post(s.api("/dsf/tickets/lost"))
+        .header("content-type", "application/json")
+        .body(r#"{"tracking_number":"3SEXT000001"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     // Preflight for the staff route allows Authorization once configured.
     let _ = uuid_token;

@@ -52,19 +52,14 @@ impl Proxy {
     }
 }
 
-async fn read<T: DeserializeOwned>(
-    sent: Result<Response, gloo_net::Error>,
-) -> Result<T, ApiFailure> {
+async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
     let response = sent.map_err(|_| ApiFailure::Network)?;
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if response.ok() {
         return crate::json::from_str::<T>(&text).ok_or(ApiFailure::BadAnswer(status));
     }
-    let retry_after = response
-        .headers()
-        .get(headers::RETRY_AFTER)
-        .and_then(|v| v.trim().parse::<u32>().ok());
+    let retry_after = response.headers().get(headers::RETRY_AFTER).and_then(|v| v.trim().parse::<u32>().ok());
     let envelope = crate::json::from_str::<ErrorEnvelope>(&text);
     Err(ApiFailure::Http { status, envelope, retry_after })
 }
@@ -125,11 +120,16 @@ pub enum TicketRead {
     Pending,
 }
 
-pub use parcel_desk_wire::requested_data::{RequestedData as DataRequest, RequestedDataAnswer as DataAnswer};
 use parcel_desk_wire::requested_data::RequestedDataList;
+pub use parcel_desk_wire::requested_data::{RequestedData as DataRequest, RequestedDataAnswer as DataAnswer};
 
 impl Proxy {
-    fn with_access(&self, route: &Route, access: &Access, mut query: Vec<(&'static str, String)>) -> (String, Option<String>) {
+    fn with_access(
+        &self,
+        route: &Route,
+        access: &Access,
+        mut query: Vec<(&'static str, String)>,
+    ) -> (String, Option<String>) {
         let token = match access {
             Access::Token(t) => Some(t.clone()),
             Access::OrderNumber(n) => {
@@ -186,7 +186,11 @@ impl Proxy {
 
     /// `GET /parcels/tracking/{tracking_number}`; with the recipient's
     /// postal code the proxy keeps the addresses, without it strips them.
-    pub async fn tracking(&self, number: &str, postal_code: Option<&str>) -> Result<crate::tracking::Tracking, ApiFailure> {
+    pub async fn tracking(
+        &self,
+        number: &str,
+        postal_code: Option<&str>,
+    ) -> Result<crate::tracking::Tracking, ApiFailure> {
         let route = Route::Tracking(TrackingRef::parse(number));
         let query: Vec<(&str, &str)> =
             postal_code.map(str::trim).filter(|p| !p.is_empty()).map(|p| ("postal_code", p)).into_iter().collect();
@@ -216,7 +220,8 @@ impl Proxy {
     /// seller's replies.
     pub async fn conversation(&self, id: &str, token: &str) -> Result<parcel_desk_wire::jtl::Conversation, ApiFailure> {
         let url = self.url(&Route::ChannelMessages(parcel_desk_wire::route::ChannelTicketRef::parse(id)), &[]);
-        read(Request::get(&url).header("Accept", "application/json").header(headers::TICKET_TOKEN, token).send().await).await
+        read(Request::get(&url).header("Accept", "application/json").header(headers::TICKET_TOKEN, token).send().await)
+            .await
     }
 }
 

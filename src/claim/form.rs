@@ -13,12 +13,12 @@ use wasm_bindgen::JsCast;
 
 use super::model::{Draft, FieldError};
 use crate::api::{failure_text, ApiFailure};
-use parcel_desk_wire::ClaimCreated;
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
 use crate::tracking::{phase_text, LostClaimReason, Tracking, TrackingExt};
 use crate::upload::{FileField, Upload};
 use crate::{draft, Ctx, Nav, TicketRef, View};
+use parcel_desk_wire::ClaimCreated;
 
 /// The text for an error of one field.
 pub fn field_error_text(t: &Texts, e: &FieldError) -> String {
@@ -357,7 +357,8 @@ pub fn ClaimForm(
             match lc.reason {
                 Some(LostClaimReason::Delivered) => Some(t.claim_delivered.to_owned()),
                 Some(LostClaimReason::TooRecent) => {
-                    let when = lc.eligible_from.as_deref().map(|d| crate::format::date(ctx.lang.tag(), d)).unwrap_or_default();
+                    let when =
+                        lc.eligible_from.as_deref().map(|d| crate::format::date(ctx.lang.tag(), d)).unwrap_or_default();
                     Some(t.claim_too_recent.replace("{}", &when))
                 }
                 _ => None,
@@ -380,12 +381,15 @@ pub fn ClaimForm(
         match result {
             Ok(created) => {
                 draft::clear(&draft_key(attempt.claim));
-                crate::events::emit("parcel-desk:submitted", &[
-                    ("kind", crate::events::text("claim")),
-                    ("claimType", crate::events::text(attempt.claim.as_str())),
-                    ("ticketId", crate::events::text(&created.ticket_id)),
-                    ("accessToken", crate::events::text(&created.access_token)),
-                ]);
+                crate::events::emit(
+                    "parcel-desk:submitted",
+                    &[
+                        ("kind", crate::events::text("claim")),
+                        ("claimType", crate::events::text(attempt.claim.as_str())),
+                        ("ticketId", crate::events::text(&created.ticket_id)),
+                        ("accessToken", crate::events::text(&created.access_token)),
+                    ],
+                );
                 submitted.set(Some(created));
                 request_animation_frame(move || {
                     if let Some(h) = success_ref.get_untracked() {
@@ -485,8 +489,12 @@ pub fn ClaimForm(
         draft::clear(&draft_key(ClaimType::Damage));
     };
 
-    let radio = move |name: &'static str, id: &'static str, label: &'static str, hint: Option<&'static str>,
-                      checked: Signal<bool>, select: Callback<()>| {
+    let radio = move |name: &'static str,
+                      id: &'static str,
+                      label: &'static str,
+                      hint: Option<&'static str>,
+                      checked: Signal<bool>,
+                      select: Callback<()>| {
         view! {
             <div class="pd-radio">
                 <input type="radio" id=id name=name

@@ -6,8 +6,7 @@
 
 use parcel_desk_wire::claim::allowed;
 use parcel_desk_wire::{
-    validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem, FileRef,
-    Money, ParcelKind,
+    validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem, FileRef, Money, ParcelKind,
 };
 
 /// Why one field is not accepted, before or after submit.
@@ -201,12 +200,40 @@ mod tests {
 
     #[test]
     fn decimals_parse_as_str_parse_does() {
-        for s in ["12.50", "12,50", "7", "0", "0.1", "0,3", ".5", "5.", "-3.25", "+4", "999999999999999", "0.0000000000000000000001", "123456.789012345"] {
+        for s in [
+            "12.50",
+            "12,50",
+            "7",
+            "0",
+            "0.1",
+            "0,3",
+            ".5",
+            "5.",
+            "-3.25",
+            "+4",
+            "999999999999999",
+            "0.0000000000000000000001",
+            "123456.789012345",
+        ] {
             let expected: f64 = s.replace(',', ".").parse().unwrap();
             assert_eq!(parse_decimal(s), Some(Ok(expected)), "{s}");
             assert_eq!(parse_decimal(&format!("  {s} ")), Some(Ok(expected)), "{s} with spaces");
         }
-        for s in ["twelve", "1e3", "1.234,56", "1,2,3", "-", ".", "+.", "12 50", "0x10", "inf", "NaN", "1000000000000000000", "5€"] {
+        for s in [
+            "twelve",
+            "1e3",
+            "1.234,56",
+            "1,2,3",
+            "-",
+            ".",
+            "+.",
+            "12 50",
+            "0x10",
+            "inf",
+            "NaN",
+            "1000000000000000000",
+            "5€",
+        ] {
             assert_eq!(parse_decimal(s), Some(Err(FieldError::NotANumber)), "{s}");
         }
         assert_eq!(parse_decimal("   "), None);

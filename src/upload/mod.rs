@@ -213,7 +213,11 @@ pub fn FileField(
         let base = if hint.is_some() { format!("{hint_id} {status_id}") } else { status_id.clone() };
         let error_id = error_id.clone();
         move || {
-            if shown_error.with(Option::is_some) { format!("{base} {error_id}") } else { base.clone() }
+            if shown_error.with(Option::is_some) {
+                format!("{base} {error_id}")
+            } else {
+                base.clone()
+            }
         }
     };
     let accept = if photo {

@@ -79,10 +79,6 @@ fn read(xhr: &XmlHttpRequest) -> Result<FileTokenResponse, ApiFailure> {
     if (200..300).contains(&status) {
         return crate::json::from_str(&text).ok_or(ApiFailure::BadAnswer(status));
     }
-    let retry_after = xhr
-        .get_response_header("retry-after")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after = xhr.get_response_header("retry-after").ok().flatten().and_then(|v| v.trim().parse().ok());
     Err(ApiFailure::Http { status, envelope: crate::json::from_str::<ErrorEnvelope>(&text), retry_after })
 }

@@ -43,16 +43,36 @@ impl ClaimType {
         use ClaimField::*;
         match self {
             ClaimType::Lost => &[
-                TrackingNumber, CarrierContractId, ContentsSalesPrice, ContentsPurchasePrice,
-                ContentsDescription, ParcelExteriorDescription, ParcelDimensions,
-                AdditionalRemarks, SalesInvoice, PurchaseInvoice, CustomerConfirmation,
+                TrackingNumber,
+                CarrierContractId,
+                ContentsSalesPrice,
+                ContentsPurchasePrice,
+                ContentsDescription,
+                ParcelExteriorDescription,
+                ParcelDimensions,
+                AdditionalRemarks,
+                SalesInvoice,
+                PurchaseInvoice,
+                CustomerConfirmation,
                 CarrierClaimForm,
             ],
             ClaimType::Damage => &[
-                TrackingNumber, CarrierContractId, ContentsSalesPrice, ContentsPurchasePrice,
-                ContentsDescription, ParcelExteriorDescription, AdditionalRemarks,
-                CustomerConfirmation, SalesInvoice, PurchaseInvoice, ExteriorPhoto,
-                InteriorPhoto, DamagePhoto1, DamagePhoto2, PackagePhoto, EntireProductPhoto,
+                TrackingNumber,
+                CarrierContractId,
+                ContentsSalesPrice,
+                ContentsPurchasePrice,
+                ContentsDescription,
+                ParcelExteriorDescription,
+                AdditionalRemarks,
+                CustomerConfirmation,
+                SalesInvoice,
+                PurchaseInvoice,
+                ExteriorPhoto,
+                InteriorPhoto,
+                DamagePhoto1,
+                DamagePhoto2,
+                PackagePhoto,
+                EntireProductPhoto,
             ],
         }
     }
@@ -157,14 +177,31 @@ pub fn required_fields(claim: ClaimType, kind: ParcelKind) -> &'static [ClaimFie
     match (claim, kind) {
         (_, ParcelKind::OwnContract) => &[TrackingNumber],
         (ClaimType::Lost, ParcelKind::SendcloudRates) => &[
-            TrackingNumber, ContentsSalesPrice, ContentsDescription, ParcelExteriorDescription,
-            ParcelDimensions, AdditionalRemarks, SalesInvoice, PurchaseInvoice,
-            CustomerConfirmation, CarrierClaimForm,
+            TrackingNumber,
+            ContentsSalesPrice,
+            ContentsDescription,
+            ParcelExteriorDescription,
+            ParcelDimensions,
+            AdditionalRemarks,
+            SalesInvoice,
+            PurchaseInvoice,
+            CustomerConfirmation,
+            CarrierClaimForm,
         ],
         (ClaimType::Damage, ParcelKind::SendcloudRates) => &[
-            TrackingNumber, ContentsSalesPrice, ContentsDescription, ParcelExteriorDescription,
-            AdditionalRemarks, CustomerConfirmation, SalesInvoice, PurchaseInvoice,
-            ExteriorPhoto, InteriorPhoto, DamagePhoto1, DamagePhoto2, PackagePhoto,
+            TrackingNumber,
+            ContentsSalesPrice,
+            ContentsDescription,
+            ParcelExteriorDescription,
+            AdditionalRemarks,
+            CustomerConfirmation,
+            SalesInvoice,
+            PurchaseInvoice,
+            ExteriorPhoto,
+            InteriorPhoto,
+            DamagePhoto1,
+            DamagePhoto2,
+            PackagePhoto,
             EntireProductPhoto,
         ],
     }
@@ -174,8 +211,7 @@ pub fn required_fields(claim: ClaimType, kind: ParcelKind) -> &'static [ClaimFie
 /// fields, less `carrier_contract_id` for Sendcloud-rates parcels (only the
 /// own-contract variants define it).
 pub fn allowed(claim: ClaimType, kind: ParcelKind, field: ClaimField) -> bool {
-    claim.fields().contains(&field)
-        && !(kind == ParcelKind::SendcloudRates && field == ClaimField::CarrierContractId)
+    claim.fields().contains(&field) && !(kind == ParcelKind::SendcloudRates && field == ClaimField::CarrierContractId)
 }
 
 /// `ContentsSalesValueField` / `ContentsPurchaseValueField`.
@@ -337,11 +373,7 @@ fn positive(x: f64) -> bool {
 
 /// Checks a body against the spec's rules for its claim type and parcel kind.
 /// Returns every problem, in field order; empty means valid.
-pub fn validate(
-    claim: ClaimType,
-    kind: ParcelKind,
-    body: &ClaimRequest,
-) -> Vec<(ClaimField, FieldProblem)> {
+pub fn validate(claim: ClaimType, kind: ParcelKind, body: &ClaimRequest) -> Vec<(ClaimField, FieldProblem)> {
     let mut out = Vec::new();
     for &field in ClaimField::ALL {
         let present = body.has(field);
@@ -375,12 +407,11 @@ pub fn validate(
                 })
             }
             ClaimField::ParcelDimensions => body.parcel_dimensions.as_ref().and_then(|d| {
-                (![d.length, d.width, d.height].into_iter().all(positive))
-                    .then_some(FieldProblem::NotPositive)
+                (![d.length, d.width, d.height].into_iter().all(positive)).then_some(FieldProblem::NotPositive)
             }),
-            ClaimField::CarrierContractId => body
-                .carrier_contract_id
-                .and_then(|id| (id <= 0).then_some(FieldProblem::NotPositive)),
+            ClaimField::CarrierContractId => {
+                body.carrier_contract_id.and_then(|id| (id <= 0).then_some(FieldProblem::NotPositive))
+            }
             _ => None,
         };
         if let Some(p) = problem {
@@ -438,9 +469,15 @@ mod tests {
         assert_eq!(
             missing,
             [
-                "contents_sales_price", "contents_description", "parcel_exterior_description",
-                "parcel_dimensions", "additional_remarks", "sales_invoice", "purchase_invoice",
-                "customer_confirmation", "carrier_claim_form"
+                "contents_sales_price",
+                "contents_description",
+                "parcel_exterior_description",
+                "parcel_dimensions",
+                "additional_remarks",
+                "sales_invoice",
+                "purchase_invoice",
+                "customer_confirmation",
+                "carrier_claim_form"
             ]
         );
         assert!(validate(ClaimType::Lost, ParcelKind::SendcloudRates, &full()).is_empty());
@@ -469,24 +506,25 @@ mod tests {
     fn damage_rates_requires_six_photos_and_no_dimensions() {
         let mut body = full();
         body.carrier_claim_form = None;
-        let fields: Vec<_> = validate(ClaimType::Damage, ParcelKind::SendcloudRates, &body)
-            .into_iter()
-            .collect();
+        let fields: Vec<_> = validate(ClaimType::Damage, ParcelKind::SendcloudRates, &body).into_iter().collect();
         assert_eq!(fields[0], (ClaimField::ParcelDimensions, FieldProblem::NotAllowed));
         let missing: Vec<_> = fields[1..].iter().map(|(f, _)| f.wire_name()).collect();
         assert_eq!(
             missing,
             [
-                "exterior_photo", "interior_photo", "damage_photo_1", "damage_photo_2",
-                "package_photo", "entire_product_photo"
+                "exterior_photo",
+                "interior_photo",
+                "damage_photo_1",
+                "damage_photo_2",
+                "package_photo",
+                "entire_product_photo"
             ]
         );
     }
 
     #[test]
     fn unknown_json_fields_are_rejected() {
-        let err = serde_json::from_str::<ClaimRequest>(r#"{"tracking_number":"X","secret":1}"#)
-            .unwrap_err();
+        let err = serde_json::from_str::<ClaimRequest>(r#"{"tracking_number":"X","secret":1}"#).unwrap_err();
         assert!(err.to_string().contains("unknown field `secret`"), "{err}");
     }
 

@@ -186,8 +186,7 @@ impl Py<'_> {
                 {
                     self.i += 1;
                 }
-                (self.i > start)
-                    .then(|| PyVal::Atom(String::from_utf8_lossy(&self.s[start..self.i]).into_owned()))
+                (self.i > start).then(|| PyVal::Atom(String::from_utf8_lossy(&self.s[start..self.i]).into_owned()))
             }
         }
     }
@@ -294,7 +293,9 @@ mod tests {
             ValidationIssue { kind: "x".into(), loc: vec!["a".into(), "b'c".into()], msg: "it's".into() },
         ];
         let text = format_validation_detail(&issues);
-        assert!(text.starts_with("Validation Error. Errors: [{'type': 'missing', 'loc': ('sales_invoice',), 'msg': 'Field required'}"));
+        assert!(text.starts_with(
+            "Validation Error. Errors: [{'type': 'missing', 'loc': ('sales_invoice',), 'msg': 'Field required'}"
+        ));
         assert_eq!(parse_validation_detail(&text), issues);
     }
 }

@@ -105,9 +105,7 @@ pub fn is_allowed_attachment_type(media_type: &str) -> bool {
 /// `^\w{1,50}$` written out: 1–50 ASCII letters, digits or `_` (ASCII `\w`
 /// assumed; JTL's examples are ASCII).
 pub fn is_valid_seller_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= MAX_SELLER_ID_CHARS
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    !s.is_empty() && s.len() <= MAX_SELLER_ID_CHARS && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Filename rules (assumed, the doc has none): 1–255 characters, no path
@@ -133,15 +131,26 @@ pub fn is_rfc3339(s: &str) -> bool {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)
-        && matches!(b[10], b'T' | b't') && digits(11..13) && b[13] == b':' && digits(14..16)
-        && b[16] == b':' && digits(17..19))
+    if !(digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19))
     {
         return false;
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
-    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23
-        || num(14..16) > 59 || num(17..19) > 60
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
     {
         return false;
     }
@@ -160,8 +169,11 @@ pub fn is_rfc3339(s: &str) -> bool {
         "Z" | "z" => true,
         off => {
             let o = off.as_bytes();
-            o.len() == 6 && matches!(o[0], b'+' | b'-') && o[1..3].iter().all(u8::is_ascii_digit)
-                && o[3] == b':' && o[4..6].iter().all(u8::is_ascii_digit)
+            o.len() == 6
+                && matches!(o[0], b'+' | b'-')
+                && o[1..3].iter().all(u8::is_ascii_digit)
+                && o[3] == b':'
+                && o[4..6].iter().all(u8::is_ascii_digit)
         }
     }
 }
@@ -255,11 +267,7 @@ impl ChannelTicket {
     pub fn validate(&self) -> Vec<ValidationIssue> {
         let mut out = Vec::new();
         if !is_valid_seller_id(&self.seller_id) {
-            out.push(issue(
-                "string_pattern_mismatch",
-                loc(&["sellerId"]),
-                "String should match pattern '^\\w{1,50}$'",
-            ));
+            out.push(issue("string_pattern_mismatch", loc(&["sellerId"]), "String should match pattern '^\\w{1,50}$'"));
         }
         check_len(&mut out, loc(&["ticketId"]), &self.ticket_id, 1, MAX_TICKET_ID_CHARS);
         if let Topic::Unlisted(_) = self.topic {
@@ -276,7 +284,11 @@ impl ChannelTicket {
         check_len(&mut out, loc(&["message"]), &self.message, 1, MAX_TEXT_CHARS);
         if let Some(r) = &self.reference {
             if let ReferenceType::Unlisted(_) = r.kind {
-                out.push(issue("enum", loc(&["reference", "type"]), enum_msg(ReferenceType::ALL, ReferenceType::as_str)));
+                out.push(issue(
+                    "enum",
+                    loc(&["reference", "type"]),
+                    enum_msg(ReferenceType::ALL, ReferenceType::as_str),
+                ));
             }
             check_len(&mut out, loc(&["reference", "id"]), &r.id, 1, MAX_REFERENCE_CHARS);
         }
@@ -284,7 +296,10 @@ impl ChannelTicket {
             out.push(issue(
                 "too_long",
                 loc(&["attachment"]),
-                format!("List should have at most {MAX_ATTACHMENTS} items after validation, not {}", self.attachment.len()),
+                format!(
+                    "List should have at most {MAX_ATTACHMENTS} items after validation, not {}",
+                    self.attachment.len()
+                ),
             ));
         }
         for (i, a) in self.attachment.iter().enumerate() {
@@ -292,7 +307,11 @@ impl ChannelTicket {
             if let Some(p) = filename_problem(&a.filename) {
                 out.push(issue("value_error", loc(&["attachment", &idx, "filename"]), p));
             } else if self.attachment[..i].iter().any(|b| b.filename == a.filename) {
-                out.push(issue("value_error", loc(&["attachment", &idx, "filename"]), "Filenames must be unique within a ticket"));
+                out.push(issue(
+                    "value_error",
+                    loc(&["attachment", &idx, "filename"]),
+                    "Filenames must be unique within a ticket",
+                ));
             }
             if !is_allowed_attachment_type(&a.content_type) {
                 out.push(issue(
@@ -488,7 +507,8 @@ impl ContactRequest {
             Some(Topic::Unlisted(_)) => out.push(issue("enum", loc(&["topic"]), enum_msg(Topic::ALL, Topic::as_str))),
             Some(_) => {}
         }
-        for (name, value) in [("buyer_name", &self.buyer_name), ("subject", &self.subject), ("message", &self.message)] {
+        for (name, value) in [("buyer_name", &self.buyer_name), ("subject", &self.subject), ("message", &self.message)]
+        {
             match value {
                 None => out.push(issue("missing", loc(&[name]), "Field required")),
                 Some(v) if v.trim().is_empty() => {
@@ -506,7 +526,11 @@ impl ContactRequest {
                 ));
             }
             if r.value.trim().is_empty() {
-                out.push(issue("string_too_short", loc(&["order_reference", "value"]), "String should have at least 1 character"));
+                out.push(issue(
+                    "string_too_short",
+                    loc(&["order_reference", "value"]),
+                    "String should have at least 1 character",
+                ));
             } else {
                 check_len(&mut out, loc(&["order_reference", "value"]), &r.value, 1, MAX_REFERENCE_CHARS);
             }
@@ -515,20 +539,35 @@ impl ContactRequest {
             out.push(issue(
                 "too_long",
                 loc(&["attachments"]),
-                format!("List should have at most {MAX_ATTACHMENTS} items after validation, not {}", self.attachments.len()),
+                format!(
+                    "List should have at most {MAX_ATTACHMENTS} items after validation, not {}",
+                    self.attachments.len()
+                ),
             ));
         }
         for (i, a) in self.attachments.iter().enumerate() {
             let idx = i.to_string();
             if !is_file_token(&a.file_token) {
-                out.push(issue("value_error", loc(&["attachments", &idx, "file_token"]), "Unknown or malformed file token"));
+                out.push(issue(
+                    "value_error",
+                    loc(&["attachments", &idx, "file_token"]),
+                    "Unknown or malformed file token",
+                ));
             } else if self.attachments[..i].iter().any(|b| b.file_token == a.file_token) {
-                out.push(issue("value_error", loc(&["attachments", &idx, "file_token"]), "The same file is attached twice"));
+                out.push(issue(
+                    "value_error",
+                    loc(&["attachments", &idx, "file_token"]),
+                    "The same file is attached twice",
+                ));
             }
             if let Some(p) = filename_problem(&a.filename) {
                 out.push(issue("value_error", loc(&["attachments", &idx, "filename"]), p));
             } else if self.attachments[..i].iter().any(|b| b.filename == a.filename) {
-                out.push(issue("value_error", loc(&["attachments", &idx, "filename"]), "Filenames must be unique within a ticket"));
+                out.push(issue(
+                    "value_error",
+                    loc(&["attachments", &idx, "filename"]),
+                    "Filenames must be unique within a ticket",
+                ));
             }
         }
         out
@@ -576,7 +615,6 @@ pub fn decode_contact(bytes: &[u8]) -> Result<ContactRequest, Option<Vec<Validat
     }
     serde_json::from_value(value).map_err(|e| Some(vec![issue("invalid_type", loc(&["body"]), e.to_string())]))
 }
-
 
 /// Per-attachment result in [`ContactCreated`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -725,7 +763,14 @@ mod tests {
         for ok in ["2023-11-07T05:31:56Z", "2023-11-07T05:31:56.123Z", "2026-03-15T10:30:00+00:00"] {
             assert!(is_rfc3339(ok), "{ok}");
         }
-        for bad in ["", "2023-11-07", "2023-13-07T05:31:56Z", "2023-11-07 05:31:56Z", "2023-11-07T05:31:56", "2023-11-07T05:31:56+0100"] {
+        for bad in [
+            "",
+            "2023-11-07",
+            "2023-13-07T05:31:56Z",
+            "2023-11-07 05:31:56Z",
+            "2023-11-07T05:31:56",
+            "2023-11-07T05:31:56+0100",
+        ] {
             assert!(!is_rfc3339(bad), "{bad}");
         }
         let mut t = ticket();
@@ -765,9 +810,16 @@ mod tests {
     #[test]
     fn attachment_types() {
         for ok in [
-            "text/plain", "text/plain; charset=utf-8", "application/pdf", "application/msword",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.ms-excel",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "image/png", "IMAGE/JPEG", "image/webp",
+            "text/plain",
+            "text/plain; charset=utf-8",
+            "application/pdf",
+            "application/msword",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.ms-excel",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "image/png",
+            "IMAGE/JPEG",
+            "image/webp",
         ] {
             assert!(is_allowed_attachment_type(ok), "{ok}");
         }
@@ -796,7 +848,8 @@ mod tests {
     #[test]
     fn auth_events_and_errors_parse() {
         let a: AuthResponse =
-            serde_json::from_str(r#"{"authToken":"t","tokenExpireAt":"2023-11-07T06:31:56Z","expiresIn":3600}"#).unwrap();
+            serde_json::from_str(r#"{"authToken":"t","tokenExpireAt":"2023-11-07T06:31:56Z","expiresIn":3600}"#)
+                .unwrap();
         assert_eq!((a.auth_token.as_str(), a.expires_in), ("t", 3600));
         let l: EventList = serde_json::from_str(
             r#"{"eventList":[{"id":"e1","type":"Seller:Ticket.Reply","createdAt":"2023-11-07T06:00:00+00:00",
@@ -830,10 +883,16 @@ mod tests {
     #[test]
     fn contact_request_valid_and_defaults() {
         assert!(contact().validate().is_empty());
-        let c = decode_contact(br#"{"topic":"REFUND","buyer_name":"D","subject":"s","message":"m","order_reference":null}"#).unwrap();
+        let c = decode_contact(
+            br#"{"topic":"REFUND","buyer_name":"D","subject":"s","message":"m","order_reference":null}"#,
+        )
+        .unwrap();
         assert!(c.validate().is_empty());
         assert_eq!(c.reply_wanted, None);
-        let c = decode_contact(br#"{"topic":"REFUND","buyer_name":"D","subject":"s","message":"m","order_reference":{"value":"1"}}"#).unwrap();
+        let c = decode_contact(
+            br#"{"topic":"REFUND","buyer_name":"D","subject":"s","message":"m","order_reference":{"value":"1"}}"#,
+        )
+        .unwrap();
         assert_eq!(c.order_reference.unwrap().kind, ReferenceType::OrderId);
     }
 
@@ -843,7 +902,8 @@ mod tests {
         assert_eq!(fields(&issues), ["topic", "buyer_name", "subject", "message"]);
         assert!(issues.iter().all(|i| i.kind == "missing" && i.msg == "Field required"));
         let text = crate::error::format_validation_detail(&issues);
-        assert!(text.starts_with("Validation Error. Errors: [{'type': 'missing', 'loc': ('topic',), 'msg': 'Field required'}"));
+        assert!(text
+            .starts_with("Validation Error. Errors: [{'type': 'missing', 'loc': ('topic',), 'msg': 'Field required'}"));
         assert_eq!(crate::error::parse_validation_detail(&text), issues);
     }
 
@@ -890,10 +950,7 @@ mod tests {
 
     #[test]
     fn contact_request_refuses_seller_id_and_unknown_fields() {
-        for body in [
-            &br#"{"topic":"QUESTION","sellerId":"evil"}"#[..],
-            br#"{"topic":"QUESTION","seller_id":"evil"}"#,
-        ] {
+        for body in [&br#"{"topic":"QUESTION","sellerId":"evil"}"#[..], br#"{"topic":"QUESTION","seller_id":"evil"}"#] {
             let issues = decode_contact(body).unwrap_err().unwrap();
             assert_eq!(issues.len(), 1);
             assert_eq!(issues[0].kind, "extra_forbidden");

@@ -34,9 +34,8 @@ pub mod tracking;
 pub mod upload;
 
 pub use claim::{
-    validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem,
-    FileRef, Money, ParcelKind,
+    validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem, FileRef, Money, ParcelKind,
 };
-pub use route::{Method, Route, RouteSpec, ROUTES};
 pub use error::{parse_validation_detail, ApiError, ErrorEnvelope, ValidationIssue};
+pub use route::{Method, Route, RouteSpec, ROUTES};
 pub use ticket::{ClaimCreated, CreateTicketResponse, FileTokenResponse, TicketPending, TicketResponse};

@@ -225,11 +225,9 @@ fn header_parameter(name: &str) -> Value {
         crate::route::headers::TICKET_TOKEN => {
             ("X-Ticket-Token", false, "The ticket's access token, as its creation (or a look-up) answered.")
         }
-        crate::route::headers::AUTHORIZATION => (
-            "Authorization",
-            true,
-            "`Bearer <staff.token>`. Without this header the route does not exist (404).",
-        ),
+        crate::route::headers::AUTHORIZATION => {
+            ("Authorization", true, "`Bearer <staff.token>`. Without this header the route does not exist (404).")
+        }
         other => panic!("header {other} has no description"),
     };
     json!({"name": canonical, "in": "header", "required": required, "description": description,
@@ -250,9 +248,7 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
     }
     r.insert(status.to_string(), ok);
     let tracking = spec.path.starts_with("/parcels/tracking");
-    let error = |description: &str| {
-        json!({"description": description, "content": {"application/json": {"schema": envelope_ref()}}})
-    };
+    let error = |description: &str| json!({"description": description, "content": {"application/json": {"schema": envelope_ref()}}});
     let relayed = |description: &str, gen: &mut SchemaGenerator| {
         // The Tracking API's own error shapes are relayed unchanged; the
         // proxy's own errors are the envelope.
@@ -275,7 +271,10 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
     if spec.headers.contains(&crate::route::headers::AUTHORIZATION) {
         r.insert("401".into(), error("The staff token is wrong."));
     }
-    r.insert("404".into(), relayed("Not a route, or nothing the caller may read (every such case answers the same).", gen));
+    r.insert(
+        "404".into(),
+        relayed("Not a route, or nothing the caller may read (every such case answers the same).", gen),
+    );
     match spec.request {
         Body::Json(_) => {
             r.insert("406".into(), error("The body is not JSON."));
@@ -292,7 +291,10 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
         r.insert("409".into(), relayed("Upstream: the parcel or tracking number exists already.", gen));
     }
     if !matches!(spec.path, "/channel/ticket/{id}/messages" | "/channel/ticket/attachment-upload" | "/openapi.json") {
-        r.insert("422".into(), relayed("Upstream refused it (for a claim: e.g. a parcel that is already delivered).", gen));
+        r.insert(
+            "422".into(),
+            relayed("Upstream refused it (for a claim: e.g. a parcel that is already delivered).", gen),
+        );
     }
     r.insert(
         "429".into(),

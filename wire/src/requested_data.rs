@@ -70,9 +70,13 @@ mod tests {
     #[test]
     fn answer_rejects_unknown_fields_and_round_trips() {
         let a: RequestedDataAnswer =
-            serde_json::from_str(r#"{"request_id":301,"comment":"see attached","attachments":[{"file_token":"t"}]}"#).unwrap();
+            serde_json::from_str(r#"{"request_id":301,"comment":"see attached","attachments":[{"file_token":"t"}]}"#)
+                .unwrap();
         assert!(a.has_content());
-        assert_eq!(serde_json::to_string(&a).unwrap(), r#"{"request_id":301,"comment":"see attached","attachments":[{"file_token":"t"}]}"#);
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            r#"{"request_id":301,"comment":"see attached","attachments":[{"file_token":"t"}]}"#
+        );
         assert!(serde_json::from_str::<RequestedDataAnswer>(r#"{"request_id":1,"ticket":2}"#).is_err());
         assert!(!RequestedDataAnswer { request_id: 1, comment: Some(" ".into()), ..Default::default() }.has_content());
         let l: RequestedDataList = serde_json::from_str(

@@ -632,10 +632,7 @@ pub fn raw_path_is_clean(path: &str) -> bool {
     }
     let segments: Vec<&str> = path[1..].split('/').collect();
     let last = segments.len() - 1;
-    segments
-        .iter()
-        .enumerate()
-        .all(|(i, s)| *s != "." && *s != ".." && (!s.is_empty() || i == last))
+    segments.iter().enumerate().all(|(i, s)| *s != "." && *s != ".." && (!s.is_empty() || i == last))
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.

@@ -456,8 +456,13 @@ mod tests {
         assert_eq!(
             locs,
             [
-                "from_address.postal_code", "ship_with.properties.contract_id", "tracking_number.carrier_code",
-                "parcel_items.0.hs_code", "parcel_items.0.weight", "parcel_items.0.description", "parcel_items.0.price"
+                "from_address.postal_code",
+                "ship_with.properties.contract_id",
+                "tracking_number.carrier_code",
+                "parcel_items.0.hs_code",
+                "parcel_items.0.weight",
+                "parcel_items.0.description",
+                "parcel_items.0.price"
             ]
         );
     }

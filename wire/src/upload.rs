@@ -17,10 +17,8 @@ pub fn is_allowed_type(media_type: &str) -> bool {
     match top {
         "image" | "video" | "text" => true,
         "application" => {
-            matches!(
-                sub,
-                "pdf" | "rtf" | "msword" | "xml" | "json" | "yaml" | "x-yaml"
-            ) || sub.starts_with("vnd.openxmlformats-officedocument.")
+            matches!(sub, "pdf" | "rtf" | "msword" | "xml" | "json" | "yaml" | "x-yaml")
+                || sub.starts_with("vnd.openxmlformats-officedocument.")
                 || sub.starts_with("vnd.ms-")
                 || sub.starts_with("vnd.oasis.opendocument.")
                 || sub.ends_with("+xml")
@@ -37,15 +35,31 @@ mod tests {
     #[test]
     fn allowlist() {
         for ok in [
-            "image/jpeg", "IMAGE/HEIC", "video/mp4", "text/plain; charset=utf-8", "application/pdf",
-            "application/rtf", "application/msword",
+            "image/jpeg",
+            "IMAGE/HEIC",
+            "video/mp4",
+            "text/plain; charset=utf-8",
+            "application/pdf",
+            "application/rtf",
+            "application/msword",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "application/vnd.ms-excel", "application/vnd.oasis.opendocument.text",
-            "application/xml", "application/json", "application/x-yaml",
+            "application/vnd.ms-excel",
+            "application/vnd.oasis.opendocument.text",
+            "application/xml",
+            "application/json",
+            "application/x-yaml",
         ] {
             assert!(is_allowed_type(ok), "{ok}");
         }
-        for bad in ["application/zip", "application/x-msdownload", "application/octet-stream", "", "image", "image/", "audio/mpeg"] {
+        for bad in [
+            "application/zip",
+            "application/x-msdownload",
+            "application/octet-stream",
+            "",
+            "image",
+            "image/",
+            "audio/mpeg",
+        ] {
             assert!(!is_allowed_type(bad), "{bad}");
         }
     }

@@ -72,8 +72,14 @@ fn query_values_are_encoded_and_only_allowed_keys_are_sent() {
         "/api/parcels/tracking/PD-TRANSIT-0001?postal_code=1011%20AB%26x%3D1"
     );
     let r = Route::GetRequestedData;
-    assert_eq!(r.url("", &[("ticket", "1002"), ("order_number", "ORD-1002")]), "/dsf/tickets/requested-data?ticket=1002&order_number=ORD-1002");
-    assert_eq!(Route::CreateClaim(ClaimType::Lost).url("", &[("is_portal_claim", "true")]), "/dsf/tickets/lost?is_portal_claim=true");
+    assert_eq!(
+        r.url("", &[("ticket", "1002"), ("order_number", "ORD-1002")]),
+        "/dsf/tickets/requested-data?ticket=1002&order_number=ORD-1002"
+    );
+    assert_eq!(
+        Route::CreateClaim(ClaimType::Lost).url("", &[("is_portal_claim", "true")]),
+        "/dsf/tickets/lost?is_portal_claim=true"
+    );
 }
 
 #[test]
@@ -156,8 +162,15 @@ fn raw_path_checks() {
         assert!(raw_path_is_clean(ok), "{ok}");
     }
     for bad in [
-        "/api/../../v2/user", "/api/dsf/tickets/%2e%2e", "/api/dsf/tickets/..%2F..%2Fv2%2Fuser",
-        "/api/dsf/tickets/1%2F2", "/api//dsf/files", "/api/./dsf/files", "/a\\b", "/x%00", "api",
+        "/api/../../v2/user",
+        "/api/dsf/tickets/%2e%2e",
+        "/api/dsf/tickets/..%2F..%2Fv2%2Fuser",
+        "/api/dsf/tickets/1%2F2",
+        "/api//dsf/files",
+        "/api/./dsf/files",
+        "/a\\b",
+        "/x%00",
+        "api",
     ] {
         assert!(!raw_path_is_clean(bad), "{bad}");
     }
@@ -178,7 +191,11 @@ fn readme_route_table_is_generated_from_the_route_table() {
         std::fs::write(path, updated).unwrap();
         return;
     }
-    assert_eq!(&readme[begin..end], generated, "README's route table differs: run PD_UPDATE_README=1 cargo test -p parcel-desk-wire --test route");
+    assert_eq!(
+        &readme[begin..end],
+        generated,
+        "README's route table differs: run PD_UPDATE_README=1 cargo test -p parcel-desk-wire --test route"
+    );
 }
 
 #[test]

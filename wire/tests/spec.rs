@@ -5,8 +5,8 @@
 
 use parcel_desk_wire::claim::{allowed, required_fields};
 use parcel_desk_wire::{
-    validate, ClaimField, ClaimRequest, ClaimType, CreateTicketResponse, Currency, Dimensions,
-    ErrorEnvelope, FieldProblem, FileRef, Money, ParcelKind, TicketResponse,
+    validate, ClaimField, ClaimRequest, ClaimType, CreateTicketResponse, Currency, Dimensions, ErrorEnvelope,
+    FieldProblem, FileRef, Money, ParcelKind, TicketResponse,
 };
 use serde_json::Value;
 
@@ -67,8 +67,8 @@ fn every_response_example_deserializes_and_round_trips() {
 #[test]
 fn the_validation_example_names_its_field() {
     let doc = spec("sendcloud-support-lost.openapi.yaml");
-    let ex = &doc["components"]["responses"]["CreateTicketBadRequest"]["content"]
-        ["application/json"]["examples"]["Data validation errors"]["value"];
+    let ex = &doc["components"]["responses"]["CreateTicketBadRequest"]["content"]["application/json"]["examples"]
+        ["Data validation errors"]["value"];
     let env: ErrorEnvelope = serde_json::from_value(ex.clone()).unwrap();
     let issues = env.validation_issues();
     assert_eq!(issues.len(), 1);
@@ -92,8 +92,18 @@ fn variants() -> [(ClaimType, ParcelKind, &'static str, &'static str); 4] {
     [
         (ClaimType::Lost, ParcelKind::OwnContract, "sendcloud-support-lost.openapi.yaml", "CreateLostOwnContract"),
         (ClaimType::Lost, ParcelKind::SendcloudRates, "sendcloud-support-lost.openapi.yaml", "CreateLostTransactional"),
-        (ClaimType::Damage, ParcelKind::OwnContract, "sendcloud-support-damage.openapi.yaml", "CreateDamagedOwnContract"),
-        (ClaimType::Damage, ParcelKind::SendcloudRates, "sendcloud-support-damage.openapi.yaml", "CreateDamagedTransactional"),
+        (
+            ClaimType::Damage,
+            ParcelKind::OwnContract,
+            "sendcloud-support-damage.openapi.yaml",
+            "CreateDamagedOwnContract",
+        ),
+        (
+            ClaimType::Damage,
+            ParcelKind::SendcloudRates,
+            "sendcloud-support-damage.openapi.yaml",
+            "CreateDamagedTransactional",
+        ),
     ]
 }
 
@@ -108,11 +118,17 @@ fn full_body(claim: ClaimType, kind: ParcelKind) -> ClaimRequest {
         match field {
             ClaimField::TrackingNumber => {}
             ClaimField::CarrierContractId => body.carrier_contract_id = Some(123),
-            ClaimField::ContentsSalesPrice => body.contents_sales_price = Some(Money { price: 10.55, currency: Currency::Eur }),
-            ClaimField::ContentsPurchasePrice => body.contents_purchase_price = Some(Money { price: 8.0, currency: Currency::Gbp }),
+            ClaimField::ContentsSalesPrice => {
+                body.contents_sales_price = Some(Money { price: 10.55, currency: Currency::Eur })
+            }
+            ClaimField::ContentsPurchasePrice => {
+                body.contents_purchase_price = Some(Money { price: 8.0, currency: Currency::Gbp })
+            }
             ClaimField::ContentsDescription => body.contents_description = Some("3 t-shirts".into()),
             ClaimField::ParcelExteriorDescription => body.parcel_exterior_description = Some("Branded box".into()),
-            ClaimField::ParcelDimensions => body.parcel_dimensions = Some(Dimensions { length: 30.0, width: 20.5, height: 10.0 }),
+            ClaimField::ParcelDimensions => {
+                body.parcel_dimensions = Some(Dimensions { length: 30.0, width: 20.5, height: 10.0 })
+            }
             ClaimField::AdditionalRemarks => body.additional_remarks = Some("Left at the door".into()),
             ClaimField::SalesInvoice => body.sales_invoice = token,
             ClaimField::PurchaseInvoice => body.purchase_invoice = token,
@@ -139,18 +155,14 @@ fn field_tables_equal_the_spec() {
         let doc = spec(file);
         let schema = &doc["components"]["schemas"][component];
         let mut spec_required = strings(&schema["required"]);
-        let mut ours: Vec<String> =
-            required_fields(claim, kind).iter().map(|f| f.wire_name().to_owned()).collect();
+        let mut ours: Vec<String> = required_fields(claim, kind).iter().map(|f| f.wire_name().to_owned()).collect();
         spec_required.sort();
         ours.sort();
         assert_eq!(ours, spec_required, "{component}: required");
 
         let mut spec_props: Vec<String> = schema["properties"].as_object().unwrap().keys().cloned().collect();
-        let mut allowed_fields: Vec<String> = ClaimField::ALL
-            .iter()
-            .filter(|f| allowed(claim, kind, **f))
-            .map(|f| f.wire_name().to_owned())
-            .collect();
+        let mut allowed_fields: Vec<String> =
+            ClaimField::ALL.iter().filter(|f| allowed(claim, kind, **f)).map(|f| f.wire_name().to_owned()).collect();
         spec_props.sort();
         allowed_fields.sort();
         assert_eq!(allowed_fields, spec_props, "{component}: properties");

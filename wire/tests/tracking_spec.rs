@@ -73,10 +73,9 @@ fn every_example_deserializes_and_round_trips() {
         seen += 1;
     }
     // Path-level examples: 404 and 409 bodies.
-    for (path, method, status) in [
-        ("/parcels/tracking/{tracking_number}", "get", "404"),
-        ("/parcels/tracking", "post", "409"),
-    ] {
+    for (path, method, status) in
+        [("/parcels/tracking/{tracking_number}", "get", "404"), ("/parcels/tracking", "post", "409")]
+    {
         let ex = &doc["paths"][path][method]["responses"][status]["content"]["application/json"]["example"];
         let d: DetailMessage = round_trip(status, ex);
         assert!(!d.detail.is_empty());
@@ -130,7 +129,11 @@ fn our_bodies_validate_against_the_schemas() {
 #[test]
 fn the_proxy_addition_serializes_nulls() {
     let info = ParcelDeskInfo {
-        lost_claim: LostClaimEligibility { eligible: true, reason: None, eligible_from: Some("2026-03-01T00:00:00+00:00".into()) },
+        lost_claim: LostClaimEligibility {
+            eligible: true,
+            reason: None,
+            eligible_from: Some("2026-03-01T00:00:00+00:00".into()),
+        },
     };
     assert_eq!(
         serde_json::to_value(&info).unwrap(),

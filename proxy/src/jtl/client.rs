@@ -253,32 +253,31 @@ impl JtlClient {
                     }
                 });
                 let meta = serde_json::to_vec(data).map_err(|_| CallError::File)?;
-                let meta_part = reqwest::multipart::Part::bytes(meta)
-                    .mime_str("application/json")
-                    .map_err(|_| CallError::File)?;
+                let meta_part =
+                    reqwest::multipart::Part::bytes(meta).mime_str("application/json").map_err(|_| CallError::File)?;
                 let file_part = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), *len)
                     .file_name(data.filename.clone())
                     .mime_str(content_type)
                     .map_err(|_| CallError::File)?;
-                let form = reqwest::multipart::Form::new().part("attachmentData", meta_part).part("attachment", file_part);
+                let form =
+                    reqwest::multipart::Form::new().part("attachmentData", meta_part).part("attachment", file_part);
                 rb.multipart(form)
             }
         })
     }
 
     async fn send_once(&self, call: &Call<'_>, token: &str) -> Result<Answer, CallError> {
-        let resp = self
-            .build(call, token)
-            .await?
-            .send()
-            .await
-            .map_err(|e| if e.is_timeout() { CallError::Timeout } else { CallError::Unreachable })?;
+        let resp = self.build(call, token).await?.send().await.map_err(|e| {
+            if e.is_timeout() {
+                CallError::Timeout
+            } else {
+                CallError::Unreachable
+            }
+        })?;
         let status = resp.status();
         let retry_after = resp.headers().get(header::RETRY_AFTER).cloned();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| if e.is_timeout() { CallError::Timeout } else { CallError::Unreachable })?;
+        let body =
+            resp.bytes().await.map_err(|e| if e.is_timeout() { CallError::Timeout } else { CallError::Unreachable })?;
         Ok(Answer { status, body, retry_after })
     }
 

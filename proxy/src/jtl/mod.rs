@@ -28,22 +28,21 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use parcel_desk_wire::jtl::{
-    decode_contact, is_allowed_attachment_type, is_file_token, is_valid_seller_id, AttachmentData,
-    AttachmentOutcome, ChannelTicket, ContactCreated, ContactRequest, Conversation, ErrorList,
-    EventAck, EventList, Role, TicketAttachment, TicketFrom, TicketReference, EVENT_TICKET_REPLY,
-    MAX_ATTACHMENT_BYTES,
+    decode_contact, is_allowed_attachment_type, is_file_token, is_valid_seller_id, AttachmentData, AttachmentOutcome,
+    ChannelTicket, ContactCreated, ContactRequest, Conversation, ErrorList, EventAck, EventList, Role,
+    TicketAttachment, TicketFrom, TicketReference, EVENT_TICKET_REPLY, MAX_ATTACHMENT_BYTES,
 };
 use parcel_desk_wire::route::ChannelTicketRef;
 use parcel_desk_wire::{ApiError, ErrorEnvelope, Route, ValidationIssue};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
+use crate::access::TokenKey;
 use crate::config::Secret;
 use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::retry_after_secs;
 use client::{Answer, Call, CallError, ClientSettings, JtlClient};
 use store::{JtlStore, Reply};
-use crate::access::TokenKey;
 // The body rules every JSON and upload route of the proxy shares.
 use crate::proxy::{declared_length, linger, read_limited, require_json, too_large};
 
@@ -186,7 +185,9 @@ impl Jtl {
         std::fs::create_dir_all(&uploads)
             .map_err(|e| format!("cannot create the upload directory {}: {e}", uploads.display()))?;
         let key = if token_key.is_empty() {
-            tracing::warn!("access.token_key is not set: channel ticket tokens are only valid until the proxy restarts");
+            tracing::warn!(
+                "access.token_key is not set: channel ticket tokens are only valid until the proxy restarts"
+            );
             Secret::generate()
         } else {
             token_key.clone()
@@ -474,20 +475,30 @@ async fn finished(guard: Option<crate::store::InFlight>, res: Response) -> Respo
     Response::from_parts(parts, Body::from(bytes))
 }
 
-async fn upload_with_retry(jtl: &Jtl, ticket_id: &str, file_token: &str, filename: &str, meta: &UploadMeta) -> AttachmentOutcome {
-    let data = AttachmentData { seller_id: jtl.seller_id.clone(), ticket_id: ticket_id.into(), filename: filename.into() };
+async fn upload_with_retry(
+    jtl: &Jtl,
+    ticket_id: &str,
+    file_token: &str,
+    filename: &str,
+    meta: &UploadMeta,
+) -> AttachmentOutcome {
+    let data =
+        AttachmentData { seller_id: jtl.seller_id.clone(), ticket_id: ticket_id.into(), filename: filename.into() };
     let path = jtl.upload_paths(file_token).0;
     let mut backoff = jtl.retry_backoff;
     let mut last = String::new();
     for attempt in 1..=jtl.upload_attempts {
-        let call = Call::Attachment { data: &data, path: path.clone(), content_type: &meta.content_type, len: meta.size };
+        let call =
+            Call::Attachment { data: &data, path: path.clone(), content_type: &meta.content_type, len: meta.size };
         let retryable = match jtl.client.call(call, false).await {
             Ok(a) if a.status.is_success() => {
                 return AttachmentOutcome { filename: filename.into(), uploaded: true, error: None };
             }
             Ok(a) => {
                 last = upstream_message(&a);
-                a.status.is_server_error() || a.status == StatusCode::TOO_MANY_REQUESTS || a.status == StatusCode::UNAUTHORIZED
+                a.status.is_server_error()
+                    || a.status == StatusCode::TOO_MANY_REQUESTS
+                    || a.status == StatusCode::UNAUTHORIZED
             }
             Err(CallError::File) => {
                 last = "The uploaded file is no longer available.".into();
@@ -516,7 +527,11 @@ fn messages(jtl: &Jtl, headers: &HeaderMap, ticket_id: &str) -> Response {
         Ok(messages) => json_response(StatusCode::OK, &Conversation { ticket_id: ticket_id.into(), messages }),
         Err(e) => {
             tracing::error!(error = %e, "could not read the conversation");
-            envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "Messages cannot be read right now. Please try again later.")
+            envelope::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "Messages cannot be read right now. Please try again later.",
+            )
         }
     }
 }
@@ -530,7 +545,11 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
         .and_then(|ct| multer::parse_boundary(ct).ok());
     let Some(boundary) = boundary else {
         linger(req.into_body().into_data_stream());
-        return envelope::error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Type must be multipart/form-data with a boundary.");
+        return envelope::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Content-Type must be multipart/form-data with a boundary.",
+        );
     };
     if declared_length(req.headers()).is_some_and(|n| n > limit) {
         linger(req.into_body().into_data_stream());
@@ -541,7 +560,9 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
     let mut mp = multer::Multipart::with_constraints(req.into_body().into_data_stream(), boundary, constraints);
     let bad = |detail: &str| envelope::error(StatusCode::BAD_REQUEST, "bad_request", detail.to_owned());
     let multer_err = |e: multer::Error| match e {
-        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => too_large(MAX_ATTACHMENT_BYTES),
+        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
+            too_large(MAX_ATTACHMENT_BYTES)
+        }
         _ => envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The multipart body could not be read."),
     };
     let token = format!("jtlf_{}", uuid::Uuid::new_v4().simple());
@@ -580,7 +601,11 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
             Ok(f) => f,
             Err(e) => {
                 tracing::error!(error = %e, "cannot create an upload file");
-                return envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The file cannot be stored right now.");
+                return envelope::error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "The file cannot be stored right now.",
+                );
             }
         };
         let mut size = 0u64;
@@ -590,7 +615,11 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
                     size += c.len() as u64;
                     if file.write_all(&c).await.is_err() {
                         let _ = tokio::fs::remove_file(&data_path).await;
-                        return envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The file cannot be stored right now.");
+                        return envelope::error(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "store_unavailable",
+                            "The file cannot be stored right now.",
+                        );
                     }
                 }
                 Ok(None) => break,
@@ -603,7 +632,11 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
         }
         if file.flush().await.is_err() {
             let _ = tokio::fs::remove_file(&data_path).await;
-            return envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The file cannot be stored right now.");
+            return envelope::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "The file cannot be stored right now.",
+            );
         }
         if size == 0 {
             let _ = tokio::fs::remove_file(&data_path).await;
@@ -617,7 +650,11 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
     let json = serde_json::to_vec(&meta).unwrap_or_default();
     if tokio::fs::write(&meta_path, json).await.is_err() {
         let _ = tokio::fs::remove_file(&data_path).await;
-        return envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The file cannot be stored right now.");
+        return envelope::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "The file cannot be stored right now.",
+        );
     }
     json_response(StatusCode::CREATED, &parcel_desk_wire::FileTokenResponse { file_token: token })
 }
@@ -652,7 +689,10 @@ pub fn upstream_error(a: &Answer) -> Response {
         400 | 409 | 413 | 415 | 422 => (StatusCode::BAD_REQUEST, "jtl_validation"),
         429 => (StatusCode::TOO_MANY_REQUESTS, "jtl_rate_limited"),
         401 | 403 => {
-            tracing::warn!(status = a.status.as_u16(), "JTL-SCX refused the proxy's access token after re-authentication");
+            tracing::warn!(
+                status = a.status.as_u16(),
+                "JTL-SCX refused the proxy's access token after re-authentication"
+            );
             (StatusCode::BAD_GATEWAY, "jtl_unavailable")
         }
         _ => (StatusCode::BAD_GATEWAY, "jtl_unavailable"),
@@ -663,7 +703,12 @@ pub fn upstream_error(a: &Answer) -> Response {
         } else {
             detail
         };
-        vec![ApiError { code: code.into(), detail, title: parcel_desk_wire::error::status_title(status.as_u16()).into(), status: status.as_u16() }]
+        vec![ApiError {
+            code: code.into(),
+            detail,
+            title: parcel_desk_wire::error::status_title(status.as_u16()).into(),
+            status: status.as_u16(),
+        }]
     } else {
         list.error_list
             .iter()

@@ -31,8 +31,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use parcel_desk_wire::jtl::{
-    is_allowed_attachment_type, AttachmentData, ChannelEvent, ChannelTicket, ErrorList, EventAck, EventList,
-    JtlError, TicketAttachment, MAX_ATTACHMENT_BYTES,
+    is_allowed_attachment_type, AttachmentData, ChannelEvent, ChannelTicket, ErrorList, EventAck, EventList, JtlError,
+    TicketAttachment, MAX_ATTACHMENT_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -169,7 +169,14 @@ impl SimState {
         self.lock().events.iter().map(|e| (e.event.id.clone(), e.deliveries, e.acked)).collect()
     }
 
-    fn queue_reply(&self, inner: &mut Inner, ticket_id: &str, seller: &str, text: &str, att: Vec<TicketAttachment>) -> String {
+    fn queue_reply(
+        &self,
+        inner: &mut Inner,
+        ticket_id: &str,
+        seller: &str,
+        text: &str,
+        att: Vec<TicketAttachment>,
+    ) -> String {
         let id = format!("{:024x}", 0x6362_0000_0000u64 + self.event_seq.fetch_add(1, Ordering::SeqCst));
         let now = rfc3339_utc(SystemTime::now());
         inner.events.push(SimEvent {
@@ -344,7 +351,11 @@ async fn create_ticket(State(st): State<SimHandle>, headers: HeaderMap, body: By
         .filter(|f| value.get(**f).is_none_or(Value::is_null))
         .map(|f| JtlError {
             code: "VAL100".into(),
-            message: if en { format!("Required field {f} not found") } else { format!("Pflichtfeld {f} nicht gefunden") },
+            message: if en {
+                format!("Required field {f} not found")
+            } else {
+                format!("Pflichtfeld {f} nicht gefunden")
+            },
             severity: "error".into(),
             hint: format!("Check the field `{f}` — it must be present."),
         })
@@ -561,7 +572,8 @@ async fn events(State(st): State<SimHandle>, headers: HeaderMap) -> Response {
             "Hello {name}, thank you for your message \"{}\". We have received it and will get back to you shortly. (sandbox reply)",
             t.ticket.subject
         );
-        let att = vec![TicketAttachment { filename: "sandbox-reply.pdf".into(), content_type: "application/pdf".into() }];
+        let att =
+            vec![TicketAttachment { filename: "sandbox-reply.pdf".into(), content_type: "application/pdf".into() }];
         st.queue_reply(&mut inner, &ticket_id, &t.ticket.seller_id, &text, att);
     }
     let redeliver = st.settings.redelivery_after;

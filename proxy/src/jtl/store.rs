@@ -14,8 +14,8 @@ use rusqlite::{params, Connection};
 
 // The proxy's one store error type and clock, shared with the Sendcloud
 // store (same database file).
-pub use crate::store::StoreError;
 use crate::store::now_ms;
+pub use crate::store::StoreError;
 
 /// A seller reply to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,10 +91,7 @@ impl JtlStore {
     }
 
     fn injected_failure(&self) -> Result<(), StoreError> {
-        let hit = self
-            .fail_writes
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok();
+        let hit = self.fail_writes.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
         if hit {
             return Err(StoreError("store: injected failure".into()));
         }
@@ -150,11 +147,9 @@ impl JtlStore {
 
     /// True when the proxy created this ticket.
     pub fn has_ticket(&self, ticket_id: &str) -> Result<bool, StoreError> {
-        let n: i64 = self.db().query_row(
-            "SELECT COUNT(*) FROM jtl_tickets WHERE ticket_id = ?1",
-            params![ticket_id],
-            |r| r.get(0),
-        )?;
+        let n: i64 =
+            self.db()
+                .query_row("SELECT COUNT(*) FROM jtl_tickets WHERE ticket_id = ?1", params![ticket_id], |r| r.get(0))?;
         Ok(n > 0)
     }
 
@@ -175,7 +170,8 @@ impl JtlStore {
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         };
-        let mut out = messages("SELECT created_at, message, attachments FROM jtl_tickets WHERE ticket_id = ?1", Role::Buyer)?;
+        let mut out =
+            messages("SELECT created_at, message, attachments FROM jtl_tickets WHERE ticket_id = ?1", Role::Buyer)?;
         out.extend(messages(
             "SELECT created_at, text, attachments FROM jtl_replies WHERE ticket_id = ?1 ORDER BY received_ms, rowid",
             Role::Seller,
@@ -185,11 +181,9 @@ impl JtlStore {
 
     /// Number of stored replies for a ticket (tests, diagnostics).
     pub fn reply_count(&self, ticket_id: &str) -> Result<usize, StoreError> {
-        let n: i64 = self.db().query_row(
-            "SELECT COUNT(*) FROM jtl_replies WHERE ticket_id = ?1",
-            params![ticket_id],
-            |r| r.get(0),
-        )?;
+        let n: i64 =
+            self.db()
+                .query_row("SELECT COUNT(*) FROM jtl_replies WHERE ticket_id = ?1", params![ticket_id], |r| r.get(0))?;
         Ok(n as usize)
     }
 }

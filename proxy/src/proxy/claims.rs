@@ -111,7 +111,11 @@ pub(crate) fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> R
 /// other answer frees the key for a retry.
 pub(crate) fn finish(guard: InFlight, status: StatusCode, content_type: Option<&str>, body: &[u8]) {
     if is_final(status) {
-        let stored = StoredAnswer { status: status.as_u16(), content_type: content_type.map(str::to_owned), body: body.to_vec() };
+        let stored = StoredAnswer {
+            status: status.as_u16(),
+            content_type: content_type.map(str::to_owned),
+            body: body.to_vec(),
+        };
         if let Err(e) = guard.complete(&stored) {
             tracing::error!(error = %e, "could not store the answer for its Idempotency-Key");
         }

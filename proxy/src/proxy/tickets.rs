@@ -12,7 +12,7 @@ use parcel_desk_wire::requested_data::{RequestedData, RequestedDataAnswer, Reque
 use parcel_desk_wire::{TicketPending, TicketResponse, ValidationIssue};
 use serde_json::Value;
 
-use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, Upstream, UpAnswer};
+use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, UpAnswer, Upstream};
 use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::retry_after_secs;
 use crate::store::TicketRecord;
@@ -77,7 +77,11 @@ fn token_of(req: &Request) -> Option<String> {
 
 fn store_failure(e: &crate::store::StoreError) -> Response {
     tracing::error!(error = %e, "store failed");
-    envelope::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The proxy's store is not available right now.")
+    envelope::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store_unavailable",
+        "The proxy's store is not available right now.",
+    )
 }
 
 /// Whether `token` grants reading int ticket `id`: a token issued for the
@@ -172,7 +176,14 @@ pub(super) async fn get_by_id(st: &ProxyState, req: Request, id: i64, ip: IpAddr
             let id = id.to_string();
             forward(
                 st,
-                Upstream { method: Method::GET, segments: &["dsf", "tickets", &id], query: None, content_type: None, content_length: None, body: None },
+                Upstream {
+                    method: Method::GET,
+                    segments: &["dsf", "tickets", &id],
+                    query: None,
+                    content_type: None,
+                    content_length: None,
+                    body: None,
+                },
             )
             .await
         }
@@ -299,7 +310,14 @@ pub(super) async fn get_by_uuid(st: &ProxyState, req: Request, uuid: &str) -> Re
             let id = id.to_string();
             forward(
                 st,
-                Upstream { method: Method::GET, segments: &["dsf", "tickets", &id], query: None, content_type: None, content_length: None, body: None },
+                Upstream {
+                    method: Method::GET,
+                    segments: &["dsf", "tickets", &id],
+                    query: None,
+                    content_type: None,
+                    content_length: None,
+                    body: None,
+                },
             )
             .await
         }
@@ -339,7 +357,11 @@ async fn readable_ticket(
         return Err(answer.into_response());
     }
     let Ok(t) = serde_json::from_slice::<TicketResponse>(&answer.body) else {
-        return Err(envelope::error(StatusCode::BAD_GATEWAY, "upstream_unavailable", "The Support API answered something unexpected."));
+        return Err(envelope::error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The Support API answered something unexpected.",
+        ));
     };
     let tracking = match st.store.uuid_for(id) {
         Ok(Some(uuid)) => st.store.ticket(&uuid).ok().flatten().map(|r| r.tracking_number),
@@ -423,7 +445,13 @@ pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) ->
                 let text = e.to_string();
                 let msg = text.split(" at line ").next().unwrap_or(&text).to_owned();
                 let field = msg.split('`').nth(1).unwrap_or("body").to_owned();
-                let kind = if msg.starts_with("unknown field") { "extra_forbidden" } else if msg.starts_with("missing field") { "missing" } else { "invalid_type" };
+                let kind = if msg.starts_with("unknown field") {
+                    "extra_forbidden"
+                } else if msg.starts_with("missing field") {
+                    "missing"
+                } else {
+                    "invalid_type"
+                };
                 return validation_error(&[ValidationIssue { kind: kind.into(), loc: vec![field], msg }]);
             }
         },
@@ -467,7 +495,11 @@ mod tests {
     fn queries_and_order_numbers() {
         assert_eq!(
             query_pairs(Some("ticket=1002&order_number=ORD%2D1002+x&e=")),
-            vec![("ticket".into(), "1002".into()), ("order_number".into(), "ORD-1002 x".into()), ("e".into(), "".into())]
+            vec![
+                ("ticket".into(), "1002".into()),
+                ("order_number".into(), "ORD-1002 x".into()),
+                ("e".into(), "".into())
+            ]
         );
         assert_eq!(query_pairs(Some("a=%zz%4")), vec![("a".into(), "%zz%4".into())]);
         assert!(same_order_number(" ord-1002 ", "ORD-1002"));

@@ -111,10 +111,18 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
         return answer.into_response();
     }
     let Ok(mut v) = serde_json::from_slice::<Value>(&answer.body) else {
-        return envelope::error(StatusCode::BAD_GATEWAY, "upstream_unavailable", "The tracking API answered something unexpected.");
+        return envelope::error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The tracking API answered something unexpected.",
+        );
     };
     if !v.is_object() {
-        return envelope::error(StatusCode::BAD_GATEWAY, "upstream_unavailable", "The tracking API answered something unexpected.");
+        return envelope::error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The tracking API answered something unexpected.",
+        );
     }
     let typed: Option<ParcelTrackingResponse> = serde_json::from_value(v.clone()).ok();
     let recipient_postal = v.pointer("/to_address/postal_code").and_then(Value::as_str).map(normalize_postal_code);

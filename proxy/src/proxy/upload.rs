@@ -159,9 +159,9 @@ pub fn parse_head(buf: &[u8], boundary: &str) -> Result<Option<usize>, Response>
             _ => {}
         }
     }
-    let Some(disposition) = disposition.filter(|d| {
-        d.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("form-data"))
-    }) else {
+    let Some(disposition) =
+        disposition.filter(|d| d.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("form-data")))
+    else {
         return Err(bad("The part needs a Content-Disposition of form-data."));
     };
     let p = params(&disposition);
@@ -202,7 +202,13 @@ pub struct Scanner {
 
 impl Scanner {
     pub fn new(boundary: &str) -> Self {
-        Scanner { delim: format!("\r\n--{boundary}").into_bytes(), carry: Vec::new(), after: None, done: false, file_bytes: 0 }
+        Scanner {
+            delim: format!("\r\n--{boundary}").into_bytes(),
+            carry: Vec::new(),
+            after: None,
+            done: false,
+            file_bytes: 0,
+        }
     }
 
     pub fn feed(&mut self, data: &[u8]) -> Result<(), ScanError> {
@@ -251,7 +257,11 @@ impl Scanner {
     }
 
     pub fn finish(&self) -> Result<(), ScanError> {
-        if self.done { Ok(()) } else { Err(ScanError::Malformed) }
+        if self.done {
+            Ok(())
+        } else {
+            Err(ScanError::Malformed)
+        }
     }
 }
 
@@ -439,15 +449,33 @@ mod tests {
 
     #[test]
     fn head_rules() {
-        let ok = body(&[("Content-Disposition", "form-data; name=\"file\"; filename=\"a;b.jpg\""), ("Content-Type", "image/jpeg")], b"abc");
+        let ok = body(
+            &[
+                ("Content-Disposition", "form-data; name=\"file\"; filename=\"a;b.jpg\""),
+                ("Content-Type", "image/jpeg"),
+            ],
+            b"abc",
+        );
         let n = parse_head(&ok, "XyZ").unwrap().unwrap();
         assert_eq!(&ok[n..n + 3], b"abc");
         assert!(parse_head(&ok[..10], "XyZ").unwrap().is_none());
         for (parts, status) in [
             (vec![("Content-Disposition", "form-data; name=\"file\""), ("Content-Type", "image/jpeg")], 400),
             (vec![("Content-Disposition", "form-data; name=\"file\"; filename=\"a.jpg\"")], 400),
-            (vec![("Content-Disposition", "form-data; name=\"photo\"; filename=\"a.jpg\""), ("Content-Type", "image/jpeg")], 400),
-            (vec![("Content-Disposition", "form-data; name=\"file\"; filename=\"a.zip\""), ("Content-Type", "application/zip")], 415),
+            (
+                vec![
+                    ("Content-Disposition", "form-data; name=\"photo\"; filename=\"a.jpg\""),
+                    ("Content-Type", "image/jpeg"),
+                ],
+                400,
+            ),
+            (
+                vec![
+                    ("Content-Disposition", "form-data; name=\"file\"; filename=\"a.zip\""),
+                    ("Content-Type", "application/zip"),
+                ],
+                415,
+            ),
         ] {
             let b = body(&parts, b"x");
             assert_eq!(parse_head(&b, "XyZ").unwrap_err().status().as_u16(), status, "{parts:?}");

@@ -34,12 +34,30 @@ pub(super) fn demo_requests() -> Vec<(i64, RequestedData)> {
         )
     };
     vec![
-        r(301, 1002, "PD-OWN-0003", DataType::SalesInvoice, "Sales invoice",
-          "The invoice you received for this order, showing the price you paid."),
-        r(302, 1002, "PD-OWN-0003", DataType::DamagePhoto, "Photo of the damage",
-          "A photo that shows the damage to the product and to its packaging."),
-        r(303, 1005, "PD-TRANSIT-0001", DataType::PurchaseInvoice, "Purchase invoice",
-          "The shop's purchase invoice for the lost goods."),
+        r(
+            301,
+            1002,
+            "PD-OWN-0003",
+            DataType::SalesInvoice,
+            "Sales invoice",
+            "The invoice you received for this order, showing the price you paid.",
+        ),
+        r(
+            302,
+            1002,
+            "PD-OWN-0003",
+            DataType::DamagePhoto,
+            "Photo of the damage",
+            "A photo that shows the damage to the product and to its packaging.",
+        ),
+        r(
+            303,
+            1005,
+            "PD-TRANSIT-0001",
+            DataType::PurchaseInvoice,
+            "Purchase invoice",
+            "The shop's purchase invoice for the lost goods.",
+        ),
     ]
 }
 
@@ -54,7 +72,11 @@ fn read_limit(state: &SandboxState) -> Result<(), Response> {
 }
 
 fn int_issue(loc: &str, msg: &str) -> Response {
-    validation_error(&[ValidationIssue { kind: "int_parsing".into(), loc: vec!["query".into(), loc.into()], msg: msg.into() }])
+    validation_error(&[ValidationIssue {
+        kind: "int_parsing".into(),
+        loc: vec!["query".into(), loc.into()],
+        msg: msg.into(),
+    }])
 }
 
 /// `GET /dsf/tickets?page=&size=`: newest first; `page` ≥ 1, `size` 1–20.
@@ -87,11 +109,8 @@ pub(super) async fn list_tickets(
     }
     let inner = state.lock();
     let now = Instant::now();
-    let mut tickets: Vec<_> = inner
-        .tickets
-        .values()
-        .filter(|t| inner.listed_from.get(&t.id).is_none_or(|from| now >= *from))
-        .collect();
+    let mut tickets: Vec<_> =
+        inner.tickets.values().filter(|t| inner.listed_from.get(&t.id).is_none_or(|from| now >= *from)).collect();
     tickets.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     let total = tickets.len();
     let data: Vec<_> = tickets.into_iter().skip(((page - 1) * size) as usize).take(size as usize).collect();

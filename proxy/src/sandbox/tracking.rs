@@ -53,7 +53,18 @@ fn sender() -> Value {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn recipient(name: &str, company: Option<&str>, street: &str, number: &str, line2: &str, city: &str, postal: &str, country: &str, email: &str, phone: &str) -> Value {
+fn recipient(
+    name: &str,
+    company: Option<&str>,
+    street: &str,
+    number: &str,
+    line2: &str,
+    city: &str,
+    postal: &str,
+    country: &str,
+    email: &str,
+    phone: &str,
+) -> Value {
     let mut v = json!({
         "name": name,
         "address_line_1": street,
@@ -76,7 +87,15 @@ fn recipient(name: &str, company: Option<&str>, street: &str, number: &str, line
 /// `(seconds before start, status_code, status_type, event_type, description, sub_status_code)`
 type Ev = (u64, &'static str, &'static str, &'static str, &'static str, &'static str);
 
-fn parcel(start: SystemTime, tn: &str, carrier: &str, service_point: bool, to: Value, events: &[Ev], eta_days: i64) -> Value {
+fn parcel(
+    start: SystemTime,
+    tn: &str,
+    carrier: &str,
+    service_point: bool,
+    to: Value,
+    events: &[Ev],
+    eta_days: i64,
+) -> Value {
     let at = |ago: u64| rfc3339_utc(start - Duration::from_secs(ago));
     let first = events.first().map(|e| e.0).unwrap_or(0);
     let eta = if eta_days >= 0 {
@@ -134,73 +153,228 @@ pub(super) fn demo_tracking(start: SystemTime) -> std::collections::BTreeMap<Str
     let mut add = |tn: &str, v: Value| {
         m.insert(tn.to_owned(), v);
     };
-    add("PD-TRANSIT-0001", parcel(start, "PD-TRANSIT-0001", "dhl", false,
-        recipient("Lena Hoffmann", None, "Kastanienallee", "12", "Hinterhaus", "Berlin", "10435", "DE", "lena.hoffmann@mail.example", "+4930123456789"),
-        &[
-            (10 * D + 2 * H, "announcing", "success", "internal", "The label is being created.", "none"),
-            (10 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
-            (9 * D + 20 * H, "ready_to_send", "success", "internal", "The parcel is ready to be handed to the carrier.", "none"),
-            (9 * D + 6 * H, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (8 * D + 20 * H, "sorted", "success", "carrier", "The parcel has been sorted at the distribution centre.", "none"),
-            (8 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
-        ], -6));
-    add("PD-DELIVERED-0002", parcel(start, "PD-DELIVERED-0002", "dhl", false,
-        nl("Jan Jansen", None, "Prinsengracht", "263", "jan.jansen@mail.example", "+31612345678"),
-        &[
-            (6 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
-            (5 * D + 8 * H, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (5 * D, "sorted", "success", "carrier", "The parcel has been sorted at the distribution centre.", "none"),
-            (4 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
-            (3 * D + 4 * H, "in_delivery", "success", "carrier", "The parcel is out for delivery.", "none"),
-            (3 * D, "attempted", "warning", "carrier", "Delivery attempt failed: nobody was at home.", "not_home"),
-            (2 * D + 3 * H, "in_delivery", "success", "carrier", "The parcel is out for delivery again.", "none"),
-            (2 * D, "delivered", "success", "carrier", "The parcel has been delivered.", "none"),
-        ], -2));
-    add("PD-OWN-0003", parcel(start, "PD-OWN-0003", "postnl", false,
-        nl("Fatima el Amrani", None, "Damrak", "70", "fatima.elamrani@mail.example", "+31687654321"),
-        &[
-            (9 * D + 4 * H, "no_label", "warning", "internal", "No label has been created yet.", "none"),
-            (9 * D, "labelled", "success", "internal", "The label has been created.", "none"),
-            (8 * D + 2 * H, "dropped", "success", "carrier", "The parcel was dropped off at a service point.", "none"),
-            (8 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (7 * D, "sorted", "success", "carrier", "The parcel has been sorted at the distribution centre.", "none"),
-            (6 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
-        ], -3));
-    add("PD-OWN-NOCONTACT-0004", parcel(start, "PD-OWN-NOCONTACT-0004", "dpd", false,
-        nl("Pieter Bakker", Some("Bakker Fietsen"), "Nieuwendijk", "5", "pieter@bakker-fietsen.example", "+31205551234"),
-        &[
-            (7 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
-            (6 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (5 * D, "customs", "warning", "carrier", "The parcel is held at customs.", "customs_hold"),
-            (4 * D, "in_transit", "success", "carrier", "Customs cleared; the parcel is on its way.", "none"),
-        ], 1));
-    add("PD-PORTAL-0005", parcel(start, "PD-PORTAL-0005", "colissimo", true,
-        recipient("Camille Martin", None, "Rue Oberkampf", "48", "Bâtiment B", "Paris", "75011", "FR", "camille.martin@mail.example", "+33612345678"),
-        &[
-            (12 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
-            (11 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (10 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
-            (9 * D, "pup", "warning", "carrier", "The parcel is waiting at the pick-up point.", "none"),
-        ], -8));
-    add("PD-RECENT-0006", parcel(start, "PD-RECENT-0006", "postnl", false,
-        nl("Emma Visser", None, "Warmoesstraat", "99", "emma.visser@mail.example", "+31698765432"),
-        &[
-            (3 * D, "announced", "success", "internal", "The carrier has received the shipment data.", "none"),
-            (2 * D + 20 * H, "cancelled", "warning", "internal", "The label was cancelled.", "none"),
-            (2 * D + 19 * H, "announced", "success", "internal", "A new label was announced.", "none"),
-            (D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (20 * H, "sorted", "success", "carrier", "The parcel has been sorted at the distribution centre.", "none"),
-            (3 * H, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
-        ], 1));
-    add("PD-EXCEPTION-0007", parcel(start, "PD-EXCEPTION-0007", "dpd", false,
-        nl("Daan Smit", None, "Zeedijk", "21", "daan.smit@mail.example", "+31611122233"),
-        &[
-            (7 * D, "none", "success", "internal", "No status yet.", "none"),
-            (6 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
-            (5 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
-            (4 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
-            (2 * D, "unknown", "error", "carrier", "Shipment exception: the parcel was damaged in the sorting centre.", "exception"),
-        ], -1));
+    add(
+        "PD-TRANSIT-0001",
+        parcel(
+            start,
+            "PD-TRANSIT-0001",
+            "dhl",
+            false,
+            recipient(
+                "Lena Hoffmann",
+                None,
+                "Kastanienallee",
+                "12",
+                "Hinterhaus",
+                "Berlin",
+                "10435",
+                "DE",
+                "lena.hoffmann@mail.example",
+                "+4930123456789",
+            ),
+            &[
+                (10 * D + 2 * H, "announcing", "success", "internal", "The label is being created.", "none"),
+                (10 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (
+                    9 * D + 20 * H,
+                    "ready_to_send",
+                    "success",
+                    "internal",
+                    "The parcel is ready to be handed to the carrier.",
+                    "none",
+                ),
+                (
+                    9 * D + 6 * H,
+                    "accepted",
+                    "success",
+                    "carrier",
+                    "The parcel has been accepted by the carrier.",
+                    "none",
+                ),
+                (
+                    8 * D + 20 * H,
+                    "sorted",
+                    "success",
+                    "carrier",
+                    "The parcel has been sorted at the distribution centre.",
+                    "none",
+                ),
+                (8 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+            ],
+            -6,
+        ),
+    );
+    add(
+        "PD-DELIVERED-0002",
+        parcel(
+            start,
+            "PD-DELIVERED-0002",
+            "dhl",
+            false,
+            nl("Jan Jansen", None, "Prinsengracht", "263", "jan.jansen@mail.example", "+31612345678"),
+            &[
+                (6 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (
+                    5 * D + 8 * H,
+                    "accepted",
+                    "success",
+                    "carrier",
+                    "The parcel has been accepted by the carrier.",
+                    "none",
+                ),
+                (
+                    5 * D,
+                    "sorted",
+                    "success",
+                    "carrier",
+                    "The parcel has been sorted at the distribution centre.",
+                    "none",
+                ),
+                (4 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+                (3 * D + 4 * H, "in_delivery", "success", "carrier", "The parcel is out for delivery.", "none"),
+                (3 * D, "attempted", "warning", "carrier", "Delivery attempt failed: nobody was at home.", "not_home"),
+                (2 * D + 3 * H, "in_delivery", "success", "carrier", "The parcel is out for delivery again.", "none"),
+                (2 * D, "delivered", "success", "carrier", "The parcel has been delivered.", "none"),
+            ],
+            -2,
+        ),
+    );
+    add(
+        "PD-OWN-0003",
+        parcel(
+            start,
+            "PD-OWN-0003",
+            "postnl",
+            false,
+            nl("Fatima el Amrani", None, "Damrak", "70", "fatima.elamrani@mail.example", "+31687654321"),
+            &[
+                (9 * D + 4 * H, "no_label", "warning", "internal", "No label has been created yet.", "none"),
+                (9 * D, "labelled", "success", "internal", "The label has been created.", "none"),
+                (
+                    8 * D + 2 * H,
+                    "dropped",
+                    "success",
+                    "carrier",
+                    "The parcel was dropped off at a service point.",
+                    "none",
+                ),
+                (8 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (
+                    7 * D,
+                    "sorted",
+                    "success",
+                    "carrier",
+                    "The parcel has been sorted at the distribution centre.",
+                    "none",
+                ),
+                (6 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+            ],
+            -3,
+        ),
+    );
+    add(
+        "PD-OWN-NOCONTACT-0004",
+        parcel(
+            start,
+            "PD-OWN-NOCONTACT-0004",
+            "dpd",
+            false,
+            nl(
+                "Pieter Bakker",
+                Some("Bakker Fietsen"),
+                "Nieuwendijk",
+                "5",
+                "pieter@bakker-fietsen.example",
+                "+31205551234",
+            ),
+            &[
+                (7 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (6 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (5 * D, "customs", "warning", "carrier", "The parcel is held at customs.", "customs_hold"),
+                (4 * D, "in_transit", "success", "carrier", "Customs cleared; the parcel is on its way.", "none"),
+            ],
+            1,
+        ),
+    );
+    add(
+        "PD-PORTAL-0005",
+        parcel(
+            start,
+            "PD-PORTAL-0005",
+            "colissimo",
+            true,
+            recipient(
+                "Camille Martin",
+                None,
+                "Rue Oberkampf",
+                "48",
+                "Bâtiment B",
+                "Paris",
+                "75011",
+                "FR",
+                "camille.martin@mail.example",
+                "+33612345678",
+            ),
+            &[
+                (12 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (11 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (10 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+                (9 * D, "pup", "warning", "carrier", "The parcel is waiting at the pick-up point.", "none"),
+            ],
+            -8,
+        ),
+    );
+    add(
+        "PD-RECENT-0006",
+        parcel(
+            start,
+            "PD-RECENT-0006",
+            "postnl",
+            false,
+            nl("Emma Visser", None, "Warmoesstraat", "99", "emma.visser@mail.example", "+31698765432"),
+            &[
+                (3 * D, "announced", "success", "internal", "The carrier has received the shipment data.", "none"),
+                (2 * D + 20 * H, "cancelled", "warning", "internal", "The label was cancelled.", "none"),
+                (2 * D + 19 * H, "announced", "success", "internal", "A new label was announced.", "none"),
+                (D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (
+                    20 * H,
+                    "sorted",
+                    "success",
+                    "carrier",
+                    "The parcel has been sorted at the distribution centre.",
+                    "none",
+                ),
+                (3 * H, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+            ],
+            1,
+        ),
+    );
+    add(
+        "PD-EXCEPTION-0007",
+        parcel(
+            start,
+            "PD-EXCEPTION-0007",
+            "dpd",
+            false,
+            nl("Daan Smit", None, "Zeedijk", "21", "daan.smit@mail.example", "+31611122233"),
+            &[
+                (7 * D, "none", "success", "internal", "No status yet.", "none"),
+                (6 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (5 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (4 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+                (
+                    2 * D,
+                    "unknown",
+                    "error",
+                    "carrier",
+                    "Shipment exception: the parcel was damaged in the sorting centre.",
+                    "exception",
+                ),
+            ],
+            -1,
+        ),
+    );
     m
 }
 
@@ -218,7 +392,9 @@ pub(super) async fn get_tracking(
         return res;
     }
     if tracking_number.chars().count() > 255 {
-        return validation(vec![json!({"loc": ["path", "tracking_number"], "msg": "String should have at most 255 characters", "type": "string_too_long"})]);
+        return validation(vec![
+            json!({"loc": ["path", "tracking_number"], "msg": "String should have at most 255 characters", "type": "string_too_long"}),
+        ]);
     }
     match state.lock().tracking.get(&tracking_number) {
         Some(v) => json_response(StatusCode::OK, v),
@@ -229,7 +405,11 @@ pub(super) async fn get_tracking(
 /// `POST /parcels/tracking`: registers an external parcel (200 with the
 /// spec's create response); it can then be tracked and claimed (own
 /// contract, with a carrier support contact).
-pub(super) async fn register(State(state): State<Arc<SandboxState>>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub(super) async fn register(
+    State(state): State<Arc<SandboxState>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     if let Err(res) = authorized(&state, &headers) {
         return res;
     }
@@ -240,7 +420,9 @@ pub(super) async fn register(State(state): State<Arc<SandboxState>>, headers: He
         Ok(r) => r,
         Err(e) => {
             let text = e.to_string();
-            return validation(vec![json!({"loc": ["body"], "msg": text.split(" at line ").next().unwrap_or(&text), "type": "model_attributes_type"})]);
+            return validation(vec![
+                json!({"loc": ["body"], "msg": text.split(" at line ").next().unwrap_or(&text), "type": "model_attributes_type"}),
+            ]);
         }
     };
     let issues = req.validate();

@@ -226,7 +226,8 @@ async fn record(State(st): State<RecorderState>, req: Request) -> Response {
     if let Some(d) = delay {
         tokio::time::sleep(d).await;
     }
-    let mut res = (StatusCode::ACCEPTED, Body::from(r#"{"ticket_id":"b99c8ea5-3156-442e-8dfe-c746218a3fbe"}"#)).into_response();
+    let mut res =
+        (StatusCode::ACCEPTED, Body::from(r#"{"ticket_id":"b99c8ea5-3156-442e-8dfe-c746218a3fbe"}"#)).into_response();
     let h = res.headers_mut();
     h.insert("content-type", "application/json".parse().unwrap());
     h.insert("set-cookie", "upstream_session=abc".parse().unwrap());
