@@ -351,7 +351,7 @@ mod tests {
         broken.remove("submit");
         broken.insert("outcomes".into(), Value::String("nope".into()));
         broken.insert("cancel".into(), Value::Bool(true));
-        let err = Texts::parse(&Value::Object(broken).to_string()).err().expect("refused");
+        let err = Texts::parse(&Value::Object(broken).to_string()).expect_err("refused");
         assert_eq!(err, "missing or not text: submit, cancel, outcomes");
         assert_eq!(Texts::parse("[1]").err().as_deref(), Some("not a JSON object"));
         assert!(Texts::parse("{").err().unwrap().starts_with("not JSON"));

@@ -184,7 +184,7 @@ pub const DEFAULT_PROXY_URL: &str = "/api";
 fn pick_lang(option: Option<&str>) -> Lang {
     let page = || {
         let doc = web_sys::window()?.document()?.document_element()?;
-        Some(doc.get_attribute("lang")?)
+        doc.get_attribute("lang")
     };
     let browser = || web_sys::window()?.navigator().language();
     option

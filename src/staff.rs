@@ -84,7 +84,8 @@ pub fn StaffView() -> impl IntoView {
         }
         for key in ["from_address.country_code", "to_address.country_code"] {
             let v = get(key);
-            if !v.is_empty() && !(v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic())) {
+            let country_code = v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic());
+            if !v.is_empty() && !country_code {
                 problems.push((key.to_owned(), t.err_country_code.into()));
             }
         }
@@ -93,7 +94,8 @@ pub fn StaffView() -> impl IntoView {
             problems.push(("ship_with.properties.contract_id".into(), t.err_whole_number.into()));
         }
         let email = get("to_address.email");
-        if !email.is_empty() && !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+        let email_like = email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'));
+        if !email.is_empty() && !email_like {
             problems.push(("to_address.email".into(), t.err_email.into()));
         }
         if token.get_untracked().trim().is_empty() {

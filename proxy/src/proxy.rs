@@ -43,7 +43,7 @@ const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-To
 pub(crate) mod claims;
 mod tickets;
 mod tracking;
-mod upload;
+pub mod upload;
 
 pub use parcel_desk_wire::route::{parse_ticket_id, raw_path_is_clean, valid_tracking_number};
 use parcel_desk_wire::route::{TicketRef, TrackingRef};

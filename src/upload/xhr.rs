@@ -12,6 +12,9 @@ use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
 
 use crate::api::ApiFailure;
 
+/// The event listeners that settle one transfer, dropped together.
+type Settlers = Rc<RefCell<Vec<Closure<dyn FnMut()>>>>;
+
 /// A running upload; `abort()` cancels it (its future then ends with `None`).
 #[derive(Clone)]
 pub struct Transfer {
@@ -46,7 +49,7 @@ pub fn start(
     xhr.upload()?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
 
     // Settles with "load", "error" or "abort".
-    let settle: Rc<RefCell<Vec<Closure<dyn FnMut()>>>> = Rc::default();
+    let settle: Settlers = Rc::default();
     let promise = Promise::new(&mut |resolve, _| {
         for outcome in ["load", "error", "abort", "timeout"] {
             let resolve = resolve.clone();

@@ -114,7 +114,7 @@ pub fn format_validation_detail(issues: &[ValidationIssue]) -> String {
 /// as text.
 pub fn parse_validation_detail(detail: &str) -> Vec<ValidationIssue> {
     let Some(start) = detail.find('[') else { return Vec::new() };
-    let mut p = Py { s: detail[start..].as_bytes(), i: 0 };
+    let mut p = Py { s: &detail.as_bytes()[start..], i: 0 };
     let Some(PyVal::Seq(items)) = p.value() else { return Vec::new() };
     items
         .into_iter()
