@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 LISTEN ?= 127.0.0.1:8080
 PROXY := target/debug/parcel-desk-proxy
 
-.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes bench clean
+.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes bench fuzz clean
 
 # --demo-staff: the staff view on, with a token generated for this run and
 # printed with the staff view's URL.
@@ -74,6 +74,11 @@ sizes:
 # what it needs; exits 0 whatever the figures): bench/report.md.
 bench:
 	@bench/bench.sh
+
+# cargo-fuzz targets from their seed corpora, FUZZ_SECS (default 600)
+# seconds each (scripts/fuzz.sh; not part of `make test`).
+fuzz:
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf dist dist.new e2e/test-results e2e/screenshots npm/dist npm/*.tgz e2e/consumer/dist
