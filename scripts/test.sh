@@ -20,15 +20,17 @@ cargo_count() { # log, field (passed|failed)
   grep -oE "[0-9]+ $2;" "$1" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# Format and lints first: cargo fmt, and clippy with warnings as errors on
+# Format and lints first: no import cycle between the modules of a crate
+# (scripts/module-cycles.py), cargo fmt, and clippy with warnings as errors on
 # the native workspace, the widget for wasm32 (every view) and the
 # claim-only widget (no optional views).
 lint() {
-  cargo fmt --all --check &&
+  scripts/module-cycles.py proxy/src wire/src src &&
+    cargo fmt --all --check &&
     cargo clippy --workspace --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --no-default-features -- -D warnings &&
-    echo "lint: cargo fmt and clippy clean"
+    echo "lint: no module cycles, cargo fmt and clippy clean"
 }
 run lint lint
 run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
@@ -52,7 +54,7 @@ echo
 echo "native (cargo test):            $native passed, $native_failed failed"
 echo "in-browser (wasm-bindgen-test): $browser passed, $browser_failed failed"
 echo "end-to-end (Playwright):        $e2e passed, $e2e_failed failed"
-echo "format and lints (fmt, clippy): $(grep -q '^lint: cargo fmt and clippy clean' "$log_dir/lint.log" && echo clean || echo FAILED)"
+echo "module cycles, fmt, clippy:     $(grep -q '^lint: no module cycles, cargo fmt and clippy clean' "$log_dir/lint.log" && echo clean || echo FAILED)"
 echo "API (schemathesis):             ${api_line#schemathesis: }"
 failed=$((native_failed + browser_failed + e2e_failed + api_failed))
 if [ ${#failed_suites[@]} -gt 0 ] && [ "$failed" -eq 0 ]; then

@@ -217,7 +217,7 @@ pub struct Config {
     pub staff: StaffConfig,
     /// JTL-SCX channel tickets (`jtl.*`); off unless a refresh token and a
     /// seller id are set, or in sandbox mode.
-    pub jtl: crate::jtl::JtlConfig,
+    pub jtl: JtlConfig,
 }
 
 impl Default for Config {
@@ -241,7 +241,7 @@ impl Default for Config {
             tracking: TrackingConfig { base_url: DEFAULT_TRACKING_BASE_URL.into() },
             claims: ClaimsConfig { lost_after_days: 5 },
             staff: StaffConfig::default(),
-            jtl: crate::jtl::JtlConfig::default(),
+            jtl: JtlConfig::default(),
         }
     }
 }
@@ -576,6 +576,68 @@ impl Reader {
 
     fn parse_addr(&self, key: &'static str, v: &str) -> Result<SocketAddr, ConfigError> {
         v.trim().parse().map_err(|_| self.err(key, "expected an address like 127.0.0.1:8080"))
+    }
+}
+
+/// Default `jtl.base_url` (production).
+pub const JTL_DEFAULT_BASE_URL: &str = "https://scx.api.jtl-software.com";
+/// `jtl.*` settings.
+#[derive(Clone, Debug)]
+pub struct JtlConfig {
+    pub base_url: String,
+    pub refresh_token: Secret,
+    pub seller_id: String,
+    /// `None`: 30 s (2 s in sandbox mode).
+    pub poll_secs: Option<u64>,
+    pub timeout_secs: u64,
+    /// Not configuration keys (tests tune them): requests per minute on
+    /// `/v1/channel*` (JTL allows 60), the longest a browser request waits
+    /// for a slot, upload attempts per attachment and the first backoff.
+    pub requests_per_minute: u32,
+    pub max_wait: Duration,
+    pub upload_attempts: u32,
+    pub retry_backoff: Duration,
+}
+
+impl Default for JtlConfig {
+    fn default() -> Self {
+        JtlConfig {
+            base_url: JTL_DEFAULT_BASE_URL.into(),
+            refresh_token: Secret::default(),
+            seller_id: String::new(),
+            poll_secs: None,
+            timeout_secs: 15,
+            requests_per_minute: 50,
+            max_wait: Duration::from_secs(10),
+            upload_attempts: 3,
+            retry_backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+impl JtlConfig {
+    /// True when the JTL routes are on (refresh token and seller id set).
+    pub fn enabled(&self) -> bool {
+        !self.refresh_token.is_empty() && !self.seller_id.is_empty()
+    }
+
+    /// `Err((key, message))`.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        check_base_url("jtl.base_url", &self.base_url)?;
+        if !self.seller_id.is_empty() && !parcel_desk_wire::jtl::is_valid_seller_id(&self.seller_id) {
+            return Err(("jtl.seller_id", "must be 1–50 letters, digits or _ (JTL's ^\\w{1,50}$)".into()));
+        }
+        if self.refresh_token.is_empty() != self.seller_id.is_empty() {
+            let missing = if self.seller_id.is_empty() { "jtl.seller_id" } else { "jtl.refresh_token" };
+            return Err((missing, "jtl.refresh_token and jtl.seller_id are needed together".into()));
+        }
+        if self.poll_secs == Some(0) {
+            return Err(("jtl.poll_secs", "must be at least 1".into()));
+        }
+        if self.timeout_secs == 0 {
+            return Err(("jtl.timeout_secs", "must be at least 1".into()));
+        }
+        Ok(())
     }
 }
 

@@ -13,9 +13,11 @@
 //!   real sockets — what the binary and the tests use.
 
 pub mod access;
+pub mod body;
 pub mod claim_body;
 pub mod config;
 pub mod envelope;
+pub mod idempotency;
 pub mod jtl;
 pub mod proxy;
 pub mod ratelimit;
@@ -32,6 +34,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{Config, ConfigError, Secret};
+
+/// `User-Agent` of upstream requests (Sendcloud and JTL-SCX).
+pub const USER_AGENT: &str = concat!("parcel-desk-proxy/", env!("CARGO_PKG_VERSION"));
 pub use sandbox::{Credentials, DemoParcel, DEMO_PARCELS, DEMO_TICKETS};
 
 /// A running HTTP server. Dropping it (or [`Server::shutdown`]) stops it

@@ -10,14 +10,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, BodyDataStream, Bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
-use futures_util::StreamExt;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
@@ -25,13 +24,7 @@ use crate::config::Config;
 use crate::envelope;
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
 
-/// `User-Agent` of upstream requests.
-pub const USER_AGENT: &str = concat!("parcel-desk-proxy/", env!("CARGO_PKG_VERSION"));
-
-/// How long a rejected request body is still read (and discarded) so the
-/// client can see the error response instead of a connection reset.
-const LINGER: Duration = Duration::from_secs(5);
-const LINGER_MAX_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::USER_AGENT;
 
 /// Request headers a CORS preflight may ask for.
 const CORS_ALLOW_HEADERS: &str = "content-type, idempotency-key, x-ticket-token";
@@ -39,6 +32,8 @@ const CORS_ALLOW_HEADERS: &str = "content-type, idempotency-key, x-ticket-token"
 const CORS_ALLOW_HEADERS_STAFF: &str = "content-type, authorization";
 /// Response headers the widget may read cross-origin.
 const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-Token";
+
+pub(crate) use crate::body::{declared_length, linger, read_limited, require_json, too_large};
 
 pub(crate) mod claims;
 mod tickets;
@@ -385,41 +380,6 @@ fn bad_query() -> Response {
     )
 }
 
-pub(crate) fn too_large(limit: u64) -> Response {
-    envelope::error(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "content_too_large",
-        format!("Request body is too large: at most {limit} bytes are accepted."),
-    )
-}
-
-pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
-}
-
-pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
-    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-}
-
-/// Keeps reading (and discarding) a rejected body for a while, so the
-/// client finishes sending and reads our error instead of a reset.
-pub(crate) fn linger(stream: BodyDataStream) {
-    tokio::spawn(async move {
-        let mut stream = stream;
-        let mut seen: u64 = 0;
-        let _ = tokio::time::timeout(LINGER, async {
-            while let Some(Ok(chunk)) = stream.next().await {
-                seen += chunk.len() as u64;
-                if seen > LINGER_MAX_BYTES {
-                    break;
-                }
-            }
-        })
-        .await;
-    });
-}
-
 struct Upstream<'a> {
     method: Method,
     /// Validated path segments, percent-encoded again when appended.
@@ -512,43 +472,6 @@ async fn forward(st: &ProxyState, up: Upstream<'_>) -> Response {
         Ok(answer) => answer.into_response(),
         Err(e) => upstream_failure(st, &e),
     }
-}
-
-/// Reads a whole (small) request body, at most `limit` bytes:
-/// `Err` is the response to send (413, or 400 for a broken body).
-#[allow(clippy::result_large_err)]
-pub(crate) async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response> {
-    if declared_length(req.headers()).is_some_and(|n| n > limit) {
-        linger(req.into_body().into_data_stream());
-        return Err(too_large(limit));
-    }
-    let mut stream = req.into_body().into_data_stream();
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let Ok(chunk) = chunk else {
-            return Err(envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read."));
-        };
-        if (body.len() + chunk.len()) as u64 > limit {
-            linger(stream);
-            return Err(too_large(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// 415 unless the request's Content-Type is `application/json`.
-#[allow(clippy::result_large_err)]
-pub(crate) fn require_json(req: Request) -> Result<Request, Response> {
-    if media_type(req.headers()).as_deref() == Some("application/json") {
-        return Ok(req);
-    }
-    linger(req.into_body().into_data_stream());
-    Err(envelope::error(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        "Content-Type must be application/json.",
-    ))
 }
 
 #[cfg(test)]

@@ -190,7 +190,7 @@ impl Proxy {
         &self,
         number: &str,
         postal_code: Option<&str>,
-    ) -> Result<crate::tracking::Tracking, ApiFailure> {
+    ) -> Result<parcel_desk_wire::tracking::ParcelTrackingResponse, ApiFailure> {
         let route = Route::Tracking(TrackingRef::parse(number));
         let query: Vec<(&str, &str)> =
             postal_code.map(str::trim).filter(|p| !p.is_empty()).map(|p| ("postal_code", p)).into_iter().collect();

@@ -185,7 +185,7 @@ impl JtlClient {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
             .header(header::ACCEPT_LANGUAGE, ACCEPT_LANGUAGE_EN)
-            .header(header::USER_AGENT, crate::proxy::USER_AGENT)
+            .header(header::USER_AGENT, crate::USER_AGENT)
             .body(body)
             .send()
             .await
@@ -233,7 +233,7 @@ impl JtlClient {
             .header(header::AUTHORIZATION, auth)
             .header(header::ACCEPT, "application/json")
             .header(header::ACCEPT_LANGUAGE, ACCEPT_LANGUAGE_EN)
-            .header(header::USER_AGENT, crate::proxy::USER_AGENT);
+            .header(header::USER_AGENT, crate::USER_AGENT);
         Ok(match call {
             Call::CreateTicket(t) => json(rb, t),
             Call::Ack(a) => json(rb, a),

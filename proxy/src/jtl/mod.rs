@@ -28,9 +28,9 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use parcel_desk_wire::jtl::{
-    decode_contact, is_allowed_attachment_type, is_file_token, is_valid_seller_id, AttachmentData, AttachmentOutcome,
-    ChannelTicket, ContactCreated, ContactRequest, Conversation, ErrorList, EventAck, EventList, Role,
-    TicketAttachment, TicketFrom, TicketReference, EVENT_TICKET_REPLY, MAX_ATTACHMENT_BYTES,
+    decode_contact, is_allowed_attachment_type, is_file_token, AttachmentData, AttachmentOutcome, ChannelTicket,
+    ContactCreated, ContactRequest, Conversation, ErrorList, EventAck, EventList, Role, TicketAttachment, TicketFrom,
+    TicketReference, EVENT_TICKET_REPLY, MAX_ATTACHMENT_BYTES,
 };
 use parcel_desk_wire::route::ChannelTicketRef;
 use parcel_desk_wire::{ApiError, ErrorEnvelope, Route, ValidationIssue};
@@ -44,10 +44,9 @@ use crate::ratelimit::retry_after_secs;
 use client::{Answer, Call, CallError, ClientSettings, JtlClient};
 use store::{JtlStore, Reply};
 // The body rules every JSON and upload route of the proxy shares.
-use crate::proxy::{declared_length, linger, read_limited, require_json, too_large};
+use crate::body::{declared_length, linger, read_limited, require_json, too_large};
 
-/// Default `jtl.base_url` (production).
-pub const DEFAULT_BASE_URL: &str = "https://scx.api.jtl-software.com";
+pub use crate::config::{JtlConfig, JTL_DEFAULT_BASE_URL as DEFAULT_BASE_URL};
 /// Default `jtl.poll_secs` (sandbox mode: [`SANDBOX_POLL_SECS`]).
 pub const DEFAULT_POLL_SECS: u64 = 30;
 pub const SANDBOX_POLL_SECS: u64 = 2;
@@ -57,66 +56,6 @@ const UPLOAD_OVERHEAD: u64 = 64 * 1024;
 const UPLOAD_TTL: Duration = Duration::from_secs(24 * 3600);
 /// Header carrying the access token on the messages route.
 pub const TOKEN_HEADER: &str = "x-ticket-token";
-
-/// `jtl.*` settings.
-#[derive(Clone, Debug)]
-pub struct JtlConfig {
-    pub base_url: String,
-    pub refresh_token: Secret,
-    pub seller_id: String,
-    /// `None`: 30 s (2 s in sandbox mode).
-    pub poll_secs: Option<u64>,
-    pub timeout_secs: u64,
-    /// Not configuration keys (tests tune them): requests per minute on
-    /// `/v1/channel*` (JTL allows 60), the longest a browser request waits
-    /// for a slot, upload attempts per attachment and the first backoff.
-    pub requests_per_minute: u32,
-    pub max_wait: Duration,
-    pub upload_attempts: u32,
-    pub retry_backoff: Duration,
-}
-
-impl Default for JtlConfig {
-    fn default() -> Self {
-        JtlConfig {
-            base_url: DEFAULT_BASE_URL.into(),
-            refresh_token: Secret::default(),
-            seller_id: String::new(),
-            poll_secs: None,
-            timeout_secs: 15,
-            requests_per_minute: 50,
-            max_wait: Duration::from_secs(10),
-            upload_attempts: 3,
-            retry_backoff: Duration::from_millis(500),
-        }
-    }
-}
-
-impl JtlConfig {
-    /// True when the JTL routes are on (refresh token and seller id set).
-    pub fn enabled(&self) -> bool {
-        !self.refresh_token.is_empty() && !self.seller_id.is_empty()
-    }
-
-    /// `Err((key, message))`.
-    pub fn validate(&self) -> Result<(), (&'static str, String)> {
-        crate::config::check_base_url("jtl.base_url", &self.base_url)?;
-        if !self.seller_id.is_empty() && !is_valid_seller_id(&self.seller_id) {
-            return Err(("jtl.seller_id", "must be 1–50 letters, digits or _ (JTL's ^\\w{1,50}$)".into()));
-        }
-        if self.refresh_token.is_empty() != self.seller_id.is_empty() {
-            let missing = if self.seller_id.is_empty() { "jtl.seller_id" } else { "jtl.refresh_token" };
-            return Err((missing, "jtl.refresh_token and jtl.seller_id are needed together".into()));
-        }
-        if self.poll_secs == Some(0) {
-            return Err(("jtl.poll_secs", "must be at least 1".into()));
-        }
-        if self.timeout_secs == 0 {
-            return Err(("jtl.timeout_secs", "must be at least 1".into()));
-        }
-        Ok(())
-    }
-}
 
 /// Ticket ids the proxy generates: `PD-` and 32 lowercase hex digits.
 pub use parcel_desk_wire::route::is_channel_ticket_id as is_ticket_id;
@@ -360,7 +299,7 @@ fn issue(loc: &[&str], kind: &str, msg: &str) -> ValidationIssue {
 const CREATE_ROUTE: &str = "channel_ticket";
 
 async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit: u64) -> Response {
-    let key = match crate::proxy::claims::idempotency_key(&req) {
+    let key = match crate::idempotency::idempotency_key(&req) {
         Ok(k) => k,
         Err(res) => return res,
     };
@@ -384,7 +323,7 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
     let guard = match (&key, issues.is_empty()) {
         (Some(key), true) => {
             let normalized = serde_json::to_vec(&contact).unwrap_or_default();
-            match crate::proxy::claims::begin(store, key, CREATE_ROUTE, &[CREATE_ROUTE.as_bytes(), &normalized]) {
+            match crate::idempotency::begin(store, key, CREATE_ROUTE, &[CREATE_ROUTE.as_bytes(), &normalized]) {
                 Ok(guard) => Some(guard),
                 Err(res) => return res,
             }
@@ -471,7 +410,7 @@ async fn finished(guard: Option<crate::store::InFlight>, res: Response) -> Respo
     // Our own answers are small JSON documents, already in memory.
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok());
-    crate::proxy::claims::finish(guard, parts.status, content_type, &bytes);
+    crate::idempotency::finish(guard, parts.status, content_type, &bytes);
     Response::from_parts(parts, Body::from(bytes))
 }
 
