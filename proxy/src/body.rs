@@ -8,18 +8,17 @@ use std::time::Duration;
 use axum::body::BodyDataStream;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::Response;
 use futures_util::StreamExt;
 
-use crate::envelope;
+use crate::envelope::ProxyError;
 
 /// How long a rejected request body is still read (and discarded) so the
 /// client can see the error response instead of a connection reset.
 const LINGER: Duration = Duration::from_secs(5);
 const LINGER_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-pub fn too_large(limit: u64) -> Response {
-    envelope::error(
+pub fn too_large(limit: u64) -> ProxyError {
+    ProxyError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "content_too_large",
         format!("Request body is too large: at most {limit} bytes are accepted."),
@@ -55,8 +54,7 @@ pub fn linger(stream: BodyDataStream) {
 
 /// Reads a whole (small) request body, at most `limit` bytes:
 /// `Err` is the response to send (413, or 400 for a broken body).
-#[allow(clippy::result_large_err)]
-pub async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response> {
+pub async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, crate::envelope::ProxyError> {
     if declared_length(req.headers()).is_some_and(|n| n > limit) {
         linger(req.into_body().into_data_stream());
         return Err(too_large(limit));
@@ -65,7 +63,7 @@ pub async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response>
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
         let Ok(chunk) = chunk else {
-            return Err(envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read."));
+            return Err(ProxyError::new(StatusCode::BAD_REQUEST, "bad_request", "The request body could not be read."));
         };
         if (body.len() + chunk.len()) as u64 > limit {
             linger(stream);
@@ -77,13 +75,12 @@ pub async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, Response>
 }
 
 /// 415 unless the request's Content-Type is `application/json`.
-#[allow(clippy::result_large_err)]
-pub fn require_json(req: Request) -> Result<Request, Response> {
+pub fn require_json(req: Request) -> Result<Request, crate::envelope::ProxyError> {
     if media_type(req.headers()).as_deref() == Some("application/json") {
         return Ok(req);
     }
     linger(req.into_body().into_data_stream());
-    Err(envelope::error(
+    Err(ProxyError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_media_type",
         "Content-Type must be application/json.",

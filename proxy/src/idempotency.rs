@@ -9,7 +9,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-use crate::envelope;
+use crate::envelope::ProxyError;
 use crate::store::{Claim, InFlight, Store, StoredAnswer};
 
 /// The request header that makes a creation idempotent.
@@ -18,8 +18,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 /// The key, if the header is present: 1–255 printable ASCII characters
 /// (space to `~`), not only spaces. `Err` = malformed.
-#[allow(clippy::result_large_err)]
-pub fn idempotency_key(req: &Request) -> Result<Option<String>, Response> {
+pub fn idempotency_key(req: &Request) -> Result<Option<String>, ProxyError> {
     let mut values = req.headers().get_all(IDEMPOTENCY_KEY).iter();
     let Some(v) = values.next() else { return Ok(None) };
     let bytes = v.as_bytes();
@@ -28,7 +27,7 @@ pub fn idempotency_key(req: &Request) -> Result<Option<String>, Response> {
         && bytes.iter().all(|b| (0x20..=0x7e).contains(b))
         && bytes.iter().any(|b| *b != b' ');
     if !ok {
-        return Err(envelope::error(
+        return Err(ProxyError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
             "Idempotency-Key must be one header of 1 to 255 printable ASCII characters.",
@@ -47,8 +46,8 @@ fn replay(answer: StoredAnswer) -> Response {
     res
 }
 
-fn store_failure() -> Response {
-    envelope::error(
+fn store_failure() -> ProxyError {
+    ProxyError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "store_unavailable",
         "The proxy cannot record the request right now. Please try again later.",
@@ -67,8 +66,7 @@ pub fn is_final(status: StatusCode) -> bool {
 /// 409 while the first is still running, 503 if the store fails). `parts`
 /// are the normalized request, hashed to tell the same request from
 /// another.
-#[allow(clippy::result_large_err)]
-pub fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<InFlight, Response> {
+pub fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<InFlight, ProxyError> {
     // The parts joined by newlines (the hash earlier versions stored).
     let mut h = Sha256::new();
     for (i, part) in parts.iter().enumerate() {
@@ -83,21 +81,18 @@ pub fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<I
             tracing::error!(error = %e, "idempotency store failed");
             Err(store_failure())
         }
-        Ok(Claim::Replay(answer)) => Err(replay(answer)),
-        Ok(Claim::Reused) => Err(envelope::error(
+        Ok(Claim::Replay(answer)) => Err(replay(answer).into()),
+        Ok(Claim::Reused) => Err(ProxyError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
             "This Idempotency-Key was already used for a different request.",
         )),
-        Ok(Claim::InProgress) => {
-            let mut res = envelope::error(
-                StatusCode::CONFLICT,
-                "request_in_progress",
-                "A request with this Idempotency-Key is still being processed. Retry shortly.",
-            );
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            Err(res)
-        }
+        Ok(Claim::InProgress) => Err(ProxyError::new(
+            StatusCode::CONFLICT,
+            "request_in_progress",
+            "A request with this Idempotency-Key is still being processed. Retry shortly.",
+        )
+        .retry_after(1)),
         Ok(Claim::Proceed(guard)) => Ok(guard),
     }
 }

@@ -22,6 +22,7 @@ use tower_http::services::ServeDir;
 
 use crate::config::Config;
 use crate::envelope;
+use crate::envelope::ProxyError;
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
 
 pub use crate::USER_AGENT;
@@ -359,8 +360,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
 }
 
 /// Only `is_portal_claim=true|false` (at most once) is accepted.
-#[allow(clippy::result_large_err)]
-fn portal_query(query: Option<&str>) -> Result<Option<&'static str>, Response> {
+fn portal_query(query: Option<&str>) -> Result<Option<&'static str>, crate::envelope::ProxyError> {
     let mut portal = None;
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         match pair {
@@ -372,8 +372,8 @@ fn portal_query(query: Option<&str>) -> Result<Option<&'static str>, Response> {
     Ok(portal)
 }
 
-fn bad_query() -> Response {
-    envelope::error(
+fn bad_query() -> ProxyError {
+    ProxyError::new(
         StatusCode::BAD_REQUEST,
         "bad_request",
         "Unsupported query parameter: only is_portal_claim=true|false is accepted on ticket creation (and ticket, order_number or postal_code where documented).",
@@ -447,17 +447,17 @@ async fn call(st: &ProxyState, base: &reqwest::Url, up: Upstream<'_>) -> Result<
 }
 
 /// 504 / 502 envelope for a failed upstream call.
-fn upstream_failure(st: &ProxyState, e: &reqwest::Error) -> Response {
+fn upstream_failure(st: &ProxyState, e: &reqwest::Error) -> ProxyError {
     if e.is_timeout() {
         tracing::warn!("upstream timed out");
-        envelope::error(
+        ProxyError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "upstream_timeout",
             format!("The Support API did not answer within {} seconds.", st.timeout.as_secs()),
         )
     } else {
         tracing::warn!(connect = e.is_connect(), "upstream request failed");
-        envelope::error(
+        ProxyError::new(
             StatusCode::BAD_GATEWAY,
             "upstream_unavailable",
             "The Support API could not be reached. Please try again later.",
@@ -470,7 +470,7 @@ fn upstream_failure(st: &ProxyState, e: &reqwest::Error) -> Response {
 async fn forward(st: &ProxyState, up: Upstream<'_>) -> Response {
     match call(st, &st.base, up).await {
         Ok(answer) => answer.into_response(),
-        Err(e) => upstream_failure(st, &e),
+        Err(e) => upstream_failure(st, &e).into_response(),
     }
 }
 

@@ -26,7 +26,7 @@ use std::time::{Duration, SystemTime};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::jtl::{
     decode_contact, is_allowed_attachment_type, is_file_token, AttachmentData, AttachmentOutcome, ChannelTicket,
     ContactCreated, ContactRequest, Conversation, ErrorList, EventAck, EventList, Role, TicketAttachment, TicketFrom,
@@ -301,15 +301,15 @@ const CREATE_ROUTE: &str = "channel_ticket";
 async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit: u64) -> Response {
     let key = match crate::idempotency::idempotency_key(&req) {
         Ok(k) => k,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let req = match require_json(req) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let body = match read_limited(req, json_limit).await {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let contact: ContactRequest = match decode_contact(&body) {
         Ok(c) => c,
@@ -325,7 +325,7 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
             let normalized = serde_json::to_vec(&contact).unwrap_or_default();
             match crate::idempotency::begin(store, key, CREATE_ROUTE, &[CREATE_ROUTE.as_bytes(), &normalized]) {
                 Ok(guard) => Some(guard),
-                Err(res) => return res,
+                Err(res) => return res.into_response(),
             }
         }
         _ => None,
@@ -492,7 +492,7 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
     };
     if declared_length(req.headers()).is_some_and(|n| n > limit) {
         linger(req.into_body().into_data_stream());
-        return too_large(MAX_ATTACHMENT_BYTES);
+        return too_large(MAX_ATTACHMENT_BYTES).into_response();
     }
     let constraints = multer::Constraints::new()
         .size_limit(multer::SizeLimit::new().whole_stream(limit).per_field(MAX_ATTACHMENT_BYTES));
@@ -502,7 +502,7 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
         multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
             too_large(MAX_ATTACHMENT_BYTES)
         }
-        _ => envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The multipart body could not be read."),
+        _ => crate::envelope::ProxyError::bad_request("The multipart body could not be read."),
     };
     let token = format!("jtlf_{}", uuid::Uuid::new_v4().simple());
     let (data_path, meta_path) = jtl.upload_paths(&token);
@@ -513,21 +513,21 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
             Ok(None) => break,
             Err(e) => {
                 let _ = tokio::fs::remove_file(&data_path).await;
-                return multer_err(e);
+                return multer_err(e).into_response();
             }
         };
         if field.name() != Some("file") || stored.is_some() {
             let _ = tokio::fs::remove_file(&data_path).await;
-            return bad("Send exactly one part, named `file`.");
+            return bad("Send exactly one part, named `file`.").into_response();
         }
         let Some(filename) = field.file_name().map(str::to_owned) else {
-            return bad("The `file` part needs a filename.");
+            return bad("The `file` part needs a filename.").into_response();
         };
         if let Some(p) = parcel_desk_wire::jtl::filename_problem(&filename) {
             return validation_error(&[issue(&["file", "filename"], "value_error", p)]);
         }
         let Some(content_type) = field.content_type().map(|m| m.essence_str().to_ascii_lowercase()) else {
-            return bad("The `file` part needs its own Content-Type.");
+            return bad("The `file` part needs its own Content-Type.").into_response();
         };
         if !is_allowed_attachment_type(&content_type) {
             return envelope::error(
@@ -565,7 +565,7 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
                 Err(e) => {
                     drop(file);
                     let _ = tokio::fs::remove_file(&data_path).await;
-                    return multer_err(e);
+                    return multer_err(e).into_response();
                 }
             }
         }
@@ -579,12 +579,12 @@ async fn upload(jtl: &Jtl, req: Request) -> Response {
         }
         if size == 0 {
             let _ = tokio::fs::remove_file(&data_path).await;
-            return bad("The file is empty.");
+            return bad("The file is empty.").into_response();
         }
         stored = Some(UploadMeta { filename, content_type, size });
     }
     let Some(meta) = stored else {
-        return bad("Send exactly one part, named `file`.");
+        return bad("Send exactly one part, named `file`.").into_response();
     };
     let json = serde_json::to_vec(&meta).unwrap_or_default();
     if tokio::fs::write(&meta_path, json).await.is_err() {

@@ -4,7 +4,7 @@
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::{validate, ClaimCreated, ClaimType, CreateTicketResponse, ParcelKind};
 
 use super::{call, portal_query, read_limited, require_json, upstream_failure, ProxyState, Upstream};
@@ -19,19 +19,19 @@ pub const DEFAULT_RETRY_AFTER_SECS: u64 = 60;
 pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType) -> Response {
     let portal = match portal_query(req.uri().query()) {
         Ok(p) => p,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let key = match idempotency_key(&req) {
         Ok(k) => k,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let req = match require_json(req) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let body = match read_limited(req, st.json_limit).await {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let claim = match decode_claim(&body) {
         Ok(c) => c,
@@ -54,7 +54,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         None => None,
         Some(key) => match begin(&st.store, key, route, &[route.as_bytes(), portal.unwrap_or("-").as_bytes(), &json]) {
             Ok(guard) => Some(guard),
-            Err(res) => return res,
+            Err(res) => return res.into_response(),
         },
     };
     let query = portal.map(|p| format!("is_portal_claim={p}"));
@@ -74,7 +74,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
     let mut answer = match call(st, &st.base, upstream).await {
         Ok(a) => a,
         // Network failure or timeout: nothing stored, the guard frees the key.
-        Err(e) => return upstream_failure(st, &e),
+        Err(e) => return upstream_failure(st, &e).into_response(),
     };
     if answer.status == StatusCode::ACCEPTED {
         match serde_json::from_slice::<CreateTicketResponse>(&answer.body) {

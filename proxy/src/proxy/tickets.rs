@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::requested_data::{RequestedData, RequestedDataAnswer, RequestedDataList};
 use parcel_desk_wire::{TicketPending, TicketResponse, ValidationIssue};
 use serde_json::Value;
 
 use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, UpAnswer, Upstream};
+use crate::envelope::ProxyError;
 use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::retry_after_secs;
 use crate::store::TicketRecord;
@@ -94,7 +95,7 @@ fn token_grants(st: &ProxyState, token: Option<&str>, id: i64) -> bool {
     matches!(st.store.ticket(&reference), Ok(Some(TicketRecord { ticket_id: Some(mapped), .. })) if mapped == id)
 }
 
-async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, Response> {
+async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, crate::envelope::ProxyError> {
     let id = id.to_string();
     let up = Upstream {
         method: Method::GET,
@@ -123,32 +124,32 @@ async fn access_int(
     order_number: Option<&str>,
     id: i64,
     ip: IpAddr,
-) -> Result<Access, Response> {
+) -> Result<Access, crate::envelope::ProxyError> {
     if token_grants(st, token, id) {
         return Ok(Access::Token);
     }
     let Some(order) = order_number.filter(|o| !o.trim().is_empty()) else {
-        return Err(envelope::ticket_not_found());
+        return Err(ProxyError::ticket_not_found());
     };
     if let Err(wait) = st.lookups.check(&ip) {
-        return Err(envelope::rate_limited(
+        return Err(ProxyError::rate_limited(
             format!("Too many ticket lookups: at most {} per minute.", st.lookups.limit()),
             retry_after_secs(wait),
         ));
     }
     let answer = upstream_ticket(st, id).await?;
     if answer.status == StatusCode::NOT_FOUND {
-        return Err(envelope::ticket_not_found());
+        return Err(ProxyError::ticket_not_found());
     }
     if !answer.status.is_success() {
-        return Err(answer.into_response());
+        return Err(answer.into_response().into());
     }
     let ticket_order = serde_json::from_slice::<Value>(&answer.body)
         .ok()
         .and_then(|v| v.get("order_number").and_then(Value::as_str).map(str::to_owned));
     match ticket_order {
         Some(t) if same_order_number(&t, order) => Ok(Access::OrderNumber(answer)),
-        _ => Err(envelope::ticket_not_found()),
+        _ => Err(ProxyError::ticket_not_found()),
     }
 }
 
@@ -165,12 +166,12 @@ pub(super) async fn get_by_id(st: &ProxyState, req: Request, id: i64, ip: IpAddr
     for (k, v) in query_pairs(req.uri().query()) {
         match k.as_str() {
             "order_number" if order.is_none() => order = Some(v),
-            _ => return bad_query(),
+            _ => return bad_query().into_response(),
         }
     }
     let token = token_of(&req);
     match access_int(st, token.as_deref(), order.as_deref(), id, ip).await {
-        Err(res) => res,
+        Err(res) => res.into_response(),
         Ok(Access::OrderNumber(answer)) => with_token(answer.into_response(), st, &id.to_string()),
         Ok(Access::Token) => {
             let id = id.to_string();
@@ -218,7 +219,7 @@ fn upstream_type(claim_type: &str) -> &'static str {
 
 /// Tries to learn the int id of `record` from upstream's newest tickets;
 /// maps every unresolved ticket it can on the way.
-async fn resolve(st: &ProxyState, record: &TicketRecord) -> Result<Option<i64>, Response> {
+async fn resolve(st: &ProxyState, record: &TicketRecord) -> Result<Option<i64>, crate::envelope::ProxyError> {
     {
         let mut last = st.last_list.lock().unwrap_or_else(|e| e.into_inner());
         if last.is_some_and(|t| t.elapsed() < LIST_INTERVAL) {
@@ -283,13 +284,17 @@ async fn resolve(st: &ProxyState, record: &TicketRecord) -> Result<Option<i64>, 
 
 /// The int id of a created ticket the token grants, resolving it if
 /// needed. `Ok(None)`: not resolvable yet. `Err`: 404 (no access) or a failure.
-async fn uuid_access(st: &ProxyState, token: Option<&str>, uuid: &str) -> Result<Option<i64>, Response> {
+async fn uuid_access(
+    st: &ProxyState,
+    token: Option<&str>,
+    uuid: &str,
+) -> Result<Option<i64>, crate::envelope::ProxyError> {
     let granted = token.and_then(|t| st.tokens.verify(t)).is_some_and(|r| r == uuid);
     if !granted {
-        return Err(envelope::ticket_not_found());
+        return Err(ProxyError::ticket_not_found());
     }
     let Some(record) = st.store.ticket(uuid).map_err(|e| store_failure(&e))? else {
-        return Err(envelope::ticket_not_found());
+        return Err(ProxyError::ticket_not_found());
     };
     match record.ticket_id {
         Some(id) => Ok(Some(id)),
@@ -300,11 +305,11 @@ async fn uuid_access(st: &ProxyState, token: Option<&str>, uuid: &str) -> Result
 /// `GET /dsf/tickets/{uuid}` with `X-Ticket-Token`.
 pub(super) async fn get_by_uuid(st: &ProxyState, req: Request, uuid: &str) -> Response {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query();
+        return bad_query().into_response();
     }
     let token = token_of(&req);
     match uuid_access(st, token.as_deref(), uuid).await {
-        Err(res) => res,
+        Err(res) => res.into_response(),
         Ok(None) => json_response(StatusCode::ACCEPTED, &TicketPending { ticket_id: uuid.to_owned(), pending: true }),
         Ok(Some(id)) => {
             let id = id.to_string();
@@ -333,14 +338,14 @@ async fn readable_ticket(
     ticket: &str,
     order: Option<&str>,
     ip: IpAddr,
-) -> Result<Option<(TicketResponse, Option<String>)>, Response> {
+) -> Result<Option<(TicketResponse, Option<String>)>, crate::envelope::ProxyError> {
     let (id, answer) = if let Some(uuid) = super::parse_ticket_uuid(ticket) {
         match uuid_access(st, token.as_deref(), &uuid).await? {
             None => return Ok(None),
             Some(id) => (id, None),
         }
     } else {
-        let Some(id) = super::parse_ticket_id(ticket) else { return Err(envelope::ticket_not_found()) };
+        let Some(id) = super::parse_ticket_id(ticket) else { return Err(ProxyError::ticket_not_found()) };
         match access_int(st, token.as_deref(), order, id, ip).await? {
             Access::Token => (id, None),
             Access::OrderNumber(answer) => (id, Some(answer)),
@@ -351,13 +356,13 @@ async fn readable_ticket(
         None => upstream_ticket(st, id).await?,
     };
     if answer.status == StatusCode::NOT_FOUND {
-        return Err(envelope::ticket_not_found());
+        return Err(ProxyError::ticket_not_found());
     }
     if !answer.status.is_success() {
-        return Err(answer.into_response());
+        return Err(answer.into_response().into());
     }
     let Ok(t) = serde_json::from_slice::<TicketResponse>(&answer.body) else {
-        return Err(envelope::error(
+        return Err(ProxyError::new(
             StatusCode::BAD_GATEWAY,
             "upstream_unavailable",
             "The Support API answered something unexpected.",
@@ -383,7 +388,7 @@ async fn requests_of(
     st: &ProxyState,
     ticket: &TicketResponse,
     tracking: Option<&str>,
-) -> Result<Vec<RequestedData>, Response> {
+) -> Result<Vec<RequestedData>, crate::envelope::ProxyError> {
     let up = Upstream {
         method: Method::GET,
         segments: &["dsf", "tickets", "requested-data"],
@@ -394,7 +399,7 @@ async fn requests_of(
     };
     let answer = call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))?;
     if !answer.status.is_success() {
-        return Err(answer.into_response());
+        return Err(answer.into_response().into());
     }
     Ok(list_items(&answer.body)
         .into_iter()
@@ -410,7 +415,7 @@ pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) ->
         match k.as_str() {
             "ticket" if ticket.is_none() => ticket = Some(v),
             "order_number" if order.is_none() => order = Some(v),
-            _ => return bad_query(),
+            _ => return bad_query().into_response(),
         }
     }
     let Some(ticket) = ticket else {
@@ -420,22 +425,22 @@ pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) ->
     if req.method() == Method::GET {
         drop(req);
         return match readable_ticket(st, token, &ticket, order.as_deref(), ip).await {
-            Err(res) => res,
+            Err(res) => res.into_response(),
             Ok(None) => json_response(StatusCode::OK, &RequestedDataList::default()),
             Ok(Some((t, tracking))) => match requests_of(st, &t, tracking.as_deref()).await {
                 Ok(data) => json_response(StatusCode::OK, &RequestedDataList { data }),
-                Err(res) => res,
+                Err(res) => res.into_response(),
             },
         };
     }
     // POST: check the body first (no upstream call for a bad one).
     let req = match require_json(req) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let body = match read_limited(req, 64 * 1024).await {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let answer: RequestedDataAnswer = match serde_json::from_slice::<Value>(&body) {
         Err(_) => return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON"),
@@ -464,13 +469,13 @@ pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) ->
         }]);
     }
     let (t, tracking) = match readable_ticket(st, token, &ticket, order.as_deref(), ip).await {
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
         Ok(None) => return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found."),
         Ok(Some(x)) => x,
     };
     let requests = match requests_of(st, &t, tracking.as_deref()).await {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     if !requests.iter().any(|r| r.request_id == answer.request_id) {
         return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found.");

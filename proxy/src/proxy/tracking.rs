@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::tracking::{
     LostClaimEligibility, LostClaimReason, ParcelDeskInfo, ParcelTrackingResponse, RegisterParcelRequest,
     PERSONAL_ADDRESS_FIELDS,
@@ -92,7 +92,7 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
     for (k, v) in query_pairs(req.uri().query()) {
         match k.as_str() {
             "postal_code" if postal.is_none() => postal = Some(v),
-            _ => return bad_query(),
+            _ => return bad_query().into_response(),
         }
     }
     let up = Upstream {
@@ -105,7 +105,7 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
     };
     let answer = match call(st, &st.tracking_base, up).await {
         Ok(a) => a,
-        Err(e) => return upstream_failure(st, &e),
+        Err(e) => return upstream_failure(st, &e).into_response(),
     };
     if answer.status != StatusCode::OK {
         return answer.into_response();
@@ -156,15 +156,15 @@ pub(super) async fn register_parcel(st: &ProxyState, req: Request) -> Response {
         return res;
     }
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query();
+        return bad_query().into_response();
     }
     let req = match require_json(req) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let body = match read_limited(req, st.json_limit).await {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(res) => return res.into_response(),
     };
     let Ok(value) = serde_json::from_slice::<Value>(&body) else {
         return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON");
@@ -198,7 +198,7 @@ pub(super) async fn register_parcel(st: &ProxyState, req: Request) -> Response {
     let _ = forward;
     match call(st, &st.tracking_base, up).await {
         Ok(a) => a.into_response(),
-        Err(e) => upstream_failure(st, &e),
+        Err(e) => upstream_failure(st, &e).into_response(),
     }
 }
 

@@ -14,21 +14,22 @@ use std::sync::{Arc, Mutex};
 use axum::body::{BodyDataStream, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use parcel_desk_wire::upload::{is_allowed_type, MAX_UPLOAD_BYTES};
 
 use super::{bad_query, call, declared_length, linger, too_large, upstream_failure, ProxyState, Upstream};
 use crate::envelope;
+use crate::envelope::ProxyError;
 
 /// Largest preamble + first part header block the proxy reads before the
 /// file data starts.
 pub const HEAD_LIMIT: usize = 16 * 1024;
 
 /// 415 detail for a type outside the allowlist.
-pub fn type_refused(media_type: &str) -> Response {
+pub fn type_refused(media_type: &str) -> ProxyError {
     let t = media_type.split(';').next().unwrap_or("").trim();
-    envelope::error(
+    ProxyError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_media_type",
         format!(
@@ -38,12 +39,12 @@ pub fn type_refused(media_type: &str) -> Response {
 }
 
 /// 413 for a file over the 6 MB cap.
-pub fn file_too_large() -> Response {
-    envelope::error(StatusCode::PAYLOAD_TOO_LARGE, "content_too_large", "The file is larger than 6 MB.")
+pub fn file_too_large() -> ProxyError {
+    ProxyError::new(StatusCode::PAYLOAD_TOO_LARGE, "content_too_large", "The file is larger than 6 MB.")
 }
 
-fn bad(detail: &str) -> Response {
-    envelope::error(StatusCode::BAD_REQUEST, "bad_request", detail)
+fn bad(detail: &str) -> ProxyError {
+    ProxyError::new(StatusCode::BAD_REQUEST, "bad_request", detail)
 }
 
 const MSG_MALFORMED: &str = "The multipart body is malformed or ended early.";
@@ -114,8 +115,7 @@ fn params(value: &str) -> Vec<(String, String)> {
 
 /// Looks for the first part's header block in `buf`. `Ok(None)`: need more
 /// bytes; `Ok(Some(n))`: the file data starts at `n`; `Err`: the answer.
-#[allow(clippy::result_large_err)]
-pub fn parse_head(buf: &[u8], boundary: &str) -> Result<Option<usize>, Response> {
+pub fn parse_head(buf: &[u8], boundary: &str) -> Result<Option<usize>, crate::envelope::ProxyError> {
     let dash = format!("--{boundary}");
     let dash = dash.as_bytes();
     let mut from = 0;
@@ -277,7 +277,7 @@ struct Watch {
     rest: Mutex<Option<BodyDataStream>>,
 }
 
-fn answer_for(code: u8, st: &ProxyState) -> Option<Response> {
+fn answer_for(code: u8, st: &ProxyState) -> Option<ProxyError> {
     match code {
         ERR_TOTAL => Some(too_large(st.upload_limit)),
         ERR_FILE => Some(file_too_large()),
@@ -298,7 +298,7 @@ fn scan_code(e: ScanError) -> u8 {
 
 pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query();
+        return bad_query().into_response();
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
     let Some(boundary) = content_type.as_ref().and_then(|v| v.to_str().ok()).and_then(boundary_of) else {
@@ -312,7 +312,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     let declared = declared_length(req.headers());
     if declared.is_some_and(|n| n > st.upload_limit) {
         linger(req.into_body().into_data_stream());
-        return too_large(st.upload_limit);
+        return too_large(st.upload_limit).into_response();
     }
     let limit = st.upload_limit;
     let mut stream = req.into_body().into_data_stream();
@@ -322,18 +322,18 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
         match parse_head(&head, &boundary) {
             Err(res) => {
                 linger(stream);
-                return res;
+                return res.into_response();
             }
             Ok(Some(n)) => break n,
             Ok(None) => {}
         }
         match stream.next().await {
-            None => return bad(MSG_MALFORMED),
-            Some(Err(_)) => return bad("The request body could not be read."),
+            None => return bad(MSG_MALFORMED).into_response(),
+            Some(Err(_)) => return bad("The request body could not be read.").into_response(),
             Some(Ok(chunk)) => {
                 if (head.len() + chunk.len()) as u64 > limit {
                     linger(stream);
-                    return too_large(limit);
+                    return too_large(limit).into_response();
                 }
                 head.extend_from_slice(&chunk);
             }
@@ -342,7 +342,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     let mut scanner = Scanner::new(&boundary);
     if let Err(e) = scanner.feed(&head[data_start..]) {
         linger(stream);
-        return answer_for(scan_code(e), st).unwrap_or_else(|| bad(MSG_MALFORMED));
+        return answer_for(scan_code(e), st).unwrap_or_else(|| bad(MSG_MALFORMED)).into_response();
     }
     // Phase 2: stream the original bytes on, one chunk behind, so that an
     // error found in a chunk (or at the end) stops the upstream request
@@ -424,11 +424,11 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
         if let Some(rest) = watch.rest.lock().unwrap_or_else(|e| e.into_inner()).take() {
             linger(rest);
         }
-        return res;
+        return res.into_response();
     }
     match result {
         Ok(answer) => answer.into_response(),
-        Err(e) => upstream_failure(st, &e),
+        Err(e) => upstream_failure(st, &e).into_response(),
     }
 }
 
