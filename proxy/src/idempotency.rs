@@ -12,10 +12,9 @@ use sha2::{Digest, Sha256};
 use crate::envelope::ProxyError;
 use crate::store::{Claim, InFlight, Store, StoredAnswer};
 
-/// The request header that makes a creation idempotent.
-pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
-/// Set on replayed answers.
-pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+// The header names are the contract's (wire's route table).
+pub use parcel_desk_wire::route::headers::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
+
 /// The key, if the header is present: 1–255 printable ASCII characters
 /// (space to `~`), not only spaces. `Err` = malformed.
 pub fn idempotency_key(req: &Request) -> Result<Option<String>, ProxyError> {

@@ -46,9 +46,7 @@ use parcel_desk_wire::route::{TicketRef, TrackingRef};
 use parcel_desk_wire::Route;
 
 /// A hyphenated UUID (any case) as lower-case text.
-pub fn parse_ticket_uuid(seg: &str) -> Option<String> {
-    parcel_desk_wire::route::parse_uuid(seg)
-}
+pub use parcel_desk_wire::route::parse_uuid as parse_ticket_uuid;
 
 /// The contract's method for an HTTP method (only GET and POST exist).
 fn wire_method(m: &Method) -> Option<parcel_desk_wire::Method> {

@@ -10,7 +10,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::route::{Body, Method, RouteSpec, ROUTES};
+use crate::route::{Body, RouteSpec, ROUTES};
 
 /// The document for a proxy whose API lives at `prefix` (e.g. `/api`).
 pub fn document(prefix: &str, version: &str) -> Value {
@@ -23,11 +23,7 @@ pub fn document(prefix: &str, version: &str) -> Value {
     let mut paths = Map::new();
     for spec in ROUTES {
         let item = paths.entry(spec.path.to_owned()).or_insert_with(|| json!({}));
-        let method = match spec.method {
-            Method::Get => "get",
-            Method::Post => "post",
-        };
-        item[method] = operation(spec, &mut gen);
+        item[spec.method.as_str().to_ascii_lowercase()] = operation(spec, &mut gen);
     }
     gen.subschema_for::<crate::ErrorEnvelope>();
     let mut schemas = gen.take_definitions(true);
@@ -143,10 +139,7 @@ fn operation(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
 }
 
 fn operation_id(spec: &RouteSpec) -> String {
-    let mut id = String::from(match spec.method {
-        Method::Get => "get",
-        Method::Post => "post",
-    });
+    let mut id = spec.method.as_str().to_ascii_lowercase();
     for part in spec.path.split(['/', '-', '{', '}']).filter(|p| !p.is_empty()) {
         for word in part.split('_') {
             let mut c = word.chars();
@@ -334,8 +327,8 @@ mod tests {
     fn every_route_is_an_operation_with_its_schemas() {
         let doc = document("/api", "0.0.0");
         for spec in ROUTES {
-            let method = if spec.method == Method::Get { "get" } else { "post" };
-            let op = &doc["paths"][spec.path][method];
+            let method = spec.method.as_str().to_ascii_lowercase();
+            let op = &doc["paths"][spec.path][&method];
             assert!(op.is_object(), "{} {}", method, spec.path);
             assert!(op["responses"][spec.response.0.to_string()].is_object(), "{}", spec.path);
         }

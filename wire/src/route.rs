@@ -116,11 +116,9 @@ impl TrackingRef {
     /// Classifies a number the customer typed (trimmed); anything else is
     /// [`TrackingRef::Invalid`], encoded to stay one segment.
     pub fn parse(input: &str) -> TrackingRef {
-        let input = input.trim();
-        if valid_tracking_number(input) {
-            TrackingRef::Number(input.to_owned())
-        } else {
-            TrackingRef::Invalid(encode_segment(input))
+        match TrackingRef::parse_raw(input.trim()) {
+            TrackingRef::Invalid(_) => TrackingRef::Invalid(encode_segment(input.trim())),
+            valid => valid,
         }
     }
 

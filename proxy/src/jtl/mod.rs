@@ -55,7 +55,7 @@ const UPLOAD_OVERHEAD: u64 = 64 * 1024;
 /// Uploaded files not used by a ticket within this time are deleted.
 const UPLOAD_TTL: Duration = Duration::from_secs(24 * 3600);
 /// Header carrying the access token on the messages route.
-pub const TOKEN_HEADER: &str = "x-ticket-token";
+pub use parcel_desk_wire::route::headers::TICKET_TOKEN as TOKEN_HEADER;
 
 /// Ticket ids the proxy generates: `PD-` and 32 lowercase hex digits.
 pub use parcel_desk_wire::route::is_channel_ticket_id as is_ticket_id;

@@ -20,7 +20,7 @@ use crate::store::TicketRecord;
 use crate::timefmt::parse_rfc3339;
 
 /// Request and response header carrying a ticket's access token.
-pub const TICKET_TOKEN: &str = "x-ticket-token";
+pub use parcel_desk_wire::route::headers::TICKET_TOKEN;
 /// A created ticket may appear in upstream's list with a `created_at` up to
 /// this much before the proxy sent the create request (clock skew, whole
 /// seconds).
