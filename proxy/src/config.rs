@@ -38,6 +38,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("limits.create_per_minute", "ticket creations per client per minute"),
     ("limits.other_per_minute", "other requests per client per minute"),
     ("limits.lookup_per_minute", "ticket lookups by order number per client per minute"),
+    ("sandbox_faults", "share of sandbox ticket calls that fail (0 to 1; sandbox only)"),
+    ("upstream.creates_per_minute", "ticket creations per window for the whole account"),
+    ("upstream.reads_per_minute", "ticket reads per window for the whole account"),
+    ("upstream.window_secs", "length of the account's limit window in seconds"),
+    ("upstream.read_cache_secs", "how long a ticket read answers status reads"),
+    ("upstream.reconcile_after_secs", "wait after an attempt that may have arrived before looking for its ticket"),
+    ("upstream.retry_base_ms", "first retry delay after an upstream failure (doubles each time)"),
     ("store.path", "SQLite file for the proxy's state"),
     ("store.idempotency_hours", "how long create answers are kept for Idempotency-Key replays"),
     ("access.token_key", "key that signs per-ticket access tokens"),
@@ -163,6 +170,41 @@ pub struct StoreConfig {
     pub idempotency_hours: u64,
 }
 
+/// The Sendcloud account's upstream budget and the filing worker's timing
+/// (`upstream.*`).
+#[derive(Clone, Debug)]
+pub struct UpstreamConfig {
+    /// Ticket creations per window, counted across every proxy on the
+    /// store (Sendcloud allows 15 a minute).
+    pub creates_per_minute: u32,
+    /// Ticket and list reads per window (Sendcloud allows 30 a minute).
+    pub reads_per_minute: u32,
+    /// The limit window (60 s at Sendcloud; shorter only against the
+    /// sandbox, whose own limits then use the same window).
+    pub window: Duration,
+    /// A ticket read answers status reads this long before it is read again.
+    pub read_cache: Duration,
+    /// After an attempt that may have reached upstream, the worker waits
+    /// this long for the ticket to show in upstream's list before it looks.
+    pub reconcile_after: Duration,
+    /// First retry delay after a failure; doubled per attempt (at most
+    /// 5 minutes), with jitter.
+    pub retry_base: Duration,
+}
+
+impl Default for UpstreamConfig {
+    fn default() -> Self {
+        UpstreamConfig {
+            creates_per_minute: 15,
+            reads_per_minute: 30,
+            window: Duration::from_secs(60),
+            read_cache: Duration::from_secs(30),
+            reconcile_after: Duration::from_secs(10),
+            retry_base: Duration::from_secs(1),
+        }
+    }
+}
+
 /// Per-ticket access tokens.
 #[derive(Clone, Debug)]
 pub struct AccessConfig {
@@ -218,6 +260,10 @@ pub struct Config {
     /// JTL-SCX channel tickets (`jtl.*`); off unless a refresh token and a
     /// seller id are set, or in sandbox mode.
     pub jtl: JtlConfig,
+    pub upstream: UpstreamConfig,
+    /// Share (0–1) of the sandbox's ticket creations and reads that fail
+    /// (500, 503, 429, reset, too slow, answer lost after creating).
+    pub sandbox_faults: f64,
 }
 
 impl Default for Config {
@@ -242,6 +288,8 @@ impl Default for Config {
             claims: ClaimsConfig { lost_after_days: 5 },
             staff: StaffConfig::default(),
             jtl: JtlConfig::default(),
+            upstream: UpstreamConfig::default(),
+            sandbox_faults: 0.0,
         }
     }
 }
@@ -339,6 +387,27 @@ impl Config {
         }
         if let Some(v) = r.uint("limits.lookup_per_minute")? {
             c.limits.lookup_per_minute = r.u32("limits.lookup_per_minute", v)?;
+        }
+        if let Some(v) = r.number("sandbox_faults")? {
+            c.sandbox_faults = v;
+        }
+        if let Some(v) = r.uint("upstream.creates_per_minute")? {
+            c.upstream.creates_per_minute = r.u32("upstream.creates_per_minute", v)?;
+        }
+        if let Some(v) = r.uint("upstream.reads_per_minute")? {
+            c.upstream.reads_per_minute = r.u32("upstream.reads_per_minute", v)?;
+        }
+        if let Some(v) = r.uint("upstream.window_secs")? {
+            c.upstream.window = Duration::from_secs(v);
+        }
+        if let Some(v) = r.uint("upstream.read_cache_secs")? {
+            c.upstream.read_cache = Duration::from_secs(v);
+        }
+        if let Some(v) = r.uint("upstream.reconcile_after_secs")? {
+            c.upstream.reconcile_after = Duration::from_secs(v);
+        }
+        if let Some(v) = r.uint("upstream.retry_base_ms")? {
+            c.upstream.retry_base = Duration::from_millis(v);
         }
         if let Some(v) = r.string("store.path")? {
             c.store.path = (!v.is_empty()).then(|| PathBuf::from(v));
@@ -444,6 +513,24 @@ impl Config {
             return Err(("staff.token", "must be at least 16 characters".into()));
         }
         self.jtl.validate()?;
+        if !(0.0..=1.0).contains(&self.sandbox_faults) {
+            return Err(("sandbox_faults", "must be a number from 0 to 1".into()));
+        }
+        if self.sandbox_faults > 0.0 && !self.sandbox {
+            return Err(("sandbox_faults", "only works with the sandbox (--sandbox)".into()));
+        }
+        if self.upstream.creates_per_minute == 0 {
+            return Err(("upstream.creates_per_minute", "must be at least 1".into()));
+        }
+        if self.upstream.reads_per_minute == 0 {
+            return Err(("upstream.reads_per_minute", "must be at least 1".into()));
+        }
+        if self.upstream.window.is_zero() {
+            return Err(("upstream.window_secs", "must be at least 1".into()));
+        }
+        if self.upstream.retry_base.is_zero() || self.upstream.retry_base > Duration::from_secs(300) {
+            return Err(("upstream.retry_base_ms", "must be between 1 and 300000".into()));
+        }
         if self.limits.json_body_bytes == 0 {
             return Err(("limits.json_body_bytes", "must be greater than 0".into()));
         }
@@ -493,7 +580,7 @@ fn flatten(
                 if prefix.is_empty()
                     && matches!(
                         k.as_str(),
-                        "support" | "limits" | "store" | "access" | "tracking" | "claims" | "staff" | "jtl"
+                        "support" | "limits" | "store" | "access" | "tracking" | "claims" | "staff" | "jtl" | "upstream"
                     ) =>
             {
                 flatten(t, &full, origin, out)?;
@@ -553,6 +640,16 @@ impl Reader {
                 s.trim().parse().map(Some).map_err(|_| self.err(key, "expected a non-negative integer"))
             }
             Some(_) => Err(self.err(key, "expected a non-negative integer")),
+        }
+    }
+
+    fn number(&self, key: &'static str) -> Result<Option<f64>, ConfigError> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some((Raw::Toml(toml::Value::Float(f)), _)) => Ok(Some(*f)),
+            Some((Raw::Toml(toml::Value::Integer(i)), _)) => Ok(Some(*i as f64)),
+            Some((Raw::Env(s), _)) => s.trim().parse().map(Some).map_err(|_| self.err(key, "expected a number")),
+            Some(_) => Err(self.err(key, "expected a number")),
         }
     }
 

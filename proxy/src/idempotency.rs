@@ -35,7 +35,8 @@ pub fn idempotency_key(req: &Request) -> Result<Option<String>, ProxyError> {
     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-fn replay(answer: StoredAnswer) -> Response {
+/// The stored answer for a key, as sent again (`Idempotent-Replayed: true`).
+pub fn replay(answer: StoredAnswer) -> Response {
     let mut res = Response::new(Body::from(answer.body));
     *res.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     if let Some(ct) = answer.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
@@ -53,6 +54,27 @@ fn store_failure() -> ProxyError {
     )
 }
 
+/// The SHA-256 (hex) of a normalized request: its parts joined by newlines.
+pub fn request_hash(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        h.update(part);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 422: the key was used before for another request.
+pub fn reused() -> ProxyError {
+    ProxyError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different request.",
+    )
+}
+
 /// Only answers that will not change on a retry are kept: 2xx, and 4xx
 /// except 408, 409 and 429.
 pub fn is_final(status: StatusCode) -> bool {
@@ -66,26 +88,14 @@ pub fn is_final(status: StatusCode) -> bool {
 /// are the normalized request, hashed to tell the same request from
 /// another.
 pub fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<InFlight, ProxyError> {
-    // The parts joined by newlines (the hash earlier versions stored).
-    let mut h = Sha256::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            h.update(b"\n");
-        }
-        h.update(part);
-    }
-    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = request_hash(parts);
     match store.begin(key, route, &hash) {
         Err(e) => {
             tracing::error!(error = %e, "idempotency store failed");
             Err(store_failure())
         }
         Ok(Claim::Replay(answer)) => Err(replay(answer).into()),
-        Ok(Claim::Reused) => Err(ProxyError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used for a different request.",
-        )),
+        Ok(Claim::Reused) => Err(reused()),
         Ok(Claim::InProgress) => Err(ProxyError::new(
             StatusCode::CONFLICT,
             "request_in_progress",

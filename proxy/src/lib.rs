@@ -102,11 +102,20 @@ pub fn serve(listener: TcpListener, router: Router) -> io::Result<Server> {
 /// Starts the sandbox simulator on `listen` (use port 0 for an ephemeral
 /// port), accepting only `creds`.
 pub async fn start_sandbox(listen: SocketAddr, creds: Credentials) -> io::Result<Server> {
+    start_sandbox_with(listen, creds, sandbox::SandboxOptions::from_env()).await
+}
+
+/// [`start_sandbox`] with explicit options (faults, limit window, …).
+pub async fn start_sandbox_with(
+    listen: SocketAddr,
+    creds: Credentials,
+    options: sandbox::SandboxOptions,
+) -> io::Result<Server> {
     let listener = TcpListener::bind(listen).await?;
     // The JTL-SCX simulator lives under /jtl; its refresh token is the
     // sandbox secret key, its seller id `jtl::sandbox::SANDBOX_SELLER_ID`.
     let (jtl_sim, _) = jtl::sandbox::router(jtl::sandbox::SimSettings::new(creds.secret_key.clone()));
-    serve(listener, sandbox::router(creds).nest("/jtl", jtl_sim))
+    serve(listener, sandbox::router_with(creds, options).nest("/jtl", jtl_sim))
 }
 
 /// Why [`start`] failed.
@@ -147,8 +156,15 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     let mut sandbox = None;
     if config.sandbox {
         let creds = Credentials::generate();
-        let server =
-            start_sandbox(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone()).await.map_err(StartError::Io)?;
+        let options = sandbox::SandboxOptions {
+            window: config.upstream.window,
+            faults: config.sandbox_faults,
+            slow: config.support.timeout + std::time::Duration::from_secs(2),
+            ..sandbox::SandboxOptions::from_env()
+        };
+        let server = start_sandbox_with(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone(), options)
+            .await
+            .map_err(StartError::Io)?;
         config.jtl.base_url = format!("{}/jtl", server.url());
         config.jtl.refresh_token = creds.secret_key.clone();
         config.jtl.seller_id = jtl::sandbox::SANDBOX_SELLER_ID.into();

@@ -32,6 +32,11 @@ struct Cli {
     /// staff view's URL. `make demo` uses it.
     #[arg(long, requires = "sandbox")]
     demo_staff: bool,
+    /// With --sandbox: make this share (0 to 1) of the sandbox's ticket
+    /// creations and reads fail (500, 503, 429, resets, slow answers,
+    /// answers lost after creating), to watch the pipeline ride through it.
+    #[arg(long, value_name = "RATE", requires = "sandbox")]
+    sandbox_faults: Option<f64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +133,9 @@ async fn main() -> ExitCode {
     }
     if let Some(dir) = cli.static_dir {
         cfg.static_dir = Some(dir);
+    }
+    if let Some(rate) = cli.sandbox_faults {
+        cfg.sandbox_faults = rate;
     }
     // Only a token generated here is printed; a configured one stays unsaid.
     let mut demo_staff_token = None;

@@ -37,6 +37,7 @@ const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-To
 pub(crate) use crate::body::{declared_length, linger, read_limited, require_json, too_large};
 
 pub(crate) mod claims;
+pub mod pipeline;
 mod tickets;
 mod tracking;
 pub mod upload;
@@ -72,12 +73,21 @@ struct ProxyState {
     tracking_base: reqwest::Url,
     lost_after: Duration,
     staff_token: Option<crate::config::Secret>,
-    /// When upstream's ticket list was last fetched to resolve UUIDs.
-    last_list: Mutex<Option<Instant>>,
     /// JTL-SCX channel tickets; `None` when not configured (routes 404).
     jtl: Option<Arc<crate::jtl::Jtl>>,
     /// `GET {prefix}/openapi.json`, generated once at start.
     openapi: Bytes,
+    /// The account's budget and the worker's timing.
+    upstream: crate::config::UpstreamConfig,
+    /// The Sendcloud account the budget is counted for: a digest of the
+    /// public key and base URL (never the key itself).
+    account: String,
+    /// Wakes the filing worker (a claim was accepted).
+    wake: Arc<tokio::sync::Notify>,
+    worker: Mutex<pipeline::WorkerState>,
+    /// One upstream read per ticket at a time (the others wait and take
+    /// its answer from the cache).
+    read_locks: Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// Errors building the proxy from a [`Config`].
@@ -183,11 +193,23 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         tracking_base,
         lost_after: Duration::from_secs(config.claims.lost_after_days * 86_400),
         staff_token: (!config.staff.token.is_empty()).then(|| config.staff.token.clone()),
-        last_list: Mutex::new(None),
         jtl,
         openapi: Bytes::from(openapi_json(&config.api_prefix)),
+        upstream: config.upstream.clone(),
+        account: account_id(&config.support.base_url, &config.support.public_key),
+        wake: Arc::new(tokio::sync::Notify::new()),
+        worker: Mutex::new(pipeline::WorkerState::default()),
+        read_locks: Mutex::new(std::collections::HashMap::new()),
     });
+    pipeline::spawn(&state);
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
+}
+
+/// The budget's account key: SHA-256 of base URL and public key, hex.
+fn account_id(base_url: &str, public_key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{base_url}\n{public_key}").as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The proxy's OpenAPI document for `prefix`, as served (pretty-printed,
@@ -394,6 +416,9 @@ struct UpAnswer {
     content_type: Option<HeaderValue>,
     retry_after: Option<HeaderValue>,
     body: Bytes,
+    /// Seconds since upstream gave this answer, when it comes from the
+    /// proxy's cache of ticket reads (`Age` header).
+    age: Option<u64>,
 }
 
 impl UpAnswer {
@@ -409,6 +434,9 @@ impl UpAnswer {
         }
         if let Some(ra) = self.retry_after {
             res.headers_mut().insert(header::RETRY_AFTER, ra);
+        }
+        if let Some(age) = self.age {
+            res.headers_mut().insert(header::AGE, HeaderValue::from(age));
         }
         res
     }
@@ -441,7 +469,7 @@ async fn call(st: &ProxyState, base: &reqwest::Url, up: Upstream<'_>) -> Result<
     let keep = |name: &HeaderName| resp.headers().get(name).cloned();
     let (content_type, retry_after) = (keep(&header::CONTENT_TYPE), keep(&header::RETRY_AFTER));
     let body = resp.bytes().await?;
-    Ok(UpAnswer { status, content_type, retry_after, body })
+    Ok(UpAnswer { status, content_type, retry_after, body, age: None })
 }
 
 /// 504 / 502 envelope for a failed upstream call.

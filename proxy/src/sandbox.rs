@@ -161,6 +161,24 @@ pub fn demo_parcel(tracking_number: &str) -> Option<&'static DemoParcel> {
     DEMO_PARCELS.iter().find(|p| p.tracking_number == tracking_number)
 }
 
+/// Tracking numbers starting with this are load-test parcels: any such
+/// number is an own-contract parcel with a carrier support contact, in
+/// transit (for load and fault tests that need many distinct parcels).
+pub const LOAD_PARCEL_PREFIX: &str = "PD-LOAD-";
+
+fn load_parcel(tracking_number: &str) -> Option<ParcelInfo> {
+    let rest = tracking_number.strip_prefix(LOAD_PARCEL_PREFIX)?;
+    (!rest.is_empty()).then(|| ParcelInfo {
+        kind: ParcelKind::OwnContract,
+        carrier: "postnl".into(),
+        parcel_id: 80_000,
+        order_number: format!("ORD-LOAD-{rest}"),
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: false,
+    })
+}
+
 /// The key pair the sandbox accepts (HTTP Basic).
 #[derive(Clone, Debug)]
 pub struct Credentials {
@@ -188,11 +206,27 @@ pub struct SandboxOptions {
     /// Off only for test suites that file more claims a minute than a real
     /// account may (`PARCEL_DESK_SANDBOX_UPSTREAM_LIMITS=off`).
     pub upstream_limits: bool,
+    /// The window of those limits (a minute at Sendcloud; shorter in tests).
+    pub window: Duration,
+    /// Share (0–1) of ticket creations and ticket reads that fail: 500, 503,
+    /// 429 with `Retry-After`, a reset before answering, an answer slower
+    /// than `slow`, or (creations) an answer lost after the ticket was
+    /// created — one of the six at random.
+    pub faults: f64,
+    /// How long a "slow" fault keeps the caller waiting (set it past the
+    /// proxy's upstream timeout).
+    pub slow: Duration,
 }
 
 impl Default for SandboxOptions {
     fn default() -> Self {
-        SandboxOptions { list_delay: Duration::from_secs(2), upstream_limits: true }
+        SandboxOptions {
+            list_delay: Duration::from_secs(2),
+            upstream_limits: true,
+            window: Duration::from_secs(60),
+            faults: 0.0,
+            slow: Duration::from_secs(20),
+        }
     }
 }
 
@@ -243,6 +277,11 @@ struct Inner {
     tracking: BTreeMap<String, serde_json::Value>,
     /// Parcels registered through `POST /parcels/tracking`.
     registered: BTreeMap<String, ParcelInfo>,
+    /// The tracking number each created ticket was filed for (shown in the
+    /// list, as `tracking_number`).
+    tracking_of: std::collections::HashMap<i64, String>,
+    /// State of the fault generator (xorshift).
+    rng: u64,
 }
 
 struct SandboxState {
@@ -276,15 +315,12 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
             requests: requested::demo_requests(),
             tracking: tracking::demo_tracking(SystemTime::now()),
             registered: BTreeMap::new(),
+            tracking_of: Default::default(),
+            rng: (SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7))
+                | 1,
         }),
-        creates: SlidingWindow::new(
-            if options.upstream_limits { CREATE_LIMIT_PER_MINUTE } else { 0 },
-            Duration::from_secs(60),
-        ),
-        reads: SlidingWindow::new(
-            if options.upstream_limits { READ_LIMIT_PER_MINUTE } else { 0 },
-            Duration::from_secs(60),
-        ),
+        creates: SlidingWindow::new(if options.upstream_limits { CREATE_LIMIT_PER_MINUTE } else { 0 }, options.window),
+        reads: SlidingWindow::new(if options.upstream_limits { READ_LIMIT_PER_MINUTE } else { 0 }, options.window),
         options,
     });
     Router::new()
@@ -300,6 +336,92 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
         .method_not_allowed_fallback(not_found)
         .layer(DefaultBodyLimit::disable())
         .with_state(state)
+}
+
+/// A failure the sandbox simulates (`SandboxOptions::faults`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    Internal,
+    Unavailable,
+    RateLimited,
+    ResetBeforeAnswer,
+    /// Answers only after `SandboxOptions::slow` (a creation still happens).
+    Slow,
+    /// Creates the ticket, then the answer is lost (reset).
+    LostAfterCreate,
+}
+
+impl SandboxState {
+    /// The fault for this call, if one is drawn.
+    fn fault(&self) -> Option<Fault> {
+        if self.options.faults <= 0.0 {
+            return None;
+        }
+        let mut inner = self.lock();
+        let mut next = || {
+            let mut x = inner.rng;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            inner.rng = x;
+            x
+        };
+        let draw = (next() >> 11) as f64 / (1u64 << 53) as f64;
+        if draw >= self.options.faults {
+            return None;
+        }
+        Some(match next() % 6 {
+            0 => Fault::Internal,
+            1 => Fault::Unavailable,
+            2 => Fault::RateLimited,
+            3 => Fault::ResetBeforeAnswer,
+            4 => Fault::Slow,
+            _ => Fault::LostAfterCreate,
+        })
+    }
+}
+
+/// The answer of a fault that answers at once (`None`: the call goes on).
+fn fault_answer(fault: Fault) -> Option<Response> {
+    match fault {
+        Fault::Internal => {
+            Some(envelope::error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Sandbox fault: internal error."))
+        }
+        Fault::Unavailable => Some(envelope::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "Sandbox fault: service unavailable.",
+        )),
+        Fault::RateLimited => Some(envelope::rate_limited("Sandbox fault: rate limit exceeded", 1)),
+        Fault::ResetBeforeAnswer => Some(reset()),
+        Fault::Slow | Fault::LostAfterCreate => None,
+    }
+}
+
+/// A connection that breaks before the answer arrives: the status line
+/// goes out, then the body fails and the connection is dropped.
+fn reset() -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "sandbox fault: connection reset",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(broken))
+}
+
+/// Applies a read fault: `Err` is the answer to give instead.
+#[allow(clippy::result_large_err)]
+async fn read_fault(state: &SandboxState) -> Result<(), Response> {
+    match state.fault() {
+        None => Ok(()),
+        Some(Fault::Slow) => {
+            tokio::time::sleep(state.options.slow).await;
+            Ok(())
+        }
+        Some(Fault::LostAfterCreate) => Err(reset()),
+        Some(f) => Err(fault_answer(f).unwrap_or_else(reset)),
+    }
 }
 
 async fn not_found() -> Response {
@@ -366,6 +488,10 @@ async fn create(
             retry_after_secs(wait),
         );
     }
+    let fault = state.fault();
+    if let Some(res) = fault.and_then(fault_answer) {
+        return res;
+    }
     let mut portal = false;
     for (k, v) in query
         .as_deref()
@@ -396,7 +522,10 @@ async fn create(
         Err(ClaimBodyError::Invalid(issues)) => return validation_error(&issues),
     };
     let tn = claim.tracking_number.trim();
-    let known = demo_parcel(tn).map(ParcelInfo::from).or_else(|| state.lock().registered.get(tn).cloned());
+    let known = demo_parcel(tn)
+        .map(ParcelInfo::from)
+        .or_else(|| state.lock().registered.get(tn).cloned())
+        .or_else(|| load_parcel(tn));
     let Some(parcel) = known else {
         return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Parcel not found.");
     };
@@ -418,43 +547,54 @@ async fn create(
     if !problems.is_empty() {
         return validation_error(&issues_from_problems(&problems));
     }
-    let mut inner = state.lock();
-    for &field in claim_type.fields() {
-        if let Some(token) = claim.file_token(field) {
-            if !inner.file_tokens.contains(token.trim()) {
-                return envelope::error(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    format!(
-                        "Invalid file token for field '{}': upload the file via /dsf/files first.",
-                        field.wire_name()
-                    ),
-                );
+    let id = {
+        let mut inner = state.lock();
+        for &field in claim_type.fields() {
+            if let Some(token) = claim.file_token(field) {
+                if !inner.file_tokens.contains(token.trim()) {
+                    return envelope::error(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        format!(
+                            "Invalid file token for field '{}': upload the file via /dsf/files first.",
+                            field.wire_name()
+                        ),
+                    );
+                }
             }
         }
-    }
-    let id = inner.next_id;
-    inner.next_id += 1;
-    let now = rfc3339_utc(SystemTime::now());
-    inner.tickets.insert(
-        id,
-        TicketResponse {
+        let id = inner.next_id;
+        inner.next_id += 1;
+        let now = rfc3339_utc(SystemTime::now());
+        inner.tickets.insert(
             id,
-            status: TicketStatus::Pending,
-            stage: TicketStage::InProgress,
-            ticket_type: Some(if claim_type == ClaimType::Lost { TicketType::Lost } else { TicketType::Damaged }),
-            parcel_id: Some(parcel.parcel_id),
-            carrier: Some(parcel.carrier.clone()),
-            order_number: Some(parcel.order_number.clone()),
-            brand_id: None,
-            created_at: now.clone(),
-            updated_at: Some(now),
-            requested_actions: Vec::new(),
-            resolution: None,
-        },
-    );
-    inner.listed_from.insert(id, std::time::Instant::now() + state.options.list_delay);
-    drop(inner);
+            TicketResponse {
+                id,
+                status: TicketStatus::Pending,
+                stage: TicketStage::InProgress,
+                ticket_type: Some(if claim_type == ClaimType::Lost { TicketType::Lost } else { TicketType::Damaged }),
+                parcel_id: Some(parcel.parcel_id),
+                carrier: Some(parcel.carrier.clone()),
+                order_number: Some(parcel.order_number.clone()),
+                brand_id: None,
+                created_at: now.clone(),
+                updated_at: Some(now),
+                requested_actions: Vec::new(),
+                resolution: None,
+            },
+        );
+        inner.listed_from.insert(id, std::time::Instant::now() + state.options.list_delay);
+        inner.tracking_of.insert(id, tn.to_owned());
+        id
+    };
+    match fault {
+        Some(Fault::Slow) => tokio::time::sleep(state.options.slow).await,
+        Some(Fault::LostAfterCreate) => {
+            tracing::info!(id, "sandbox: created ticket, answer lost (fault)");
+            return reset();
+        }
+        _ => {}
+    }
     let ticket_id = uuid::Uuid::new_v4().to_string();
     tracing::info!(%ticket_id, id, portal, claim = claim_type.as_str(), "sandbox: created ticket (GET /dsf/tickets/{{id}} takes the int id)");
     json_response(StatusCode::ACCEPTED, &CreateTicketResponse { ticket_id })
@@ -547,6 +687,9 @@ async fn get_ticket(
             format!("Rate limit exceeded: {READ_LIMIT_PER_MINUTE} per 1 minute"),
             retry_after_secs(wait),
         );
+    }
+    if let Err(res) = read_fault(&state).await {
+        return res;
     }
     let Ok(id) = ticket_id.parse::<i64>() else { return envelope::ticket_not_found() };
     match state.lock().tickets.get(&id) {

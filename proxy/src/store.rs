@@ -6,8 +6,16 @@
 //! * `tickets`: every ticket the proxy created (upstream's UUID, claim type,
 //!   tracking number, creation time) and, once resolved, upstream's int64 id.
 //!
-//! Requests in flight are tracked in memory ([`Store::begin`]): the store
-//! belongs to one proxy process.
+//! * `claims`, `budget`, `budget_hold`, `ticket_reads`: the claims pipeline
+//!   ([`claims`]): every accepted claim with its state, the account's
+//!   upstream budget, and the cache of ticket reads.
+//!
+//! The schema is versioned (`PRAGMA user_version`, [`MIGRATIONS`]) and
+//! migrated at start. Contact requests with an `Idempotency-Key` are still
+//! tracked in flight in memory ([`Store::begin`]); claim creations are not:
+//! they are decided in one transaction ([`Store::accept_claim`]).
+
+pub mod claims;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -41,19 +49,6 @@ pub enum Claim {
     Reused,
     /// Same key, first request still running.
     InProgress,
-}
-
-/// One ticket the proxy created.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TicketRecord {
-    pub uuid: String,
-    /// `lost` or `damage` (the create route).
-    pub claim_type: String,
-    pub tracking_number: String,
-    /// When the proxy sent the create request, ms since the epoch.
-    pub created_at_ms: i64,
-    /// Upstream's int64 id, once resolved.
-    pub ticket_id: Option<i64>,
 }
 
 /// Why the store failed (I/O, corrupt file); the message never contains data.
@@ -118,6 +113,94 @@ impl InFlight {
     }
 }
 
+/// The schema, one step per version (`PRAGMA user_version` counts the
+/// steps applied). A step is never changed once released: a change is a
+/// new step.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: idempotency answers and the UUID→int map of the synchronous relay.
+    "CREATE TABLE IF NOT EXISTS idempotency (
+         key TEXT NOT NULL,
+         route TEXT NOT NULL,
+         body_hash TEXT NOT NULL,
+         status INTEGER NOT NULL,
+         content_type TEXT,
+         body BLOB NOT NULL,
+         created_at INTEGER NOT NULL,
+         PRIMARY KEY (key, route)
+     );
+     CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
+     CREATE TABLE IF NOT EXISTS tickets (
+         uuid TEXT PRIMARY KEY,
+         claim_type TEXT NOT NULL,
+         tracking_number TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         ticket_id INTEGER UNIQUE
+     );",
+    // 2: the claims pipeline.
+    "CREATE TABLE claims (
+         id TEXT PRIMARY KEY,
+         claim_type TEXT NOT NULL,
+         portal TEXT,
+         body BLOB NOT NULL,
+         tracking_number TEXT NOT NULL,
+         state TEXT NOT NULL,
+         reason TEXT,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         ambiguous INTEGER NOT NULL DEFAULT 0,
+         next_attempt_at INTEGER NOT NULL,
+         lease_until INTEGER,
+         first_sent_at INTEGER,
+         last_sent_at INTEGER,
+         upstream_uuid TEXT,
+         ticket_id INTEGER UNIQUE,
+         created_at INTEGER NOT NULL,
+         updated_at INTEGER NOT NULL
+     );
+     CREATE INDEX claims_due ON claims (state, next_attempt_at);
+     CREATE TABLE budget (account TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL);
+     CREATE INDEX budget_window ON budget (account, kind, at);
+     CREATE TABLE budget_hold (
+         account TEXT NOT NULL, kind TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (account, kind)
+     );
+     CREATE TABLE ticket_reads (
+         ticket_id INTEGER PRIMARY KEY,
+         status INTEGER NOT NULL,
+         body BLOB NOT NULL,
+         fetched_at INTEGER NOT NULL
+     );
+     -- Tickets the synchronous relay created become filed claims under
+     -- upstream's UUID (the id their access tokens were issued for).
+     INSERT INTO claims (id, claim_type, body, tracking_number, state, next_attempt_at, first_sent_at,
+                         last_sent_at, upstream_uuid, ticket_id, created_at, updated_at)
+     SELECT uuid, claim_type, X'7B7D', tracking_number, 'filed', created_at, created_at, created_at, uuid,
+            ticket_id, created_at, created_at
+     FROM tickets;",
+];
+
+/// Applies the steps of [`MIGRATIONS`] the file does not have yet, each in
+/// its own transaction. A file from a newer proxy is refused.
+fn migrate(db: &mut Connection) -> Result<(), StoreError> {
+    let have: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if have > MIGRATIONS.len() as i64 {
+        return Err(StoreError(format!(
+            "store schema version {have} is newer than this proxy's ({}); run a newer proxy",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(have as usize) {
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while this one waited.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
+        tx.execute_batch(step)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 /// Opens the SQLite file at `path` (`:memory:`: a private in-memory
 /// database) with a 5 s busy timeout: the Sendcloud and JTL stores share
 /// the file through their own connections.
@@ -135,29 +218,9 @@ impl Store {
     /// Opens (or creates) the store at `path` (`:memory:` for a private
     /// in-memory one); answers older than `keep_hours` are dropped.
     pub fn open(path: &Path, keep_hours: u64) -> Result<Store, StoreError> {
-        let db = open_connection(path)?;
-        db.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             CREATE TABLE IF NOT EXISTS idempotency (
-                 key TEXT NOT NULL,
-                 route TEXT NOT NULL,
-                 body_hash TEXT NOT NULL,
-                 status INTEGER NOT NULL,
-                 content_type TEXT,
-                 body BLOB NOT NULL,
-                 created_at INTEGER NOT NULL,
-                 PRIMARY KEY (key, route)
-             );
-             CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
-             CREATE TABLE IF NOT EXISTS tickets (
-                 uuid TEXT PRIMARY KEY,
-                 claim_type TEXT NOT NULL,
-                 tracking_number TEXT NOT NULL,
-                 created_at INTEGER NOT NULL,
-                 ticket_id INTEGER UNIQUE
-             );",
-        )?;
+        let mut db = open_connection(path)?;
+        db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        migrate(&mut db)?;
         let store = Store(Arc::new(Inner {
             db: Mutex::new(db),
             in_flight: Mutex::new(HashSet::new()),
@@ -206,72 +269,6 @@ impl Store {
         in_flight.insert(k.clone());
         Ok(Claim::Proceed(InFlight { store: self.clone(), key: k, hash: hash.to_owned() }))
     }
-
-    /// Records a ticket the proxy created.
-    pub fn record_ticket(&self, t: &TicketRecord) -> Result<(), StoreError> {
-        self.db().execute(
-            "INSERT OR IGNORE INTO tickets (uuid, claim_type, tracking_number, created_at, ticket_id)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![t.uuid, t.claim_type, t.tracking_number, t.created_at_ms, t.ticket_id],
-        )?;
-        Ok(())
-    }
-
-    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRecord> {
-        Ok(TicketRecord {
-            uuid: r.get(0)?,
-            claim_type: r.get(1)?,
-            tracking_number: r.get(2)?,
-            created_at_ms: r.get(3)?,
-            ticket_id: r.get(4)?,
-        })
-    }
-
-    /// The ticket created under this UUID.
-    pub fn ticket(&self, uuid: &str) -> Result<Option<TicketRecord>, StoreError> {
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT uuid, claim_type, tracking_number, created_at, ticket_id FROM tickets WHERE uuid = ?1",
-                params![uuid],
-                Self::row,
-            )
-            .optional()?)
-    }
-
-    /// The UUID mapped to an int id, if any.
-    pub fn uuid_for(&self, ticket_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .db()
-            .query_row("SELECT uuid FROM tickets WHERE ticket_id = ?1", params![ticket_id], |r| r.get(0))
-            .optional()?)
-    }
-
-    /// Unresolved tickets of one claim type, oldest first.
-    pub fn unresolved(&self, claim_type: &str) -> Result<Vec<TicketRecord>, StoreError> {
-        let db = self.db();
-        let mut stmt = db.prepare(
-            "SELECT uuid, claim_type, tracking_number, created_at, ticket_id FROM tickets
-             WHERE claim_type = ?1 AND ticket_id IS NULL ORDER BY created_at, rowid",
-        )?;
-        let rows = stmt.query_map(params![claim_type], Self::row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    }
-
-    /// True when some ticket is already mapped to this int id.
-    pub fn is_mapped(&self, ticket_id: i64) -> Result<bool, StoreError> {
-        Ok(self.uuid_for(ticket_id)?.is_some())
-    }
-
-    /// Stores the mapping UUID → int id (once; later calls do nothing).
-    pub fn resolve(&self, uuid: &str, ticket_id: i64) -> Result<(), StoreError> {
-        self.db().execute(
-            "UPDATE tickets SET ticket_id = ?2 WHERE uuid = ?1 AND ticket_id IS NULL
-             AND NOT EXISTS (SELECT 1 FROM tickets WHERE ticket_id = ?2)",
-            params![uuid, ticket_id],
-        )?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -292,26 +289,5 @@ mod tests {
         let Claim::Proceed(g) = s.begin("other", "lost", "h").unwrap() else { panic!() };
         drop(g);
         assert!(matches!(s.begin("other", "lost", "h").unwrap(), Claim::Proceed(_)));
-    }
-
-    #[test]
-    fn ticket_mapping_is_stored_once() {
-        let s = Store::open(Path::new(":memory:"), 24).unwrap();
-        let t = TicketRecord {
-            uuid: "u1".into(),
-            claim_type: "lost".into(),
-            tracking_number: "T".into(),
-            created_at_ms: 5,
-            ticket_id: None,
-        };
-        s.record_ticket(&t).unwrap();
-        s.record_ticket(&TicketRecord { uuid: "u2".into(), created_at_ms: 6, ..t.clone() }).unwrap();
-        assert_eq!(s.unresolved("lost").unwrap().len(), 2);
-        s.resolve("u1", 42).unwrap();
-        s.resolve("u2", 42).unwrap();
-        assert_eq!(s.ticket("u1").unwrap().unwrap().ticket_id, Some(42));
-        assert_eq!(s.ticket("u2").unwrap().unwrap().ticket_id, None);
-        assert_eq!(s.uuid_for(42).unwrap().as_deref(), Some("u1"));
-        assert!(s.is_mapped(42).unwrap());
     }
 }

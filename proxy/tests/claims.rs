@@ -1,5 +1,6 @@
-//! Issue 3 at the proxy: damage claims, Idempotency-Key replays (SQLite,
-//! across restarts, concurrent, 429 not stored) and the upload checks.
+//! Claims at the proxy: accepted and stored first, filed by the worker;
+//! Idempotency-Key replays (across restarts, concurrent); an upstream 429
+//! waited out; final refusals kept as `needs_attention`; upload checks.
 
 mod common;
 
@@ -21,11 +22,12 @@ async fn post_claim(c: &reqwest::Client, url: &str, key: Option<&str>, body: &Va
 }
 
 #[tokio::test]
-async fn same_key_replays_one_upstream_ticket() {
+async fn same_key_replays_one_claim_and_one_upstream_ticket() {
     let rec = Recorder::start().await;
     let p = proxy_to(&rec.server.url(), |_| {}).await;
     let c = client();
-    let url = format!("{}/api/dsf/tickets/damage", p.proxy.url());
+    let api = format!("{}/api", p.proxy.url());
+    let url = format!("{api}/dsf/tickets/damage");
     let body = json!({"tracking_number": "PD-OWN-0003", "contents_description": "vase"});
 
     let first = post_claim(&c, &url, Some("claim-attempt-1"), &body).await;
@@ -33,27 +35,31 @@ async fn same_key_replays_one_upstream_ticket() {
     assert!(first.headers().get("idempotent-replayed").is_none());
     let first_body = first.text().await.unwrap();
     let v: Value = serde_json::from_str(&first_body).unwrap();
-    assert_eq!(v["ticket_id"], "b99c8ea5-3156-442e-8dfe-c746218a3fbe");
-    assert!(v["access_token"].as_str().unwrap().starts_with("v1."));
+    let id = v["ticket_id"].as_str().unwrap().to_owned();
+    assert!(parcel_desk_proxy::proxy::parse_ticket_uuid(&id).is_some(), "the proxy's own claim id: {id}");
+    assert_eq!(v["state"], "received");
+    let token = v["access_token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("v1."));
 
     let second = post_claim(&c, &url, Some("claim-attempt-1"), &body).await;
     assert_eq!(second.status(), 202);
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     assert_eq!(second.text().await.unwrap(), first_body, "identical answers");
-    assert_eq!(rec.seen().len(), 1, "upstream called once");
-    assert_eq!(rec.seen()[0].uri, "/dsf/tickets/damage");
+    poll_claim(&c, &api, &id, &token, 10, |s, v| claim_state(s, v) == "filed").await;
+    assert_eq!(rec.posts(), 1, "upstream called once");
+    assert_eq!(rec.seen().iter().find(|s| s.method == "POST").unwrap().uri, "/dsf/tickets/damage");
 
-    // Same key, different body: 422, nothing sent.
+    // Same key, different body: 422, nothing stored.
     let other = post_claim(&c, &url, Some("claim-attempt-1"), &json!({"tracking_number": "PD-OWN-0003"})).await;
     assert_eq!(other.status(), 422);
     assert_envelope(&other.text().await.unwrap(), 422, "idempotency_key_reused");
     // Same key on the other route is another request.
-    let lost = post_claim(&c, &format!("{}/api/dsf/tickets/lost", p.proxy.url()), Some("claim-attempt-1"), &body).await;
+    let lost = post_claim(&c, &format!("{api}/dsf/tickets/lost"), Some("claim-attempt-1"), &body).await;
     assert_eq!(lost.status(), 202);
     // No key: no idempotency, still works.
     assert_eq!(post_claim(&c, &url, None, &body).await.status(), 202);
     assert_eq!(post_claim(&c, &url, None, &body).await.status(), 202);
-    assert_eq!(rec.seen().len(), 4);
+    eventually(10, "four creations upstream", || rec.posts() == 4).await;
 
     // Malformed keys: 400 before anything else.
     for bad in ["x".repeat(256), "   ".to_owned()] {
@@ -71,30 +77,30 @@ async fn same_key_replays_one_upstream_ticket() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400, "two keys");
-    assert_eq!(rec.seen().len(), 4);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(rec.posts(), 4);
 }
 
 #[tokio::test]
-async fn concurrent_same_key_never_files_twice() {
+async fn concurrent_same_key_is_one_claim() {
     let rec = Recorder::start().await;
-    rec.set_delay(Duration::from_millis(800));
     let p = proxy_to(&rec.server.url(), |_| {}).await;
     let c = client();
     let url = format!("{}/api/dsf/tickets/lost", p.proxy.url());
     let body = json!({"tracking_number": "PD-OWN-0003"});
-    let (a, b) = tokio::join!(post_claim(&c, &url, Some("double-click"), &body), async {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        post_claim(&c, &url, Some("double-click"), &body).await
-    });
-    assert_eq!(a.status(), 202);
-    assert_eq!(b.status(), 409);
-    assert_eq!(b.headers()["retry-after"], "1");
-    assert_envelope(&b.text().await.unwrap(), 409, "request_in_progress");
-    // Once the first finished, the retry is a replay.
-    let c2 = post_claim(&c, &url, Some("double-click"), &body).await;
-    assert_eq!(c2.status(), 202);
-    assert_eq!(c2.headers()["idempotent-replayed"], "true");
-    assert_eq!(rec.seen().len(), 1);
+    let answers = futures_util::future::join_all((0..8).map(|_| post_claim(&c, &url, Some("double-click"), &body))).await;
+    let mut bodies = Vec::new();
+    let mut replayed = 0;
+    for r in answers {
+        assert_eq!(r.status(), 202);
+        replayed += usize::from(r.headers().get("idempotent-replayed").is_some());
+        bodies.push(r.text().await.unwrap());
+    }
+    assert_eq!(replayed, 7, "one accepted, seven replays");
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "one claim id for all");
+    eventually(10, "the claim filed", || rec.posts() == 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(rec.posts(), 1);
 }
 
 #[tokio::test]
@@ -107,6 +113,7 @@ async fn replays_survive_a_restart_with_the_same_store() {
     let first = post_claim(&c, &format!("{}/api/dsf/tickets/lost", p.proxy.url()), Some("k-restart"), &body).await;
     assert_eq!(first.status(), 202);
     let first = first.text().await.unwrap();
+    eventually(10, "the claim filed", || rec.posts() == 1).await;
     p.proxy.shutdown().await.unwrap();
 
     let p = proxy_to(&rec.server.url(), |cfg| cfg.store.path = Some(path.clone())).await;
@@ -114,23 +121,27 @@ async fn replays_survive_a_restart_with_the_same_store() {
     assert_eq!(again.status(), 202);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.text().await.unwrap(), first);
-    assert_eq!(rec.seen().len(), 1);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(rec.posts(), 1);
     assert!(path.exists());
     let _ = std::fs::remove_file(&path);
 }
 
-/// An upstream that answers 429 (no Retry-After) to the first creation and
-/// 202 after that.
+/// An upstream that answers 429 (`Retry-After: 1`) to the first creation
+/// and 202 after that.
 async fn flaky_upstream(calls: Arc<AtomicUsize>) -> parcel_desk_proxy::Server {
-    let app = axum::Router::new().fallback(move || {
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
         let calls = calls.clone();
         async move {
+            if req.method() != axum::http::Method::POST {
+                return (StatusCode::OK, [("content-type", "application/json")], r#"{"data":[]}"#).into_response();
+            }
             if calls.fetch_add(1, Ordering::SeqCst) == 0 {
-                (StatusCode::TOO_MANY_REQUESTS, [("content-type", "application/json")],
+                (StatusCode::TOO_MANY_REQUESTS, [("content-type", "application/json"), ("retry-after", "1")],
                  r#"{"errors":[{"code":"hit_rate_limit","detail":"Rate limit exceeded: 15 per 1 minute","title":"Rate limit exceeded","status":429}]}"#)
                     .into_response()
             } else {
-                (StatusCode::ACCEPTED, [("content-type", "application/json")], r#"{"ticket_id":"0e6a4f0c-64a4-4ad3-9d65-2f1fb1b2a9a1"}"#)
+                (StatusCode::ACCEPTED, [("content-type", "application/json"), ("retry-after", "0")], r#"{"ticket_id":"0e6a4f0c-64a4-4ad3-9d65-2f1fb1b2a9a1"}"#)
                     .into_response()
             }
         }
@@ -140,24 +151,20 @@ async fn flaky_upstream(calls: Arc<AtomicUsize>) -> parcel_desk_proxy::Server {
 }
 
 #[tokio::test]
-async fn upstream_429_is_passed_on_and_not_stored() {
+async fn an_upstream_429_is_waited_out_never_passed_on() {
     let calls = Arc::new(AtomicUsize::new(0));
     let up = flaky_upstream(calls.clone()).await;
     let p = proxy_to(&up.url(), |_| {}).await;
     let c = client();
-    let url = format!("{}/api/dsf/tickets/lost", p.proxy.url());
+    let api = format!("{}/api", p.proxy.url());
     let body = json!({"tracking_number": "PD-OWN-0003"});
-    let r = post_claim(&c, &url, Some("k-429"), &body).await;
-    assert_eq!(r.status(), 429);
-    assert_eq!(r.headers()["retry-after"], "60", "60 when upstream gives none");
-    assert_envelope(&r.text().await.unwrap(), 429, "hit_rate_limit");
-    let r = post_claim(&c, &url, Some("k-429"), &body).await;
-    assert_eq!(r.status(), 202, "the retry goes upstream again");
-    assert!(r.headers().get("idempotent-replayed").is_none());
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    let r = post_claim(&c, &url, Some("k-429"), &body).await;
-    assert_eq!(r.headers()["idempotent-replayed"], "true");
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let r = post_claim(&c, &format!("{api}/dsf/tickets/lost"), Some("k-429"), &body).await;
+    assert_eq!(r.status(), 202, "accepted whatever upstream does");
+    let v: Value = r.json_value().await;
+    let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
+    let (_, v) = poll_claim(&c, &api, id, token, 10, |s, v| claim_state(s, v) == "filed").await;
+    assert_eq!(v["pending"], true, "filed, upstream's int id not known yet");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "sent again after Retry-After");
 }
 
 async fn upload(c: &reqwest::Client, url: &str, name: &str, ct: &str, data: &[u8]) -> String {
@@ -167,29 +174,41 @@ async fn upload(c: &reqwest::Client, url: &str, name: &str, ct: &str, data: &[u8
     serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()["file_token"].as_str().unwrap().to_owned()
 }
 
+/// Files a claim and waits until the pipeline settles it: `(state, reason)`.
+async fn settle(c: &reqwest::Client, s: &Stack, route: &str, key: Option<&str>, body: &Value) -> (String, String) {
+    let r = post_claim(c, &s.api(route), key, body).await;
+    assert_eq!(r.status(), 202);
+    let v: Value = r.json_value().await;
+    let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
+    let (status, v) = poll_claim(c, &s.api(""), id, token, 10, |st, v| {
+        matches!(claim_state(st, v).as_str(), "filed" | "needs_attention")
+    })
+    .await;
+    (claim_state(status, &v), v["reason"].as_str().unwrap_or("").to_owned())
+}
+
 #[tokio::test]
 async fn damage_claims_against_the_sandbox() {
     let s = Stack::new(|_| {}).await;
     let c = client();
-    let damage = s.api("/dsf/tickets/damage");
     let files = s.api("/dsf/files");
+    let damage = "/dsf/tickets/damage";
 
     // Own contract: the tracking number is enough.
-    let r = post_claim(&c, &damage, Some("d1"), &json!({"tracking_number": "PD-OWN-0003"})).await;
-    assert_eq!(r.status(), 202);
-    let v: Value = r.json_value().await;
-    assert!(v["access_token"].is_string() && v["ticket_id"].is_string());
+    assert_eq!(settle(&c, &s, damage, Some("d1"), &json!({"tracking_number": "PD-OWN-0003"})).await.0, "filed");
 
-    // Own contract without a carrier contact: 422 (and 422 is kept for the key).
-    let r = post_claim(&c, &damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
-    assert_eq!(r.status(), 422);
-    let r = post_claim(&c, &damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
+    // Own contract without a carrier contact: accepted, then refused
+    // upstream: needs attention, with upstream's reason; never retried.
+    let (state, reason) = settle(&c, &s, damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
+    assert_eq!(state, "needs_attention");
+    assert_eq!(reason, "Carrier support contact is required for own contract parcel");
+    let r = post_claim(&c, &s.api(damage), Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
     assert_eq!(r.headers()["idempotent-replayed"], "true");
 
-    // A lost-only field is refused by the proxy.
+    // A lost-only field is refused by the proxy, before anything is stored.
     let r = post_claim(
         &c,
-        &damage,
+        &s.api(damage),
         None,
         &json!({"tracking_number": "PD-OWN-0003", "parcel_dimensions": {"length": 1, "width": 1, "height": 1}}),
     )
@@ -197,13 +216,12 @@ async fn damage_claims_against_the_sandbox() {
     assert_eq!(r.status(), 400);
     assert!(assert_envelope(&r.text().await.unwrap(), 400, "bad_request").contains("parcel_dimensions"));
 
-    // Sendcloud rates, delivered: damage is claimable, every field required.
-    let r = post_claim(&c, &damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
-    assert_eq!(r.status(), 400);
-    let detail = assert_envelope(&r.text().await.unwrap(), 400, "bad_request");
-    let missing: Vec<String> =
-        parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().into()).collect();
-    assert_eq!(missing.len(), 13, "{missing:?}");
+    // Sendcloud rates, delivered: damage is claimable, every field required
+    // (upstream names the 13 missing ones).
+    let (state, reason) = settle(&c, &s, damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
+    assert_eq!(state, "needs_attention");
+    assert_eq!(reason.split("; ").count(), 13, "{reason}");
+    assert!(reason.contains("contents_sales_price: Field required"), "{reason}");
     let mut body = json!({
         "tracking_number": "PD-DELIVERED-0002",
         "contents_sales_price": {"price": 49.95, "currency": "EUR"},
@@ -226,13 +244,12 @@ async fn damage_claims_against_the_sandbox() {
         let token = upload(&c, &files, &format!("{field}.bin"), ct, b"evidence").await;
         body[field] = json!({"file_token": token});
     }
-    let r = post_claim(&c, &damage, Some("full-damage"), &body).await;
-    assert_eq!(r.status(), 202);
+    assert_eq!(settle(&c, &s, damage, Some("full-damage"), &body).await.0, "filed");
     // Unknown tokens are refused upstream.
     body["exterior_photo"] = json!({"file_token": "made-up"});
-    let r = post_claim(&c, &damage, None, &body).await;
-    assert_eq!(r.status(), 400);
-    assert!(assert_envelope(&r.text().await.unwrap(), 400, "bad_request").contains("exterior_photo"));
+    let (state, reason) = settle(&c, &s, damage, None, &body).await;
+    assert_eq!(state, "needs_attention");
+    assert!(reason.contains("exterior_photo"), "{reason}");
 }
 
 trait JsonValue {

@@ -38,4 +38,4 @@ pub use claim::{
 };
 pub use error::{parse_validation_detail, ApiError, ErrorEnvelope, ValidationIssue};
 pub use route::{Method, Route, RouteSpec, ROUTES};
-pub use ticket::{ClaimCreated, CreateTicketResponse, FileTokenResponse, TicketPending, TicketResponse};
+pub use ticket::{ClaimCreated, ClaimState, CreateTicketResponse, FileTokenResponse, TicketPending, TicketResponse};

@@ -11,22 +11,52 @@ pub struct CreateTicketResponse {
     pub ticket_id: String,
 }
 
-/// The proxy's 202 answer to a ticket creation: upstream's UUID plus an
-/// access token for reading that ticket (`X-Ticket-Token`).
+string_enum! {
+    /// Where a claim the proxy accepted stands in its pipeline:
+    /// `received` (stored, not yet picked up), `queued` (waiting for the
+    /// account's creation budget, a retry after an upstream failure, or a
+    /// check whether an earlier attempt arrived), `filing` (being sent
+    /// now), `filed` (the Support API accepted it; the carrier's status
+    /// follows), `needs_attention` (the Support API refused it; `reason`
+    /// says why; never retried by itself).
+    ClaimState {
+        Received = "received",
+        Queued = "queued",
+        Filing = "filing",
+        Filed = "filed",
+        NeedsAttention = "needs_attention",
+    }
+}
+
+/// The proxy's 202 answer to a claim creation: the proxy's own claim id
+/// (a UUID; the one link for the claim's whole life), an access token for
+/// reading it (`X-Ticket-Token`), and the pipeline state (`received`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ClaimCreated {
     pub ticket_id: String,
     pub access_token: String,
+    #[serde(default = "received")]
+    pub state: ClaimState,
 }
 
-/// The proxy's 202 answer to a status read by UUID while upstream's int id
-/// is not known yet: `{"ticket_id": "<uuid>", "pending": true}`.
+fn received() -> ClaimState {
+    ClaimState::Received
+}
+
+/// The proxy's 202 answer to a status read by claim id while the carrier's
+/// ticket is not readable yet: the pipeline state, and for
+/// `needs_attention` upstream's reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TicketPending {
     pub ticket_id: String,
     pub pending: bool,
+    #[serde(default = "received")]
+    pub state: ClaimState,
+    /// Why the claim needs attention (upstream's words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// 201 of `POST /dsf/files`.

@@ -1,20 +1,21 @@
 //! `POST /dsf/tickets/lost` and `POST /dsf/tickets/damage`: checked,
-//! re-serialized, forwarded once per `Idempotency-Key`, answered with an
-//! access token.
+//! re-serialized and stored (once per `Idempotency-Key`) in one
+//! transaction, then answered 202 with the proxy's claim id, an access
+//! token and `state: "received"`. The filing worker
+//! ([`super::pipeline`]) takes it upstream from there.
 
+use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use parcel_desk_wire::{validate, ClaimCreated, ClaimType, CreateTicketResponse, ParcelKind};
+use parcel_desk_wire::{validate, ClaimCreated, ClaimState, ClaimType, ParcelKind};
 
-use super::{call, portal_query, read_limited, require_json, upstream_failure, ProxyState, Upstream};
+use super::{portal_query, read_limited, require_json, ProxyState};
 use crate::claim_body::{decode_claim, ClaimBodyError};
-use crate::envelope::{self, issues_from_problems, validation_error};
-use crate::idempotency::{begin, finish, idempotency_key};
-use crate::store::{now_ms, TicketRecord};
-
-/// `Retry-After` the proxy adds to an upstream 429 that has none.
-pub const DEFAULT_RETRY_AFTER_SECS: u64 = 60;
+use crate::envelope::{self, issues_from_problems, validation_error, ProxyError};
+use crate::idempotency::{idempotency_key, replay, request_hash, reused};
+use crate::store::claims::{Accepted, NewClaim};
+use crate::store::StoredAnswer;
 
 pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType) -> Response {
     let portal = match portal_query(req.uri().query()) {
@@ -50,60 +51,42 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         Err(_) => return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Claim could not be encoded."),
     };
     let route = claim_type.as_str();
-    let guard = match &key {
-        None => None,
-        Some(key) => match begin(&st.store, key, route, &[route.as_bytes(), portal.unwrap_or("-").as_bytes(), &json]) {
-            Ok(guard) => Some(guard),
-            Err(res) => return res.into_response(),
-        },
+    let id = uuid::Uuid::new_v4().to_string();
+    let created = ClaimCreated { access_token: st.tokens.issue(&id), ticket_id: id.clone(), state: ClaimState::Received };
+    let answer = StoredAnswer {
+        status: StatusCode::ACCEPTED.as_u16(),
+        content_type: Some("application/json".into()),
+        body: serde_json::to_vec(&created).unwrap_or_default(),
     };
-    let query = portal.map(|p| format!("is_portal_claim={p}"));
-    let segments: &[&str] = match claim_type {
-        ClaimType::Lost => &["dsf", "tickets", "lost"],
-        ClaimType::Damage => &["dsf", "tickets", "damage"],
+    let hash = key.as_ref().map(|_| request_hash(&[route.as_bytes(), portal.unwrap_or("-").as_bytes(), &json]));
+    let new = NewClaim {
+        id: &id,
+        claim_type: route,
+        portal,
+        body: &json,
+        tracking_number: claim.tracking_number.trim(),
+        idempotency: key.as_deref().zip(hash.as_deref()),
     };
-    let sent_at = now_ms();
-    let upstream = Upstream {
-        method: Method::POST,
-        segments,
-        query: query.as_deref(),
-        content_type: Some(HeaderValue::from_static("application/json")),
-        content_length: Some(json.len() as u64),
-        body: Some(reqwest::Body::from(json)),
-    };
-    let mut answer = match call(st, &st.base, upstream).await {
-        Ok(a) => a,
-        // Network failure or timeout: nothing stored, the guard frees the key.
-        Err(e) => return upstream_failure(st, &e).into_response(),
-    };
-    if answer.status == StatusCode::ACCEPTED {
-        match serde_json::from_slice::<CreateTicketResponse>(&answer.body) {
-            Ok(created) => {
-                let uuid = created.ticket_id.trim().to_ascii_lowercase();
-                let record = TicketRecord {
-                    uuid: uuid.clone(),
-                    claim_type: route.to_owned(),
-                    tracking_number: claim.tracking_number.trim().to_owned(),
-                    created_at_ms: sent_at,
-                    ticket_id: None,
-                };
-                if let Err(e) = st.store.record_ticket(&record) {
-                    tracing::error!(error = %e, "could not record the created ticket");
-                }
-                tracing::info!(ticket_uuid = %uuid, claim = route, "ticket created");
-                let body = ClaimCreated { access_token: st.tokens.issue(&uuid), ticket_id: uuid };
-                answer.body = serde_json::to_vec(&body).unwrap_or_default().into();
-                answer.content_type = Some(HeaderValue::from_static("application/json"));
-            }
-            Err(_) => tracing::warn!("upstream answered 202 without a ticket_id"),
+    match st.store.accept_claim(&new, &answer) {
+        Err(e) => {
+            tracing::error!(error = %e, "could not store an accepted claim");
+            ProxyError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "The proxy cannot record the claim right now. Nothing was filed; please try again later.",
+            )
+            .retry_after(5)
+            .into_response()
+        }
+        Ok(Accepted::Replay(stored)) => replay(stored),
+        Ok(Accepted::Reused) => reused().into_response(),
+        Ok(Accepted::New) => {
+            tracing::info!(claim_id = %id, claim = route, "claim received");
+            st.wake.notify_one();
+            let mut res = Response::new(Body::from(answer.body));
+            *res.status_mut() = StatusCode::ACCEPTED;
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            res
         }
     }
-    if answer.status == StatusCode::TOO_MANY_REQUESTS && answer.retry_after.is_none() {
-        answer.retry_after = Some(HeaderValue::from(DEFAULT_RETRY_AFTER_SECS));
-    }
-    if let Some(guard) = guard {
-        let content_type = answer.content_type.as_ref().and_then(|c| c.to_str().ok());
-        finish(guard, answer.status, content_type, &answer.body);
-    }
-    answer.into_response()
 }

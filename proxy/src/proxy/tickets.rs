@@ -3,33 +3,24 @@
 //! `proxy/README.md`).
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::requested_data::{RequestedData, RequestedDataAnswer, RequestedDataList};
-use parcel_desk_wire::{TicketPending, TicketResponse, ValidationIssue};
+use parcel_desk_wire::{ClaimState, TicketPending, TicketResponse, ValidationIssue};
 use serde_json::Value;
 
 use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, UpAnswer, Upstream};
 use crate::envelope::ProxyError;
 use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::retry_after_secs;
-use crate::store::TicketRecord;
-use crate::timefmt::parse_rfc3339;
+use crate::store::claims::ClaimRow;
+use crate::store::now_ms;
 
 /// Request and response header carrying a ticket's access token.
 pub use parcel_desk_wire::route::headers::TICKET_TOKEN;
-/// A created ticket may appear in upstream's list with a `created_at` up to
-/// this much before the proxy sent the create request (clock skew, whole
-/// seconds).
-pub const MATCH_SLACK_MS: i64 = 60_000;
-/// ... and at most this long after it.
-pub const MATCH_WINDOW_MS: i64 = 6 * 3_600_000;
-/// Upstream's ticket list is fetched at most this often for resolving.
-pub const LIST_INTERVAL: Duration = Duration::from_secs(1);
-
 /// Decodes `a=b&c=d` (percent-encoding, `+` as space). Repeated names are
 /// kept in order.
 pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
@@ -86,26 +77,97 @@ fn store_failure(e: &crate::store::StoreError) -> Response {
 }
 
 /// Whether `token` grants reading int ticket `id`: a token issued for the
-/// int, or for the UUID that is mapped to it.
+/// int, or for the claim that is mapped to it.
 fn token_grants(st: &ProxyState, token: Option<&str>, id: i64) -> bool {
     let Some(reference) = token.and_then(|t| st.tokens.verify(t)) else { return false };
     if reference == id.to_string() {
         return true;
     }
-    matches!(st.store.ticket(&reference), Ok(Some(TicketRecord { ticket_id: Some(mapped), .. })) if mapped == id)
+    matches!(st.store.claim(&reference), Ok(Some(ClaimRow { ticket_id: Some(mapped), .. })) if mapped == id)
 }
 
-async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, crate::envelope::ProxyError> {
-    let id = id.to_string();
+/// 503 while the account's read budget is used up.
+fn read_budget_used(wait_ms: i64) -> ProxyError {
+    ProxyError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "upstream_busy",
+        "Many status reads right now: the claim's status can be read again shortly.",
+    )
+    .retry_after(((wait_ms + 999) / 1000).max(1) as u64)
+}
+
+/// One unit of the account's read budget, or the 503 to answer.
+pub(super) fn take_read(st: &ProxyState) -> Result<(), ProxyError> {
+    match st.store.take_budget(&st.account, "read", st.upstream.reads_per_minute, st.upstream.window.as_millis() as i64)
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(wait)) => Err(read_budget_used(wait)),
+        Err(e) => Err(store_failure(&e).into()),
+    }
+}
+
+fn cached_answer(status: u16, body: Vec<u8>, fetched_at: i64) -> UpAnswer {
+    UpAnswer {
+        status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        content_type: Some(HeaderValue::from_static("application/json")),
+        retry_after: None,
+        body: body.into(),
+        age: Some(((now_ms() - fetched_at).max(0) / 1000) as u64),
+    }
+}
+
+/// Upstream ticket `id`, read at most once per `upstream.read_cache_secs`
+/// whoever asks (concurrent reads of one ticket wait for one upstream
+/// call), within the account's read budget. When it cannot be read fresh
+/// (no budget, upstream failing), the last read answers, with its `Age`.
+async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyError> {
+    let fresh_ms = st.upstream.read_cache.as_millis() as i64;
+    let cached = || st.store.ticket_read(id).ok().flatten();
+    if let Some((status, body, at)) = cached().filter(|(_, _, at)| now_ms() - at < fresh_ms) {
+        return Ok(cached_answer(status, body, at));
+    }
+    let lock = {
+        let mut locks = st.read_locks.lock().unwrap_or_else(|e| e.into_inner());
+        if locks.len() > 1024 {
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        locks.entry(id).or_default().clone()
+    };
+    let _one = lock.lock().await;
+    if let Some((status, body, at)) = cached().filter(|(_, _, at)| now_ms() - at < fresh_ms) {
+        return Ok(cached_answer(status, body, at));
+    }
+    let stale = |e: ProxyError| match cached() {
+        Some((status, body, at)) => Ok(cached_answer(status, body, at)),
+        None => Err(e),
+    };
+    if let Err(e) = take_read(st) {
+        return stale(e);
+    }
+    let id_text = id.to_string();
     let up = Upstream {
         method: Method::GET,
-        segments: &["dsf", "tickets", &id],
+        segments: &["dsf", "tickets", &id_text],
         query: None,
         content_type: None,
         content_length: None,
         body: None,
     };
-    call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))
+    match call(st, &st.base, up).await {
+        Err(e) => stale(upstream_failure(st, &e)),
+        Ok(a) if a.status.is_success() || a.status == StatusCode::NOT_FOUND => {
+            if let Err(e) = st.store.keep_ticket_read(id, a.status.as_u16(), &a.body, now_ms()) {
+                tracing::warn!(error = %e, "could not cache a ticket read");
+            }
+            Ok(a)
+        }
+        Ok(a) => {
+            if a.status == StatusCode::TOO_MANY_REQUESTS {
+                let _ = st.store.hold_budget(&st.account, "read", now_ms() + 5_000);
+            }
+            stale(a.into_response().into())
+        }
+    }
 }
 
 /// How a caller proved access to an int ticket.
@@ -173,21 +235,10 @@ pub(super) async fn get_by_id(st: &ProxyState, req: Request, id: i64, ip: IpAddr
     match access_int(st, token.as_deref(), order.as_deref(), id, ip).await {
         Err(res) => res.into_response(),
         Ok(Access::OrderNumber(answer)) => with_token(answer.into_response(), st, &id.to_string()),
-        Ok(Access::Token) => {
-            let id = id.to_string();
-            forward(
-                st,
-                Upstream {
-                    method: Method::GET,
-                    segments: &["dsf", "tickets", &id],
-                    query: None,
-                    content_type: None,
-                    content_length: None,
-                    body: None,
-                },
-            )
-            .await
-        }
+        Ok(Access::Token) => match upstream_ticket(st, id).await {
+            Ok(answer) => answer.into_response(),
+            Err(e) => e.into_response(),
+        },
     }
 }
 
@@ -210,122 +261,51 @@ pub fn list_items(body: &[u8]) -> Vec<Value> {
 }
 
 /// Upstream's `type` for a create route.
-fn upstream_type(claim_type: &str) -> &'static str {
+pub(super) fn upstream_type(claim_type: &str) -> &'static str {
     match claim_type {
         "damage" => "damaged",
         _ => "lost",
     }
 }
 
-/// Tries to learn the int id of `record` from upstream's newest tickets;
-/// maps every unresolved ticket it can on the way.
-async fn resolve(st: &ProxyState, record: &TicketRecord) -> Result<Option<i64>, crate::envelope::ProxyError> {
-    {
-        let mut last = st.last_list.lock().unwrap_or_else(|e| e.into_inner());
-        if last.is_some_and(|t| t.elapsed() < LIST_INTERVAL) {
-            return Ok(None);
-        }
-        *last = Some(Instant::now());
-    }
-    let up = Upstream {
-        method: Method::GET,
-        segments: &["dsf", "tickets"],
-        query: Some("page=1&size=20"),
-        content_type: None,
-        content_length: None,
-        body: None,
-    };
-    let answer = match call(st, &st.base, up).await {
-        Ok(a) if a.status.is_success() => a,
-        Ok(a) => {
-            tracing::warn!(status = a.status.as_u16(), "listing upstream tickets failed");
-            return Ok(None);
-        }
-        Err(e) => {
-            tracing::warn!(timeout = e.is_timeout(), "listing upstream tickets failed");
-            return Ok(None);
-        }
-    };
-    let unresolved = st.store.unresolved(&record.claim_type).map_err(|e| store_failure(&e))?;
-    // Candidates: tickets of the right type, not mapped yet, oldest first.
-    let mut candidates: Vec<(i64, i64, Value)> = list_items(&answer.body)
-        .into_iter()
-        .filter_map(|item| {
-            let t: TicketResponse = serde_json::from_value(item.clone()).ok()?;
-            if t.ticket_type.as_ref().map(|t| t.as_str()) != Some(upstream_type(&record.claim_type)) {
-                return None;
-            }
-            let created = parse_rfc3339(&t.created_at)? * 1000;
-            Some((created, t.id, item))
-        })
-        .filter(|(_, id, _)| !st.store.is_mapped(*id).unwrap_or(true))
-        .collect();
-    candidates.sort_by_key(|(created, id, _)| (*created, *id));
-    let mut taken = vec![false; candidates.len()];
-    for rec in &unresolved {
-        let found = candidates.iter().enumerate().find(|(i, (created, _, item))| {
-            let tracking_ok = item
-                .get("tracking_number")
-                .and_then(Value::as_str)
-                .is_none_or(|t| t.trim().eq_ignore_ascii_case(&rec.tracking_number));
-            !taken[*i]
-                && tracking_ok
-                && *created >= rec.created_at_ms - MATCH_SLACK_MS
-                && *created <= rec.created_at_ms + MATCH_WINDOW_MS
-        });
-        if let Some((i, (_, id, _))) = found {
-            taken[i] = true;
-            st.store.resolve(&rec.uuid, *id).map_err(|e| store_failure(&e))?;
-            tracing::info!(ticket_uuid = %rec.uuid, ticket_id = id, "ticket id resolved");
-        }
-    }
-    Ok(st.store.ticket(&record.uuid).map_err(|e| store_failure(&e))?.and_then(|r| r.ticket_id))
-}
-
-/// The int id of a created ticket the token grants, resolving it if
-/// needed. `Ok(None)`: not resolvable yet. `Err`: 404 (no access) or a failure.
-async fn uuid_access(
-    st: &ProxyState,
-    token: Option<&str>,
-    uuid: &str,
-) -> Result<Option<i64>, crate::envelope::ProxyError> {
-    let granted = token.and_then(|t| st.tokens.verify(t)).is_some_and(|r| r == uuid);
+/// The claim a token grants. `Err`: 404 (no access) or a failure.
+fn claim_access(st: &ProxyState, token: Option<&str>, id: &str) -> Result<ClaimRow, ProxyError> {
+    let granted = token.and_then(|t| st.tokens.verify(t)).is_some_and(|r| r == id);
     if !granted {
         return Err(ProxyError::ticket_not_found());
     }
-    let Some(record) = st.store.ticket(uuid).map_err(|e| store_failure(&e))? else {
-        return Err(ProxyError::ticket_not_found());
-    };
-    match record.ticket_id {
-        Some(id) => Ok(Some(id)),
-        None => resolve(st, &record).await,
+    match st.store.claim(id) {
+        Ok(Some(claim)) => Ok(claim),
+        Ok(None) => Err(ProxyError::ticket_not_found()),
+        Err(e) => Err(store_failure(&e).into()),
     }
 }
 
-/// `GET /dsf/tickets/{uuid}` with `X-Ticket-Token`.
+/// 202: where the claim stands while the carrier's ticket is not readable.
+fn pending(claim: &ClaimRow) -> Response {
+    let state = ClaimState::from_wire(&claim.state);
+    let reason = (state == ClaimState::NeedsAttention).then(|| claim.reason.clone()).flatten();
+    json_response(StatusCode::ACCEPTED, &TicketPending { ticket_id: claim.id.clone(), pending: true, state, reason })
+}
+
+/// `GET /dsf/tickets/{uuid}` with `X-Ticket-Token`: the claim's pipeline
+/// state (202) until upstream's ticket is known, then the ticket (200,
+/// with `Age` when answered from the cache).
 pub(super) async fn get_by_uuid(st: &ProxyState, req: Request, uuid: &str) -> Response {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
         return bad_query().into_response();
     }
     let token = token_of(&req);
-    match uuid_access(st, token.as_deref(), uuid).await {
-        Err(res) => res.into_response(),
-        Ok(None) => json_response(StatusCode::ACCEPTED, &TicketPending { ticket_id: uuid.to_owned(), pending: true }),
-        Ok(Some(id)) => {
-            let id = id.to_string();
-            forward(
-                st,
-                Upstream {
-                    method: Method::GET,
-                    segments: &["dsf", "tickets", &id],
-                    query: None,
-                    content_type: None,
-                    content_length: None,
-                    body: None,
-                },
-            )
-            .await
-        }
+    let claim = match claim_access(st, token.as_deref(), uuid) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    match claim.ticket_id {
+        None => pending(&claim),
+        Some(id) => match upstream_ticket(st, id).await {
+            Ok(answer) => answer.into_response(),
+            Err(e) => e.into_response(),
+        },
     }
 }
 
@@ -340,7 +320,7 @@ async fn readable_ticket(
     ip: IpAddr,
 ) -> Result<Option<(TicketResponse, Option<String>)>, crate::envelope::ProxyError> {
     let (id, answer) = if let Some(uuid) = super::parse_ticket_uuid(ticket) {
-        match uuid_access(st, token.as_deref(), &uuid).await? {
+        match claim_access(st, token.as_deref(), &uuid)?.ticket_id {
             None => return Ok(None),
             Some(id) => (id, None),
         }
@@ -368,8 +348,8 @@ async fn readable_ticket(
             "The Support API answered something unexpected.",
         ));
     };
-    let tracking = match st.store.uuid_for(id) {
-        Ok(Some(uuid)) => st.store.ticket(&uuid).ok().flatten().map(|r| r.tracking_number),
+    let tracking = match st.store.claim_for_ticket(id) {
+        Ok(Some(claim)) => st.store.claim(&claim).ok().flatten().map(|c| c.tracking_number),
         _ => None,
     };
     Ok(Some((t, tracking)))
@@ -397,6 +377,7 @@ async fn requests_of(
         content_length: None,
         body: None,
     };
+    take_read(st)?;
     let answer = call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))?;
     if !answer.status.is_success() {
         return Err(answer.into_response().into());

@@ -12,7 +12,7 @@ use parcel_desk_wire::ticket::{DataType, TicketStage, TicketStatus};
 use parcel_desk_wire::ValidationIssue;
 use serde_json::json;
 
-use super::{authorized, SandboxState, READ_LIMIT_PER_MINUTE};
+use super::{authorized, read_fault, SandboxState, READ_LIMIT_PER_MINUTE};
 use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::retry_after_secs;
 use crate::timefmt::rfc3339_utc;
@@ -92,6 +92,9 @@ pub(super) async fn list_tickets(
     if let Err(res) = read_limit(&state) {
         return res;
     }
+    if let Err(res) = read_fault(&state).await {
+        return res;
+    }
     let (mut page, mut size) = (1i64, 20i64);
     for pair in query.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -113,7 +116,20 @@ pub(super) async fn list_tickets(
         inner.tickets.values().filter(|t| inner.listed_from.get(&t.id).is_none_or(|from| now >= *from)).collect();
     tickets.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     let total = tickets.len();
-    let data: Vec<_> = tickets.into_iter().skip(((page - 1) * size) as usize).take(size as usize).collect();
+    // Each item also carries the tracking number the ticket was filed for
+    // (what the proxy's filing worker matches on).
+    let data: Vec<_> = tickets
+        .into_iter()
+        .skip(((page - 1) * size) as usize)
+        .take(size as usize)
+        .map(|t| {
+            let mut item = serde_json::to_value(t).unwrap_or_default();
+            if let (Some(tn), Some(obj)) = (inner.tracking_of.get(&t.id), item.as_object_mut()) {
+                obj.insert("tracking_number".into(), tn.clone().into());
+            }
+            item
+        })
+        .collect();
     json_response(StatusCode::OK, &json!({"data": data, "page": page, "size": size, "total": total}))
 }
 

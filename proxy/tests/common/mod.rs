@@ -255,3 +255,50 @@ pub fn multipart(name: &str, filename: Option<&str>, content_type: Option<&str>,
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// Reads a claim's status (`GET {api}/dsf/tickets/{id}` with its token)
+/// until `done(status, body)` holds; panics after `secs` seconds.
+pub async fn poll_claim(
+    c: &reqwest::Client,
+    api: &str,
+    id: &str,
+    token: &str,
+    secs: u64,
+    done: impl Fn(u16, &serde_json::Value) -> bool,
+) -> (u16, serde_json::Value) {
+    let until = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let r = c.get(format!("{api}/dsf/tickets/{id}")).header("x-ticket-token", token).send().await.unwrap();
+        let status = r.status().as_u16();
+        let body: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap_or_default();
+        if done(status, &body) {
+            return (status, body);
+        }
+        assert!(std::time::Instant::now() < until, "claim {id} still at {status} {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `f()` holds; panics after `secs` seconds with `what`.
+pub async fn eventually(secs: u64, what: &str, f: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(std::time::Instant::now() < until, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The pipeline state of a status read's answer (`filed` for a 200).
+pub fn claim_state(status: u16, body: &serde_json::Value) -> String {
+    if status == 200 {
+        return "filed".into();
+    }
+    body["state"].as_str().unwrap_or("").to_owned()
+}
+
+impl Recorder {
+    /// The creations (POSTs) it saw.
+    pub fn posts(&self) -> usize {
+        self.seen().iter().filter(|s| s.method == "POST").count()
+    }
+}

@@ -1,0 +1,377 @@
+//! The filing worker: takes accepted claims upstream, exactly once, within
+//! the account's budget.
+//!
+//! One worker runs in every proxy process; they share the store, so claims
+//! are leased (see [`crate::store::claims`]) and the budget is counted in
+//! the store. A claim goes `received` → `filing` → `filed`, or back to
+//! `queued` to wait (budget, backoff, reconciliation), or to
+//! `needs_attention` when upstream refuses it for good.
+//!
+//! Upstream has no idempotency key, so after an attempt that may have
+//! arrived (a timeout, a reset, a 5xx, a lost answer) the worker first
+//! looks for the ticket in upstream's list (`GET /dsf/tickets`), and sends
+//! again only when it is not there. What that assumes of the list is in
+//! `proxy/README.md` ("Filing exactly once").
+
+use std::collections::HashSet;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use axum::http::{HeaderValue, Method, StatusCode};
+use parcel_desk_wire::{CreateTicketResponse, ErrorEnvelope, TicketResponse};
+use serde_json::Value;
+use tokio::task::JoinSet;
+
+use super::tickets::{list_items, upstream_type};
+use super::{call, ProxyState, Upstream};
+use crate::store::claims::ClaimRow;
+use crate::store::{now_ms, StoreError};
+use crate::timefmt::parse_rfc3339;
+
+/// Claims one process files at the same time.
+pub const FILERS: usize = 4;
+/// A ticket may appear in upstream's list with a `created_at` up to this
+/// much before the attempt was sent (clock skew, whole seconds).
+pub const MATCH_SLACK_MS: i64 = 60_000;
+/// ... and at most this long after the last attempt.
+pub const MATCH_WINDOW_MS: i64 = 6 * 3_600_000;
+/// Most list pages (of 20) read in one matching pass.
+pub const MAX_LIST_PAGES: u32 = 25;
+/// The longest wait between retries.
+pub const MAX_BACKOFF_MS: i64 = 300_000;
+
+/// What the worker remembers between passes (per process).
+#[derive(Debug, Default)]
+pub struct WorkerState {
+    /// When the last complete pass over upstream's list started: an
+    /// ambiguous attempt sent (and settled) before it, whose ticket that
+    /// pass did not find, was not created.
+    pub last_complete_pass: Option<i64>,
+    /// When the last pass started, complete or not.
+    pub last_pass: Option<i64>,
+}
+
+/// Starts the worker; it stops when the proxy's state is dropped.
+pub(super) fn spawn(st: &Arc<ProxyState>) {
+    let weak = Arc::downgrade(st);
+    tokio::spawn(run(weak));
+}
+
+async fn run(weak: Weak<ProxyState>) {
+    let mut filing: JoinSet<()> = JoinSet::new();
+    loop {
+        let Some(st) = weak.upgrade() else { return };
+        if let Err(e) = tick(&st, &mut filing).await {
+            tracing::error!(error = %e, "filing worker: store failed");
+        }
+        let now = now_ms();
+        let next = st.store.next_due().ok().flatten().unwrap_or(now + 1000);
+        let wait = Duration::from_millis((next - now).clamp(20, 1000) as u64);
+        let wake = st.wake.clone();
+        drop(st);
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+            Some(_) = filing.join_next(), if !filing.is_empty() => {}
+        }
+    }
+}
+
+/// One pass: match filed claims to upstream ids (at most once a second),
+/// then start filing due claims up to [`FILERS`].
+async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), StoreError> {
+    while filing.try_join_next().is_some() {}
+    // Every second while an ambiguous claim waits for the answer (it
+    // blocks that claim's filing); every 10 s for filed claims whose int id
+    // is still unknown (status reads need it, but share the read budget).
+    let waiting = st.store.claims_to_match(now_ms() - MATCH_WINDOW_MS)?;
+    let interval = if waiting.iter().any(|c| c.ambiguous) { 1000 } else { 10_000 };
+    let due_pass = {
+        let w = st.worker.lock().unwrap_or_else(|e| e.into_inner());
+        w.last_pass.is_none_or(|t| now_ms() - t >= interval)
+    };
+    if due_pass && !waiting.is_empty() {
+        if let Err(wait) = match_pass(st).await {
+            tracing::debug!(wait_ms = wait, "matching pass postponed: no read budget");
+        }
+    }
+    while filing.len() < FILERS {
+        let Some(claim) = st.store.lease_due(now_ms(), lease_ms(st))? else { break };
+        let st = st.clone();
+        filing.spawn(async move {
+            if let Err(e) = file(&st, claim).await {
+                tracing::error!(error = %e, "filing worker: store failed");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// How long a worker owns a claim it took: two timeouts and some slack.
+fn lease_ms(st: &ProxyState) -> i64 {
+    (st.timeout.as_millis() as i64) * 2 + 5_000
+}
+
+/// The wait before retry `attempts` (1 = after the first failure):
+/// exponential from `upstream.retry_base_ms`, at most 5 minutes, the upper
+/// half jittered.
+pub fn backoff_ms(base_ms: i64, attempts: i64) -> i64 {
+    let exp = base_ms.saturating_mul(1i64 << attempts.clamp(1, 20).saturating_sub(1)).min(MAX_BACKOFF_MS);
+    let half = exp / 2;
+    half + (jitter() % (half as u64 + 1)) as i64
+}
+
+fn jitter() -> u64 {
+    let b = uuid::Uuid::new_v4().into_bytes();
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+/// Files one leased claim.
+async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
+    let now = now_ms();
+    let retry_base = st.upstream.retry_base.as_millis() as i64;
+    if claim.ambiguous {
+        // An earlier attempt may have arrived: find its ticket first.
+        let settle_at = claim.last_sent_at.unwrap_or(now) + st.upstream.reconcile_after.as_millis() as i64;
+        let last_complete = st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_complete_pass;
+        if now < settle_at || last_complete.is_none_or(|t| t < settle_at) {
+            let next = settle_at.max(now + 200);
+            st.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived"))?;
+            st.wake.notify_one();
+            return Ok(());
+        }
+        // A complete pass after the attempt settled did not find it: it
+        // was not created (see the README's assumptions).
+        if st.store.claim(&claim.id)?.is_none_or(|c| c.state != "filing") {
+            return Ok(());
+        }
+        tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
+    }
+    if let Err(wait) = st.store.take_budget(
+        &st.account,
+        "create",
+        st.upstream.creates_per_minute,
+        st.upstream.window.as_millis() as i64,
+    )? {
+        st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget"))?;
+        return Ok(());
+    }
+    if !st.store.mark_sent(&claim.id, now)? {
+        return Ok(());
+    }
+    let segments: &[&str] = match claim.claim_type.as_str() {
+        "damage" => &["dsf", "tickets", "damage"],
+        _ => &["dsf", "tickets", "lost"],
+    };
+    let query = claim.portal.as_ref().map(|p| format!("is_portal_claim={p}"));
+    let up = Upstream {
+        method: Method::POST,
+        segments,
+        query: query.as_deref(),
+        content_type: Some(HeaderValue::from_static("application/json")),
+        content_length: Some(claim.body.len() as u64),
+        body: Some(reqwest::Body::from(claim.body.clone())),
+    };
+    let attempts = claim.attempts + 1;
+    match call(st, &st.base, up).await {
+        Err(e) if e.is_connect() => {
+            tracing::warn!(claim_id = %claim.id, attempts, "Support API unreachable; will retry");
+            st.store.requeue(
+                &claim.id,
+                now_ms() + backoff_ms(retry_base, attempts),
+                false,
+                Some("the Support API cannot be reached; retrying"),
+            )?;
+        }
+        Err(e) => {
+            tracing::warn!(claim_id = %claim.id, attempts, timeout = e.is_timeout(), "attempt may have arrived; will check");
+            st.store.requeue(
+                &claim.id,
+                now_ms() + backoff_ms(retry_base, attempts),
+                true,
+                Some("the Support API did not answer; checking whether the claim arrived"),
+            )?;
+        }
+        Ok(answer) if answer.status.is_success() => {
+            let uuid = serde_json::from_slice::<CreateTicketResponse>(&answer.body)
+                .ok()
+                .map(|c| c.ticket_id.trim().to_ascii_lowercase());
+            st.store.mark_filed(&claim.id, uuid.as_deref())?;
+            tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
+        }
+        Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
+            let secs = answer
+                .retry_after
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(60)
+                .clamp(1, 3600);
+            let until = now_ms() + secs * 1000;
+            tracing::warn!(claim_id = %claim.id, retry_after = secs, "Support API rate limit: holding creations");
+            st.store.hold_budget(&st.account, "create", until)?;
+            st.store.requeue(&claim.id, until, false, Some("the Support API asked to wait"))?;
+        }
+        Ok(answer) if answer.status.is_server_error() => {
+            tracing::warn!(claim_id = %claim.id, status = answer.status.as_u16(), attempts, "Support API failed; will check and retry");
+            st.store.requeue(
+                &claim.id,
+                now_ms() + backoff_ms(retry_base, attempts),
+                true,
+                Some("the Support API failed; checking whether the claim arrived"),
+            )?;
+        }
+        Ok(answer) if matches!(answer.status.as_u16(), 401 | 403 | 408 | 409) => {
+            if matches!(answer.status.as_u16(), 401 | 403) {
+                tracing::error!(status = answer.status.as_u16(), "the Support API refused the proxy's credentials");
+            }
+            st.store.requeue(
+                &claim.id,
+                now_ms() + backoff_ms(retry_base, attempts),
+                false,
+                Some("the Support API did not take the claim yet; retrying"),
+            )?;
+        }
+        Ok(answer) => {
+            let reason = refusal_reason(answer.status, &answer.body);
+            tracing::info!(claim_id = %claim.id, status = answer.status.as_u16(), %reason, "claim refused: needs attention");
+            st.store.mark_needs_attention(&claim.id, &reason)?;
+        }
+    }
+    Ok(())
+}
+
+/// Upstream's reason for a final refusal, in its words: the fields of a
+/// validation error (`field: message; …`), or the error's detail.
+pub fn refusal_reason(status: StatusCode, body: &[u8]) -> String {
+    let Ok(env) = serde_json::from_slice::<ErrorEnvelope>(body) else {
+        return format!("The Support API refused the claim (HTTP {}).", status.as_u16());
+    };
+    let issues = env.validation_issues();
+    if issues.is_empty() {
+        let detail = env.first_detail().trim();
+        if detail.is_empty() {
+            return format!("The Support API refused the claim (HTTP {}).", status.as_u16());
+        }
+        return detail.to_owned();
+    }
+    issues
+        .iter()
+        .map(|i| match i.field() {
+            Some(f) => format!("{f}: {}", i.msg),
+            None => i.msg.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One pass over upstream's newest tickets: maps every claim waiting for
+/// its int id that it can. `Err(wait_ms)`: no read budget.
+pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
+    let started = now_ms();
+    st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass = Some(started);
+    let Ok(waiting) = st.store.claims_to_match(started - MATCH_WINDOW_MS) else { return Ok(()) };
+    let Some(oldest) = waiting.iter().map(|c| c.first_sent_at.unwrap_or(c.created_at)).min() else {
+        return Ok(());
+    };
+    let window_start = oldest - MATCH_SLACK_MS;
+    let mut items: Vec<(i64, i64, Value)> = Vec::new();
+    let mut complete = false;
+    for page in 1..=MAX_LIST_PAGES {
+        st.store
+            .take_budget(&st.account, "read", st.upstream.reads_per_minute, st.upstream.window.as_millis() as i64)
+            .unwrap_or(Err(1000))?;
+        let query = format!("page={page}&size=20");
+        let up = Upstream {
+            method: Method::GET,
+            segments: &["dsf", "tickets"],
+            query: Some(&query),
+            content_type: None,
+            content_length: None,
+            body: None,
+        };
+        let answer = match call(st, &st.base, up).await {
+            Ok(a) if a.status.is_success() => a,
+            Ok(a) => {
+                if a.status == StatusCode::TOO_MANY_REQUESTS {
+                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + 5_000);
+                }
+                tracing::warn!(status = a.status.as_u16(), "listing upstream tickets failed");
+                break;
+            }
+            Err(e) => {
+                tracing::warn!(timeout = e.is_timeout(), "listing upstream tickets failed");
+                break;
+            }
+        };
+        let page_items = list_items(&answer.body);
+        let n = page_items.len();
+        let mut older = false;
+        for item in page_items {
+            let Ok(t) = serde_json::from_value::<TicketResponse>(item.clone()) else { continue };
+            let Some(created) = parse_rfc3339(&t.created_at).map(|s| s * 1000) else { continue };
+            older |= created < window_start;
+            items.push((created, t.id, item));
+        }
+        if n < 20 || older {
+            complete = true;
+            break;
+        }
+    }
+    items.sort_by_key(|(created, id, _)| (*created, *id));
+    let mut taken: HashSet<i64> = HashSet::new();
+    for claim in &waiting {
+        let (Some(first), Some(last)) = (claim.first_sent_at, claim.last_sent_at) else { continue };
+        let found = items.iter().find(|(created, id, item)| {
+            let type_ok = item.get("type").and_then(Value::as_str) == Some(upstream_type(&claim.claim_type));
+            let tracking_ok = item
+                .get("tracking_number")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t.trim().eq_ignore_ascii_case(&claim.tracking_number));
+            type_ok
+                && tracking_ok
+                && !taken.contains(id)
+                && *created >= first - MATCH_SLACK_MS
+                && *created <= last + MATCH_WINDOW_MS
+                && !st.store.ticket_taken(*id).unwrap_or(true)
+        });
+        if let Some((_, id, _)) = found {
+            taken.insert(*id);
+            match st.store.map_ticket(&claim.id, *id) {
+                Ok(true) => tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket"),
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "could not map a claim"),
+            }
+        }
+    }
+    if complete {
+        st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_complete_pass = Some(started);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_within_bounds() {
+        for attempts in 1..30 {
+            let exp = (1000i64 << (attempts.min(20) - 1)).min(MAX_BACKOFF_MS);
+            let d = backoff_ms(1000, attempts);
+            assert!(d >= exp / 2 && d <= exp, "attempt {attempts}: {d}");
+        }
+    }
+
+    #[test]
+    fn refusal_reasons_name_the_fields() {
+        let body = br#"{"errors":[{"code":"validation_error","status":400,"title":"Bad Request","detail":"[{'type': 'missing', 'loc': ('contents_sales_price',), 'msg': 'Field required'}]"}]}"#;
+        assert_eq!(refusal_reason(StatusCode::BAD_REQUEST, body), "contents_sales_price: Field required");
+        let deflected = br#"{"errors":[{"code":"unprocessable_content","status":422,"title":"Unprocessable","detail":"Cannot create ticket. Reason: Parcel is already delivered"}]}"#;
+        assert_eq!(
+            refusal_reason(StatusCode::UNPROCESSABLE_ENTITY, deflected),
+            "Cannot create ticket. Reason: Parcel is already delivered"
+        );
+        assert_eq!(refusal_reason(StatusCode::BAD_REQUEST, b"<html>"), "The Support API refused the claim (HTTP 400).");
+    }
+}
