@@ -174,19 +174,6 @@ async fn upload(c: &reqwest::Client, url: &str, name: &str, ct: &str, data: &[u8
     serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()["file_token"].as_str().unwrap().to_owned()
 }
 
-/// Files a claim and waits until the pipeline settles it: `(state, reason)`.
-async fn settle(c: &reqwest::Client, s: &Stack, route: &str, key: Option<&str>, body: &Value) -> (String, String) {
-    let r = post_claim(c, &s.api(route), key, body).await;
-    assert_eq!(r.status(), 202);
-    let v: Value = r.json_value().await;
-    let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
-    let (status, v) = poll_claim(c, &s.api(""), id, token, 10, |st, v| {
-        matches!(claim_state(st, v).as_str(), "filed" | "needs_attention")
-    })
-    .await;
-    (claim_state(status, &v), v["reason"].as_str().unwrap_or("").to_owned())
-}
-
 #[tokio::test]
 async fn damage_claims_against_the_sandbox() {
     let s = Stack::new(|_| {}).await;
@@ -195,11 +182,11 @@ async fn damage_claims_against_the_sandbox() {
     let damage = "/dsf/tickets/damage";
 
     // Own contract: the tracking number is enough.
-    assert_eq!(settle(&c, &s, damage, Some("d1"), &json!({"tracking_number": "PD-OWN-0003"})).await.0, "filed");
+    assert_eq!(settle_claim(&c, &s.api(""), damage, Some("d1"), &json!({"tracking_number": "PD-OWN-0003"})).await.0, "filed");
 
     // Own contract without a carrier contact: accepted, then refused
     // upstream: needs attention, with upstream's reason; never retried.
-    let (state, reason) = settle(&c, &s, damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
+    let (state, reason) = settle_claim(&c, &s.api(""), damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
     assert_eq!(state, "needs_attention");
     assert_eq!(reason, "Carrier support contact is required for own contract parcel");
     let r = post_claim(&c, &s.api(damage), Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
@@ -218,7 +205,7 @@ async fn damage_claims_against_the_sandbox() {
 
     // Sendcloud rates, delivered: damage is claimable, every field required
     // (upstream names the 13 missing ones).
-    let (state, reason) = settle(&c, &s, damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
+    let (state, reason) = settle_claim(&c, &s.api(""), damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
     assert_eq!(state, "needs_attention");
     assert_eq!(reason.split("; ").count(), 13, "{reason}");
     assert!(reason.contains("contents_sales_price: Field required"), "{reason}");
@@ -244,10 +231,10 @@ async fn damage_claims_against_the_sandbox() {
         let token = upload(&c, &files, &format!("{field}.bin"), ct, b"evidence").await;
         body[field] = json!({"file_token": token});
     }
-    assert_eq!(settle(&c, &s, damage, Some("full-damage"), &body).await.0, "filed");
+    assert_eq!(settle_claim(&c, &s.api(""), damage, Some("full-damage"), &body).await.0, "filed");
     // Unknown tokens are refused upstream.
     body["exterior_photo"] = json!({"file_token": "made-up"});
-    let (state, reason) = settle(&c, &s, damage, None, &body).await;
+    let (state, reason) = settle_claim(&c, &s.api(""), damage, None, &body).await;
     assert_eq!(state, "needs_attention");
     assert!(reason.contains("exterior_photo"), "{reason}");
 }

@@ -38,18 +38,13 @@ async fn lost_claims_for_every_demo_parcel() {
     let id: Value = serde_json::from_str(&body).unwrap();
     assert!(is_uuid_v4(id["ticket_id"].as_str().unwrap()), "{body}");
 
-    // Sendcloud rates with only the tracking number: every missing field listed.
-    let (status, body) = claim(&c, &lost, &json!({"tracking_number": "PD-TRANSIT-0001"})).await;
-    assert_eq!(status, 400);
-    let detail = assert_envelope(&body, 400, "bad_request");
-    assert!(
-        detail.starts_with(
-            "Validation Error. Errors: [{'type': 'missing', 'loc': ('contents_sales_price',), 'msg': 'Field required'}"
-        ),
-        "{detail}"
-    );
-    let missing: Vec<String> =
-        parcel_desk_wire::parse_validation_detail(&detail).iter().map(|i| i.field().unwrap().into()).collect();
+    // Sendcloud rates with only the tracking number: accepted, then refused
+    // upstream with every missing field named.
+    let api = s.api("");
+    let route = "/dsf/tickets/lost";
+    let (state, reason) = settle_claim(&c, &api, route, None, &json!({"tracking_number": "PD-TRANSIT-0001"})).await;
+    assert_eq!(state, "needs_attention");
+    let missing: Vec<&str> = reason.split("; ").map(|i| i.split(':').next().unwrap()).collect();
     assert_eq!(
         missing,
         [
@@ -94,54 +89,33 @@ async fn lost_claims_for_every_demo_parcel() {
         "customer_confirmation": {"file_token": tokens[2]},
         "carrier_claim_form": {"file_token": tokens[3]},
     });
-    let (status, body) = claim(&c, &lost, &full).await;
-    assert_eq!(status, 202, "{body}");
+    assert_eq!(settle_claim(&c, &api, route, None, &full).await.0, "filed");
 
     // A token the sandbox never issued.
     let mut forged = full.clone();
     forged["sales_invoice"]["file_token"] =
         json!("b90e7a70-57c6-4338-992a-eae50d637261-6170706c69636174696f6e2f706466");
-    let (status, body) = claim(&c, &lost, &forged).await;
-    assert_eq!(status, 400);
-    assert!(assert_envelope(&body, 400, "bad_request").contains("sales_invoice"));
+    let (state, reason) = settle_claim(&c, &api, route, None, &forged).await;
+    assert_eq!(state, "needs_attention");
+    assert!(reason.contains("sales_invoice"), "{reason}");
 
-    let (status, body) = claim(&c, &lost, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
-    assert_eq!(status, 422);
-    assert_eq!(
-        assert_envelope(&body, 422, "unprocessable_content"),
-        "Cannot create ticket. Reason: Parcel is already delivered"
-    );
+    let refused = [
+        ("PD-DELIVERED-0002", "Cannot create ticket. Reason: Parcel is already delivered"),
+        ("PD-OWN-NOCONTACT-0004", "Carrier support contact is required for own contract parcel"),
+        ("NOPE-404", "Parcel not found."),
+    ];
+    for (tn, why) in refused {
+        let (state, reason) = settle_claim(&c, &api, route, None, &json!({"tracking_number": tn})).await;
+        assert_eq!((state.as_str(), reason.as_str()), ("needs_attention", why));
+    }
 
-    let (status, body) = claim(&c, &lost, &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
-    assert_eq!(status, 422);
-    assert_eq!(
-        assert_envelope(&body, 422, "unprocessable_content"),
-        "Carrier support contact is required for own contract parcel"
-    );
-
-    let (status, body) = claim(&c, &lost, &json!({"tracking_number": "NOPE-404"})).await;
-    assert_eq!(status, 400);
-    assert_eq!(assert_envelope(&body, 400, "bad_request"), "Parcel not found.");
-
-    // Portal claims: Colissimo yes, others 422.
-    let r = c
-        .post(format!("{lost}?is_portal_claim=true"))
-        .header("content-type", "application/json")
-        .body(r#"{"tracking_number":"PD-PORTAL-0005"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
-    let r = c
-        .post(format!("{lost}?is_portal_claim=true"))
-        .header("content-type", "application/json")
-        .body(r#"{"tracking_number":"PD-OWN-0003"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    assert!(assert_envelope(&r.text().await.unwrap(), 422, "unprocessable_content")
-        .contains("Portal claims are not supported"));
+    // Portal claims: Colissimo yes, others refused upstream.
+    let portal = "/dsf/tickets/lost?is_portal_claim=true";
+    let (state, _) = settle_claim(&c, &api, portal, None, &json!({"tracking_number": "PD-PORTAL-0005"})).await;
+    assert_eq!(state, "filed");
+    let (state, reason) = settle_claim(&c, &api, portal, None, &json!({"tracking_number": "PD-OWN-0003"})).await;
+    assert_eq!(state, "needs_attention");
+    assert!(reason.contains("Portal claims are not supported"), "{reason}");
 
     // Invalid JSON: upstream's 406.
     let r =
@@ -294,7 +268,8 @@ async fn sandbox_auth_and_rate_limits_directly() {
     let r = c.delete(&lost).header("authorization", &auth).send().await.unwrap();
     assert_eq!(r.status(), 404);
 
-    // Upstream 429 is relayed through the proxy with its Retry-After.
+    // With the sandbox's creation limit used up, a claim through the proxy
+    // is still accepted: the worker waits out upstream's Retry-After.
     let p = proxy_to(&sb.url(), |_| {}).await;
     let r = c
         .post(format!("{}/api/dsf/tickets/lost", p.proxy.url()))
@@ -303,6 +278,10 @@ async fn sandbox_auth_and_rate_limits_directly() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 429);
-    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(r.status(), 202);
+    let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
+    let api = format!("{}/api", p.proxy.url());
+    let (_, v) = poll_claim(&c, &api, id, token, 5, |s, v| claim_state(s, v) == "queued").await;
+    assert_eq!(v["pending"], true);
 }

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
 
 use common::*;
 use parcel_desk_proxy::access::TokenKey;
@@ -45,11 +44,12 @@ async fn uuid_read_before_and_after_resolution() {
     let (uuid, token) = create(&c, &s, "PD-OWN-0003").await;
     let (uuid2, token2) = create(&c, &s, "PD-PORTAL-0005").await;
 
-    // Not in upstream's list yet: pending.
+    // Upstream's ticket not known yet: the pipeline state.
     let r = c.get(s.api(&format!("/dsf/tickets/{uuid}"))).header("x-ticket-token", &token).send().await.unwrap();
     assert_eq!(r.status(), 202);
     let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-    assert_eq!(v, json!({"ticket_id": uuid, "pending": true}));
+    assert_eq!((&v["ticket_id"], &v["pending"]), (&json!(uuid), &json!(true)), "{v}");
+    assert!(["received", "filing", "filed"].contains(&v["state"].as_str().unwrap()), "{v}");
 
     // Without, with another ticket's, a tampered or a foreign-key token: the missing-ticket 404.
     let foreign = TokenKey::new(&Secret::new("some-other-key-0123456789abcdef0123"), 180).issue(&uuid);
@@ -83,7 +83,7 @@ async fn uuid_read_before_and_after_resolution() {
     assert_eq!(text(r).await, (404, missing.clone()));
 
     // Once upstream lists it: the live ticket.
-    tokio::time::sleep(Duration::from_millis(2600)).await;
+    poll_claim(&c, &s.api(""), &uuid, &token, 15, |status, _| status == 200).await;
     let r = c
         .get(s.api(&format!("/dsf/tickets/{}", uuid.to_uppercase())))
         .header("x-ticket-token", &token)

@@ -82,10 +82,12 @@ async fn run(weak: Weak<ProxyState>) {
 async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), StoreError> {
     while filing.try_join_next().is_some() {}
     // Every second while an ambiguous claim waits for the answer (it
-    // blocks that claim's filing); every 10 s for filed claims whose int id
-    // is still unknown (status reads need it, but share the read budget).
+    // blocks that claim's filing) or a claim was filed in the last minute
+    // (its customer is likely watching); every 10 s for older filed claims
+    // whose int id is still unknown. All within the read budget.
     let waiting = st.store.claims_to_match(now_ms() - MATCH_WINDOW_MS)?;
-    let interval = if waiting.iter().any(|c| c.ambiguous) { 1000 } else { 10_000 };
+    let fresh = |c: &ClaimRow| c.ambiguous || c.last_sent_at.is_some_and(|t| now_ms() - t < 60_000);
+    let interval = if waiting.iter().any(fresh) { 1000 } else { 10_000 };
     let due_pass = {
         let w = st.worker.lock().unwrap_or_else(|e| e.into_inner());
         w.last_pass.is_none_or(|t| now_ms() - t >= interval)

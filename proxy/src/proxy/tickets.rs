@@ -470,7 +470,14 @@ pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) ->
         content_length: Some(json.len() as u64),
         body: Some(reqwest::Body::from(json)),
     };
-    forward(st, up).await
+    let res = forward(st, up).await;
+    if res.status().is_success() {
+        // The ticket moves on: its next status read goes upstream.
+        if let Err(e) = st.store.forget_ticket_read(t.id) {
+            tracing::warn!(error = %e, "could not drop a cached ticket read");
+        }
+    }
+    res
 }
 
 #[cfg(test)]

@@ -339,6 +339,13 @@ impl Store {
             .optional()?)
     }
 
+    /// Drops the kept read of `ticket_id` (it changed: the next status read
+    /// goes upstream).
+    pub fn forget_ticket_read(&self, ticket_id: i64) -> Result<(), StoreError> {
+        self.db().execute("DELETE FROM ticket_reads WHERE ticket_id = ?1", params![ticket_id])?;
+        Ok(())
+    }
+
     /// Keeps a read of upstream ticket `ticket_id`.
     pub fn keep_ticket_read(&self, ticket_id: i64, status: u16, body: &[u8], at: i64) -> Result<(), StoreError> {
         self.db().execute(

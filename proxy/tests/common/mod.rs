@@ -302,3 +302,35 @@ impl Recorder {
         self.seen().iter().filter(|s| s.method == "POST").count()
     }
 }
+
+/// Files a claim (`route` may carry a query) and waits until the pipeline
+/// settles it: `(state, reason)` — `filed` or `needs_attention`.
+pub async fn settle_claim(
+    c: &reqwest::Client,
+    api: &str,
+    route: &str,
+    key: Option<&str>,
+    body: &serde_json::Value,
+) -> (String, String) {
+    let mut r = c.post(format!("{api}{route}")).header("content-type", "application/json").body(body.to_string());
+    if let Some(k) = key {
+        r = r.header("idempotency-key", k);
+    }
+    let r = r.send().await.unwrap();
+    assert_eq!(r.status(), 202);
+    let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
+    let (status, v) = poll_claim(c, api, id, token, 15, |st, v| {
+        matches!(claim_state(st, v).as_str(), "filed" | "needs_attention")
+    })
+    .await;
+    (claim_state(status, &v), v["reason"].as_str().unwrap_or("").to_owned())
+}
+
+impl Recorder {
+    /// What it saw, without the filing worker's list reads
+    /// (`GET /dsf/tickets?page=…`).
+    pub fn calls(&self) -> Vec<Seen> {
+        self.seen().into_iter().filter(|s| !s.uri.starts_with("/dsf/tickets?")).collect()
+    }
+}
