@@ -216,6 +216,19 @@ pub struct SandboxOptions {
     /// How long a "slow" fault keeps the caller waiting (set it past the
     /// proxy's upstream timeout).
     pub slow: Duration,
+    /// Counters a test can read while the sandbox runs.
+    pub stats: Arc<SandboxStats>,
+}
+
+/// What the sandbox did, counted (for tests and the bench).
+#[derive(Debug, Default)]
+pub struct SandboxStats {
+    /// Tickets created by `POST /dsf/tickets/{lost,damage}`.
+    pub created: std::sync::atomic::AtomicU64,
+    /// 429s answered because a limit was exceeded (not fault 429s).
+    pub rate_limited: std::sync::atomic::AtomicU64,
+    /// Faults injected.
+    pub faults: std::sync::atomic::AtomicU64,
 }
 
 impl Default for SandboxOptions {
@@ -226,6 +239,7 @@ impl Default for SandboxOptions {
             window: Duration::from_secs(60),
             faults: 0.0,
             slow: Duration::from_secs(20),
+            stats: Arc::default(),
         }
     }
 }
@@ -370,6 +384,7 @@ impl SandboxState {
         if draw >= self.options.faults {
             return None;
         }
+        self.options.stats.faults.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some(match next() % 6 {
             0 => Fault::Internal,
             1 => Fault::Unavailable,
@@ -483,6 +498,7 @@ async fn create(
         return res;
     }
     if let Err(wait) = state.creates.check(&()) {
+        state.options.stats.rate_limited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return envelope::rate_limited(
             format!("Rate limit exceeded: {CREATE_LIMIT_PER_MINUTE} per 1 minute"),
             retry_after_secs(wait),
@@ -585,6 +601,7 @@ async fn create(
         );
         inner.listed_from.insert(id, std::time::Instant::now() + state.options.list_delay);
         inner.tracking_of.insert(id, tn.to_owned());
+        state.options.stats.created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         id
     };
     match fault {
@@ -683,6 +700,7 @@ async fn get_ticket(
         return res;
     }
     if let Err(wait) = state.reads.check(&()) {
+        state.options.stats.rate_limited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return envelope::rate_limited(
             format!("Rate limit exceeded: {READ_LIMIT_PER_MINUTE} per 1 minute"),
             retry_after_secs(wait),

@@ -147,6 +147,7 @@ pub const MIGRATIONS: &[&str] = &[
          reason TEXT,
          attempts INTEGER NOT NULL DEFAULT 0,
          ambiguous INTEGER NOT NULL DEFAULT 0,
+         ambiguous_since INTEGER,
          next_attempt_at INTEGER NOT NULL,
          lease_until INTEGER,
          first_sent_at INTEGER,

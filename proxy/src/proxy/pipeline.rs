@@ -32,21 +32,23 @@ use crate::timefmt::parse_rfc3339;
 pub const FILERS: usize = 4;
 /// A ticket may appear in upstream's list with a `created_at` up to this
 /// much before the attempt was sent (clock skew, whole seconds).
-pub const MATCH_SLACK_MS: i64 = 60_000;
+pub const MATCH_SLACK_MS: i64 = 10_000;
 /// ... and at most this long after the last attempt.
 pub const MATCH_WINDOW_MS: i64 = 6 * 3_600_000;
 /// Most list pages (of 20) read in one matching pass.
-pub const MAX_LIST_PAGES: u32 = 25;
+pub const MAX_LIST_PAGES: u32 = 50;
 /// The longest wait between retries.
 pub const MAX_BACKOFF_MS: i64 = 300_000;
 
 /// What the worker remembers between passes (per process).
 #[derive(Debug, Default)]
 pub struct WorkerState {
-    /// When the last complete pass over upstream's list started: an
-    /// ambiguous attempt sent (and settled) before it, whose ticket that
-    /// pass did not find, was not created.
-    pub last_complete_pass: Option<i64>,
+    /// How far the last pass over upstream's list reached: when it started,
+    /// and the oldest `created_at` it saw from page 1 on without a gap
+    /// (`i64::MIN`: it reached the end). An ambiguous attempt that settled
+    /// before that start, first sent after that `created_at` (plus the
+    /// slack), and whose ticket the pass did not find, was not created.
+    pub last_reach: Option<(i64, i64)>,
     /// When the last pass started, complete or not.
     pub last_pass: Option<i64>,
 }
@@ -134,9 +136,12 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
     let retry_base = st.upstream.retry_base.as_millis() as i64;
     if claim.ambiguous {
         // An earlier attempt may have arrived: find its ticket first.
-        let settle_at = claim.last_sent_at.unwrap_or(now) + st.upstream.reconcile_after.as_millis() as i64;
-        let last_complete = st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_complete_pass;
-        if now < settle_at || last_complete.is_none_or(|t| t < settle_at) {
+        let settle_at = (claim.last_sent_at.unwrap_or(now) + st.upstream.reconcile_after.as_millis() as i64)
+            .max(claim.ambiguous_since.unwrap_or(0));
+        let reach = st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach;
+        let first = claim.first_sent_at.unwrap_or(claim.created_at);
+        let checked = reach.is_some_and(|(started, oldest)| started >= settle_at && oldest < first - MATCH_SLACK_MS);
+        if now < settle_at || !checked {
             let next = settle_at.max(now + 200);
             st.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived"))?;
             st.wake.notify_one();
@@ -177,6 +182,8 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
     let attempts = claim.attempts + 1;
     match call(st, &st.base, up).await {
         Err(e) if e.is_connect() => {
+            // Never left: the creation budget is not spent.
+            st.store.refund_budget(&st.account, "create")?;
             tracing::warn!(claim_id = %claim.id, attempts, "Support API unreachable; will retry");
             st.store.requeue(
                 &claim.id,
@@ -278,45 +285,53 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     };
     let window_start = oldest - MATCH_SLACK_MS;
     let mut items: Vec<(i64, i64, Value)> = Vec::new();
-    let mut complete = false;
-    for page in 1..=MAX_LIST_PAGES {
-        st.store
-            .take_budget(&st.account, "read", st.upstream.reads_per_minute, st.upstream.window.as_millis() as i64)
-            .unwrap_or(Err(1000))?;
-        let query = format!("page={page}&size=20");
-        let up = Upstream {
-            method: Method::GET,
-            segments: &["dsf", "tickets"],
-            query: Some(&query),
-            content_type: None,
-            content_length: None,
-            body: None,
-        };
-        let answer = match call(st, &st.base, up).await {
-            Ok(a) if a.status.is_success() => a,
-            Ok(a) => {
-                if a.status == StatusCode::TOO_MANY_REQUESTS {
-                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + 5_000);
+    let mut oldest_seen = i64::MAX;
+    'pages: for page in 1..=MAX_LIST_PAGES {
+        let mut tries = 0;
+        let answer = loop {
+            tries += 1;
+            st.store
+                .take_budget(&st.account, "read", st.upstream.reads_per_minute, st.upstream.window.as_millis() as i64)
+                .unwrap_or(Err(1000))?;
+            let query = format!("page={page}&size=20");
+            let up = Upstream {
+                method: Method::GET,
+                segments: &["dsf", "tickets"],
+                query: Some(&query),
+                content_type: None,
+                content_length: None,
+                body: None,
+            };
+            match call(st, &st.base, up).await {
+                Ok(a) if a.status.is_success() => break a,
+                Ok(a) => {
+                    if a.status == StatusCode::TOO_MANY_REQUESTS {
+                        let _ = st.store.hold_budget(&st.account, "read", now_ms() + 5_000);
+                        break 'pages;
+                    }
+                    tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed");
                 }
-                tracing::warn!(status = a.status.as_u16(), "listing upstream tickets failed");
-                break;
+                Err(e) => tracing::warn!(timeout = e.is_timeout(), page, "listing upstream tickets failed"),
             }
-            Err(e) => {
-                tracing::warn!(timeout = e.is_timeout(), "listing upstream tickets failed");
-                break;
+            // A failed page is tried again (at most 4 times in all): one
+            // lost page would otherwise void the whole pass.
+            if tries >= 4 {
+                break 'pages;
             }
         };
         let page_items = list_items(&answer.body);
         let n = page_items.len();
-        let mut older = false;
         for item in page_items {
             let Ok(t) = serde_json::from_value::<TicketResponse>(item.clone()) else { continue };
             let Some(created) = parse_rfc3339(&t.created_at).map(|s| s * 1000) else { continue };
-            older |= created < window_start;
+            oldest_seen = oldest_seen.min(created);
             items.push((created, t.id, item));
         }
-        if n < 20 || older {
-            complete = true;
+        if n < 20 {
+            oldest_seen = i64::MIN;
+            break;
+        }
+        if oldest_seen < window_start {
             break;
         }
     }
@@ -346,8 +361,8 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
             }
         }
     }
-    if complete {
-        st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_complete_pass = Some(started);
+    if oldest_seen < i64::MAX {
+        st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach = Some((started, oldest_seen));
     }
     Ok(())
 }

@@ -64,6 +64,7 @@ pub(super) fn demo_requests() -> Vec<(i64, RequestedData)> {
 #[allow(clippy::result_large_err)]
 fn read_limit(state: &SandboxState) -> Result<(), Response> {
     state.reads.check(&()).map_err(|wait| {
+        state.options.stats.rate_limited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         envelope::rate_limited(
             format!("Rate limit exceeded: {READ_LIMIT_PER_MINUTE} per 1 minute"),
             retry_after_secs(wait),
