@@ -29,7 +29,7 @@ use crate::store::{now_ms, StoreError};
 use crate::timefmt::parse_rfc3339;
 
 /// Claims one process files at the same time.
-pub const FILERS: usize = 4;
+pub const FILERS: usize = 8;
 /// A ticket may appear in upstream's list with a `created_at` up to this
 /// much before the attempt was sent (clock skew, whole seconds).
 pub const MATCH_SLACK_MS: i64 = 10_000;
@@ -209,13 +209,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
         }
         Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
-            let secs = answer
-                .retry_after
-                .as_ref()
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .unwrap_or(60)
-                .clamp(1, 3600);
+            let secs = retry_after_secs(&answer);
             let until = now_ms() + secs * 1000;
             tracing::warn!(claim_id = %claim.id, retry_after = secs, "Support API rate limit: holding creations");
             st.store.hold_budget(&st.account, "create", until)?;
@@ -248,6 +242,17 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// An upstream 429's `Retry-After` in seconds (1 to 3600; 60 without one).
+pub(super) fn retry_after_secs(answer: &super::UpAnswer) -> i64 {
+    answer
+        .retry_after
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(60)
+        .clamp(1, 3600)
 }
 
 /// Upstream's reason for a final refusal, in its words: the fields of a
@@ -304,13 +309,13 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
             };
             match call(st, &st.base, up).await {
                 Ok(a) if a.status.is_success() => break a,
-                Ok(a) => {
-                    if a.status == StatusCode::TOO_MANY_REQUESTS {
-                        let _ = st.store.hold_budget(&st.account, "read", now_ms() + 5_000);
-                        break 'pages;
-                    }
-                    tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed");
+                Ok(a) if a.status == StatusCode::TOO_MANY_REQUESTS => {
+                    // Everyone on the store waits; this pass too, then tries the page again.
+                    let secs = retry_after_secs(&a).min(10);
+                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
+                    tokio::time::sleep(Duration::from_millis(secs as u64 * 1000)).await;
                 }
+                Ok(a) => tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed"),
                 Err(e) => tracing::warn!(timeout = e.is_timeout(), page, "listing upstream tickets failed"),
             }
             // A failed page is tried again (at most 4 times in all): one

@@ -163,7 +163,8 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
         }
         Ok(a) => {
             if a.status == StatusCode::TOO_MANY_REQUESTS {
-                let _ = st.store.hold_budget(&st.account, "read", now_ms() + 5_000);
+                let secs = super::pipeline::retry_after_secs(&a);
+                let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
             }
             stale(a.into_response().into())
         }
