@@ -8,9 +8,12 @@ const PORT = Number(process.env.PD_E2E_PORT ?? 8091);
 const CONSUMER_PORT = PORT + 1;
 
 // The suite files more claims a minute than any real customer: lift the
-// proxy's per-client limits and the simulated upstream limits (both are
-// tested by the proxy's own tests). Warnings only in the log.
+// proxy's per-client limits, the account budget of its filing worker and
+// the simulated upstream limits (all tested by the proxy's own tests).
+// Warnings only in the log.
 const PROXY_ENV = {
+  PARCEL_DESK_UPSTREAM_CREATES_PER_MINUTE: '10000',
+  PARCEL_DESK_UPSTREAM_READS_PER_MINUTE: '10000',
   PARCEL_DESK_LIMITS_CREATE_PER_MINUTE: '0',
   PARCEL_DESK_LIMITS_OTHER_PER_MINUTE: '0',
   PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE: '0',

@@ -25,6 +25,8 @@ const POLL_PENDING: Duration = Duration::from_secs(5);
 enum Loaded {
     Loading,
     Pending,
+    /// The claim service refused the claim: upstream's reason.
+    Refused(String),
     Ticket(Box<TicketResponse>),
     Failed(String),
 }
@@ -95,7 +97,7 @@ fn Lookup() -> impl IntoView {
             busy.set(false);
             match answer {
                 Ok(TicketRead::Ticket { token, .. }) => nav.ticket.set(Some(TicketRef { id, token })),
-                Ok(TicketRead::Pending) => banner.set(Some(t.status_pending.into())),
+                Ok(TicketRead::Pending { .. }) => banner.set(Some(t.status_pending.into())),
                 Err(ApiFailure::Http { status: 404, .. }) => banner.set(Some(t.err_ticket_not_found.into())),
                 Err(f) => banner.set(Some(crate::api::failure_text(t, &f))),
             }
@@ -141,7 +143,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                     }
                     Loaded::Ticket(ticket)
                 }
-                Ok(TicketRead::Pending) => Loaded::Pending,
+                Ok(TicketRead::Pending { refused: None }) => Loaded::Pending,
+                Ok(TicketRead::Pending { refused: Some(reason) }) => Loaded::Refused(reason),
                 Err(ApiFailure::Http { status: 404, .. }) => Loaded::Failed(t.err_ticket_not_found.into()),
                 Err(f) => Loaded::Failed(crate::api::failure_text(t, &f)),
             });
@@ -189,6 +192,12 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
             {move || match state.get() {
                 Loaded::Loading => view! { <p class="pd-muted" role="status">{t.looking_up}</p> }.into_any(),
                 Loaded::Pending => view! { <p class="pd-notice" role="status">{t.status_pending}</p> }.into_any(),
+                Loaded::Refused(reason) => view! {
+                    <div class="pd-banner" part="banner" role="alert">
+                        <p>{t.status_needs_attention}</p>
+                        <p class="pd-reason">{reason}</p>
+                    </div>
+                }.into_any(),
                 Loaded::Failed(msg) => view! {
                     <div class="pd-banner" part="banner" role="alert">{msg}</div>
                     <button type="button" class="pd-secondary" part="secondary-button" on:click=back>{t.show_status}</button>

@@ -87,7 +87,7 @@ export class LostClaimForm {
   }
 
   get successHeading() {
-    return this.widget.getByRole('heading', { name: 'Claim submitted' });
+    return this.widget.getByRole('heading', { name: 'Claim received' });
   }
 
   get reference() {

@@ -36,12 +36,14 @@ const STATES: [string, Setup][] = [
     await form.submit.click();
     await expect(form.banner).toContainText('Some answers need your attention.');
   }],
-  ['claim form, upstream refusal', async (_page, form) => {
+  ['claim status, refused upstream', async (_page, form) => {
     await form.open();
     await form.trackingNumber.fill('PD-NOPE-9999');
     await form.chooseOwnContract();
     await form.submit.click();
-    await expect(form.banner).toBeVisible();
+    await expect(form.successHeading).toBeVisible();
+    await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
+    await expect(form.widget.getByRole('alert')).toContainText('could not be filed', { timeout: 15_000 });
   }],
   ['claim form, submitting', async (page, form) => {
     await form.open();

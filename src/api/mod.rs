@@ -109,7 +109,9 @@ pub enum Access {
     OrderNumber(String),
 }
 
-/// A ticket read: the ticket, or "received, not registered upstream yet".
+/// A ticket read: the ticket, or the claim before the carrier's ticket is
+/// readable (received, queued, being filed, filed) — with upstream's
+/// reason when it was refused (`needs_attention`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TicketRead {
     Ticket {
@@ -117,7 +119,10 @@ pub enum TicketRead {
         /// A fresh token the proxy hands out after an order-number lookup.
         token: Option<String>,
     },
-    Pending,
+    Pending {
+        /// Why the carrier's service refused the claim, when it did.
+        refused: Option<String>,
+    },
 }
 
 use parcel_desk_wire::requested_data::RequestedDataList;
@@ -156,7 +161,11 @@ impl Proxy {
         }
         let response = request.send().await.map_err(|_| ApiFailure::Network)?;
         if response.status() == 202 {
-            return Ok(TicketRead::Pending);
+            let pending = read::<parcel_desk_wire::TicketPending>(Ok(response)).await.ok();
+            let refused = pending
+                .filter(|p| p.state == parcel_desk_wire::ClaimState::NeedsAttention)
+                .map(|p| p.reason.unwrap_or_default());
+            return Ok(TicketRead::Pending { refused });
         }
         let fresh = response.headers().get(headers::TICKET_TOKEN);
         let ticket = read(Ok(response)).await?;

@@ -280,7 +280,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (202, "ClaimCreated"),
         creates: true,
         upstream: "same",
-        notes: "A lost claim, checked with the widget's own rules first (400 in upstream's validation format); a repeated `Idempotency-Key` replays the first answer; the 202 answer adds `access_token`",
+        notes: "A lost claim, checked with the widget's own rules first (400 in upstream's validation format), then stored and answered 202 at once with the proxy's claim id, `access_token` and `state: \"received\"`; the proxy files it upstream by itself; a repeated `Idempotency-Key` replays the first answer",
     },
     RouteSpec {
         method: Method::Post,
@@ -313,7 +313,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (200, "TicketResponse"),
         creates: false,
         upstream: "`GET /dsf/tickets/{int}`",
-        notes: "`{id}` is the UUID from creation (with `X-Ticket-Token`) or the int64 ticket id (with the token or `order_number`); 202 `{\"pending\": true}` while upstream is still registering a new claim; anything not allowed is the same 404 as a missing ticket",
+        notes: "`{id}` is the claim id from creation (with `X-Ticket-Token`) or the int64 ticket id (with the token or `order_number`); 202 `{\"pending\": true, \"state\", \"reason\"?}` until the carrier's ticket is readable (`needs_attention` with upstream's reason when it refused the claim); anything not allowed is the same 404 as a missing ticket",
     },
     RouteSpec {
         method: Method::Get,
