@@ -16,8 +16,9 @@ PROXY := target/debug/parcel-desk-proxy
 
 # --demo-staff: the staff view on, with a token generated for this run and
 # printed with the staff view's URL.
+FAULTS ?= 0
 demo: setup widget proxy
-	$(PROXY) --sandbox --demo-staff --static dist --listen $(LISTEN)
+	$(PROXY) --sandbox --demo-staff --sandbox-faults $(FAULTS) --static dist --listen $(LISTEN)
 
 test: setup-test widget proxy
 	@scripts/test.sh

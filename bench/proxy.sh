@@ -8,6 +8,10 @@
 #            rate-limit tracking reads; the proxy's own limits are off)
 #   memory   peak RSS (VmHWM) of a fresh proxy while 50 concurrent uploads of
 #            a just-under-6 MB JPEG part stream through it to the sandbox
+#   claims   oha at a constant CLAIM_RATE (600) claim creations/s for
+#            BENCH_DURATION (30s) into a fresh proxy on SQLite: accepted per
+#            second, p50/p99, and the proxy's RSS sampled every second (the
+#            filing worker runs meanwhile, paced at the account's 15 a minute)
 #
 # usage: bench/proxy.sh RESULTS_DIR   (after `cargo build --release -p parcel-desk-proxy`)
 # Writes RESULTS_DIR/proxy.json (and the raw oha answers beside it).
@@ -16,6 +20,7 @@ cd "$(dirname "$0")/.."
 RESULTS=$1
 BIN=target/release/parcel-desk-proxy
 RATE=${BENCH_RATE:-500}
+CLAIM_RATE=${CLAIM_RATE:-600}
 DURATION=${BENCH_DURATION:-30s}
 UPLOADS=50
 FILE_BYTES=5999000
@@ -105,10 +110,31 @@ oha --no-tui --output-format json -n "$UPLOADS" -c "$UPLOADS" -m POST \
 rss_peak=$(awk '/VmHWM/ { print $2 }' "/proc/$PROXY_PID/status")
 rss_now=$(awk '/VmRSS/ { print $2 }' "/proc/$PROXY_PID/status")
 
-node - "$RESULTS" "$RATE" "$DURATION" "$rss_start" "$rss_peak" "$rss_now" "$UPLOADS" "$(stat -c %s "$BODY")" "$FILE_BYTES" <<'EOF'
+kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
+
+# --- claims: accepted into SQLite per second ------------------------------
+PROXY_PORT=$(free_port)
+start_proxy "$PROXY_PORT" "$RESULTS/proxy-claims.log"
+PROXY=http://127.0.0.1:$PROXY_PORT
+wait_up "$PROXY/healthz" || exit 1
+CLAIM='{"tracking_number":"PD-LOAD-bench","contents_description":"bench"}'
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d "$CLAIM" "$PROXY/api/dsf/tickets/lost")" = 202 ] \
+  || { echo "proxy: a claim is not accepted" >&2; exit 1; }
+: > "$RESULTS/claims-rss.txt"
+( while kill -0 "$PROXY_PID" 2>/dev/null; do
+    awk '/VmRSS/ { print $2 }' "/proc/$PROXY_PID/status" >> "$RESULTS/claims-rss.txt"; sleep 1
+  done ) &
+SAMPLER=$!
+echo "  claims: $CLAIM_RATE creations/s for $DURATION"
+oha --no-tui --output-format json -q "$CLAIM_RATE" -z "$DURATION" -c 50 --latency-correction -m POST \
+  -T application/json -d "$CLAIM" "$PROXY/api/dsf/tickets/lost" \
+  > "$RESULTS/oha-claims.json" 2> "$RESULTS/oha-claims.err"
+kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null
+
+node - "$RESULTS" "$RATE" "$DURATION" "$rss_start" "$rss_peak" "$rss_now" "$UPLOADS" "$(stat -c %s "$BODY")" "$FILE_BYTES" "$CLAIM_RATE" <<'EOF'
 const fs = require('node:fs');
 const path = require('node:path');
-const [results, rate, duration, rssStart, rssPeak, rssNow, uploads, bodyBytes, fileBytes] = process.argv.slice(2);
+const [results, rate, duration, rssStart, rssPeak, rssNow, uploads, bodyBytes, fileBytes, claimRate] = process.argv.slice(2);
 const read = (n) => JSON.parse(fs.readFileSync(path.join(results, `oha-${n}.json`), 'utf8'));
 const ms = (s) => (s == null ? null : s * 1000);
 const summary = (o) => ({
@@ -123,7 +149,15 @@ const summary = (o) => ({
 const direct = summary(read('direct'));
 const proxy = summary(read('proxy'));
 const up = read('uploads');
+const claims = summary(read('claims'));
+const rss = fs.readFileSync(path.join(results, 'claims-rss.txt'), 'utf8').split('\n').filter(Boolean).map(Number);
+claims.offered_per_sec = Number(claimRate);
+claims.rss_first_kb = rss[0] ?? null;
+claims.rss_last_kb = rss[rss.length - 1] ?? null;
+claims.rss_max_kb = rss.length ? Math.max(...rss) : null;
+claims.store = 'sqlite';
 const out = {
+  claims,
   load: { rate: Number(rate), duration, route: '/parcels/tracking/PD-TRANSIT-0001', connections: 50, latency_correction: true },
   direct,
   proxy,

@@ -51,6 +51,9 @@ pub struct WorkerState {
     pub last_reach: Option<(i64, i64)>,
     /// When the last pass started, complete or not.
     pub last_pass: Option<i64>,
+    /// No creation budget until then: claims are not leased before (so a
+    /// long queue is not leased and put back once a window).
+    pub creates_wait_until: Option<i64>,
 }
 
 /// Starts the worker; it stops when the proxy's state is dropped.
@@ -98,6 +101,10 @@ async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), Stor
         if let Err(wait) = match_pass(st).await {
             tracing::debug!(wait_ms = wait, "matching pass postponed: no read budget");
         }
+    }
+    let budget_wait = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until;
+    if budget_wait.is_some_and(|until| now_ms() < until) {
+        return Ok(());
     }
     while filing.len() < FILERS {
         let Some(claim) = st.store.lease_due(now_ms(), lease_ms(st))? else { break };
@@ -161,6 +168,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         st.upstream.window.as_millis() as i64,
     )? {
         st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget"))?;
+        st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
         return Ok(());
     }
     if !st.store.mark_sent(&claim.id, now)? {
