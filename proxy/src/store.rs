@@ -291,4 +291,32 @@ mod tests {
         drop(g);
         assert!(matches!(s.begin("other", "lost", "h").unwrap(), Claim::Proceed(_)));
     }
+
+    #[test]
+    fn a_version_1_file_is_migrated_and_its_tickets_become_filed_claims() {
+        let path = std::env::temp_dir().join(format!("pd-migrate-{}.sqlite3", uuid::Uuid::new_v4()));
+        {
+            let db = Connection::open(&path).unwrap();
+            db.execute_batch(MIGRATIONS[0]).unwrap();
+            db.execute_batch("PRAGMA user_version = 1").unwrap();
+            db.execute(
+                "INSERT INTO tickets (uuid, claim_type, tracking_number, created_at, ticket_id) VALUES
+                 ('u-resolved', 'lost', 'T1', 5, 2001), ('u-open', 'damage', 'T2', 6, NULL)",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path, 24).unwrap();
+        let resolved = s.claim("u-resolved").unwrap().unwrap();
+        assert_eq!((resolved.state.as_str(), resolved.ticket_id), ("filed", Some(2001)));
+        let open = s.claim("u-open").unwrap().unwrap();
+        assert_eq!((open.state.as_str(), open.ticket_id, open.claim_type.as_str()), ("filed", None, "damage"));
+        assert_eq!(s.claims_to_match(0).unwrap().len(), 1, "the open one is matched by the worker");
+        drop(s);
+        // Opening again changes nothing; a file from a newer proxy is refused.
+        Store::open(&path, 24).unwrap();
+        Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+        assert!(Store::open(&path, 24).unwrap_err().0.contains("newer"));
+        let _ = std::fs::remove_file(&path);
+    }
 }
