@@ -580,7 +580,15 @@ fn flatten(
                 if prefix.is_empty()
                     && matches!(
                         k.as_str(),
-                        "support" | "limits" | "store" | "access" | "tracking" | "claims" | "staff" | "jtl" | "upstream"
+                        "support"
+                            | "limits"
+                            | "store"
+                            | "access"
+                            | "tracking"
+                            | "claims"
+                            | "staff"
+                            | "jtl"
+                            | "upstream"
                     ) =>
             {
                 flatten(t, &full, origin, out)?;

@@ -88,7 +88,8 @@ async fn concurrent_same_key_is_one_claim() {
     let c = client();
     let url = format!("{}/api/dsf/tickets/lost", p.proxy.url());
     let body = json!({"tracking_number": "PD-OWN-0003"});
-    let answers = futures_util::future::join_all((0..8).map(|_| post_claim(&c, &url, Some("double-click"), &body))).await;
+    let answers =
+        futures_util::future::join_all((0..8).map(|_| post_claim(&c, &url, Some("double-click"), &body))).await;
     let mut bodies = Vec::new();
     let mut replayed = 0;
     for r in answers {
@@ -182,11 +183,15 @@ async fn damage_claims_against_the_sandbox() {
     let damage = "/dsf/tickets/damage";
 
     // Own contract: the tracking number is enough.
-    assert_eq!(settle_claim(&c, &s.api(""), damage, Some("d1"), &json!({"tracking_number": "PD-OWN-0003"})).await.0, "filed");
+    assert_eq!(
+        settle_claim(&c, &s.api(""), damage, Some("d1"), &json!({"tracking_number": "PD-OWN-0003"})).await.0,
+        "filed"
+    );
 
     // Own contract without a carrier contact: accepted, then refused
     // upstream: needs attention, with upstream's reason; never retried.
-    let (state, reason) = settle_claim(&c, &s.api(""), damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
+    let (state, reason) =
+        settle_claim(&c, &s.api(""), damage, Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
     assert_eq!(state, "needs_attention");
     assert_eq!(reason, "Carrier support contact is required for own contract parcel");
     let r = post_claim(&c, &s.api(damage), Some("d2"), &json!({"tracking_number": "PD-OWN-NOCONTACT-0004"})).await;
@@ -205,7 +210,8 @@ async fn damage_claims_against_the_sandbox() {
 
     // Sendcloud rates, delivered: damage is claimable, every field required
     // (upstream names the 13 missing ones).
-    let (state, reason) = settle_claim(&c, &s.api(""), damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
+    let (state, reason) =
+        settle_claim(&c, &s.api(""), damage, None, &json!({"tracking_number": "PD-DELIVERED-0002"})).await;
     assert_eq!(state, "needs_attention");
     assert_eq!(reason.split("; ").count(), 13, "{reason}");
     assert!(reason.contains("contents_sales_price: Field required"), "{reason}");

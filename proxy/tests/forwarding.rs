@@ -423,10 +423,8 @@ async fn upstream_down_still_accepts_and_a_slow_read_is_504() {
     assert_eq!(r.status(), 202, "kept, to be filed when upstream is back");
     let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
-    let (_, v) = poll_claim(&c, &api, id, token, 5, |s, v| {
-        claim_state(s, v) == "queued" && v["reason"].is_null()
-    })
-    .await;
+    let (_, v) =
+        poll_claim(&c, &api, id, token, 5, |s, v| claim_state(s, v) == "queued" && v["reason"].is_null()).await;
     assert_eq!(v["pending"], true);
 
     let rec = Recorder::start().await;

@@ -149,7 +149,8 @@ async fn upstream_down_then_back_files_every_accepted_claim_once() {
 #[tokio::test]
 async fn five_hundred_claims_under_thirty_percent_faults_make_five_hundred_tickets() {
     let stats = Arc::new(SandboxStats::default());
-    let options = SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
+    let options =
+        SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
     let sb = sandbox_on(free_addr(), options).await;
     let p = proxy_to(&sb.url(), |cfg| {
         quick(cfg);
@@ -165,7 +166,8 @@ async fn five_hundred_claims_under_thirty_percent_faults_make_five_hundred_ticke
     let db = rusqlite::Connection::open(p.config.store.path.as_ref().unwrap()).unwrap();
     let until = Instant::now() + Duration::from_secs(180);
     let ids: Vec<i64> = loop {
-        let mut stmt = db.prepare("SELECT ticket_id FROM claims WHERE state = 'filed' AND ticket_id IS NOT NULL").unwrap();
+        let mut stmt =
+            db.prepare("SELECT ticket_id FROM claims WHERE state = 'filed' AND ticket_id IS NOT NULL").unwrap();
         let ids: Vec<i64> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
         if ids.len() == 500 {
             break ids;
@@ -260,7 +262,8 @@ fn spawn_proxy(upstream: &str, store: &std::path::Path) -> (Child, String) {
 #[tokio::test]
 async fn two_processes_on_one_store_file_each_claim_once_and_survive_a_kill() {
     let stats = Arc::new(SandboxStats::default());
-    let options = SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
+    let options =
+        SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
     let sb = sandbox_on(free_addr(), options).await;
     let store = parcel_desk_proxy::config::temp_store_path();
     let (mut a, url_a) = spawn_proxy(&sb.url(), &store);

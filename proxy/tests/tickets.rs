@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::*;
 use parcel_desk_proxy::access::TokenKey;
 use parcel_desk_proxy::Secret;

@@ -52,7 +52,8 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
     };
     let route = claim_type.as_str();
     let id = uuid::Uuid::new_v4().to_string();
-    let created = ClaimCreated { access_token: st.tokens.issue(&id), ticket_id: id.clone(), state: ClaimState::Received };
+    let created =
+        ClaimCreated { access_token: st.tokens.issue(&id), ticket_id: id.clone(), state: ClaimState::Received };
     let answer = StoredAnswer {
         status: StatusCode::ACCEPTED.as_u16(),
         content_type: Some("application/json".into()),

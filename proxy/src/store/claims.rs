@@ -135,10 +135,7 @@ impl Store {
 
     /// The claim with this id.
     pub fn claim(&self, id: &str) -> Result<Option<ClaimRow>, StoreError> {
-        Ok(self
-            .db()
-            .query_row(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"), params![id], row)
-            .optional()?)
+        Ok(self.db().query_row(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"), params![id], row).optional()?)
     }
 
     /// The id of the claim mapped to upstream int id `ticket_id`.
@@ -293,7 +290,13 @@ impl Store {
     /// most `limit` in any `window_ms` (plus a margin of 5 %, 50 ms to 2 s,
     /// for the time a request takes to reach upstream), counted across
     /// every proxy on this store. `Err(wait_ms)`: none left for that long.
-    pub fn take_budget(&self, account: &str, kind: &str, limit: u32, window_ms: i64) -> Result<Result<(), i64>, StoreError> {
+    pub fn take_budget(
+        &self,
+        account: &str,
+        kind: &str,
+        limit: u32,
+        window_ms: i64,
+    ) -> Result<Result<(), i64>, StoreError> {
         let window_ms = window_ms + (window_ms / 20).clamp(50, 2000);
         let mut db = self.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;

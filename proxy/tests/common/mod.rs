@@ -320,10 +320,9 @@ pub async fn settle_claim(
     assert_eq!(r.status(), 202);
     let v: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     let (id, token) = (v["ticket_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
-    let (status, v) = poll_claim(c, api, id, token, 15, |st, v| {
-        matches!(claim_state(st, v).as_str(), "filed" | "needs_attention")
-    })
-    .await;
+    let (status, v) =
+        poll_claim(c, api, id, token, 15, |st, v| matches!(claim_state(st, v).as_str(), "filed" | "needs_attention"))
+            .await;
     (claim_state(status, &v), v["reason"].as_str().unwrap_or("").to_owned())
 }
 
