@@ -33,6 +33,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("support.public_key", "Support API public key"),
     ("support.secret_key", "Support API secret key"),
     ("support.timeout_secs", "upstream timeout in seconds"),
+    ("support.auth", "basic (the key pair) or oauth2 (client credentials)"),
+    ("support.token_url", "OAuth2 token endpoint"),
     ("limits.json_body_bytes", "max claim body size"),
     ("limits.upload_bytes", "max upload request size"),
     ("limits.create_per_minute", "ticket creations per client per minute"),
@@ -123,7 +125,22 @@ pub struct SupportConfig {
     pub secret_key: Secret,
     /// Whole-request timeout for one upstream call.
     pub timeout: Duration,
+    /// HTTP Basic with the key pair, or OAuth2 client credentials.
+    pub auth: AuthMode,
+    /// The OAuth2 token endpoint (`support.auth = "oauth2"`).
+    pub token_url: String,
 }
+
+/// How the proxy authenticates to the Sendcloud APIs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    Basic,
+    /// Client credentials (the key pair as client id and secret), scope `api`.
+    OAuth2,
+}
+
+/// Sendcloud's OAuth2 token endpoint.
+pub const DEFAULT_TOKEN_URL: &str = "https://account.sendcloud.com/oauth2/token/";
 
 /// Size and rate limits.
 #[derive(Clone, Debug)]
@@ -280,6 +297,8 @@ impl Default for Config {
                 public_key: String::new(),
                 secret_key: Secret::default(),
                 timeout: Duration::from_secs(15),
+                auth: AuthMode::Basic,
+                token_url: DEFAULT_TOKEN_URL.into(),
             },
             limits: Limits::default(),
             store: StoreConfig { path: None, idempotency_hours: 24 },
@@ -372,6 +391,16 @@ impl Config {
                 return Err(r.err("support.timeout_secs", "must be at least 1"));
             }
             c.support.timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = r.string("support.auth")? {
+            c.support.auth = match v.trim().to_ascii_lowercase().as_str() {
+                "basic" => AuthMode::Basic,
+                "oauth2" => AuthMode::OAuth2,
+                _ => return Err(r.err("support.auth", "expected basic or oauth2")),
+            };
+        }
+        if let Some(v) = r.string("support.token_url")? {
+            c.support.token_url = v;
         }
         if let Some(v) = r.uint("limits.json_body_bytes")? {
             c.limits.json_body_bytes = v;
@@ -497,6 +526,9 @@ impl Config {
             return Err(("support.base_url", "must not have a query or fragment".into()));
         }
         check_base_url("tracking.base_url", &self.tracking.base_url)?;
+        if self.support.auth == AuthMode::OAuth2 {
+            check_base_url("support.token_url", &self.support.token_url)?;
+        }
         if self.store.idempotency_hours == 0 {
             return Err(("store.idempotency_hours", "must be at least 1".into()));
         }

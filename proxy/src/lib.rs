@@ -13,6 +13,7 @@
 //!   real sockets — what the binary and the tests use.
 
 pub mod access;
+pub mod auth;
 pub mod body;
 pub mod claim_body;
 pub mod config;
@@ -169,6 +170,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         config.jtl.refresh_token = creds.secret_key.clone();
         config.jtl.seller_id = jtl::sandbox::SANDBOX_SELLER_ID.into();
         config.support.base_url = server.url();
+        config.support.token_url = format!("{}/oauth2/token/", server.url());
         config.support.public_key = creds.public_key;
         config.support.secret_key = creds.secret_key;
         config.tracking.base_url = server.url();

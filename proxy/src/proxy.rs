@@ -16,7 +16,6 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use base64::Engine as _;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
@@ -58,7 +57,8 @@ struct ProxyState {
     prefix: String,
     base: reqwest::Url,
     client: reqwest::Client,
-    authorization: HeaderValue,
+    /// `Authorization` of upstream requests (Basic, or OAuth2 tokens).
+    auth: crate::auth::UpstreamAuth,
     origins: Vec<HeaderValue>,
     trust_forwarded_for: bool,
     json_limit: u64,
@@ -116,20 +116,22 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
     }
     let base = reqwest::Url::parse(&config.support.base_url)
         .map_err(|_| BuildError("invalid configuration key `support.base_url`".into()))?;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!(
-        "{}:{}",
-        config.support.public_key,
-        config.support.secret_key.expose()
-    ));
-    let mut authorization = HeaderValue::from_str(&format!("Basic {token}"))
-        .map_err(|_| BuildError("support.public_key contains characters not allowed in a header".into()))?;
-    authorization.set_sensitive(true);
     let client = reqwest::Client::builder()
         .timeout(config.support.timeout)
         .connect_timeout(config.support.timeout.min(Duration::from_secs(10)))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?;
+    let (public, secret) = (&config.support.public_key, config.support.secret_key.expose());
+    let auth = match config.support.auth {
+        crate::config::AuthMode::Basic => crate::auth::UpstreamAuth::basic(public, secret),
+        crate::config::AuthMode::OAuth2 => {
+            let url = reqwest::Url::parse(&config.support.token_url)
+                .map_err(|_| BuildError("invalid configuration key `support.token_url`".into()))?;
+            crate::auth::UpstreamAuth::oauth2(url, public, secret, client.clone())
+        }
+    }
+    .map_err(BuildError)?;
     let origins = config
         .allowed_origins
         .iter()
@@ -178,7 +180,7 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
         prefix: config.api_prefix.clone(),
         base,
         client,
-        authorization,
+        auth,
         origins,
         trust_forwarded_for: config.trust_forwarded_for,
         json_limit: config.limits.json_body_bytes,
@@ -443,7 +445,9 @@ impl UpAnswer {
 }
 
 /// Sends a freshly built request to `base` + segments (only Content-Type,
-/// Accept, User-Agent, Authorization — never a browser header).
+/// Accept, User-Agent, Authorization — never a browser header). With
+/// OAuth2, a 401 drops the token and the request is sent once more with a
+/// new one (when its body can be sent again: not a streamed upload).
 async fn call(st: &ProxyState, base: &reqwest::Url, up: Upstream<'_>) -> Result<UpAnswer, reqwest::Error> {
     let mut url = base.clone();
     if let Ok(mut segs) = url.path_segments_mut() {
@@ -453,15 +457,67 @@ async fn call(st: &ProxyState, base: &reqwest::Url, up: Upstream<'_>) -> Result<
     let mut headers = HeaderMap::new();
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-    headers.insert(header::AUTHORIZATION, st.authorization.clone());
     if let Some(ct) = up.content_type {
         headers.insert(header::CONTENT_TYPE, ct);
     }
     if let Some(len) = up.content_length {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     }
-    let mut request = st.client.request(up.method, url).headers(headers);
-    if let Some(body) = up.body {
+    let again: Option<Option<Bytes>> = match &up.body {
+        None => Some(None),
+        Some(b) => b.as_bytes().map(|b| Some(Bytes::copy_from_slice(b))),
+    };
+    let auth = match authorization(st).await? {
+        Ok(v) => v,
+        Err(refused) => return Ok(refused),
+    };
+    let answer = send(st, &up.method, &url, &headers, &auth, up.body).await?;
+    if answer.status != StatusCode::UNAUTHORIZED || !st.auth.rejected(&auth).await {
+        return Ok(answer);
+    }
+    let Some(body) = again else { return Ok(answer) };
+    tracing::info!("upstream refused the OAuth2 token: fetching a new one");
+    let auth = match authorization(st).await? {
+        Ok(v) => v,
+        Err(refused) => return Ok(refused),
+    };
+    send(st, &up.method, &url, &headers, &auth, body.map(reqwest::Body::from)).await
+}
+
+/// The `Authorization` value, or (`Ok(Err)`) the answer to give when the
+/// token endpoint refused the credentials: 401 in the envelope.
+async fn authorization(st: &ProxyState) -> Result<Result<HeaderValue, UpAnswer>, reqwest::Error> {
+    match st.auth.header().await {
+        Ok(v) => Ok(Ok(v)),
+        Err(crate::auth::AuthError::Unreachable(e)) => Err(e),
+        Err(crate::auth::AuthError::Refused(_)) => {
+            let env = parcel_desk_wire::ErrorEnvelope::single(
+                401,
+                "unauthorized",
+                "The proxy's credentials were refused by the OAuth2 token endpoint.",
+            );
+            Ok(Err(UpAnswer {
+                status: StatusCode::UNAUTHORIZED,
+                content_type: Some(HeaderValue::from_static("application/json")),
+                retry_after: None,
+                body: Bytes::from(serde_json::to_vec(&env).unwrap_or_default()),
+                age: None,
+            }))
+        }
+    }
+}
+
+async fn send(
+    st: &ProxyState,
+    method: &Method,
+    url: &reqwest::Url,
+    headers: &HeaderMap,
+    auth: &HeaderValue,
+    body: Option<reqwest::Body>,
+) -> Result<UpAnswer, reqwest::Error> {
+    let mut request =
+        st.client.request(method.clone(), url.clone()).headers(headers.clone()).header(header::AUTHORIZATION, auth);
+    if let Some(body) = body {
         request = request.body(body);
     }
     let resp = request.send().await?;

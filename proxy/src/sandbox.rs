@@ -218,6 +218,8 @@ pub struct SandboxOptions {
     pub slow: Duration,
     /// Counters a test can read while the sandbox runs.
     pub stats: Arc<SandboxStats>,
+    /// Lifetime of the OAuth2 access tokens it issues.
+    pub token_ttl: Duration,
 }
 
 /// What the sandbox did, counted (for tests and the bench).
@@ -229,6 +231,11 @@ pub struct SandboxStats {
     pub rate_limited: std::sync::atomic::AtomicU64,
     /// Faults injected.
     pub faults: std::sync::atomic::AtomicU64,
+    /// OAuth2 access tokens issued.
+    pub tokens_issued: std::sync::atomic::AtomicU64,
+    /// Tokens issued before this (ms since the epoch) are refused: set it
+    /// to revoke every token issued so far.
+    pub tokens_valid_from_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Default for SandboxOptions {
@@ -240,6 +247,7 @@ impl Default for SandboxOptions {
             faults: 0.0,
             slow: Duration::from_secs(20),
             stats: Arc::default(),
+            token_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -296,6 +304,8 @@ struct Inner {
     tracking_of: std::collections::HashMap<i64, String>,
     /// State of the fault generator (xorshift).
     rng: u64,
+    /// OAuth2 access tokens: token → (issued, expires), ms since the epoch.
+    tokens: std::collections::HashMap<String, (u64, u64)>,
 }
 
 struct SandboxState {
@@ -330,6 +340,7 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
             tracking: tracking::demo_tracking(SystemTime::now()),
             registered: BTreeMap::new(),
             tracking_of: Default::default(),
+            tokens: Default::default(),
             rng: (SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7))
                 | 1,
         }),
@@ -338,6 +349,7 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
         options,
     });
     Router::new()
+        .route("/oauth2/token/", post(issue_token))
         .route("/dsf/tickets/lost", post(create_lost))
         .route("/dsf/tickets/damage", post(create_damage))
         .route("/dsf/files", post(upload_file))
@@ -443,9 +455,13 @@ async fn not_found() -> Response {
     envelope::not_found()
 }
 
-#[allow(clippy::result_large_err)]
-fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
-    let ok = headers
+fn epoch_ms() -> u64 {
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Whether `headers` carry the key pair as HTTP Basic.
+fn basic_ok(state: &SandboxState, headers: &HeaderMap) -> bool {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
@@ -454,8 +470,58 @@ fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response>
         .is_some_and(|pair| match pair.split_once(':') {
             Some((public, secret)) => public == state.creds.public_key && secret == state.creds.secret_key.expose(),
             None => false,
-        });
-    if ok {
+        })
+}
+
+/// Whether `headers` carry a live OAuth2 access token it issued.
+fn bearer_ok(state: &SandboxState, headers: &HeaderMap) -> bool {
+    let Some(token) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let now = epoch_ms();
+    let valid_from = state.options.stats.tokens_valid_from_ms.load(std::sync::atomic::Ordering::Relaxed);
+    state.lock().tokens.get(token.trim()).is_some_and(|(issued, expires)| *issued >= valid_from && now < *expires)
+}
+
+/// `POST /oauth2/token/`: client credentials (HTTP Basic), form body
+/// `grant_type=client_credentials`, scope `api`.
+async fn issue_token(State(state): State<Arc<SandboxState>>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let oauth_error = |status: StatusCode, error: &str| json_response(status, &serde_json::json!({ "error": error }));
+    if !basic_ok(&state, &headers) {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
+    }
+    let form = String::from_utf8_lossy(&body).into_owned();
+    let field = |name: &str| {
+        form.split('&').find_map(|p| {
+            p.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v.replace("%20", " ").replace('+', " "))
+        })
+    };
+    if field("grant_type").as_deref() != Some("client_credentials") {
+        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type");
+    }
+    if !field("scope").is_some_and(|s| s.split(' ').any(|x| x == "api")) {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope");
+    }
+    let token = format!("sbx-{}", uuid::Uuid::new_v4().simple());
+    let now = epoch_ms();
+    let ttl = state.options.token_ttl;
+    {
+        let mut inner = state.lock();
+        inner.tokens.retain(|_, (_, expires)| *expires > now);
+        inner.tokens.insert(token.clone(), (now, now + ttl.as_millis() as u64));
+    }
+    state.options.stats.tokens_issued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({"access_token": token, "token_type": "Bearer", "expires_in": ttl.as_secs(), "scope": "api"}),
+    )
+}
+
+#[allow(clippy::result_large_err)]
+fn authorized(state: &SandboxState, headers: &HeaderMap) -> Result<(), Response> {
+    if basic_ok(state, headers) || bearer_ok(state, headers) {
         return Ok(());
     }
     let mut res = envelope::error(
