@@ -56,10 +56,40 @@ pub struct WorkerState {
     pub creates_wait_until: Option<i64>,
 }
 
-/// Starts the worker; it stops when the proxy's state is dropped.
+/// Starts the worker (a filing loop and a matching loop); both stop when
+/// the proxy's state is dropped.
 pub(super) fn spawn(st: &Arc<ProxyState>) {
-    let weak = Arc::downgrade(st);
-    tokio::spawn(run(weak));
+    tokio::spawn(run(Arc::downgrade(st)));
+    tokio::spawn(run_matching(Arc::downgrade(st)));
+}
+
+/// Passes over upstream's list, beside the filing (a pass of many pages
+/// must not hold up filing): every second while an ambiguous claim waits
+/// for the answer (it blocks that claim's filing) or a claim was filed in
+/// the last minute (its customer is likely watching); every 10 s for older
+/// filed claims whose int id is still unknown. All within the read budget.
+async fn run_matching(weak: Weak<ProxyState>) {
+    loop {
+        let Some(st) = weak.upgrade() else { return };
+        let now = now_ms();
+        match st.store.claims_to_match(now - MATCH_WINDOW_MS) {
+            Err(e) => tracing::error!(error = %e, "matching: store failed"),
+            Ok(waiting) if !waiting.is_empty() => {
+                let fresh = |c: &ClaimRow| c.ambiguous || c.last_sent_at.is_some_and(|t| now - t < 60_000);
+                let interval = if waiting.iter().any(fresh) { 1000 } else { 10_000 };
+                let due =
+                    st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass.is_none_or(|t| now - t >= interval);
+                if due {
+                    if let Err(wait) = match_pass(&st).await {
+                        tracing::debug!(wait_ms = wait, "matching pass postponed: no read budget");
+                    }
+                }
+            }
+            Ok(_) => {}
+        }
+        drop(st);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 async fn run(weak: Weak<ProxyState>) {
@@ -82,26 +112,9 @@ async fn run(weak: Weak<ProxyState>) {
     }
 }
 
-/// One pass: match filed claims to upstream ids (at most once a second),
-/// then start filing due claims up to [`FILERS`].
+/// Starts filing due claims, up to [`FILERS`] at a time.
 async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), StoreError> {
     while filing.try_join_next().is_some() {}
-    // Every second while an ambiguous claim waits for the answer (it
-    // blocks that claim's filing) or a claim was filed in the last minute
-    // (its customer is likely watching); every 10 s for older filed claims
-    // whose int id is still unknown. All within the read budget.
-    let waiting = st.store.claims_to_match(now_ms() - MATCH_WINDOW_MS)?;
-    let fresh = |c: &ClaimRow| c.ambiguous || c.last_sent_at.is_some_and(|t| now_ms() - t < 60_000);
-    let interval = if waiting.iter().any(fresh) { 1000 } else { 10_000 };
-    let due_pass = {
-        let w = st.worker.lock().unwrap_or_else(|e| e.into_inner());
-        w.last_pass.is_none_or(|t| now_ms() - t >= interval)
-    };
-    if due_pass && !waiting.is_empty() {
-        if let Err(wait) = match_pass(st).await {
-            tracing::debug!(wait_ms = wait, "matching pass postponed: no read budget");
-        }
-    }
     let budget_wait = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until;
     if budget_wait.is_some_and(|until| now_ms() < until) {
         return Ok(());
@@ -302,10 +315,22 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     'pages: for page in 1..=MAX_LIST_PAGES {
         let mut tries = 0;
         let answer = loop {
+            let budget = st.store.take_budget(
+                &st.account,
+                "read",
+                st.upstream.reads_per_minute,
+                st.upstream.window.as_millis() as i64,
+            );
+            match budget.unwrap_or(Err(1000)) {
+                Ok(()) => {}
+                // A short wait (a 429's hold, the end of a window) is waited out.
+                Err(wait) if wait <= 5_000 => {
+                    tokio::time::sleep(Duration::from_millis(wait as u64 + 20)).await;
+                    continue;
+                }
+                Err(wait) => return Err(wait),
+            }
             tries += 1;
-            st.store
-                .take_budget(&st.account, "read", st.upstream.reads_per_minute, st.upstream.window.as_millis() as i64)
-                .unwrap_or(Err(1000))?;
             let query = format!("page={page}&size=20");
             let up = Upstream {
                 method: Method::GET,
@@ -321,7 +346,6 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
                     // Everyone on the store waits; this pass too, then tries the page again.
                     let secs = retry_after_secs(&a).min(10);
                     let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
-                    tokio::time::sleep(Duration::from_millis(secs as u64 * 1000)).await;
                 }
                 Ok(a) => tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed"),
                 Err(e) => tracing::warn!(timeout = e.is_timeout(), page, "listing upstream tickets failed"),
