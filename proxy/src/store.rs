@@ -202,6 +202,23 @@ fn migrate(db: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The answer kept for `key` on `route` since `cutoff`, with the hash of
+/// the request it answered.
+fn stored_answer(
+    db: &Connection,
+    key: &str,
+    route: &str,
+    cutoff: i64,
+) -> rusqlite::Result<Option<(String, StoredAnswer)>> {
+    db.query_row(
+        "SELECT body_hash, status, content_type, body FROM idempotency
+         WHERE key = ?1 AND route = ?2 AND created_at >= ?3",
+        params![key, route, cutoff],
+        |r| Ok((r.get::<_, String>(0)?, StoredAnswer { status: r.get(1)?, content_type: r.get(2)?, body: r.get(3)? })),
+    )
+    .optional()
+}
+
 /// Opens the SQLite file at `path` (`:memory:`: a private in-memory
 /// database) with a 5 s busy timeout: the Sendcloud and JTL stores share
 /// the file through their own connections.
@@ -246,20 +263,7 @@ impl Store {
     pub fn begin(&self, key: &str, route: &str, hash: &str) -> Result<Claim, StoreError> {
         let mut in_flight = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
         let cutoff = now_ms() - self.0.keep_ms;
-        let stored = self
-            .db()
-            .query_row(
-                "SELECT body_hash, status, content_type, body FROM idempotency
-                 WHERE key = ?1 AND route = ?2 AND created_at >= ?3",
-                params![key, route, cutoff],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        StoredAnswer { status: r.get(1)?, content_type: r.get(2)?, body: r.get(3)? },
-                    ))
-                },
-            )
-            .optional()?;
+        let stored = stored_answer(&self.db(), key, route, cutoff)?;
         if let Some((stored_hash, answer)) = stored {
             return Ok(if stored_hash == hash { Claim::Replay(answer) } else { Claim::Reused });
         }

@@ -102,19 +102,7 @@ impl Store {
         let now = now_ms();
         if let Some((key, hash)) = c.idempotency {
             let cutoff = now - self.0.keep_ms;
-            let stored = tx
-                .query_row(
-                    "SELECT body_hash, status, content_type, body FROM idempotency
-                     WHERE key = ?1 AND route = ?2 AND created_at >= ?3",
-                    params![key, c.claim_type, cutoff],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            StoredAnswer { status: r.get(1)?, content_type: r.get(2)?, body: r.get(3)? },
-                        ))
-                    },
-                )
-                .optional()?;
+            let stored = super::stored_answer(&tx, key, c.claim_type, cutoff)?;
             if let Some((stored_hash, stored)) = stored {
                 return Ok(if stored_hash == hash { Accepted::Replay(stored) } else { Accepted::Reused });
             }
