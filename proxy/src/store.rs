@@ -158,6 +158,8 @@ pub const MIGRATIONS: &[&str] = &[
          updated_at INTEGER NOT NULL
      );
      CREATE INDEX claims_due ON claims (state, next_attempt_at);
+     CREATE INDEX claims_leased ON claims (state, lease_until);
+     CREATE INDEX claims_unmatched ON claims (last_sent_at) WHERE ticket_id IS NULL;
      CREATE TABLE budget (account TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL);
      CREATE INDEX budget_window ON budget (account, kind, at);
      CREATE TABLE budget_hold (

@@ -100,7 +100,11 @@ async fn run(weak: Weak<ProxyState>) {
             tracing::error!(error = %e, "filing worker: store failed");
         }
         let now = now_ms();
-        let next = st.store.next_due().ok().flatten().unwrap_or(now + 1000);
+        let mut next = st.store.next_due().ok().flatten().unwrap_or(now + 1000);
+        // Nothing can be sent before the creation budget is back.
+        if let Some(until) = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until {
+            next = next.max(until);
+        }
         let wait = Duration::from_millis((next - now).clamp(20, 1000) as u64);
         let wake = st.wake.clone();
         drop(st);

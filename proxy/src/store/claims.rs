@@ -141,18 +141,23 @@ impl Store {
     pub fn lease_due(&self, now: i64, lease_ms: i64) -> Result<Option<ClaimRow>, StoreError> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found = tx
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM claims
-                     WHERE (state IN ('received', 'queued') AND next_attempt_at <= ?1)
-                        OR (state = 'filing' AND lease_until < ?1)
-                     ORDER BY next_attempt_at, created_at LIMIT 1"
-                ),
-                params![now],
-                row,
-            )
-            .optional()?;
+        // One indexed look-up per state (an OR of them would scan the table).
+        let first =
+            |sql: &str| tx.query_row(&format!("SELECT {COLUMNS} FROM claims {sql}"), params![now], row).optional();
+        let stale = first("WHERE state = 'filing' AND lease_until < ?1 ORDER BY lease_until LIMIT 1")?;
+        let found = match stale {
+            Some(c) => Some(c),
+            None => {
+                let received =
+                    first("WHERE state = 'received' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 1")?;
+                let queued =
+                    first("WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 1")?;
+                match (received, queued) {
+                    (Some(r), Some(q)) => Some(if q.next_attempt_at < r.next_attempt_at { q } else { r }),
+                    (r, q) => r.or(q),
+                }
+            }
+        };
         let Some(mut claim) = found else { return Ok(None) };
         if claim.state == "filing" && claim.last_sent_at.is_some() {
             claim.ambiguous = true;
@@ -264,14 +269,17 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// The earliest time a queued or received claim is due, if any.
+    /// The earliest time a claim is due (received or queued), or a lease
+    /// runs out, if any.
     pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self.db().query_row(
-            "SELECT MIN(CASE WHEN state = 'filing' THEN lease_until ELSE next_attempt_at END) FROM claims
-             WHERE state IN ('received', 'queued', 'filing')",
-            [],
-            |r| r.get(0),
-        )?)
+        let db = self.db();
+        let min = |sql: &str| db.query_row(sql, [], |r| r.get::<_, Option<i64>>(0));
+        let times = [
+            min("SELECT MIN(next_attempt_at) FROM claims WHERE state = 'received'")?,
+            min("SELECT MIN(next_attempt_at) FROM claims WHERE state = 'queued'")?,
+            min("SELECT MIN(lease_until) FROM claims WHERE state = 'filing'")?,
+        ];
+        Ok(times.into_iter().flatten().min())
     }
 
     /// Takes one unit of the account's `kind` budget (`create`, `read`): at
