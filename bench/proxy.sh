@@ -8,7 +8,7 @@
 #            rate-limit tracking reads; the proxy's own limits are off)
 #   memory   peak RSS (VmHWM) of a fresh proxy while 50 concurrent uploads of
 #            a just-under-6 MB JPEG part stream through it to the sandbox
-#   claims   oha at a constant CLAIM_RATE (600) claim creations/s for
+#   claims   oha at a constant CLAIM_RATE (1000) claim creations/s for
 #            BENCH_DURATION (30s) into a fresh proxy on SQLite: accepted per
 #            second, p50/p99, and the proxy's RSS sampled every second (the
 #            filing worker runs meanwhile, paced at the account's 15 a minute)
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 RESULTS=$1
 BIN=target/release/parcel-desk-proxy
 RATE=${BENCH_RATE:-500}
-CLAIM_RATE=${CLAIM_RATE:-600}
+CLAIM_RATE=${CLAIM_RATE:-1000}
 DURATION=${BENCH_DURATION:-30s}
 UPLOADS=50
 FILE_BYTES=5999000
