@@ -8,7 +8,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parcel_desk_wire::ticket::{TicketResponse, TicketStage};
-use parcel_desk_wire::FileRef;
+use parcel_desk_wire::{ClaimState, FileRef};
 
 use crate::api::{Access, ApiFailure, DataAnswer, DataRequest, TicketRead};
 use crate::fields::TextField;
@@ -24,7 +24,8 @@ const POLL_PENDING: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug, PartialEq)]
 enum Loaded {
     Loading,
-    Pending,
+    /// Not readable at the carrier yet: where it stands in the pipeline.
+    Pending(Option<ClaimState>),
     /// The claim service refused the claim: upstream's reason.
     Refused(String),
     Ticket(Box<TicketResponse>),
@@ -143,8 +144,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                     }
                     Loaded::Ticket(ticket)
                 }
-                Ok(TicketRead::Pending { refused: None }) => Loaded::Pending,
-                Ok(TicketRead::Pending { refused: Some(reason) }) => Loaded::Refused(reason),
+                Ok(TicketRead::Pending { refused: Some(reason), .. }) => Loaded::Refused(reason),
+                Ok(TicketRead::Pending { state, refused: None }) => Loaded::Pending(state),
                 Err(ApiFailure::Http { status: 404, .. }) => Loaded::Failed(t.err_ticket_not_found.into()),
                 Err(f) => Loaded::Failed(crate::api::failure_text(t, &f)),
             });
@@ -156,7 +157,7 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
     let last = StoredValue::new(js_sys::Date::now());
     let handle = set_interval_with_handle(
         move || {
-            let period = if state.with_untracked(|s| matches!(s, Loaded::Pending | Loaded::Loading)) {
+            let period = if state.with_untracked(|s| matches!(s, Loaded::Pending(_) | Loaded::Loading)) {
                 POLL_PENDING
             } else {
                 POLL
@@ -191,7 +192,21 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
             </Show>
             {move || match state.get() {
                 Loaded::Loading => view! { <p class="pd-muted" role="status">{t.looking_up}</p> }.into_any(),
-                Loaded::Pending => view! { <p class="pd-notice" role="status">{t.status_pending}</p> }.into_any(),
+                Loaded::Pending(claim_state) => {
+                    let detail = match claim_state {
+                        Some(ClaimState::Queued) => Some(t.status_queued),
+                        Some(ClaimState::Filing) => Some(t.status_filing),
+                        Some(ClaimState::Filed) => Some(t.status_filed),
+                        _ => None,
+                    };
+                    view! {
+                        <div class="pd-notice" role="status">
+                            <p>{t.status_pending}</p>
+                            {detail.map(|d| view! { <p class="pd-muted">{d}</p> })}
+                        </div>
+                    }
+                    .into_any()
+                }
                 Loaded::Refused(reason) => view! {
                     <div class="pd-banner" part="banner" role="alert">
                         <p>{t.status_needs_attention}</p>

@@ -148,3 +148,24 @@ for (const [number, latest, events] of TIMELINES) {
     await expect(w.locator('ol.pd-timeline li').first()).toContainText(latest);
   });
 }
+
+test("the status view follows a claim through the proxy's pipeline", async ({ page }) => {
+  // The proxy's answers are replaced here so each state holds still long
+  // enough to be seen; the real pipeline is in the proxy's tests.
+  const id = '6f1c2a4e-8b1d-4c1e-9a63-2f6d1e0b7c55';
+  let state = 'queued';
+  await page.route(`**/api/dsf/tickets/${id}`, (route) =>
+    route.fulfill({
+      status: 202,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ticket_id: id, pending: true, state }),
+    }));
+  await page.goto(`/?view=status&lang=en&ticket=${id}#token=v1.test.token`);
+  const w = page.locator('parcel-desk');
+  const status = w.getByRole('status').filter({ hasText: 'registering it with the carrier' });
+  await expect(status).toContainText('your claim waits its turn and is sent by itself');
+  await shoot(page, 'status-queued');
+  state = 'filed';
+  await w.getByRole('button', { name: 'Refresh' }).click();
+  await expect(status).toContainText('The carrier has your claim');
+});

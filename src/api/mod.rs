@@ -120,6 +120,9 @@ pub enum TicketRead {
         token: Option<String>,
     },
     Pending {
+        /// Where the claim stands in the proxy's pipeline (`None`: a proxy
+        /// that does not say).
+        state: Option<parcel_desk_wire::ClaimState>,
         /// Why the carrier's service refused the claim, when it did.
         refused: Option<String>,
     },
@@ -162,10 +165,11 @@ impl Proxy {
         let response = request.send().await.map_err(|_| ApiFailure::Network)?;
         if response.status() == 202 {
             let pending = read::<parcel_desk_wire::TicketPending>(Ok(response)).await.ok();
+            let state = pending.as_ref().map(|p| p.state.clone());
             let refused = pending
                 .filter(|p| p.state == parcel_desk_wire::ClaimState::NeedsAttention)
                 .map(|p| p.reason.unwrap_or_default());
-            return Ok(TicketRead::Pending { refused });
+            return Ok(TicketRead::Pending { state, refused });
         }
         let fresh = response.headers().get(headers::TICKET_TOKEN);
         let ticket = read(Ok(response)).await?;
