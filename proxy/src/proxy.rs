@@ -90,6 +90,25 @@ struct ProxyState {
     read_locks: Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+/// The account's two upstream budgets.
+#[derive(Clone, Copy, Debug)]
+enum Budget {
+    Create,
+    Read,
+}
+
+impl ProxyState {
+    /// One unit of the account's `kind` budget, under the configured limit
+    /// and window. `Ok(Err(wait_ms))`: none left for that long.
+    fn take_budget(&self, kind: Budget) -> Result<Result<(), i64>, crate::store::StoreError> {
+        let (name, limit) = match kind {
+            Budget::Create => ("create", self.upstream.creates_per_minute),
+            Budget::Read => ("read", self.upstream.reads_per_minute),
+        };
+        self.store.take_budget(&self.account, name, limit, self.upstream.window.as_millis() as i64)
+    }
+}
+
 /// Errors building the proxy from a [`Config`].
 #[derive(Debug)]
 pub struct BuildError(pub String);
@@ -424,6 +443,16 @@ struct UpAnswer {
 }
 
 impl UpAnswer {
+    /// A 429's `Retry-After` in seconds (1 to 3600; 60 without one).
+    fn retry_after_secs(&self) -> i64 {
+        self.retry_after
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(60)
+            .clamp(1, 3600)
+    }
+
     /// Status, Content-Type, Retry-After and body as a response.
     fn into_response(self) -> Response {
         if matches!(self.status.as_u16(), 401 | 403) {

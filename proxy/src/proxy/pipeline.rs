@@ -23,7 +23,7 @@ use serde_json::Value;
 use tokio::task::JoinSet;
 
 use super::tickets::{list_items, upstream_type};
-use super::{call, ProxyState, Upstream};
+use super::{call, Budget, ProxyState, Upstream};
 use crate::store::claims::ClaimRow;
 use crate::store::{now_ms, StoreError};
 use crate::timefmt::parse_rfc3339;
@@ -172,18 +172,11 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             return Ok(());
         }
         // A complete pass after the attempt settled did not find it: it
-        // was not created (see the README's assumptions).
-        if st.store.claim(&claim.id)?.is_none_or(|c| c.state != "filing") {
-            return Ok(());
-        }
+        // was not created (see the README's assumptions). Had a pass mapped
+        // it meanwhile, `mark_sent` below refuses to send.
         tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
     }
-    if let Err(wait) = st.store.take_budget(
-        &st.account,
-        "create",
-        st.upstream.creates_per_minute,
-        st.upstream.window.as_millis() as i64,
-    )? {
+    if let Err(wait) = st.take_budget(Budget::Create)? {
         st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget"))?;
         st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
         return Ok(());
@@ -234,7 +227,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
         }
         Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
-            let secs = retry_after_secs(&answer);
+            let secs = answer.retry_after_secs();
             let until = now_ms() + secs * 1000;
             tracing::warn!(claim_id = %claim.id, retry_after = secs, "Support API rate limit: holding creations");
             st.store.hold_budget(&st.account, "create", until)?;
@@ -267,17 +260,6 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-/// An upstream 429's `Retry-After` in seconds (1 to 3600; 60 without one).
-pub(super) fn retry_after_secs(answer: &super::UpAnswer) -> i64 {
-    answer
-        .retry_after
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(60)
-        .clamp(1, 3600)
 }
 
 /// Upstream's reason for a final refusal, in its words: the fields of a
@@ -319,13 +301,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     'pages: for page in 1..=MAX_LIST_PAGES {
         let mut tries = 0;
         let answer = loop {
-            let budget = st.store.take_budget(
-                &st.account,
-                "read",
-                st.upstream.reads_per_minute,
-                st.upstream.window.as_millis() as i64,
-            );
-            match budget.unwrap_or(Err(1000)) {
+            match st.take_budget(Budget::Read).unwrap_or(Err(1000)) {
                 Ok(()) => {}
                 // A short wait (a 429's hold, the end of a window) is waited out.
                 Err(wait) if wait <= 5_000 => {
@@ -348,7 +324,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
                 Ok(a) if a.status.is_success() => break a,
                 Ok(a) if a.status == StatusCode::TOO_MANY_REQUESTS => {
                     // Everyone on the store waits; this pass too, then tries the page again.
-                    let secs = retry_after_secs(&a).min(10);
+                    let secs = a.retry_after_secs().min(10);
                     let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
                 }
                 Ok(a) => tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed"),

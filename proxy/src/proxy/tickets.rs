@@ -98,8 +98,7 @@ fn read_budget_used(wait_ms: i64) -> ProxyError {
 
 /// One unit of the account's read budget, or the 503 to answer.
 pub(super) fn take_read(st: &ProxyState) -> Result<(), ProxyError> {
-    match st.store.take_budget(&st.account, "read", st.upstream.reads_per_minute, st.upstream.window.as_millis() as i64)
-    {
+    match st.take_budget(super::Budget::Read) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(wait)) => Err(read_budget_used(wait)),
         Err(e) => Err(store_failure(&e).into()),
@@ -163,7 +162,7 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
         }
         Ok(a) => {
             if a.status == StatusCode::TOO_MANY_REQUESTS {
-                let secs = super::pipeline::retry_after_secs(&a);
+                let secs = a.retry_after_secs();
                 let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
             }
             stale(a.into_response().into())
