@@ -47,7 +47,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("upstream.read_cache_secs", "how long a ticket read answers status reads"),
     ("upstream.reconcile_after_secs", "wait after an attempt that may have arrived before looking for its ticket"),
     ("upstream.retry_base_ms", "first retry delay after an upstream failure (doubles each time)"),
-    ("store.path", "SQLite file for the proxy's state"),
+    ("store.url", "where the proxy's state lives: sqlite:///path/file.sqlite3 or postgres://user@host:port/db"),
+    ("store.path", "SQLite file for the proxy's state (the same as a sqlite:// store.url)"),
     ("store.idempotency_hours", "how long create answers are kept for Idempotency-Key replays"),
     ("access.token_key", "key that signs per-ticket access tokens"),
     ("access.token_days", "validity of an access token in days"),
@@ -116,6 +117,18 @@ impl fmt::Debug for Secret {
     }
 }
 
+impl StoreConfig {
+    /// Where the state lives: `store.url`, else the SQLite file `store.path`
+    /// (default [`DEFAULT_STORE_PATH`]). `store.url` is checked by
+    /// validation; an unreadable one here falls back to the default file.
+    pub fn location(&self) -> crate::store::Location {
+        match self.url.as_deref().map(crate::store::Location::parse) {
+            Some(Ok(at)) => at,
+            _ => crate::store::Location::Sqlite(self.path.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_STORE_PATH))),
+        }
+    }
+}
+
 /// Upstream Support API settings.
 #[derive(Clone, Debug)]
 pub struct SupportConfig {
@@ -180,6 +193,9 @@ pub const MIN_TOKEN_KEY_CHARS: usize = 32;
 /// The proxy's own state (idempotency answers, created tickets).
 #[derive(Clone, Debug)]
 pub struct StoreConfig {
+    /// `sqlite:///path` or `postgres://user@host:port/db` (validated);
+    /// `None`: the SQLite file [`StoreConfig::path`].
+    pub url: Option<String>,
     /// SQLite file; `None` = [`DEFAULT_STORE_PATH`], or a fresh temporary
     /// file in sandbox mode. `:memory:` keeps it in memory.
     pub path: Option<PathBuf>,
@@ -301,7 +317,7 @@ impl Default for Config {
                 token_url: DEFAULT_TOKEN_URL.into(),
             },
             limits: Limits::default(),
-            store: StoreConfig { path: None, idempotency_hours: 24 },
+            store: StoreConfig { url: None, path: None, idempotency_hours: 24 },
             access: AccessConfig { token_key: Secret::default(), token_days: 180 },
             tracking: TrackingConfig { base_url: DEFAULT_TRACKING_BASE_URL.into() },
             claims: ClaimsConfig { lost_after_days: 5 },
@@ -438,6 +454,9 @@ impl Config {
         if let Some(v) = r.uint("upstream.retry_base_ms")? {
             c.upstream.retry_base = Duration::from_millis(v);
         }
+        if let Some(v) = r.string("store.url")? {
+            c.store.url = (!v.is_empty()).then_some(v);
+        }
         if let Some(v) = r.string("store.path")? {
             c.store.path = (!v.is_empty()).then(|| PathBuf::from(v));
         }
@@ -528,6 +547,12 @@ impl Config {
         check_base_url("tracking.base_url", &self.tracking.base_url)?;
         if self.support.auth == AuthMode::OAuth2 {
             check_base_url("support.token_url", &self.support.token_url)?;
+        }
+        if let Some(url) = &self.store.url {
+            if self.store.path.is_some() {
+                return Err(("store.url", "set either store.url or store.path, not both".into()));
+            }
+            crate::store::Location::parse(url).map_err(|e| ("store.url", e))?;
         }
         if self.store.idempotency_hours == 0 {
             return Err(("store.idempotency_hours", "must be at least 1".into()));

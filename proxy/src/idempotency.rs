@@ -87,9 +87,9 @@ pub fn is_final(status: StatusCode) -> bool {
 /// 409 while the first is still running, 503 if the store fails). `parts`
 /// are the normalized request, hashed to tell the same request from
 /// another.
-pub fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<InFlight, ProxyError> {
+pub async fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<InFlight, ProxyError> {
     let hash = request_hash(parts);
-    match store.begin(key, route, &hash) {
+    match store.begin(key, route, &hash).await {
         Err(e) => {
             tracing::error!(error = %e, "idempotency store failed");
             Err(store_failure())
@@ -108,14 +108,14 @@ pub fn begin(store: &Store, key: &str, route: &str, parts: &[&[u8]]) -> Result<I
 
 /// Keeps a final answer (see [`is_final`]) for replays of its key; any
 /// other answer frees the key for a retry.
-pub fn finish(guard: InFlight, status: StatusCode, content_type: Option<&str>, body: &[u8]) {
+pub async fn finish(guard: InFlight, status: StatusCode, content_type: Option<&str>, body: &[u8]) {
     if is_final(status) {
         let stored = StoredAnswer {
             status: status.as_u16(),
             content_type: content_type.map(str::to_owned),
             body: body.to_vec(),
         };
-        if let Err(e) = guard.complete(&stored) {
+        if let Err(e) = guard.complete(&stored).await {
             tracing::error!(error = %e, "could not store the answer for its Idempotency-Key");
         }
     }

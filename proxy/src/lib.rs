@@ -177,13 +177,13 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         if config.access.token_key.is_empty() {
             config.access.token_key = Secret::generate();
         }
-        if config.store.path.is_none() {
+        if config.store.path.is_none() && config.store.url.is_none() {
             // The simulator starts empty on every run: so does the store.
             config.store.path = Some(config::temp_store_path());
         }
         sandbox = Some(server);
     }
-    let router = proxy::router(&config).map_err(|e| StartError::Config(e.0))?;
+    let router = proxy::router(&config).await.map_err(|e| StartError::Config(e.0))?;
     let listener = TcpListener::bind(config.listen).await.map_err(StartError::Io)?;
     let proxy = serve(listener, router).map_err(StartError::Io)?;
     Ok(Running { proxy, sandbox, config })

@@ -100,12 +100,12 @@ enum Budget {
 impl ProxyState {
     /// One unit of the account's `kind` budget, under the configured limit
     /// and window. `Ok(Err(wait_ms))`: none left for that long.
-    fn take_budget(&self, kind: Budget) -> Result<Result<(), i64>, crate::store::StoreError> {
+    async fn take_budget(&self, kind: Budget) -> Result<Result<(), i64>, crate::store::StoreError> {
         let (name, limit) = match kind {
             Budget::Create => ("create", self.upstream.creates_per_minute),
             Budget::Read => ("read", self.upstream.reads_per_minute),
         };
-        self.store.take_budget(&self.account, name, limit, self.upstream.window.as_millis() as i64)
+        self.store.take_budget(&self.account, name, limit, self.upstream.window.as_millis() as i64).await
     }
 }
 
@@ -123,7 +123,7 @@ impl std::error::Error for BuildError {}
 /// Builds the proxy's router (health, widget API under the prefix, optional
 /// static files). Serve it with connect info (see [`crate::serve`]) so rate
 /// limiting sees the peer address.
-pub fn router(config: &Config) -> Result<Router, BuildError> {
+pub async fn router(config: &Config) -> Result<Router, BuildError> {
     let mut config = config.clone();
     config.validate().map_err(|(key, msg)| BuildError(format!("invalid configuration key `{key}`: {msg}")))?;
     if !config.has_credentials() {
@@ -176,15 +176,16 @@ pub fn router(config: &Config) -> Result<Router, BuildError> {
     }
     let tracking_base = reqwest::Url::parse(&config.tracking.base_url)
         .map_err(|_| BuildError("invalid configuration key `tracking.base_url`".into()))?;
-    let store_path =
-        config.store.path.clone().unwrap_or_else(|| std::path::PathBuf::from(crate::config::DEFAULT_STORE_PATH));
-    let store = crate::store::Store::open(&store_path, config.store.idempotency_hours)
-        .map_err(|e| BuildError(format!("invalid configuration key `store.path`: {e}")))?;
+    let location = config.store.location();
+    let store_key = if config.store.url.is_some() { "store.url" } else { "store.path" };
+    let store = crate::store::Store::open(&location, config.store.idempotency_hours)
+        .await
+        .map_err(|e| BuildError(format!("invalid configuration key `{store_key}`: {e}")))?;
     let jtl = if config.jtl.enabled() {
         let jtl = crate::jtl::Jtl::new(
             &config.jtl,
-            &store_path,
-            &crate::jtl::data_dir_for(&store_path),
+            &store,
+            &crate::jtl::data_dir_for(&location),
             &config.access.token_key,
             config.access.token_days,
             config.sandbox,

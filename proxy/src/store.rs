@@ -1,28 +1,31 @@
-//! The proxy's durable state: one embedded SQLite file (`store.path`).
+//! The proxy's durable state, in one database: an embedded SQLite file
+//! (`store.url = "sqlite:///path"` or `store.path`, the default) or
+//! PostgreSQL (`store.url = "postgres://…"`, for several proxies).
 //!
-//! * `idempotency`: the final answer of each ticket creation that carried an
+//! * `idempotency`: the final answer of each creation that carried an
 //!   `Idempotency-Key`, keyed by key + route, with the SHA-256 of the
-//!   normalized request, kept `store.idempotency_hours`.
-//! * `tickets`: every ticket the proxy created (upstream's UUID, claim type,
-//!   tracking number, creation time) and, once resolved, upstream's int64 id.
-//!
+//!   normalized request, kept `store.idempotency_hours`; `in_flight`: keys
+//!   whose first request is still running (on any proxy).
+//! * `tickets`: tickets the synchronous relay of earlier versions created
+//!   (read only: their ids stay taken).
 //! * `claims`, `budget`, `budget_hold`, `ticket_reads`: the claims pipeline
 //!   ([`claims`]): every accepted claim with its state, the account's
 //!   upstream budget, and the cache of ticket reads.
+//! * `leases`: which proxy runs a singleton task (the JTL event poller).
+//! * `jtl_tickets`, `jtl_replies`: the JTL channel ([`crate::jtl::store`]).
 //!
-//! The schema is versioned (`PRAGMA user_version`, [`MIGRATIONS`]) and
-//! migrated at start. Contact requests with an `Idempotency-Key` are still
-//! tracked in flight in memory ([`Store::begin`]); claim creations are not:
-//! they are decided in one transaction ([`Store::accept_claim`]).
+//! The schema is versioned and migrated at start (SQLite:
+//! `PRAGMA user_version` counts the steps of [`MIGRATIONS`]; PostgreSQL:
+//! table `schema_version`, steps of [`PG_MIGRATIONS`], under an advisory
+//! lock so that proxies starting together migrate once).
 
 pub mod claims;
+pub mod db;
 
-use std::collections::HashSet;
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{params, Connection, OptionalExtension};
+pub use db::{Db, Dialect, Location};
+use db::{Row, Tx, Val};
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -47,11 +50,12 @@ pub enum Claim {
     Replay(StoredAnswer),
     /// Same key, different request.
     Reused,
-    /// Same key, first request still running.
+    /// Same key, first request still running (here or on another proxy).
     InProgress,
 }
 
-/// Why the store failed (I/O, corrupt file); the message never contains data.
+/// Why the store failed (I/O, corrupt file, database down); the message
+/// never contains data.
 #[derive(Debug)]
 pub struct StoreError(pub String);
 
@@ -68,54 +72,93 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-struct Inner {
-    db: Mutex<Connection>,
-    in_flight: Mutex<HashSet<(String, String)>>,
+/// How long a key stays in flight when its request never ends (the proxy
+/// died): then a retry may go ahead.
+pub const IN_FLIGHT_MS: i64 = 120_000;
+
+/// The store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
     keep_ms: i64,
 }
 
-/// The SQLite store; cheap to clone.
-#[derive(Clone)]
-pub struct Store(Arc<Inner>);
-
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Store")
+        write!(f, "Store({:?})", self.db)
     }
 }
 
-/// Marks one key in flight; dropping it (answer stored, or the request
-/// abandoned) releases the key.
+/// Marks one key in flight; dropping it without [`InFlight::complete`]
+/// (the request abandoned, or its answer not final) releases the key.
 #[derive(Debug)]
 pub struct InFlight {
-    store: Store,
-    key: (String, String),
+    store: Option<Store>,
+    key: String,
+    route: String,
     hash: String,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.store.0.in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.key);
+        let Some(store) = self.store.take() else { return };
+        let (key, route) = (std::mem::take(&mut self.key), std::mem::take(&mut self.route));
+        // Released in the background; if that fails the key frees itself
+        // after IN_FLIGHT_MS.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let sql = "DELETE FROM in_flight WHERE key = $1 AND route = $2";
+                if let Err(e) = store.db.exec(sql, &[Val::Text(&key), Val::Text(&route)]).await {
+                    tracing::warn!(error = %e, "could not release an Idempotency-Key");
+                }
+            });
+        }
     }
 }
 
 impl InFlight {
-    /// Stores the final answer for this key (the caller decides what is
-    /// final: never 408/409/429/5xx or network failures).
-    pub fn complete(self, answer: &StoredAnswer) -> Result<(), StoreError> {
-        let db = self.store.db();
-        db.execute(
-            "INSERT OR REPLACE INTO idempotency (key, route, body_hash, status, content_type, body, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![self.key.0, self.key.1, self.hash, answer.status, answer.content_type, answer.body, now_ms()],
-        )?;
-        Ok(())
+    /// Stores the final answer for this key and releases it (the caller
+    /// decides what is final: never 408/409/429/5xx or network failures).
+    pub async fn complete(mut self, answer: &StoredAnswer) -> Result<(), StoreError> {
+        let Some(store) = self.store.take() else { return Ok(()) };
+        let mut tx = store.db.begin().await?;
+        put_answer(&mut tx, &self.key, &self.route, &self.hash, answer, now_ms()).await?;
+        tx.exec("DELETE FROM in_flight WHERE key = $1 AND route = $2", &[Val::Text(&self.key), Val::Text(&self.route)])
+            .await?;
+        tx.commit().await
     }
 }
 
-/// The schema, one step per version (`PRAGMA user_version` counts the
-/// steps applied). A step is never changed once released: a change is a
-/// new step.
+/// Writes (or overwrites) the answer for `key` on `route`.
+async fn put_answer(
+    tx: &mut Tx,
+    key: &str,
+    route: &str,
+    hash: &str,
+    answer: &StoredAnswer,
+    now: i64,
+) -> Result<u64, StoreError> {
+    tx.exec(
+        "INSERT INTO idempotency (key, route, body_hash, status, content_type, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (key, route) DO UPDATE SET body_hash = excluded.body_hash, status = excluded.status,
+             content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at",
+        &[
+            Val::Text(key),
+            Val::Text(route),
+            Val::Text(hash),
+            Val::Int(i64::from(answer.status)),
+            Val::OptText(answer.content_type.as_deref()),
+            Val::Bytes(&answer.body),
+            Val::Int(now),
+        ],
+    )
+    .await
+}
+
+/// The SQLite schema, one step per version (`PRAGMA user_version` counts
+/// the steps applied). A step is never changed once released: a change is
+/// a new step.
 pub const MIGRATIONS: &[&str] = &[
     // 1: idempotency answers and the UUID→int map of the synchronous relay.
     "CREATE TABLE IF NOT EXISTS idempotency (
@@ -178,128 +221,306 @@ pub const MIGRATIONS: &[&str] = &[
      SELECT uuid, claim_type, X'7B7D', tracking_number, 'filed', created_at, created_at, created_at, uuid,
             ticket_id, created_at, created_at
      FROM tickets;",
+    // 3: in-flight keys and leases shared by every process on the file;
+    // the JTL tables (created by the JTL store itself before).
+    "CREATE TABLE in_flight (
+         key TEXT NOT NULL, route TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (key, route)
+     );
+     CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until INTEGER NOT NULL);
+     CREATE TABLE IF NOT EXISTS jtl_tickets (
+         ticket_id TEXT PRIMARY KEY,
+         created_at TEXT NOT NULL,
+         created_ms INTEGER NOT NULL,
+         buyer_name TEXT NOT NULL,
+         subject TEXT NOT NULL,
+         message TEXT NOT NULL,
+         attachments TEXT NOT NULL
+     );
+     CREATE TABLE IF NOT EXISTS jtl_replies (
+         event_id TEXT PRIMARY KEY,
+         ticket_id TEXT NOT NULL,
+         created_at TEXT NOT NULL,
+         received_ms INTEGER NOT NULL,
+         text TEXT NOT NULL,
+         attachments TEXT NOT NULL
+     );
+     CREATE INDEX IF NOT EXISTS jtl_replies_ticket ON jtl_replies (ticket_id);",
 ];
 
-/// Applies the steps of [`MIGRATIONS`] the file does not have yet, each in
-/// its own transaction. A file from a newer proxy is refused.
-fn migrate(db: &mut Connection) -> Result<(), StoreError> {
-    let have: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if have > MIGRATIONS.len() as i64 {
-        return Err(StoreError(format!(
-            "store schema version {have} is newer than this proxy's ({}); run a newer proxy",
-            MIGRATIONS.len()
-        )));
-    }
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(have as usize) {
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // Another process may have migrated while this one waited.
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if now > i as i64 {
-            continue;
+/// The PostgreSQL schema, one step per version (table `schema_version`):
+/// the tables of [`MIGRATIONS`] at their latest shape, with PostgreSQL's
+/// types (`BIGINT`, `BYTEA`); `budget.id` and `jtl_replies.seq` stand for
+/// SQLite's `rowid`.
+pub const PG_MIGRATIONS: &[&str] = &[
+    // 1: everything.
+    "CREATE TABLE idempotency (
+         key TEXT NOT NULL,
+         route TEXT NOT NULL,
+         body_hash TEXT NOT NULL,
+         status BIGINT NOT NULL,
+         content_type TEXT,
+         body BYTEA NOT NULL,
+         created_at BIGINT NOT NULL,
+         PRIMARY KEY (key, route)
+     );
+     CREATE INDEX idempotency_created ON idempotency (created_at);
+     CREATE TABLE in_flight (key TEXT NOT NULL, route TEXT NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (key, route));
+     CREATE TABLE tickets (
+         uuid TEXT PRIMARY KEY,
+         claim_type TEXT NOT NULL,
+         tracking_number TEXT NOT NULL,
+         created_at BIGINT NOT NULL,
+         ticket_id BIGINT UNIQUE
+     );
+     CREATE TABLE claims (
+         id TEXT PRIMARY KEY,
+         claim_type TEXT NOT NULL,
+         portal TEXT,
+         body BYTEA NOT NULL,
+         tracking_number TEXT NOT NULL,
+         state TEXT NOT NULL,
+         reason TEXT,
+         attempts BIGINT NOT NULL DEFAULT 0,
+         ambiguous BIGINT NOT NULL DEFAULT 0,
+         ambiguous_since BIGINT,
+         next_attempt_at BIGINT NOT NULL,
+         lease_until BIGINT,
+         first_sent_at BIGINT,
+         last_sent_at BIGINT,
+         upstream_uuid TEXT,
+         ticket_id BIGINT UNIQUE,
+         created_at BIGINT NOT NULL,
+         updated_at BIGINT NOT NULL
+     );
+     CREATE INDEX claims_due ON claims (state, next_attempt_at);
+     CREATE INDEX claims_leased ON claims (state, lease_until);
+     CREATE INDEX claims_unmatched ON claims (last_sent_at) WHERE ticket_id IS NULL;
+     CREATE TABLE budget (id BIGSERIAL PRIMARY KEY, account TEXT NOT NULL, kind TEXT NOT NULL, at BIGINT NOT NULL);
+     CREATE INDEX budget_window ON budget (account, kind, at);
+     CREATE TABLE budget_hold (
+         account TEXT NOT NULL, kind TEXT NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (account, kind)
+     );
+     CREATE TABLE ticket_reads (
+         ticket_id BIGINT PRIMARY KEY,
+         status BIGINT NOT NULL,
+         body BYTEA NOT NULL,
+         fetched_at BIGINT NOT NULL
+     );
+     CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until BIGINT NOT NULL);
+     CREATE TABLE jtl_tickets (
+         ticket_id TEXT PRIMARY KEY,
+         created_at TEXT NOT NULL,
+         created_ms BIGINT NOT NULL,
+         buyer_name TEXT NOT NULL,
+         subject TEXT NOT NULL,
+         message TEXT NOT NULL,
+         attachments TEXT NOT NULL
+     );
+     CREATE TABLE jtl_replies (
+         seq BIGSERIAL,
+         event_id TEXT PRIMARY KEY,
+         ticket_id TEXT NOT NULL,
+         created_at TEXT NOT NULL,
+         received_ms BIGINT NOT NULL,
+         text TEXT NOT NULL,
+         attachments TEXT NOT NULL
+     );
+     CREATE INDEX jtl_replies_ticket ON jtl_replies (ticket_id);",
+];
+
+fn newer(have: i64, known: usize) -> StoreError {
+    StoreError(format!("store schema version {have} is newer than this proxy's ({known}); run a newer proxy"))
+}
+
+/// Applies the steps the database does not have yet, each in its own
+/// transaction (SQLite) or all in one under an advisory lock
+/// (PostgreSQL). A database from a newer proxy is refused.
+async fn migrate(db: &Db) -> Result<(), StoreError> {
+    match db.dialect() {
+        Dialect::Sqlite => {
+            let version = |r: &Row<'_, '_>| r.get::<i64>(0);
+            let have = db.query_opt("PRAGMA user_version", &[], version).await?.unwrap_or(0);
+            if have > MIGRATIONS.len() as i64 {
+                return Err(newer(have, MIGRATIONS.len()));
+            }
+            for (i, step) in MIGRATIONS.iter().enumerate().skip(have as usize) {
+                let mut tx = db.begin().await?;
+                // Another process may have migrated while this one waited.
+                let now = tx.query_opt("PRAGMA user_version", &[], version).await?.unwrap_or(0);
+                if now > i as i64 {
+                    continue;
+                }
+                tx.batch(step).await?;
+                tx.batch(&format!("PRAGMA user_version = {}", i + 1)).await?;
+                tx.commit().await?;
+            }
         }
-        tx.execute_batch(step)?;
-        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
-        tx.commit()?;
+        Dialect::Postgres => {
+            let mut tx = db.begin().await?;
+            tx.batch(
+                "SELECT pg_advisory_xact_lock(7214014);
+                 CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL);",
+            )
+            .await?;
+            let have = tx
+                .query_opt("SELECT MAX(version) FROM schema_version", &[], |r| r.get::<Option<i64>>(0))
+                .await?
+                .flatten()
+                .unwrap_or(0);
+            if have > PG_MIGRATIONS.len() as i64 {
+                return Err(newer(have, PG_MIGRATIONS.len()));
+            }
+            for step in PG_MIGRATIONS.iter().skip(have as usize) {
+                tx.batch(step).await?;
+            }
+            tx.exec("DELETE FROM schema_version", &[]).await?;
+            tx.exec("INSERT INTO schema_version (version) VALUES ($1)", &[Val::Int(PG_MIGRATIONS.len() as i64)])
+                .await?;
+            tx.commit().await?;
+        }
     }
     Ok(())
 }
 
 /// The answer kept for `key` on `route` since `cutoff`, with the hash of
 /// the request it answered.
-fn stored_answer(
-    db: &Connection,
+async fn stored_answer(
+    tx: &mut Tx,
     key: &str,
     route: &str,
     cutoff: i64,
-) -> rusqlite::Result<Option<(String, StoredAnswer)>> {
-    db.query_row(
+) -> Result<Option<(String, StoredAnswer)>, StoreError> {
+    tx.query_opt(
         "SELECT body_hash, status, content_type, body FROM idempotency
-         WHERE key = ?1 AND route = ?2 AND created_at >= ?3",
-        params![key, route, cutoff],
-        |r| Ok((r.get::<_, String>(0)?, StoredAnswer { status: r.get(1)?, content_type: r.get(2)?, body: r.get(3)? })),
+         WHERE key = $1 AND route = $2 AND created_at >= $3",
+        &[Val::Text(key), Val::Text(route), Val::Int(cutoff)],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                StoredAnswer {
+                    status: u16::try_from(r.get::<i64>(1)?).unwrap_or(500),
+                    content_type: r.get(2)?,
+                    body: r.get(3)?,
+                },
+            ))
+        },
     )
-    .optional()
-}
-
-/// Opens the SQLite file at `path` (`:memory:`: a private in-memory
-/// database) with a 5 s busy timeout: the Sendcloud and JTL stores share
-/// the file through their own connections.
-pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
-    let db = if path.as_os_str() == ":memory:" {
-        Connection::open_in_memory()?
-    } else {
-        Connection::open(path).map_err(|e| StoreError(format!("cannot open the store {}: {e}", path.display())))?
-    };
-    db.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(db)
+    .await
 }
 
 impl Store {
-    /// Opens (or creates) the store at `path` (`:memory:` for a private
-    /// in-memory one); answers older than `keep_hours` are dropped.
-    pub fn open(path: &Path, keep_hours: u64) -> Result<Store, StoreError> {
-        let mut db = open_connection(path)?;
-        db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
-        migrate(&mut db)?;
-        let store = Store(Arc::new(Inner {
-            db: Mutex::new(db),
-            in_flight: Mutex::new(HashSet::new()),
-            keep_ms: (keep_hours.min(100_000) as i64) * 3_600_000,
-        }));
-        store.prune()?;
+    /// Opens (or creates) the store at `at` and migrates it; answers older
+    /// than `keep_hours` are dropped.
+    pub async fn open(at: &Location, keep_hours: u64) -> Result<Store, StoreError> {
+        let db = Db::open(at).await?;
+        migrate(&db).await?;
+        let store = Store { db, keep_ms: (keep_hours.min(100_000) as i64) * 3_600_000 };
+        store.prune().await?;
         Ok(store)
     }
 
-    fn db(&self) -> MutexGuard<'_, Connection> {
-        self.0.db.lock().unwrap_or_else(|e| e.into_inner())
+    /// Opens a SQLite file (`:memory:`: private, in memory).
+    pub async fn open_path(path: &std::path::Path, keep_hours: u64) -> Result<Store, StoreError> {
+        Store::open(&Location::Sqlite(path.to_path_buf()), keep_hours).await
+    }
+
+    /// The database handle (the JTL store shares it).
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// Drops idempotency answers older than the retention.
-    pub fn prune(&self) -> Result<usize, StoreError> {
-        let cutoff = now_ms() - self.0.keep_ms;
-        Ok(self.db().execute("DELETE FROM idempotency WHERE created_at < ?1", params![cutoff])?)
+    pub async fn prune(&self) -> Result<u64, StoreError> {
+        let cutoff = now_ms() - self.keep_ms;
+        self.db.exec("DELETE FROM in_flight WHERE until < $1", &[Val::Int(now_ms())]).await?;
+        self.db.exec("DELETE FROM idempotency WHERE created_at < $1", &[Val::Int(cutoff)]).await
     }
 
     /// Decides what a request with `key` on `route` and request hash `hash`
-    /// does; atomic with respect to other requests of this process.
-    pub fn begin(&self, key: &str, route: &str, hash: &str) -> Result<Claim, StoreError> {
-        let mut in_flight = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-        let cutoff = now_ms() - self.0.keep_ms;
-        let stored = stored_answer(&self.db(), key, route, cutoff)?;
-        if let Some((stored_hash, answer)) = stored {
+    /// does; atomic with respect to every proxy on this store.
+    pub async fn begin(&self, key: &str, route: &str, hash: &str) -> Result<Claim, StoreError> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        if let Some((stored_hash, answer)) = stored_answer(&mut tx, key, route, now - self.keep_ms).await? {
+            tx.rollback().await?;
             return Ok(if stored_hash == hash { Claim::Replay(answer) } else { Claim::Reused });
         }
-        let k = (key.to_owned(), route.to_owned());
-        if in_flight.contains(&k) {
+        let taken = tx
+            .exec(
+                "INSERT INTO in_flight (key, route, until) VALUES ($1, $2, $3)
+                 ON CONFLICT (key, route) DO UPDATE SET until = excluded.until WHERE in_flight.until < $4",
+                &[Val::Text(key), Val::Text(route), Val::Int(now + IN_FLIGHT_MS), Val::Int(now)],
+            )
+            .await?;
+        tx.commit().await?;
+        if taken == 0 {
             return Ok(Claim::InProgress);
         }
-        in_flight.insert(k.clone());
-        Ok(Claim::Proceed(InFlight { store: self.clone(), key: k, hash: hash.to_owned() }))
+        Ok(Claim::Proceed(InFlight {
+            store: Some(self.clone()),
+            key: key.to_owned(),
+            route: route.to_owned(),
+            hash: hash.to_owned(),
+        }))
+    }
+
+    /// Takes (or keeps) the lease `name` for `holder` until `now + ttl_ms`:
+    /// `true` while `holder` has it. A lease its holder stopped renewing
+    /// (the proxy died) goes to the next one that asks after it ran out.
+    pub async fn take_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let n = self
+            .db
+            .exec(
+                "INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+                 WHERE leases.until < $4 OR leases.holder = excluded.holder",
+                &[Val::Text(name), Val::Text(holder), Val::Int(now + ttl_ms), Val::Int(now)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Gives the lease `name` up, if `holder` has it.
+    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        self.db
+            .exec("DELETE FROM leases WHERE name = $1 AND holder = $2", &[Val::Text(name), Val::Text(holder)])
+            .await?;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
-    #[test]
-    fn idempotency_lifecycle() {
-        let s = Store::open(Path::new(":memory:"), 24).unwrap();
-        let Claim::Proceed(guard) = s.begin("k", "lost", "h1").unwrap() else { panic!() };
-        assert!(matches!(s.begin("k", "lost", "h1").unwrap(), Claim::InProgress));
-        assert!(matches!(s.begin("k", "damage", "h1").unwrap(), Claim::Proceed(_)));
+    #[tokio::test]
+    async fn idempotency_lifecycle() {
+        let s = Store::open_path(std::path::Path::new(":memory:"), 24).await.unwrap();
+        let Claim::Proceed(guard) = s.begin("k", "lost", "h1").await.unwrap() else { panic!() };
+        assert!(matches!(s.begin("k", "lost", "h1").await.unwrap(), Claim::InProgress));
+        assert!(matches!(s.begin("k", "damage", "h1").await.unwrap(), Claim::Proceed(_)));
         let answer = StoredAnswer { status: 202, content_type: Some("application/json".into()), body: b"{}".to_vec() };
-        guard.complete(&answer).unwrap();
-        assert!(matches!(s.begin("k", "lost", "h1").unwrap(), Claim::Replay(a) if a == answer));
-        assert!(matches!(s.begin("k", "lost", "h2").unwrap(), Claim::Reused));
+        guard.complete(&answer).await.unwrap();
+        assert!(matches!(s.begin("k", "lost", "h1").await.unwrap(), Claim::Replay(a) if a == answer));
+        assert!(matches!(s.begin("k", "lost", "h2").await.unwrap(), Claim::Reused));
         // Abandoned without an answer: the key is free again.
-        let Claim::Proceed(g) = s.begin("other", "lost", "h").unwrap() else { panic!() };
+        let Claim::Proceed(g) = s.begin("other", "lost", "h").await.unwrap() else { panic!() };
         drop(g);
-        assert!(matches!(s.begin("other", "lost", "h").unwrap(), Claim::Proceed(_)));
+        let mut freed = false;
+        for _ in 0..100 {
+            if matches!(s.begin("other", "lost", "h").await.unwrap(), Claim::Proceed(_)) {
+                freed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(freed, "an abandoned key is released");
     }
 
-    #[test]
-    fn a_version_1_file_is_migrated_and_its_tickets_become_filed_claims() {
+    #[tokio::test]
+    async fn a_version_1_file_is_migrated_and_its_tickets_become_filed_claims() {
         let path = std::env::temp_dir().join(format!("pd-migrate-{}.sqlite3", uuid::Uuid::new_v4()));
         {
             let db = Connection::open(&path).unwrap();
@@ -312,17 +533,17 @@ mod tests {
             )
             .unwrap();
         }
-        let s = Store::open(&path, 24).unwrap();
-        let resolved = s.claim("u-resolved").unwrap().unwrap();
+        let s = Store::open_path(&path, 24).await.unwrap();
+        let resolved = s.claim("u-resolved").await.unwrap().unwrap();
         assert_eq!((resolved.state.as_str(), resolved.ticket_id), ("filed", Some(2001)));
-        let open = s.claim("u-open").unwrap().unwrap();
+        let open = s.claim("u-open").await.unwrap().unwrap();
         assert_eq!((open.state.as_str(), open.ticket_id, open.claim_type.as_str()), ("filed", None, "damage"));
-        assert_eq!(s.claims_to_match(0).unwrap().len(), 1, "the open one is matched by the worker");
+        assert_eq!(s.claims_to_match(0).await.unwrap().len(), 1, "the open one is matched by the worker");
         drop(s);
         // Opening again changes nothing; a file from a newer proxy is refused.
-        Store::open(&path, 24).unwrap();
+        Store::open_path(&path, 24).await.unwrap();
         Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
-        assert!(Store::open(&path, 24).unwrap_err().0.contains("newer"));
+        assert!(Store::open_path(&path, 24).await.unwrap_err().0.contains("newer"));
         let _ = std::fs::remove_file(&path);
     }
 }

@@ -464,7 +464,8 @@ async fn simulator_validates_like_the_doc_and_limits_to_60_a_minute() {
 async fn direct_jtl(sim: &Server) -> std::sync::Arc<Jtl> {
     let dir = std::env::temp_dir().join(format!("pd-jtl-test-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    Jtl::new(&jtl_config(sim), Path::new(":memory:"), &dir, &Secret::generate(), 1, false).unwrap()
+    let store = parcel_desk_proxy::store::Store::open_path(Path::new(":memory:"), 24).await.unwrap();
+    Jtl::new(&jtl_config(sim), &store, &dir, &Secret::generate(), 1, false).unwrap()
 }
 
 #[tokio::test]
@@ -477,7 +478,7 @@ async fn replies_are_stored_once_and_acknowledged_only_after_storage() {
     jtl.store().fail_next_writes(1);
     assert!(jtl.poll_once().await.is_err());
     assert!(handle.acked().is_empty());
-    assert_eq!(jtl.store().reply_count("PD-1").unwrap(), 0);
+    assert_eq!(jtl.store().reply_count("PD-1").await.unwrap(), 0);
     assert_eq!(handle.count("DELETE", "/v1/channel/event"), 0);
 
     let r = jtl.poll_once().await.unwrap();
@@ -491,8 +492,8 @@ async fn replies_are_stored_once_and_acknowledged_only_after_storage() {
     let r = jtl.poll_once().await.unwrap();
     assert_eq!((r.replies, r.newly_stored, r.acknowledged), (1, 0, 1));
     assert_eq!(handle.deliveries().iter().find(|d| d.0 == e2).unwrap().1, 2);
-    assert_eq!(jtl.store().reply_count("PD-1").unwrap(), 2);
-    let texts: Vec<_> = jtl.store().conversation("PD-1").unwrap().into_iter().map(|m| m.text).collect();
+    assert_eq!(jtl.store().reply_count("PD-1").await.unwrap(), 2);
+    let texts: Vec<_> = jtl.store().conversation("PD-1").await.unwrap().into_iter().map(|m| m.text).collect();
     assert_eq!(texts, ["first answer", "second answer"]);
 
     // Nothing pending: no acknowledgement call at all.

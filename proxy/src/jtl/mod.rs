@@ -64,6 +64,9 @@ fn new_ticket_id() -> String {
     format!("PD-{}", uuid::Uuid::new_v4().simple())
 }
 
+/// The name of the JTL event poller's lease in the store.
+pub const POLLER_LEASE: &str = "jtl-event-poller";
+
 /// What the poller did in one round.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PollReport {
@@ -77,6 +80,10 @@ pub struct PollReport {
 pub struct Jtl {
     client: JtlClient,
     store: JtlStore,
+    /// The proxy's store: the poller's lease lives there.
+    state: crate::store::Store,
+    /// This process's name for the poller lease.
+    instance: String,
     tokens: TokenKey,
     seller_id: String,
     uploads: PathBuf,
@@ -99,13 +106,13 @@ struct UploadMeta {
 }
 
 impl Jtl {
-    /// Builds the feature. `store_path` is the proxy's SQLite file (own
-    /// tables); uploads go to `data_dir/jtl-uploads`. Access tokens are the
+    /// Builds the feature. `store` is the proxy's store (the `jtl_*`
+    /// tables, the poller's lease); uploads go to `data_dir/jtl-uploads`. Access tokens are the
     /// proxy's per-ticket tokens ([`crate::access`], `access.token_key`,
     /// `access.token_days`), bound to the channel ticket id.
     pub fn new(
         cfg: &JtlConfig,
-        store_path: &Path,
+        store: &crate::store::Store,
         data_dir: &Path,
         token_key: &Secret,
         token_days: u64,
@@ -119,7 +126,8 @@ impl Jtl {
             requests_per_minute: cfg.requests_per_minute,
             max_wait: cfg.max_wait,
         })?;
-        let store = JtlStore::open(store_path).map_err(|e| e.to_string())?;
+        let state = store.clone();
+        let store = JtlStore::new(store.db().clone());
         let uploads = data_dir.join("jtl-uploads");
         std::fs::create_dir_all(&uploads)
             .map_err(|e| format!("cannot create the upload directory {}: {e}", uploads.display()))?;
@@ -135,6 +143,8 @@ impl Jtl {
         Ok(Arc::new(Jtl {
             client,
             store,
+            state,
+            instance: uuid::Uuid::new_v4().to_string(),
             tokens: TokenKey::new(&key, token_days),
             seller_id: cfg.seller_id.clone(),
             uploads,
@@ -163,6 +173,18 @@ impl Jtl {
             loop {
                 tokio::time::sleep(every).await;
                 let Some(jtl) = weak.upgrade() else { break };
+                // One proxy polls at a time: the one holding the lease. It
+                // renews it every round; if it dies, the lease runs out
+                // after three rounds and another proxy takes over.
+                let ttl = (every.as_millis() as i64 * 3).max(3_000);
+                match jtl.state.take_lease(POLLER_LEASE, &jtl.instance, ttl).await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "JTL-SCX poller lease could not be read");
+                        continue;
+                    }
+                }
                 if let Err(e) = jtl.poll_once().await {
                     tracing::warn!(error = %e, "JTL-SCX event poll failed");
                 }
@@ -208,7 +230,7 @@ impl Jtl {
         if replies.is_empty() {
             return Ok(report);
         }
-        report.newly_stored = self.store.store_replies(&replies).map_err(|e| e.to_string())?;
+        report.newly_stored = self.store.store_replies(&replies).await.map_err(|e| e.to_string())?;
         let ack = EventAck { event_id_list: replies.iter().map(|r| r.event_id.clone()).collect() };
         let answer = self.client.call(Call::Ack(&ack), false).await.map_err(|e| format!("{e:?}"))?;
         if !answer.status.is_success() {
@@ -258,9 +280,11 @@ impl Jtl {
 // Route handlers
 // ---------------------------------------------------------------------------
 
-/// Where uploads are kept: the directory of the store file (the working
-/// directory for a bare file name; the temporary directory for `:memory:`).
-pub fn data_dir_for(store_path: &Path) -> PathBuf {
+/// Where uploads are kept: the directory of the SQLite store file (the
+/// working directory for a bare file name or a PostgreSQL store; the
+/// temporary directory for `:memory:`).
+pub fn data_dir_for(store: &crate::store::Location) -> PathBuf {
+    let crate::store::Location::Sqlite(store_path) = store else { return PathBuf::from(".") };
     if store_path.as_os_str() == ":memory:" {
         return std::env::temp_dir().join(format!("parcel-desk-proxy-{}", std::process::id()));
     }
@@ -284,7 +308,7 @@ pub async fn handle(jtl: &Jtl, store: &crate::store::Store, route: Route, req: R
     match route {
         Route::ChannelCreate => create(jtl, store, req, json_limit).await,
         Route::ChannelUpload => upload(jtl, req).await,
-        Route::ChannelMessages(ChannelTicketRef::Id(id)) => messages(jtl, req.headers(), &id),
+        Route::ChannelMessages(ChannelTicketRef::Id(id)) => messages(jtl, req.headers(), &id).await,
         // Not a channel route (the dispatcher never sends one) or an id the
         // proxy cannot have issued: like an unknown ticket.
         _ => ticket_not_found(),
@@ -323,7 +347,7 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
     let guard = match (&key, issues.is_empty()) {
         (Some(key), true) => {
             let normalized = serde_json::to_vec(&contact).unwrap_or_default();
-            match crate::idempotency::begin(store, key, CREATE_ROUTE, &[CREATE_ROUTE.as_bytes(), &normalized]) {
+            match crate::idempotency::begin(store, key, CREATE_ROUTE, &[CREATE_ROUTE.as_bytes(), &normalized]).await {
                 Ok(guard) => Some(guard),
                 Err(res) => return res.into_response(),
             }
@@ -376,14 +400,18 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
     }
     tracing::info!(ticket = %ticket.ticket_id, attachments = files.len(), "JTL-SCX channel ticket created");
     let names: Vec<String> = files.iter().map(|(_, n, _)| n.clone()).collect();
-    if let Err(e) = jtl.store.record_ticket(
-        &ticket.ticket_id,
-        &ticket.created_at,
-        &ticket.from.name,
-        &ticket.subject,
-        &ticket.message,
-        &names,
-    ) {
+    if let Err(e) = jtl
+        .store
+        .record_ticket(
+            &ticket.ticket_id,
+            &ticket.created_at,
+            &ticket.from.name,
+            &ticket.subject,
+            &ticket.message,
+            &names,
+        )
+        .await
+    {
         tracing::error!(ticket = %ticket.ticket_id, error = %e, "could not store the buyer's message");
     }
     let mut outcomes = Vec::new();
@@ -410,7 +438,7 @@ async fn finished(guard: Option<crate::store::InFlight>, res: Response) -> Respo
     // Our own answers are small JSON documents, already in memory.
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok());
-    crate::idempotency::finish(guard, parts.status, content_type, &bytes);
+    crate::idempotency::finish(guard, parts.status, content_type, &bytes).await;
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -457,12 +485,12 @@ async fn upload_with_retry(
     AttachmentOutcome { filename: filename.into(), uploaded: false, error: Some(last) }
 }
 
-fn messages(jtl: &Jtl, headers: &HeaderMap, ticket_id: &str) -> Response {
+async fn messages(jtl: &Jtl, headers: &HeaderMap, ticket_id: &str) -> Response {
     let token = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     if jtl.tokens.verify(token.trim()).as_deref() != Some(ticket_id) {
         return ticket_not_found();
     }
-    match jtl.store.conversation(ticket_id) {
+    match jtl.store.conversation(ticket_id).await {
         Ok(messages) => json_response(StatusCode::OK, &Conversation { ticket_id: ticket_id.into(), messages }),
         Err(e) => {
             tracing::error!(error = %e, "could not read the conversation");

@@ -1,21 +1,19 @@
-//! SQLite tables of the JTL channel tickets, in the proxy's store file
-//! (`store.path`; its own connection, its own `jtl_*` tables).
+//! The JTL channel's tables, in the proxy's store (the same database as
+//! the claims; the tables are created by its migrations).
 //!
 //! * `jtl_tickets`: each ticket the proxy created: the buyer's message.
 //! * `jtl_replies`: the seller's replies from `Seller:Ticket.Reply` events,
 //!   keyed by event id, so a redelivered event is stored once.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, MutexGuard};
 
 use parcel_desk_wire::jtl::{ConversationAttachment, ConversationMessage, Role};
-use rusqlite::{params, Connection};
 
+use crate::store::db::Val;
 // The proxy's one store error type and clock, shared with the Sendcloud
-// store (same database file).
-use crate::store::now_ms;
+// store (same database).
 pub use crate::store::StoreError;
+use crate::store::{now_ms, Db, Dialect};
 
 /// A seller reply to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +27,7 @@ pub struct Reply {
 
 /// The JTL tables.
 pub struct JtlStore {
-    db: Mutex<Connection>,
+    db: Db,
     /// Test hook: the next N writes fail.
     fail_writes: AtomicU32,
 }
@@ -53,36 +51,9 @@ fn names_from(json: &str) -> Vec<ConversationAttachment> {
 }
 
 impl JtlStore {
-    /// Opens (or creates) the tables in the SQLite file at `path`
-    /// (`:memory:`: a private in-memory database).
-    pub fn open(path: &Path) -> Result<JtlStore, StoreError> {
-        let db = crate::store::open_connection(path)?;
-        db.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             CREATE TABLE IF NOT EXISTS jtl_tickets (
-                 ticket_id TEXT PRIMARY KEY,
-                 created_at TEXT NOT NULL,
-                 created_ms INTEGER NOT NULL,
-                 buyer_name TEXT NOT NULL,
-                 subject TEXT NOT NULL,
-                 message TEXT NOT NULL,
-                 attachments TEXT NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS jtl_replies (
-                 event_id TEXT PRIMARY KEY,
-                 ticket_id TEXT NOT NULL,
-                 created_at TEXT NOT NULL,
-                 received_ms INTEGER NOT NULL,
-                 text TEXT NOT NULL,
-                 attachments TEXT NOT NULL
-             );
-             CREATE INDEX IF NOT EXISTS jtl_replies_ticket ON jtl_replies (ticket_id);",
-        )?;
-        Ok(JtlStore { db: Mutex::new(db), fail_writes: AtomicU32::new(0) })
-    }
-
-    fn db(&self) -> MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    /// The JTL tables of the store behind `db` (migrated already).
+    pub fn new(db: Db) -> JtlStore {
+        JtlStore { db, fail_writes: AtomicU32::new(0) }
     }
 
     /// Test hook: makes the next `n` writes fail with a store error.
@@ -99,7 +70,7 @@ impl JtlStore {
     }
 
     /// Records the buyer's message of a created ticket.
-    pub fn record_ticket(
+    pub async fn record_ticket(
         &self,
         ticket_id: &str,
         created_at: &str,
@@ -109,82 +80,113 @@ impl JtlStore {
         attachments: &[String],
     ) -> Result<(), StoreError> {
         self.injected_failure()?;
-        self.db().execute(
-            "INSERT OR IGNORE INTO jtl_tickets (ticket_id, created_at, created_ms, buyer_name, subject, message, attachments)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![ticket_id, created_at, now_ms(), buyer_name, subject, message, names_json(attachments)],
-        )?;
+        self.db
+            .exec(
+                "INSERT INTO jtl_tickets (ticket_id, created_at, created_ms, buyer_name, subject, message, attachments)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (ticket_id) DO NOTHING",
+                &[
+                    Val::Text(ticket_id),
+                    Val::Text(created_at),
+                    Val::Int(now_ms()),
+                    Val::Text(buyer_name),
+                    Val::Text(subject),
+                    Val::Text(message),
+                    Val::Text(&names_json(attachments)),
+                ],
+            )
+            .await?;
         Ok(())
     }
 
     /// Stores replies in one transaction; an event id already stored is
     /// skipped. Returns how many were new. Only after this returns `Ok` may
     /// the events be acknowledged upstream.
-    pub fn store_replies(&self, replies: &[Reply]) -> Result<usize, StoreError> {
+    pub async fn store_replies(&self, replies: &[Reply]) -> Result<usize, StoreError> {
         self.injected_failure()?;
-        let mut db = self.db();
-        let tx = db.transaction()?;
+        let mut tx = self.db.begin().await?;
         let mut new = 0;
-        {
-            let mut stmt = tx.prepare(
-                "INSERT OR IGNORE INTO jtl_replies (event_id, ticket_id, created_at, received_ms, text, attachments)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for r in replies {
-                new += stmt.execute(params![
-                    r.event_id,
-                    r.ticket_id,
-                    r.created_at,
-                    now_ms(),
-                    r.text,
-                    names_json(&r.attachments)
-                ])?;
-            }
+        for r in replies {
+            new += tx
+                .exec(
+                    "INSERT INTO jtl_replies (event_id, ticket_id, created_at, received_ms, text, attachments)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
+                    &[
+                        Val::Text(&r.event_id),
+                        Val::Text(&r.ticket_id),
+                        Val::Text(&r.created_at),
+                        Val::Int(now_ms()),
+                        Val::Text(&r.text),
+                        Val::Text(&names_json(&r.attachments)),
+                    ],
+                )
+                .await?;
         }
-        tx.commit()?;
-        Ok(new)
+        tx.commit().await?;
+        Ok(new as usize)
     }
 
     /// True when the proxy created this ticket.
-    pub fn has_ticket(&self, ticket_id: &str) -> Result<bool, StoreError> {
-        let n: i64 =
-            self.db()
-                .query_row("SELECT COUNT(*) FROM jtl_tickets WHERE ticket_id = ?1", params![ticket_id], |r| r.get(0))?;
-        Ok(n > 0)
+    pub async fn has_ticket(&self, ticket_id: &str) -> Result<bool, StoreError> {
+        let n = self
+            .db
+            .query_opt("SELECT COUNT(*) FROM jtl_tickets WHERE ticket_id = $1", &[Val::Text(ticket_id)], |r| {
+                r.get::<i64>(0)
+            })
+            .await?;
+        Ok(n.unwrap_or(0) > 0)
     }
 
     /// The conversation of a ticket: the buyer's message, then the seller's
     /// replies in the order they arrived.
-    pub fn conversation(&self, ticket_id: &str) -> Result<Vec<ConversationMessage>, StoreError> {
-        let db = self.db();
+    pub async fn conversation(&self, ticket_id: &str) -> Result<Vec<ConversationMessage>, StoreError> {
         // Rows of (created_at, text, attachments), all from `role`.
-        let messages = |sql: &str, role: Role| -> Result<Vec<ConversationMessage>, StoreError> {
-            let mut stmt = db.prepare(sql)?;
-            let rows = stmt.query_map(params![ticket_id], |r| {
+        let message = |role: Role| {
+            move |r: &crate::store::db::Row<'_, '_>| {
                 Ok(ConversationMessage {
                     from: role.clone(),
                     created_at: r.get(0)?,
                     text: r.get(1)?,
-                    attachments: names_from(&r.get::<_, String>(2)?),
+                    attachments: names_from(&r.get::<String>(2)?),
                 })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            }
         };
-        let mut out =
-            messages("SELECT created_at, message, attachments FROM jtl_tickets WHERE ticket_id = ?1", Role::Buyer)?;
-        out.extend(messages(
-            "SELECT created_at, text, attachments FROM jtl_replies WHERE ticket_id = ?1 ORDER BY received_ms, rowid",
-            Role::Seller,
-        )?);
+        let mut out = self
+            .db
+            .query(
+                "SELECT created_at, message, attachments FROM jtl_tickets WHERE ticket_id = $1",
+                &[Val::Text(ticket_id)],
+                message(Role::Buyer),
+            )
+            .await?;
+        // Insertion order: SQLite's rowid, PostgreSQL's sequence.
+        let order = match self.db.dialect() {
+            Dialect::Sqlite => "rowid",
+            Dialect::Postgres => "seq",
+        };
+        out.extend(
+            self.db
+                .query(
+                    &format!(
+                        "SELECT created_at, text, attachments FROM jtl_replies WHERE ticket_id = $1
+                         ORDER BY received_ms, {order}"
+                    ),
+                    &[Val::Text(ticket_id)],
+                    message(Role::Seller),
+                )
+                .await?,
+        );
         Ok(out)
     }
 
     /// Number of stored replies for a ticket (tests, diagnostics).
-    pub fn reply_count(&self, ticket_id: &str) -> Result<usize, StoreError> {
-        let n: i64 =
-            self.db()
-                .query_row("SELECT COUNT(*) FROM jtl_replies WHERE ticket_id = ?1", params![ticket_id], |r| r.get(0))?;
-        Ok(n as usize)
+    pub async fn reply_count(&self, ticket_id: &str) -> Result<usize, StoreError> {
+        let n = self
+            .db
+            .query_opt("SELECT COUNT(*) FROM jtl_replies WHERE ticket_id = $1", &[Val::Text(ticket_id)], |r| {
+                r.get::<i64>(0)
+            })
+            .await?;
+        Ok(n.unwrap_or(0) as usize)
     }
 }
 
@@ -202,28 +204,32 @@ mod tests {
         }
     }
 
-    #[test]
-    fn replies_are_stored_once_and_ordered() {
-        let s = JtlStore::open(Path::new(":memory:")).unwrap();
-        s.record_ticket("PD-1", "2026-01-01T00:00:00+00:00", "Dave", "S", "Hello", &["x.png".into()]).unwrap();
-        assert_eq!(s.store_replies(&[reply("e1"), reply("e2")]).unwrap(), 2);
-        assert_eq!(s.store_replies(&[reply("e1")]).unwrap(), 0);
-        let c = s.conversation("PD-1").unwrap();
+    #[tokio::test]
+    async fn replies_are_stored_once_and_ordered() {
+        let s = JtlStore::new(
+            crate::store::Store::open_path(std::path::Path::new(":memory:"), 24).await.unwrap().db().clone(),
+        );
+        s.record_ticket("PD-1", "2026-01-01T00:00:00+00:00", "Dave", "S", "Hello", &["x.png".into()]).await.unwrap();
+        assert_eq!(s.store_replies(&[reply("e1"), reply("e2")]).await.unwrap(), 2);
+        assert_eq!(s.store_replies(&[reply("e1")]).await.unwrap(), 0);
+        let c = s.conversation("PD-1").await.unwrap();
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].from, Role::Buyer);
         assert_eq!(c[0].attachments[0].filename, "x.png");
         assert_eq!(c[1].text, "reply e1");
         assert_eq!(c[2].text, "reply e2");
-        assert!(s.has_ticket("PD-1").unwrap());
-        assert!(!s.has_ticket("PD-2").unwrap());
+        assert!(s.has_ticket("PD-1").await.unwrap());
+        assert!(!s.has_ticket("PD-2").await.unwrap());
     }
 
-    #[test]
-    fn injected_failure_stores_nothing() {
-        let s = JtlStore::open(Path::new(":memory:")).unwrap();
+    #[tokio::test]
+    async fn injected_failure_stores_nothing() {
+        let s = JtlStore::new(
+            crate::store::Store::open_path(std::path::Path::new(":memory:"), 24).await.unwrap().db().clone(),
+        );
         s.fail_next_writes(1);
-        assert!(s.store_replies(&[reply("e1")]).is_err());
-        assert_eq!(s.reply_count("PD-1").unwrap(), 0);
-        assert_eq!(s.store_replies(&[reply("e1")]).unwrap(), 1);
+        assert!(s.store_replies(&[reply("e1")]).await.is_err());
+        assert_eq!(s.reply_count("PD-1").await.unwrap(), 0);
+        assert_eq!(s.store_replies(&[reply("e1")]).await.unwrap(), 1);
     }
 }

@@ -68,7 +68,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         tracking_number: claim.tracking_number.trim(),
         idempotency: key.as_deref().zip(hash.as_deref()),
     };
-    match st.store.accept_claim(&new, &answer) {
+    match st.store.accept_claim(&new, &answer).await {
         Err(e) => {
             tracing::error!(error = %e, "could not store an accepted claim");
             ProxyError::new(

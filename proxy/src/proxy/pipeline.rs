@@ -72,7 +72,7 @@ async fn run_matching(weak: Weak<ProxyState>) {
     loop {
         let Some(st) = weak.upgrade() else { return };
         let now = now_ms();
-        match st.store.claims_to_match(now - MATCH_WINDOW_MS) {
+        match st.store.claims_to_match(now - MATCH_WINDOW_MS).await {
             Err(e) => tracing::error!(error = %e, "matching: store failed"),
             Ok(waiting) if !waiting.is_empty() => {
                 let fresh = |c: &ClaimRow| c.ambiguous || c.last_sent_at.is_some_and(|t| now - t < 60_000);
@@ -100,7 +100,7 @@ async fn run(weak: Weak<ProxyState>) {
             tracing::error!(error = %e, "filing worker: store failed");
         }
         let now = now_ms();
-        let mut next = st.store.next_due().ok().flatten().unwrap_or(now + 1000);
+        let mut next = st.store.next_due().await.ok().flatten().unwrap_or(now + 1000);
         // Nothing can be sent before the creation budget is back.
         if let Some(until) = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until {
             next = next.max(until);
@@ -124,7 +124,7 @@ async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), Stor
         return Ok(());
     }
     while filing.len() < FILERS {
-        let Some(claim) = st.store.lease_due(now_ms(), lease_ms(st))? else { break };
+        let Some(claim) = st.store.lease_due(now_ms(), lease_ms(st)).await? else { break };
         let st = st.clone();
         filing.spawn(async move {
             if let Err(e) = file(&st, claim).await {
@@ -167,7 +167,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         let checked = reach.is_some_and(|(started, oldest)| started >= settle_at && oldest < first - MATCH_SLACK_MS);
         if now < settle_at || !checked {
             let next = settle_at.max(now + 200);
-            st.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived"))?;
+            st.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived")).await?;
             st.wake.notify_one();
             return Ok(());
         }
@@ -176,12 +176,12 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         // it meanwhile, `mark_sent` below refuses to send.
         tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
     }
-    if let Err(wait) = st.take_budget(Budget::Create)? {
-        st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget"))?;
+    if let Err(wait) = st.take_budget(Budget::Create).await? {
+        st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget")).await?;
         st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
         return Ok(());
     }
-    if !st.store.mark_sent(&claim.id, now)? {
+    if !st.store.mark_sent(&claim.id, now).await? {
         return Ok(());
     }
     let segments: &[&str] = match claim.claim_type.as_str() {
@@ -201,62 +201,70 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
     match call(st, &st.base, up).await {
         Err(e) if e.is_connect() => {
             // Never left: the creation budget is not spent.
-            st.store.refund_budget(&st.account, "create")?;
+            st.store.refund_budget(&st.account, "create").await?;
             tracing::warn!(claim_id = %claim.id, attempts, "Support API unreachable; will retry");
-            st.store.requeue(
-                &claim.id,
-                now_ms() + backoff_ms(retry_base, attempts),
-                false,
-                Some("the Support API cannot be reached; retrying"),
-            )?;
+            st.store
+                .requeue(
+                    &claim.id,
+                    now_ms() + backoff_ms(retry_base, attempts),
+                    false,
+                    Some("the Support API cannot be reached; retrying"),
+                )
+                .await?;
         }
         Err(e) => {
             tracing::warn!(claim_id = %claim.id, attempts, timeout = e.is_timeout(), "attempt may have arrived; will check");
-            st.store.requeue(
-                &claim.id,
-                now_ms() + backoff_ms(retry_base, attempts),
-                true,
-                Some("the Support API did not answer; checking whether the claim arrived"),
-            )?;
+            st.store
+                .requeue(
+                    &claim.id,
+                    now_ms() + backoff_ms(retry_base, attempts),
+                    true,
+                    Some("the Support API did not answer; checking whether the claim arrived"),
+                )
+                .await?;
         }
         Ok(answer) if answer.status.is_success() => {
             let uuid = serde_json::from_slice::<CreateTicketResponse>(&answer.body)
                 .ok()
                 .map(|c| c.ticket_id.trim().to_ascii_lowercase());
-            st.store.mark_filed(&claim.id, uuid.as_deref())?;
+            st.store.mark_filed(&claim.id, uuid.as_deref()).await?;
             tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
         }
         Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
             let secs = answer.retry_after_secs();
             let until = now_ms() + secs * 1000;
             tracing::warn!(claim_id = %claim.id, retry_after = secs, "Support API rate limit: holding creations");
-            st.store.hold_budget(&st.account, "create", until)?;
-            st.store.requeue(&claim.id, until, false, Some("the Support API asked to wait"))?;
+            st.store.hold_budget(&st.account, "create", until).await?;
+            st.store.requeue(&claim.id, until, false, Some("the Support API asked to wait")).await?;
         }
         Ok(answer) if answer.status.is_server_error() => {
             tracing::warn!(claim_id = %claim.id, status = answer.status.as_u16(), attempts, "Support API failed; will check and retry");
-            st.store.requeue(
-                &claim.id,
-                now_ms() + backoff_ms(retry_base, attempts),
-                true,
-                Some("the Support API failed; checking whether the claim arrived"),
-            )?;
+            st.store
+                .requeue(
+                    &claim.id,
+                    now_ms() + backoff_ms(retry_base, attempts),
+                    true,
+                    Some("the Support API failed; checking whether the claim arrived"),
+                )
+                .await?;
         }
         Ok(answer) if matches!(answer.status.as_u16(), 401 | 403 | 408 | 409) => {
             if matches!(answer.status.as_u16(), 401 | 403) {
                 tracing::error!(status = answer.status.as_u16(), "the Support API refused the proxy's credentials");
             }
-            st.store.requeue(
-                &claim.id,
-                now_ms() + backoff_ms(retry_base, attempts),
-                false,
-                Some("the Support API did not take the claim yet; retrying"),
-            )?;
+            st.store
+                .requeue(
+                    &claim.id,
+                    now_ms() + backoff_ms(retry_base, attempts),
+                    false,
+                    Some("the Support API did not take the claim yet; retrying"),
+                )
+                .await?;
         }
         Ok(answer) => {
             let reason = refusal_reason(answer.status, &answer.body);
             tracing::info!(claim_id = %claim.id, status = answer.status.as_u16(), %reason, "claim refused: needs attention");
-            st.store.mark_needs_attention(&claim.id, &reason)?;
+            st.store.mark_needs_attention(&claim.id, &reason).await?;
         }
     }
     Ok(())
@@ -291,7 +299,7 @@ pub fn refusal_reason(status: StatusCode, body: &[u8]) -> String {
 pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     let started = now_ms();
     st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass = Some(started);
-    let Ok(waiting) = st.store.claims_to_match(started - MATCH_WINDOW_MS) else { return Ok(()) };
+    let Ok(waiting) = st.store.claims_to_match(started - MATCH_WINDOW_MS).await else { return Ok(()) };
     let Some(oldest) = waiting.iter().map(|c| c.first_sent_at.unwrap_or(c.created_at)).min() else {
         return Ok(());
     };
@@ -301,7 +309,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     'pages: for page in 1..=MAX_LIST_PAGES {
         let mut tries = 0;
         let answer = loop {
-            match st.take_budget(Budget::Read).unwrap_or(Err(1000)) {
+            match st.take_budget(Budget::Read).await.unwrap_or(Err(1000)) {
                 Ok(()) => {}
                 // A short wait (a 429's hold, the end of a window) is waited out.
                 Err(wait) if wait <= 5_000 => {
@@ -325,7 +333,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
                 Ok(a) if a.status == StatusCode::TOO_MANY_REQUESTS => {
                     // Everyone on the store waits; this pass too, then tries the page again.
                     let secs = a.retry_after_secs().min(10);
-                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
+                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000).await;
                 }
                 Ok(a) => tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed"),
                 Err(e) => tracing::warn!(timeout = e.is_timeout(), page, "listing upstream tickets failed"),
@@ -356,22 +364,27 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     let mut taken: HashSet<i64> = HashSet::new();
     for claim in &waiting {
         let (Some(first), Some(last)) = (claim.first_sent_at, claim.last_sent_at) else { continue };
-        let found = items.iter().find(|(created, id, item)| {
+        let mut found = None;
+        for (created, id, item) in &items {
             let type_ok = item.get("type").and_then(Value::as_str) == Some(upstream_type(&claim.claim_type));
             let tracking_ok = item
                 .get("tracking_number")
                 .and_then(Value::as_str)
                 .is_none_or(|t| t.trim().eq_ignore_ascii_case(&claim.tracking_number));
-            type_ok
+            if type_ok
                 && tracking_ok
                 && !taken.contains(id)
                 && *created >= first - MATCH_SLACK_MS
                 && *created <= last + MATCH_WINDOW_MS
-                && !st.store.ticket_taken(*id).unwrap_or(true)
-        });
+                && !st.store.ticket_taken(*id).await.unwrap_or(true)
+            {
+                found = Some((created, id, item));
+                break;
+            }
+        }
         if let Some((_, id, _)) = found {
             taken.insert(*id);
-            match st.store.map_ticket(&claim.id, *id) {
+            match st.store.map_ticket(&claim.id, *id).await {
                 Ok(true) => tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket"),
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "could not map a claim"),

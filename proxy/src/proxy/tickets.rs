@@ -78,12 +78,12 @@ fn store_failure(e: &crate::store::StoreError) -> Response {
 
 /// Whether `token` grants reading int ticket `id`: a token issued for the
 /// int, or for the claim that is mapped to it.
-fn token_grants(st: &ProxyState, token: Option<&str>, id: i64) -> bool {
+async fn token_grants(st: &ProxyState, token: Option<&str>, id: i64) -> bool {
     let Some(reference) = token.and_then(|t| st.tokens.verify(t)) else { return false };
     if reference == id.to_string() {
         return true;
     }
-    matches!(st.store.claim(&reference), Ok(Some(ClaimRow { ticket_id: Some(mapped), .. })) if mapped == id)
+    matches!(st.store.claim(&reference).await, Ok(Some(ClaimRow { ticket_id: Some(mapped), .. })) if mapped == id)
 }
 
 /// 503 while the account's read budget is used up.
@@ -97,8 +97,8 @@ fn read_budget_used(wait_ms: i64) -> ProxyError {
 }
 
 /// One unit of the account's read budget, or the 503 to answer.
-pub(super) fn take_read(st: &ProxyState) -> Result<(), ProxyError> {
-    match st.take_budget(super::Budget::Read) {
+pub(super) async fn take_read(st: &ProxyState) -> Result<(), ProxyError> {
+    match st.take_budget(super::Budget::Read).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(wait)) => Err(read_budget_used(wait)),
         Err(e) => Err(store_failure(&e).into()),
@@ -121,8 +121,9 @@ fn cached_answer(status: u16, body: Vec<u8>, fetched_at: i64) -> UpAnswer {
 /// (no budget, upstream failing), the last read answers, with its `Age`.
 async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyError> {
     let fresh_ms = st.upstream.read_cache.as_millis() as i64;
-    let cached = || st.store.ticket_read(id).ok().flatten();
-    if let Some((status, body, at)) = cached().filter(|(_, _, at)| now_ms() - at < fresh_ms) {
+    if let Some((status, body, at)) =
+        st.store.ticket_read(id).await.ok().flatten().filter(|(_, _, at)| now_ms() - at < fresh_ms)
+    {
         return Ok(cached_answer(status, body, at));
     }
     let lock = {
@@ -133,14 +134,15 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
         locks.entry(id).or_default().clone()
     };
     let _one = lock.lock().await;
-    if let Some((status, body, at)) = cached().filter(|(_, _, at)| now_ms() - at < fresh_ms) {
+    let cached = st.store.ticket_read(id).await.ok().flatten();
+    if let Some((status, body, at)) = cached.clone().filter(|(_, _, at)| now_ms() - at < fresh_ms) {
         return Ok(cached_answer(status, body, at));
     }
-    let stale = |e: ProxyError| match cached() {
+    let stale = |e: ProxyError| match cached {
         Some((status, body, at)) => Ok(cached_answer(status, body, at)),
         None => Err(e),
     };
-    if let Err(e) = take_read(st) {
+    if let Err(e) = take_read(st).await {
         return stale(e);
     }
     let id_text = id.to_string();
@@ -155,7 +157,7 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
     match call(st, &st.base, up).await {
         Err(e) => stale(upstream_failure(st, &e)),
         Ok(a) if a.status.is_success() || a.status == StatusCode::NOT_FOUND => {
-            if let Err(e) = st.store.keep_ticket_read(id, a.status.as_u16(), &a.body, now_ms()) {
+            if let Err(e) = st.store.keep_ticket_read(id, a.status.as_u16(), &a.body, now_ms()).await {
                 tracing::warn!(error = %e, "could not cache a ticket read");
             }
             Ok(a)
@@ -163,7 +165,7 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
         Ok(a) => {
             if a.status == StatusCode::TOO_MANY_REQUESTS {
                 let secs = a.retry_after_secs();
-                let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000);
+                let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000).await;
             }
             stale(a.into_response().into())
         }
@@ -187,7 +189,7 @@ async fn access_int(
     id: i64,
     ip: IpAddr,
 ) -> Result<Access, crate::envelope::ProxyError> {
-    if token_grants(st, token, id) {
+    if token_grants(st, token, id).await {
         return Ok(Access::Token);
     }
     let Some(order) = order_number.filter(|o| !o.trim().is_empty()) else {
@@ -269,12 +271,12 @@ pub(super) fn upstream_type(claim_type: &str) -> &'static str {
 }
 
 /// The claim a token grants. `Err`: 404 (no access) or a failure.
-fn claim_access(st: &ProxyState, token: Option<&str>, id: &str) -> Result<ClaimRow, ProxyError> {
+async fn claim_access(st: &ProxyState, token: Option<&str>, id: &str) -> Result<ClaimRow, ProxyError> {
     let granted = token.and_then(|t| st.tokens.verify(t)).is_some_and(|r| r == id);
     if !granted {
         return Err(ProxyError::ticket_not_found());
     }
-    match st.store.claim(id) {
+    match st.store.claim(id).await {
         Ok(Some(claim)) => Ok(claim),
         Ok(None) => Err(ProxyError::ticket_not_found()),
         Err(e) => Err(store_failure(&e).into()),
@@ -296,7 +298,7 @@ pub(super) async fn get_by_uuid(st: &ProxyState, req: Request, uuid: &str) -> Re
         return bad_query().into_response();
     }
     let token = token_of(&req);
-    let claim = match claim_access(st, token.as_deref(), uuid) {
+    let claim = match claim_access(st, token.as_deref(), uuid).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
@@ -320,7 +322,7 @@ async fn readable_ticket(
     ip: IpAddr,
 ) -> Result<Option<(TicketResponse, Option<String>)>, crate::envelope::ProxyError> {
     let (id, answer) = if let Some(uuid) = super::parse_ticket_uuid(ticket) {
-        match claim_access(st, token.as_deref(), &uuid)?.ticket_id {
+        match claim_access(st, token.as_deref(), &uuid).await?.ticket_id {
             None => return Ok(None),
             Some(id) => (id, None),
         }
@@ -348,8 +350,8 @@ async fn readable_ticket(
             "The Support API answered something unexpected.",
         ));
     };
-    let tracking = match st.store.claim_for_ticket(id) {
-        Ok(Some(claim)) => st.store.claim(&claim).ok().flatten().map(|c| c.tracking_number),
+    let tracking = match st.store.claim_for_ticket(id).await {
+        Ok(Some(claim)) => st.store.claim(&claim).await.ok().flatten().map(|c| c.tracking_number),
         _ => None,
     };
     Ok(Some((t, tracking)))
@@ -377,7 +379,7 @@ async fn requests_of(
         content_length: None,
         body: None,
     };
-    take_read(st)?;
+    take_read(st).await?;
     let answer = call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))?;
     if !answer.status.is_success() {
         return Err(answer.into_response().into());
@@ -473,7 +475,7 @@ pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) ->
     let res = forward(st, up).await;
     if res.status().is_success() {
         // The ticket moves on: its next status read goes upstream.
-        if let Err(e) = st.store.forget_ticket_read(t.id) {
+        if let Err(e) = st.store.forget_ticket_read(t.id).await {
             tracing::warn!(error = %e, "could not drop a cached ticket read");
         }
     }

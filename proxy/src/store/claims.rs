@@ -8,8 +8,7 @@
 //! belongs to a worker that died, and the claim is taken up again, as
 //! possibly sent.
 
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
-
+use super::db::{Dialect, Row, Val};
 use super::{now_ms, Store, StoreError, StoredAnswer};
 
 /// A claim as stored.
@@ -71,7 +70,7 @@ pub enum Accepted {
 const COLUMNS: &str = "id, claim_type, portal, body, tracking_number, state, reason, attempts, ambiguous,
     next_attempt_at, first_sent_at, last_sent_at, upstream_uuid, ticket_id, created_at, ambiguous_since";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
+fn row(r: &Row<'_, '_>) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
         id: r.get(0)?,
         claim_type: r.get(1)?,
@@ -81,7 +80,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
         state: r.get(5)?,
         reason: r.get(6)?,
         attempts: r.get(7)?,
-        ambiguous: r.get::<_, i64>(8)? != 0,
+        ambiguous: r.get::<i64>(8)? != 0,
         next_attempt_at: r.get(9)?,
         first_sent_at: r.get(10)?,
         last_sent_at: r.get(11)?,
@@ -95,190 +94,273 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
 impl Store {
     /// Stores a claim (state `received`, due now) and, with a key, the
     /// answer `answer` for that key — in one transaction, before anything
-    /// goes upstream. A key seen before answers its stored answer instead.
-    pub fn accept_claim(&self, c: &NewClaim<'_>, answer: &StoredAnswer) -> Result<Accepted, StoreError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// goes upstream. A key seen before answers its stored answer instead
+    /// (the same request twice at once, on one proxy or two: the second
+    /// waits for the first's transaction and then replays it).
+    pub async fn accept_claim(&self, c: &NewClaim<'_>, answer: &StoredAnswer) -> Result<Accepted, StoreError> {
+        let mut tx = self.db.begin().await?;
         let now = now_ms();
         if let Some((key, hash)) = c.idempotency {
-            let cutoff = now - self.0.keep_ms;
-            let stored = super::stored_answer(&tx, key, c.claim_type, cutoff)?;
-            if let Some((stored_hash, stored)) = stored {
+            let cutoff = now - self.keep_ms;
+            // Taken only if the key is new, or its answer expired.
+            let taken = tx
+                .exec(
+                    "INSERT INTO idempotency (key, route, body_hash, status, content_type, body, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (key, route) DO UPDATE SET body_hash = excluded.body_hash,
+                         status = excluded.status, content_type = excluded.content_type, body = excluded.body,
+                         created_at = excluded.created_at
+                     WHERE idempotency.created_at < $8",
+                    &[
+                        Val::Text(key),
+                        Val::Text(c.claim_type),
+                        Val::Text(hash),
+                        Val::Int(i64::from(answer.status)),
+                        Val::OptText(answer.content_type.as_deref()),
+                        Val::Bytes(&answer.body),
+                        Val::Int(now),
+                        Val::Int(cutoff),
+                    ],
+                )
+                .await?;
+            if taken == 0 {
+                tx.rollback().await?;
+                let mut read = self.db.begin().await?;
+                let stored = super::stored_answer(&mut read, key, c.claim_type, i64::MIN).await?;
+                read.rollback().await?;
+                let Some((stored_hash, stored)) = stored else {
+                    return Err(StoreError("store: an Idempotency-Key answer vanished while it was read".into()));
+                };
                 return Ok(if stored_hash == hash { Accepted::Replay(stored) } else { Accepted::Reused });
             }
-            tx.execute(
-                "INSERT OR REPLACE INTO idempotency (key, route, body_hash, status, content_type, body, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![key, c.claim_type, hash, answer.status, answer.content_type, answer.body, now],
-            )?;
         }
-        tx.execute(
+        tx.exec(
             "INSERT INTO claims (id, claim_type, portal, body, tracking_number, state, next_attempt_at, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?6, ?6)",
-            params![c.id, c.claim_type, c.portal, c.body, c.tracking_number, now],
-        )?;
-        tx.commit()?;
+             VALUES ($1, $2, $3, $4, $5, 'received', $6, $6, $6)",
+            &[
+                Val::Text(c.id),
+                Val::Text(c.claim_type),
+                Val::OptText(c.portal),
+                Val::Bytes(c.body),
+                Val::Text(c.tracking_number),
+                Val::Int(now),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(Accepted::New)
     }
 
     /// The claim with this id.
-    pub fn claim(&self, id: &str) -> Result<Option<ClaimRow>, StoreError> {
-        Ok(self.db().query_row(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"), params![id], row).optional()?)
+    pub async fn claim(&self, id: &str) -> Result<Option<ClaimRow>, StoreError> {
+        self.db.query_opt(&format!("SELECT {COLUMNS} FROM claims WHERE id = $1"), &[Val::Text(id)], row).await
     }
 
     /// The id of the claim mapped to upstream int id `ticket_id`.
-    pub fn claim_for_ticket(&self, ticket_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .db()
-            .query_row("SELECT id FROM claims WHERE ticket_id = ?1", params![ticket_id], |r| r.get(0))
-            .optional()?)
+    pub async fn claim_for_ticket(&self, ticket_id: i64) -> Result<Option<String>, StoreError> {
+        self.db.query_opt("SELECT id FROM claims WHERE ticket_id = $1", &[Val::Int(ticket_id)], |r| r.get(0)).await
     }
 
     /// Takes the next due claim for filing: `received` or `queued` and due,
     /// or `filing` with a lease that ran out (its worker died: the attempt
     /// may have been sent, so it is marked ambiguous). The claim becomes
-    /// `filing` with a lease until `now + lease_ms`.
-    pub fn lease_due(&self, now: i64, lease_ms: i64) -> Result<Option<ClaimRow>, StoreError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// `filing` with a lease until `now + lease_ms`. On PostgreSQL the
+    /// look-ups skip rows another proxy is taking at the same moment.
+    pub async fn lease_due(&self, now: i64, lease_ms: i64) -> Result<Option<ClaimRow>, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let lock = self.db.skip_locked();
         // One indexed look-up per state (an OR of them would scan the table).
-        let first =
-            |sql: &str| tx.query_row(&format!("SELECT {COLUMNS} FROM claims {sql}"), params![now], row).optional();
-        let stale = first("WHERE state = 'filing' AND lease_until < ?1 ORDER BY lease_until LIMIT 1")?;
-        let found = match stale {
+        let stale = format!(
+            "SELECT {COLUMNS} FROM claims WHERE state = 'filing' AND lease_until < $1 ORDER BY lease_until LIMIT 1{lock}"
+        );
+        let due = |state: &str| {
+            format!(
+                "SELECT {COLUMNS} FROM claims WHERE state = '{state}' AND next_attempt_at <= $1
+                 ORDER BY next_attempt_at LIMIT 1{lock}"
+            )
+        };
+        let found = match tx.query_opt(&stale, &[Val::Int(now)], row).await? {
             Some(c) => Some(c),
             None => {
-                let received =
-                    first("WHERE state = 'received' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 1")?;
-                let queued =
-                    first("WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 1")?;
+                let received = tx.query_opt(&due("received"), &[Val::Int(now)], row).await?;
+                let queued = tx.query_opt(&due("queued"), &[Val::Int(now)], row).await?;
                 match (received, queued) {
                     (Some(r), Some(q)) => Some(if q.next_attempt_at < r.next_attempt_at { q } else { r }),
                     (r, q) => r.or(q),
                 }
             }
         };
-        let Some(mut claim) = found else { return Ok(None) };
+        let Some(mut claim) = found else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
         if claim.state == "filing" && claim.last_sent_at.is_some() {
             claim.ambiguous = true;
             claim.ambiguous_since = Some(now);
         }
-        tx.execute(
-            "UPDATE claims SET state = 'filing', lease_until = ?2, ambiguous = ?3, ambiguous_since = ?5, updated_at = ?4
-             WHERE id = ?1",
-            params![claim.id, now + lease_ms, claim.ambiguous as i64, now, claim.ambiguous_since],
-        )?;
-        tx.commit()?;
+        tx.exec(
+            "UPDATE claims SET state = 'filing', lease_until = $2, ambiguous = $3, updated_at = $4, ambiguous_since = $5
+             WHERE id = $1",
+            &[
+                Val::Text(&claim.id),
+                Val::Int(now + lease_ms),
+                Val::Int(claim.ambiguous as i64),
+                Val::Int(now),
+                Val::OptInt(claim.ambiguous_since),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(Some(claim))
     }
 
     /// Records that an attempt is about to be sent. `false`: the claim is
     /// no longer this worker's to send (a matching pass found its ticket
     /// meanwhile) — send nothing.
-    pub fn mark_sent(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        let n = self.db().execute(
-            "UPDATE claims SET attempts = attempts + 1, last_sent_at = ?2,
-                 first_sent_at = COALESCE(first_sent_at, ?2), ambiguous = 0, ambiguous_since = NULL, updated_at = ?2
-             WHERE id = ?1 AND state = 'filing' AND ticket_id IS NULL",
-            params![id, now],
-        )?;
+    pub async fn mark_sent(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        let n = self
+            .db
+            .exec(
+                "UPDATE claims SET attempts = attempts + 1, last_sent_at = $2,
+                     first_sent_at = COALESCE(first_sent_at, $2), ambiguous = 0, ambiguous_since = NULL,
+                     updated_at = $2
+                 WHERE id = $1 AND state = 'filing' AND ticket_id IS NULL",
+                &[Val::Text(id), Val::Int(now)],
+            )
+            .await?;
         Ok(n == 1)
     }
 
     /// Back to `queued` until `next_at`; `ambiguous`: the attempt may have
     /// arrived. `reason` says what it waits for.
-    pub fn requeue(&self, id: &str, next_at: i64, ambiguous: bool, reason: Option<&str>) -> Result<(), StoreError> {
-        self.db().execute(
-            "UPDATE claims SET state = 'queued', next_attempt_at = ?2, ambiguous = ?3, reason = ?4,
-                 ambiguous_since = CASE WHEN ?3 THEN COALESCE(ambiguous_since, ?5) ELSE NULL END,
-                 lease_until = NULL, updated_at = ?5
-             WHERE id = ?1 AND state = 'filing'",
-            params![id, next_at, ambiguous as i64, reason, now_ms()],
-        )?;
+    pub async fn requeue(
+        &self,
+        id: &str,
+        next_at: i64,
+        ambiguous: bool,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "UPDATE claims SET state = 'queued', next_attempt_at = $2, ambiguous = $3, reason = $4,
+                     ambiguous_since = CASE WHEN $3 = 1 THEN COALESCE(ambiguous_since, $5) ELSE NULL END,
+                     lease_until = NULL, updated_at = $5
+                 WHERE id = $1 AND state = 'filing'",
+                &[
+                    Val::Text(id),
+                    Val::Int(next_at),
+                    Val::Int(ambiguous as i64),
+                    Val::OptText(reason),
+                    Val::Int(now_ms()),
+                ],
+            )
+            .await?;
         Ok(())
     }
 
     /// Upstream accepted the claim (`uuid`: its 202's ticket id, if read).
-    pub fn mark_filed(&self, id: &str, uuid: Option<&str>) -> Result<(), StoreError> {
-        self.db().execute(
-            "UPDATE claims SET state = 'filed', upstream_uuid = ?2, reason = NULL, ambiguous = 0,
-                 lease_until = NULL, updated_at = ?3
-             WHERE id = ?1 AND state = 'filing'",
-            params![id, uuid, now_ms()],
-        )?;
+    pub async fn mark_filed(&self, id: &str, uuid: Option<&str>) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "UPDATE claims SET state = 'filed', upstream_uuid = $2, reason = NULL, ambiguous = 0,
+                     lease_until = NULL, updated_at = $3
+                 WHERE id = $1 AND state = 'filing'",
+                &[Val::Text(id), Val::OptText(uuid), Val::Int(now_ms())],
+            )
+            .await?;
         Ok(())
     }
 
     /// Upstream refused the claim for good.
-    pub fn mark_needs_attention(&self, id: &str, reason: &str) -> Result<(), StoreError> {
-        self.db().execute(
-            "UPDATE claims SET state = 'needs_attention', reason = ?2, lease_until = NULL, updated_at = ?3
-             WHERE id = ?1 AND state = 'filing'",
-            params![id, reason, now_ms()],
-        )?;
+    pub async fn mark_needs_attention(&self, id: &str, reason: &str) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "UPDATE claims SET state = 'needs_attention', reason = $2, lease_until = NULL, updated_at = $3
+                 WHERE id = $1 AND state = 'filing'",
+                &[Val::Text(id), Val::Text(reason), Val::Int(now_ms())],
+            )
+            .await?;
         Ok(())
     }
 
     /// Claims waiting for their upstream int id: filed without one, or
     /// queued after an ambiguous attempt; last sent after `since`. Oldest
     /// first.
-    pub fn claims_to_match(&self, since: i64) -> Result<Vec<ClaimRow>, StoreError> {
-        let db = self.db();
-        let mut stmt = db.prepare(&format!(
-            "SELECT {COLUMNS} FROM claims
-             WHERE ticket_id IS NULL AND (state = 'filed' OR (state IN ('queued', 'filing') AND ambiguous = 1))
-               AND last_sent_at >= ?1
-             ORDER BY first_sent_at, created_at"
-        ))?;
-        let rows = stmt.query_map(params![since], row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    pub async fn claims_to_match(&self, since: i64) -> Result<Vec<ClaimRow>, StoreError> {
+        self.db
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM claims
+                     WHERE ticket_id IS NULL AND (state = 'filed' OR (state IN ('queued', 'filing') AND ambiguous = 1))
+                       AND last_sent_at >= $1
+                     ORDER BY first_sent_at, created_at"
+                ),
+                &[Val::Int(since)],
+                row,
+            )
+            .await
     }
 
     /// True when upstream int id `ticket_id` already belongs to a claim (or
     /// to a ticket the synchronous relay created).
-    pub fn ticket_taken(&self, ticket_id: i64) -> Result<bool, StoreError> {
-        Ok(self.db().query_row(
-            "SELECT EXISTS (SELECT 1 FROM claims WHERE ticket_id = ?1)
-                 OR EXISTS (SELECT 1 FROM tickets WHERE ticket_id = ?1)",
-            params![ticket_id],
-            |r| r.get::<_, bool>(0),
-        )?)
+    pub async fn ticket_taken(&self, ticket_id: i64) -> Result<bool, StoreError> {
+        let taken = self
+            .db
+            .query_opt(
+                "SELECT EXISTS (SELECT 1 FROM claims WHERE ticket_id = $1)
+                     OR EXISTS (SELECT 1 FROM tickets WHERE ticket_id = $1)",
+                &[Val::Int(ticket_id)],
+                |r| r.get::<bool>(0),
+            )
+            .await?;
+        Ok(taken.unwrap_or(false))
     }
 
     /// Maps claim `id` to upstream int id `ticket_id`, once and only if no
     /// other claim has it; an ambiguous claim found upstream becomes
-    /// `filed`. `false` if nothing changed.
-    pub fn map_ticket(&self, id: &str, ticket_id: i64) -> Result<bool, StoreError> {
-        let n = self.db().execute(
-            "UPDATE claims SET ticket_id = ?2, state = 'filed', ambiguous = 0, reason = NULL,
-                 lease_until = NULL, updated_at = ?3
-             WHERE id = ?1 AND ticket_id IS NULL
-               AND (state = 'filed' OR (state IN ('queued', 'filing') AND ambiguous = 1))
-               AND NOT EXISTS (SELECT 1 FROM claims WHERE ticket_id = ?2)
-               AND NOT EXISTS (SELECT 1 FROM tickets WHERE ticket_id = ?2)",
-            params![id, ticket_id, now_ms()],
-        )?;
-        Ok(n == 1)
+    /// `filed`. `false` if nothing changed (also when another proxy mapped
+    /// the same ticket at the same moment: the column is unique).
+    pub async fn map_ticket(&self, id: &str, ticket_id: i64) -> Result<bool, StoreError> {
+        let r = self
+            .db
+            .exec(
+                "UPDATE claims SET ticket_id = $2, state = 'filed', ambiguous = 0, reason = NULL,
+                     lease_until = NULL, updated_at = $3
+                 WHERE id = $1 AND ticket_id IS NULL
+                   AND (state = 'filed' OR (state IN ('queued', 'filing') AND ambiguous = 1))
+                   AND NOT EXISTS (SELECT 1 FROM claims WHERE ticket_id = $2)
+                   AND NOT EXISTS (SELECT 1 FROM tickets WHERE ticket_id = $2)",
+                &[Val::Text(id), Val::Int(ticket_id), Val::Int(now_ms())],
+            )
+            .await;
+        match r {
+            Ok(n) => Ok(n == 1),
+            Err(e) if e.0.contains("23505") || e.0.contains("UNIQUE") => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// How many claims are in each state.
-    pub fn claim_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let db = self.db();
-        let mut stmt = db.prepare("SELECT state, COUNT(*) FROM claims GROUP BY state ORDER BY state")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    pub async fn claim_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.db
+            .query("SELECT state, COUNT(*) FROM claims GROUP BY state ORDER BY state", &[], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .await
     }
 
     /// The earliest time a claim is due (received or queued), or a lease
     /// runs out, if any.
-    pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        let db = self.db();
-        let min = |sql: &str| db.query_row(sql, [], |r| r.get::<_, Option<i64>>(0));
-        let times = [
-            min("SELECT MIN(next_attempt_at) FROM claims WHERE state = 'received'")?,
-            min("SELECT MIN(next_attempt_at) FROM claims WHERE state = 'queued'")?,
-            min("SELECT MIN(lease_until) FROM claims WHERE state = 'filing'")?,
-        ];
+    pub async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        let mut conn = self.db.conn().await?;
+        let mut times = Vec::new();
+        for sql in [
+            "SELECT MIN(next_attempt_at) FROM claims WHERE state = 'received'",
+            "SELECT MIN(lease_until) FROM claims WHERE state = 'filing'",
+            "SELECT MIN(next_attempt_at) FROM claims WHERE state = 'queued'",
+        ] {
+            times.push(conn.query_opt(sql, &[], |r| r.get::<Option<i64>>(0)).await?.flatten());
+        }
         Ok(times.into_iter().flatten().min())
     }
 
@@ -286,7 +368,7 @@ impl Store {
     /// most `limit` in any `window_ms` (plus a margin of 5 %, 50 ms to 2 s,
     /// for the time a request takes to reach upstream), counted across
     /// every proxy on this store. `Err(wait_ms)`: none left for that long.
-    pub fn take_budget(
+    pub async fn take_budget(
         &self,
         account: &str,
         kind: &str,
@@ -294,85 +376,111 @@ impl Store {
         window_ms: i64,
     ) -> Result<Result<(), i64>, StoreError> {
         let window_ms = window_ms + (window_ms / 20).clamp(50, 2000);
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = self.db.begin().await?;
+        if self.db.dialect() == Dialect::Postgres {
+            // Proxies taking from one account's budget take turns.
+            tx.exec("SELECT pg_advisory_xact_lock(hashtext($1))", &[Val::Text(&format!("budget {account} {kind}"))])
+                .await?;
+        }
         let now = now_ms();
         let hold: Option<i64> = tx
-            .query_row(
-                "SELECT until FROM budget_hold WHERE account = ?1 AND kind = ?2 AND until > ?3",
-                params![account, kind, now],
+            .query_opt(
+                "SELECT until FROM budget_hold WHERE account = $1 AND kind = $2 AND until > $3",
+                &[Val::Text(account), Val::Text(kind), Val::Int(now)],
                 |r| r.get(0),
             )
-            .optional()?;
+            .await?;
         if let Some(until) = hold {
+            tx.rollback().await?;
             return Ok(Err(until - now));
         }
-        tx.execute(
-            "DELETE FROM budget WHERE account = ?1 AND kind = ?2 AND at <= ?3",
-            params![account, kind, now - window_ms],
-        )?;
-        let (used, oldest): (i64, Option<i64>) = tx.query_row(
-            "SELECT COUNT(*), MIN(at) FROM budget WHERE account = ?1 AND kind = ?2",
-            params![account, kind],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        tx.exec(
+            "DELETE FROM budget WHERE account = $1 AND kind = $2 AND at <= $3",
+            &[Val::Text(account), Val::Text(kind), Val::Int(now - window_ms)],
+        )
+        .await?;
+        let (used, oldest): (i64, Option<i64>) = tx
+            .query_opt(
+                "SELECT COUNT(*), MIN(at) FROM budget WHERE account = $1 AND kind = $2",
+                &[Val::Text(account), Val::Text(kind)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .await?
+            .unwrap_or((0, None));
         if used >= i64::from(limit) {
+            tx.commit().await?;
             return Ok(Err((oldest.unwrap_or(now) + window_ms - now).max(1)));
         }
-        tx.execute("INSERT INTO budget (account, kind, at) VALUES (?1, ?2, ?3)", params![account, kind, now])?;
-        tx.commit()?;
+        tx.exec(
+            "INSERT INTO budget (account, kind, at) VALUES ($1, $2, $3)",
+            &[Val::Text(account), Val::Text(kind), Val::Int(now)],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(Ok(()))
     }
 
     /// Gives back the last unit of `kind` taken (the request never left:
     /// the connection could not be made).
-    pub fn refund_budget(&self, account: &str, kind: &str) -> Result<(), StoreError> {
-        self.db().execute(
-            "DELETE FROM budget WHERE rowid = (SELECT rowid FROM budget WHERE account = ?1 AND kind = ?2
-                 ORDER BY at DESC LIMIT 1)",
-            params![account, kind],
-        )?;
+    pub async fn refund_budget(&self, account: &str, kind: &str) -> Result<(), StoreError> {
+        let id = match self.db.dialect() {
+            Dialect::Sqlite => "rowid",
+            Dialect::Postgres => "id",
+        };
+        self.db
+            .exec(
+                &format!(
+                    "DELETE FROM budget WHERE {id} = (SELECT {id} FROM budget WHERE account = $1 AND kind = $2
+                         ORDER BY at DESC LIMIT 1)"
+                ),
+                &[Val::Text(account), Val::Text(kind)],
+            )
+            .await?;
         Ok(())
     }
 
     /// Nobody on this store uses the account's `kind` budget until `until`
     /// (upstream answered 429 with a `Retry-After`).
-    pub fn hold_budget(&self, account: &str, kind: &str, until: i64) -> Result<(), StoreError> {
-        self.db().execute(
-            "INSERT INTO budget_hold (account, kind, until) VALUES (?1, ?2, ?3)
-             ON CONFLICT (account, kind) DO UPDATE SET until = MAX(until, excluded.until)",
-            params![account, kind, until],
-        )?;
+    pub async fn hold_budget(&self, account: &str, kind: &str, until: i64) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "INSERT INTO budget_hold (account, kind, until) VALUES ($1, $2, $3)
+                 ON CONFLICT (account, kind) DO UPDATE SET until =
+                     CASE WHEN excluded.until > budget_hold.until THEN excluded.until ELSE budget_hold.until END",
+                &[Val::Text(account), Val::Text(kind), Val::Int(until)],
+            )
+            .await?;
         Ok(())
     }
 
     /// The last read of upstream ticket `ticket_id`: `(status, body, fetched_at)`.
-    pub fn ticket_read(&self, ticket_id: i64) -> Result<Option<(u16, Vec<u8>, i64)>, StoreError> {
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT status, body, fetched_at FROM ticket_reads WHERE ticket_id = ?1",
-                params![ticket_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    pub async fn ticket_read(&self, ticket_id: i64) -> Result<Option<(u16, Vec<u8>, i64)>, StoreError> {
+        self.db
+            .query_opt(
+                "SELECT status, body, fetched_at FROM ticket_reads WHERE ticket_id = $1",
+                &[Val::Int(ticket_id)],
+                |r| Ok((u16::try_from(r.get::<i64>(0)?).unwrap_or(500), r.get(1)?, r.get(2)?)),
             )
-            .optional()?)
+            .await
     }
 
     /// Drops the kept read of `ticket_id` (it changed: the next status read
     /// goes upstream).
-    pub fn forget_ticket_read(&self, ticket_id: i64) -> Result<(), StoreError> {
-        self.db().execute("DELETE FROM ticket_reads WHERE ticket_id = ?1", params![ticket_id])?;
+    pub async fn forget_ticket_read(&self, ticket_id: i64) -> Result<(), StoreError> {
+        self.db.exec("DELETE FROM ticket_reads WHERE ticket_id = $1", &[Val::Int(ticket_id)]).await?;
         Ok(())
     }
 
     /// Keeps a read of upstream ticket `ticket_id`.
-    pub fn keep_ticket_read(&self, ticket_id: i64, status: u16, body: &[u8], at: i64) -> Result<(), StoreError> {
-        self.db().execute(
-            "INSERT INTO ticket_reads (ticket_id, status, body, fetched_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (ticket_id) DO UPDATE SET status = excluded.status, body = excluded.body,
-                 fetched_at = excluded.fetched_at",
-            params![ticket_id, status, body, at],
-        )?;
+    pub async fn keep_ticket_read(&self, ticket_id: i64, status: u16, body: &[u8], at: i64) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "INSERT INTO ticket_reads (ticket_id, status, body, fetched_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (ticket_id) DO UPDATE SET status = excluded.status, body = excluded.body,
+                     fetched_at = excluded.fetched_at",
+                &[Val::Int(ticket_id), Val::Int(i64::from(status)), Val::Bytes(body), Val::Int(at)],
+            )
+            .await?;
         Ok(())
     }
 }
@@ -391,47 +499,47 @@ mod tests {
         NewClaim { id, claim_type: "lost", portal: None, body: b"{}", tracking_number: "T", idempotency: key }
     }
 
-    #[test]
-    fn accept_is_once_per_key() {
-        let s = Store::open(Path::new(":memory:"), 24).unwrap();
-        assert_eq!(s.accept_claim(&new("a", Some(("k", "h"))), &answer()).unwrap(), Accepted::New);
-        assert_eq!(s.accept_claim(&new("b", Some(("k", "h"))), &answer()).unwrap(), Accepted::Replay(answer()));
-        assert_eq!(s.accept_claim(&new("c", Some(("k", "other"))), &answer()).unwrap(), Accepted::Reused);
-        assert!(s.claim("a").unwrap().is_some());
-        assert!(s.claim("b").unwrap().is_none());
-        assert_eq!(s.claim_counts().unwrap(), vec![("received".to_owned(), 1)]);
+    #[tokio::test]
+    async fn accept_is_once_per_key() {
+        let s = Store::open_path(Path::new(":memory:"), 24).await.unwrap();
+        assert_eq!(s.accept_claim(&new("a", Some(("k", "h"))), &answer()).await.unwrap(), Accepted::New);
+        assert_eq!(s.accept_claim(&new("b", Some(("k", "h"))), &answer()).await.unwrap(), Accepted::Replay(answer()));
+        assert_eq!(s.accept_claim(&new("c", Some(("k", "other"))), &answer()).await.unwrap(), Accepted::Reused);
+        assert!(s.claim("a").await.unwrap().is_some());
+        assert!(s.claim("b").await.unwrap().is_none());
+        assert_eq!(s.claim_counts().await.unwrap(), vec![("received".to_owned(), 1)]);
     }
 
-    #[test]
-    fn a_lease_is_taken_once_and_a_dead_one_comes_back_ambiguous() {
-        let s = Store::open(Path::new(":memory:"), 24).unwrap();
-        s.accept_claim(&new("a", None), &answer()).unwrap();
+    #[tokio::test]
+    async fn a_lease_is_taken_once_and_a_dead_one_comes_back_ambiguous() {
+        let s = Store::open_path(Path::new(":memory:"), 24).await.unwrap();
+        s.accept_claim(&new("a", None), &answer()).await.unwrap();
         let now = now_ms();
-        let c = s.lease_due(now, 1000).unwrap().unwrap();
+        let c = s.lease_due(now, 1000).await.unwrap().unwrap();
         assert!(!c.ambiguous);
-        assert!(s.lease_due(now, 1000).unwrap().is_none(), "leased claims are not handed out twice");
-        assert!(s.mark_sent("a", now).unwrap());
+        assert!(s.lease_due(now, 1000).await.unwrap().is_none(), "leased claims are not handed out twice");
+        assert!(s.mark_sent("a", now).await.unwrap());
         // The worker died: after the lease the claim comes back, as possibly sent.
-        let again = s.lease_due(now + 1001, 1000).unwrap().unwrap();
+        let again = s.lease_due(now + 1001, 1000).await.unwrap().unwrap();
         assert!(again.ambiguous);
-        s.requeue("a", now + 5000, true, None).unwrap();
-        assert_eq!(s.claims_to_match(0).unwrap().len(), 1);
-        assert!(s.map_ticket("a", 77).unwrap());
-        assert!(!s.map_ticket("a", 78).unwrap());
-        assert!(s.ticket_taken(77).unwrap());
-        assert_eq!(s.claim("a").unwrap().unwrap().state, "filed");
+        s.requeue("a", now + 5000, true, None).await.unwrap();
+        assert_eq!(s.claims_to_match(0).await.unwrap().len(), 1);
+        assert!(s.map_ticket("a", 77).await.unwrap());
+        assert!(!s.map_ticket("a", 78).await.unwrap());
+        assert!(s.ticket_taken(77).await.unwrap());
+        assert_eq!(s.claim("a").await.unwrap().unwrap().state, "filed");
     }
 
-    #[test]
-    fn the_budget_counts_a_window() {
-        let s = Store::open(Path::new(":memory:"), 24).unwrap();
+    #[tokio::test]
+    async fn the_budget_counts_a_window() {
+        let s = Store::open_path(Path::new(":memory:"), 24).await.unwrap();
         for _ in 0..3 {
-            assert_eq!(s.take_budget("acct", "create", 3, 60_000).unwrap(), Ok(()));
+            assert_eq!(s.take_budget("acct", "create", 3, 60_000).await.unwrap(), Ok(()));
         }
-        let wait = s.take_budget("acct", "create", 3, 60_000).unwrap().unwrap_err();
+        let wait = s.take_budget("acct", "create", 3, 60_000).await.unwrap().unwrap_err();
         assert!(wait > 61_000 && wait <= 62_000, "{wait}");
-        assert_eq!(s.take_budget("acct", "read", 3, 60_000).unwrap(), Ok(()));
-        s.hold_budget("acct", "read", now_ms() + 10_000).unwrap();
-        assert!(s.take_budget("acct", "read", 3, 60_000).unwrap().is_err());
+        assert_eq!(s.take_budget("acct", "read", 3, 60_000).await.unwrap(), Ok(()));
+        s.hold_budget("acct", "read", now_ms() + 10_000).await.unwrap();
+        assert!(s.take_budget("acct", "read", 3, 60_000).await.unwrap().is_err());
     }
 }
