@@ -243,7 +243,7 @@ impl Store {
         self.db
             .exec(
                 "UPDATE claims SET state = 'queued', next_attempt_at = $2, ambiguous = $3, reason = $4,
-                     ambiguous_since = CASE WHEN $3 = 1 THEN COALESCE(ambiguous_since, $5) ELSE NULL END,
+                     ambiguous_since = CASE WHEN CAST($3 AS BIGINT) = 1 THEN COALESCE(ambiguous_since, $5) ELSE NULL END,
                      lease_until = NULL, updated_at = $5
                  WHERE id = $1 AND state = 'filing'",
                 &[

@@ -222,7 +222,7 @@ impl Db {
     pub async fn conn(&self) -> Result<Conn, StoreError> {
         Ok(match &*self.0 {
             Inner::Sqlite(m) => Conn::Lite(m.clone().lock_owned().await),
-            Inner::Postgres(pool) => Conn::Pg(pool.get().await?),
+            Inner::Postgres(pool) => Conn::Pg(Box::new(pool.get().await?)),
         })
     }
 
@@ -280,7 +280,7 @@ pub fn open_sqlite(path: &Path) -> Result<Connection, StoreError> {
 /// One connection, held.
 pub enum Conn {
     Lite(tokio::sync::OwnedMutexGuard<Connection>),
-    Pg(deadpool_postgres::Object),
+    Pg(Box<deadpool_postgres::Object>),
 }
 
 /// `$1` → `?1`: SQLite's numbered parameters.
@@ -411,7 +411,7 @@ impl Drop for Tx {
             }
             Some(Conn::Pg(c)) => {
                 // Never reused with an open transaction: closed instead.
-                drop(deadpool_postgres::Object::take(c));
+                drop(deadpool_postgres::Object::take(*c));
             }
         }
     }

@@ -2,6 +2,8 @@
 //! HTTP requests, a recording upstream, multipart bodies.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,0 +1,267 @@
+//! The store's test suite, run twice: on SQLite files and on a real
+//! PostgreSQL (a throwaway cluster this test starts and removes). Every
+//! scenario gets an empty database; those about several proxies open two
+//! handles on it, as two instances would.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use parcel_desk_proxy::jtl::store::{JtlStore, Reply};
+use parcel_desk_proxy::store::claims::{Accepted, NewClaim};
+use parcel_desk_proxy::store::{now_ms, Claim, Location, Store, StoredAnswer};
+
+fn answer(body: &str) -> StoredAnswer {
+    StoredAnswer { status: 202, content_type: Some("application/json".into()), body: body.as_bytes().to_vec() }
+}
+
+fn claim<'a>(id: &'a str, key: Option<(&'a str, &'a str)>) -> NewClaim<'a> {
+    NewClaim {
+        id,
+        claim_type: "lost",
+        portal: Some("false"),
+        body: b"{\"a\":1}",
+        tracking_number: "T",
+        idempotency: key,
+    }
+}
+
+async fn open(at: &Location) -> Store {
+    Store::open(at, 24).await.unwrap_or_else(|e| panic!("open {}: {e}", at.redacted()))
+}
+
+/// One key, one claim: sequential repeats replay, another request is
+/// refused, and 16 concurrent requests on two handles store exactly one.
+async fn accept_is_once_per_key(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    assert_eq!(a.accept_claim(&claim("c1", Some(("k", "h"))), &answer("1")).await.unwrap(), Accepted::New);
+    assert_eq!(
+        b.accept_claim(&claim("c2", Some(("k", "h"))), &answer("2")).await.unwrap(),
+        Accepted::Replay(answer("1"))
+    );
+    assert_eq!(b.accept_claim(&claim("c3", Some(("k", "other"))), &answer("3")).await.unwrap(), Accepted::Reused);
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let s = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let id = format!("race-{i}");
+            s.accept_claim(&claim(&id, Some(("race", "h"))), &answer(&id)).await.unwrap()
+        }));
+    }
+    let mut new = 0;
+    for t in tasks {
+        if t.await.unwrap() == Accepted::New {
+            new += 1;
+        }
+    }
+    assert_eq!(new, 1, "exactly one of the concurrent requests stores its claim");
+    let counts = a.claim_counts().await.unwrap();
+    assert_eq!(counts, vec![("received".to_owned(), 2)]);
+    let stored = b.claim("c1").await.unwrap().unwrap();
+    assert_eq!((stored.body.as_slice(), stored.portal.as_deref()), (&b"{\"a\":1}"[..], Some("false")));
+}
+
+/// 40 claims, 8 workers on two handles: each claim is leased once; a lease
+/// that runs out after a send comes back ambiguous.
+async fn leases_are_taken_once(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    for i in 0..40 {
+        a.accept_claim(&claim(&format!("c{i:02}"), None), &answer("x")).await.unwrap();
+    }
+    let now = now_ms();
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let s = if w % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            while let Some(c) = s.lease_due(now, 60_000).await.unwrap() {
+                got.push(c.id);
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    assert_eq!(all.len(), 40, "{all:?}");
+    assert_eq!(all.iter().collect::<HashSet<_>>().len(), 40, "a claim was leased twice");
+    assert!(a.mark_sent("c00", now).await.unwrap());
+    // A claim leased and then refused; the others filed.
+    assert!(a.mark_sent("c01", now).await.unwrap());
+    a.mark_needs_attention("c01", "Parcel not found.").await.unwrap();
+    let refused = b.claim("c01").await.unwrap().unwrap();
+    assert_eq!((refused.state.as_str(), refused.reason.as_deref()), ("needs_attention", Some("Parcel not found.")));
+    for i in 2..40 {
+        b.mark_filed(&format!("c{i:02}"), Some("uuid")).await.unwrap();
+    }
+    // c00's worker died after sending: after the lease it comes back as possibly sent.
+    let again = b.lease_due(now + 60_001, 1000).await.unwrap().unwrap();
+    assert_eq!((again.id.as_str(), again.ambiguous), ("c00", true));
+    b.requeue("c00", now + 5000, true, Some("checking")).await.unwrap();
+    assert_eq!(a.next_due().await.unwrap(), Some(now + 5000));
+    assert_eq!(a.claims_to_match(0).await.unwrap().len(), 1);
+    assert!(a.map_ticket("c00", 77).await.unwrap());
+    assert!(!b.map_ticket("c00", 78).await.unwrap(), "mapped once");
+    assert!(b.ticket_taken(77).await.unwrap());
+    assert_eq!(b.claim_for_ticket(77).await.unwrap().as_deref(), Some("c00"));
+    assert_eq!(a.claim("c00").await.unwrap().unwrap().state, "filed");
+    assert_eq!(a.next_due().await.unwrap(), None, "nothing left to file");
+}
+
+/// Two claims found for one upstream ticket at once: only one gets it.
+async fn a_ticket_is_mapped_to_one_claim(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    for id in ["x", "y"] {
+        a.accept_claim(&claim(id, None), &answer("x")).await.unwrap();
+        let now = now_ms();
+        let c = a.lease_due(now, 60_000).await.unwrap().unwrap();
+        assert!(a.mark_sent(&c.id, now).await.unwrap());
+        a.mark_filed(&c.id, None).await.unwrap();
+    }
+    let (ra, rb) = tokio::join!(a.map_ticket("x", 500), b.map_ticket("y", 500));
+    assert_eq!([ra.unwrap(), rb.unwrap()].iter().filter(|m| **m).count(), 1);
+}
+
+/// The budget is one count for every handle: 20 concurrent takes of a
+/// limit of 5 give 5; a hold stops everyone.
+async fn the_budget_is_shared(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let s = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move { s.take_budget("acct", "create", 5, 60_000).await.unwrap() }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(wait) => assert!(wait > 59_000 && wait <= 62_000, "{wait}"),
+        }
+    }
+    assert_eq!(ok, 5);
+    b.refund_budget("acct", "create").await.unwrap();
+    assert_eq!(a.take_budget("acct", "create", 5, 60_000).await.unwrap(), Ok(()));
+    assert_eq!(a.take_budget("acct", "read", 5, 60_000).await.unwrap(), Ok(()));
+    b.hold_budget("acct", "read", now_ms() + 10_000).await.unwrap();
+    b.hold_budget("acct", "read", now_ms() + 1_000).await.unwrap();
+    let wait = a.take_budget("acct", "read", 5, 60_000).await.unwrap().unwrap_err();
+    assert!(wait > 9_000, "a shorter hold does not shorten a longer one: {wait}");
+}
+
+/// A key in flight on one handle is in flight on the other; its final
+/// answer replays everywhere.
+async fn keys_in_flight_are_shared(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    let Claim::Proceed(guard) = a.begin("k", "channel", "h").await.unwrap() else { panic!("first use") };
+    assert!(matches!(b.begin("k", "channel", "h").await.unwrap(), Claim::InProgress));
+    guard.complete(&answer("done")).await.unwrap();
+    assert!(matches!(b.begin("k", "channel", "h").await.unwrap(), Claim::Replay(x) if x == answer("done")));
+    assert!(matches!(b.begin("k", "channel", "h2").await.unwrap(), Claim::Reused));
+}
+
+/// A lease has one holder; it passes on only after it runs out.
+async fn a_lease_has_one_holder(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    assert!(a.take_lease("poller", "one", 400).await.unwrap());
+    assert!(!b.take_lease("poller", "two", 400).await.unwrap());
+    assert!(a.take_lease("poller", "one", 400).await.unwrap(), "the holder renews");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(b.take_lease("poller", "two", 400).await.unwrap(), "taken over after it ran out");
+    assert!(!a.take_lease("poller", "one", 400).await.unwrap());
+    b.release_lease("poller", "two").await.unwrap();
+    assert!(a.take_lease("poller", "one", 400).await.unwrap());
+}
+
+/// Ticket reads are kept, replaced and forgotten.
+async fn ticket_reads_are_kept(at: Location) {
+    let s = open(&at).await;
+    s.keep_ticket_read(9, 200, b"{\"v\":1}", 5).await.unwrap();
+    s.keep_ticket_read(9, 200, b"{\"v\":2}", 6).await.unwrap();
+    assert_eq!(s.ticket_read(9).await.unwrap(), Some((200, b"{\"v\":2}".to_vec(), 6)));
+    s.forget_ticket_read(9).await.unwrap();
+    assert_eq!(s.ticket_read(9).await.unwrap(), None);
+}
+
+/// JTL replies are stored once per event and read back in order.
+async fn jtl_replies_are_stored_once(at: Location) {
+    let s = open(&at).await;
+    let jtl = JtlStore::new(s.db().clone());
+    let reply = |id: &str| Reply {
+        event_id: id.into(),
+        ticket_id: "PD-1".into(),
+        created_at: "2026-01-01T00:00:00+00:00".into(),
+        text: format!("reply {id}"),
+        attachments: vec!["a.pdf".into()],
+    };
+    jtl.record_ticket("PD-1", "2026-01-01T00:00:00+00:00", "Dave", "S", "Hello", &["x.png".into()]).await.unwrap();
+    jtl.record_ticket("PD-1", "2026-01-01T00:00:00+00:00", "Dave", "S", "Hello", &[]).await.unwrap();
+    assert_eq!(jtl.store_replies(&[reply("e2"), reply("e1")]).await.unwrap(), 2);
+    assert_eq!(jtl.store_replies(&[reply("e1"), reply("e3")]).await.unwrap(), 1);
+    let texts: Vec<_> = jtl.conversation("PD-1").await.unwrap().into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["Hello", "reply e2", "reply e1", "reply e3"]);
+    assert!(jtl.has_ticket("PD-1").await.unwrap());
+    assert_eq!(jtl.reply_count("PD-1").await.unwrap(), 3);
+}
+
+/// Instances starting together migrate the database once.
+async fn instances_starting_together_migrate_once(at: Location) {
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            tokio::spawn({
+                let at = at.clone();
+                async move { Store::open(&at, 24).await.map(|_| ()).map_err(|e| e.0) }
+            })
+        })
+        .collect();
+    for o in opens {
+        o.await.unwrap().unwrap();
+    }
+    let s = open(&at).await;
+    s.accept_claim(&claim("after", None), &answer("x")).await.unwrap();
+    assert!(s.claim("after").await.unwrap().is_some());
+}
+
+async fn suite(name: &str, fresh: impl Fn() -> Location) {
+    macro_rules! run {
+        ($($scenario:ident),* $(,)?) => {$(
+            eprintln!("{name}: {}", stringify!($scenario));
+            $scenario(fresh()).await;
+        )*};
+    }
+    run!(
+        instances_starting_together_migrate_once,
+        accept_is_once_per_key,
+        leases_are_taken_once,
+        a_ticket_is_mapped_to_one_claim,
+        the_budget_is_shared,
+        keys_in_flight_are_shared,
+        a_lease_has_one_holder,
+        ticket_reads_are_kept,
+        jtl_replies_are_stored_once,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_store_suite_on_sqlite() {
+    let files = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let made = files.clone();
+    suite("sqlite", move || {
+        let path = parcel_desk_proxy::config::temp_store_path();
+        made.lock().unwrap().push(path.clone());
+        Location::Sqlite(path)
+    })
+    .await;
+    for f in files.lock().unwrap().iter() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_store_suite_on_postgres() {
+    let pg = common::pg::Postgres::start();
+    suite("postgres", || Location::parse(&pg.database()).unwrap()).await;
+}
