@@ -229,8 +229,12 @@ async fn a_burst_is_paced_under_the_account_limit_without_a_429() {
 
 const BIN: &str = env!("CARGO_BIN_EXE_parcel-desk-proxy");
 
+/// Where a test proxy keeps its state: `PARCEL_DESK_STORE_PATH` or
+/// `PARCEL_DESK_STORE_URL` and its value.
+type StoreEnv<'a> = (&'a str, &'a str);
+
 /// A proxy process on `store` in front of `upstream`; its URL.
-fn spawn_proxy(upstream: &str, store: &std::path::Path) -> (Child, String) {
+fn spawn_proxy(upstream: &str, store: StoreEnv<'_>) -> (Child, String) {
     let mut child = Command::new(BIN)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -241,7 +245,7 @@ fn spawn_proxy(upstream: &str, store: &std::path::Path) -> (Child, String) {
         .env("PARCEL_DESK_SUPPORT_PUBLIC_KEY", PUBLIC)
         .env("PARCEL_DESK_SUPPORT_SECRET_KEY", SECRET)
         .env("PARCEL_DESK_ACCESS_TOKEN_KEY", TOKEN_KEY)
-        .env("PARCEL_DESK_STORE_PATH", store)
+        .env(store.0, store.1)
         .env("PARCEL_DESK_SUPPORT_TIMEOUT_SECS", "1")
         .env("PARCEL_DESK_UPSTREAM_RECONCILE_AFTER_SECS", "1")
         .env("PARCEL_DESK_UPSTREAM_RETRY_BASE_MS", "100")
@@ -259,19 +263,20 @@ fn spawn_proxy(upstream: &str, store: &std::path::Path) -> (Child, String) {
     (child, url)
 }
 
-#[tokio::test]
-async fn two_processes_on_one_store_file_each_claim_once_and_survive_a_kill() {
+/// Two proxy processes on one store, claims sent to both while upstream
+/// fails 30 % of calls; one is killed mid-filing and restarted: every
+/// claim is filed once and readable on both.
+async fn two_processes_on_one_store(store: StoreEnv<'_>, tag: &str) {
     let stats = Arc::new(SandboxStats::default());
     let options =
         SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
     let sb = sandbox_on(free_addr(), options).await;
-    let store = parcel_desk_proxy::config::temp_store_path();
-    let (mut a, url_a) = spawn_proxy(&sb.url(), &store);
-    let (mut b, url_b) = spawn_proxy(&sb.url(), &store);
+    let (mut a, url_a) = spawn_proxy(&sb.url(), store);
+    let (mut b, url_b) = spawn_proxy(&sb.url(), store);
     let c = client();
     let (api_a, api_b) = (format!("{url_a}/api"), format!("{url_b}/api"));
-    let mut claims = send_claims(&c, &api_a, "two-a", 60).await;
-    claims.extend(send_claims(&c, &api_b, "two-b", 60).await);
+    let mut claims = send_claims(&c, &api_a, &format!("{tag}-a"), 60).await;
+    claims.extend(send_claims(&c, &api_b, &format!("{tag}-b"), 60).await);
     // Kill A in the middle of filing, without a chance to clean up.
     tokio::time::sleep(Duration::from_millis(300)).await;
     a.kill().unwrap();
@@ -281,12 +286,25 @@ async fn two_processes_on_one_store_file_each_claim_once_and_survive_a_kill() {
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 120);
     assert_eq!(stats.created.load(Ordering::Relaxed), 120, "no claim filed twice");
     // A restarted A reads B's claims too.
-    let (mut a2, url_a2) = spawn_proxy(&sb.url(), &store);
+    let (mut a2, url_a2) = spawn_proxy(&sb.url(), store);
     let back = all_filed(&c, &format!("{url_a2}/api"), &claims[60..], 30).await;
     assert_eq!(back, ids[60..]);
     for child in [&mut a2, &mut b] {
         child.kill().unwrap();
         child.wait().unwrap();
     }
+}
+
+#[tokio::test]
+async fn two_processes_on_one_store_file_each_claim_once_and_survive_a_kill() {
+    let store = parcel_desk_proxy::config::temp_store_path();
+    two_processes_on_one_store(("PARCEL_DESK_STORE_PATH", store.to_str().unwrap()), "two").await;
     let _ = std::fs::remove_file(&store);
+}
+
+#[tokio::test]
+async fn two_processes_on_one_postgres_each_claim_once_and_survive_a_kill() {
+    let pg = common::pg::Postgres::start();
+    let url = pg.database();
+    two_processes_on_one_store(("PARCEL_DESK_STORE_URL", &url), "pg").await;
 }
