@@ -98,7 +98,7 @@ build() {
     && keep_cargo_wasm claim || ok=1
   # (c) the comparison: React + Uppy, Vite production build.
   (cd bench/compare && npx vite build --logLevel warn --outDir "$WORK/react" --emptyOutDir) || ok=1
-  cargo build --release -p parcel-desk-proxy || ok=1
+  cargo build --release -p parcel-desk-proxy --bins --example burst || ok=1
 
   # One directory the proxy serves: the full build at /, the claim-only
   # build at /claim/, React + Uppy at /react/; all precompressed alike.

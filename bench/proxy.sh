@@ -9,9 +9,15 @@
 #   memory   peak RSS (VmHWM) of a fresh proxy while 50 concurrent uploads of
 #            a just-under-6 MB JPEG part stream through it to the sandbox
 #   claims   oha at a constant CLAIM_RATE (1000) claim creations/s for
-#            BENCH_DURATION (30s) into a fresh proxy on SQLite: accepted per
-#            second, p50/p99, and the proxy's RSS sampled every second (the
+#            BENCH_DURATION (30s) into a fresh proxy on SQLite, then on a
+#            throwaway PostgreSQL cluster (initdb + pg_ctl on a free loopback
+#            port, removed afterwards; default durability settings): accepted
+#            per second, p50/p99, and the proxy's RSS sampled every second (the
 #            filing worker runs meanwhile, paced at the account's 15 a minute)
+#   burst    200 claims at once into a proxy whose account limit window is
+#            shortened to 1 s (15 creates a second), on SQLite and PostgreSQL:
+#            the time until the sandbox holds all 200 tickets, and its 429s
+#            (cargo example `burst`)
 #
 # usage: bench/proxy.sh RESULTS_DIR   (after `cargo build --release -p parcel-desk-proxy`)
 # Writes RESULTS_DIR/proxy.json (and the raw oha answers beside it).
@@ -27,8 +33,14 @@ FILE_BYTES=5999000
 ROUTE=/parcels/tracking/PD-TRANSIT-0001
 TMP=$(mktemp -d)
 PIDS=()
+PGDIR=""
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  if [ -n "$PGDIR" ]; then
+    as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$PGDIR"
+  fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -59,7 +71,7 @@ start_proxy() { # port log
   PARCEL_DESK_SUPPORT_PUBLIC_KEY=$KEY_PUBLIC \
   PARCEL_DESK_SUPPORT_SECRET_KEY=$KEY_SECRET \
   PARCEL_DESK_ACCESS_TOKEN_KEY=bench-access-token-key-0123456789abcdef \
-  PARCEL_DESK_STORE_PATH=$TMP/store-$1.sqlite3 \
+  PARCEL_DESK_STORE_URL=${STORE_URL:-sqlite://$TMP/store-$1.sqlite3} \
   PARCEL_DESK_LIMITS_CREATE_PER_MINUTE=1000000 \
   PARCEL_DESK_LIMITS_OTHER_PER_MINUTE=1000000 \
   PARCEL_DESK_LIMITS_LOOKUP_PER_MINUTE=1000000 \
@@ -112,24 +124,53 @@ rss_now=$(awk '/VmRSS/ { print $2 }' "/proc/$PROXY_PID/status")
 
 kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
 
-# --- claims: accepted into SQLite per second ------------------------------
-PROXY_PORT=$(free_port)
-start_proxy "$PROXY_PORT" "$RESULTS/proxy-claims.log"
-PROXY=http://127.0.0.1:$PROXY_PORT
-wait_up "$PROXY/healthz" || exit 1
-CLAIM='{"tracking_number":"PD-LOAD-bench","contents_description":"bench"}'
-[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d "$CLAIM" "$PROXY/api/dsf/tickets/lost")" = 202 ] \
-  || { echo "proxy: a claim is not accepted" >&2; exit 1; }
-: > "$RESULTS/claims-rss.txt"
-( while kill -0 "$PROXY_PID" 2>/dev/null; do
-    awk '/VmRSS/ { print $2 }' "/proc/$PROXY_PID/status" >> "$RESULTS/claims-rss.txt"; sleep 1
-  done ) &
-SAMPLER=$!
-echo "  claims: $CLAIM_RATE creations/s for $DURATION"
-oha --no-tui --output-format json -q "$CLAIM_RATE" -z "$DURATION" -c 50 --latency-correction -m POST \
-  -T application/json -d "$CLAIM" "$PROXY/api/dsf/tickets/lost" \
-  > "$RESULTS/oha-claims.json" 2> "$RESULTS/oha-claims.err"
-kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null
+# --- claims: accepted per second into SQLite, then PostgreSQL -------------
+claims_run() { # name (sqlite|postgres); STORE_URL set for postgres
+  local name=$1
+  PROXY_PORT=$(free_port)
+  start_proxy "$PROXY_PORT" "$RESULTS/proxy-claims-$name.log"
+  PROXY=http://127.0.0.1:$PROXY_PORT
+  wait_up "$PROXY/healthz" || return 1
+  CLAIM='{"tracking_number":"PD-LOAD-bench","contents_description":"bench"}'
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d "$CLAIM" "$PROXY/api/dsf/tickets/lost")" = 202 ] \
+    || { echo "proxy ($name): a claim is not accepted" >&2; return 1; }
+  : > "$RESULTS/claims-rss-$name.txt"
+  ( while kill -0 "$PROXY_PID" 2>/dev/null; do
+      awk '/VmRSS/ { print $2 }' "/proc/$PROXY_PID/status" >> "$RESULTS/claims-rss-$name.txt"; sleep 1
+    done ) &
+  local sampler=$!
+  echo "  claims ($name): $CLAIM_RATE creations/s for $DURATION"
+  oha --no-tui --output-format json -q "$CLAIM_RATE" -z "$DURATION" -c 50 --latency-correction -m POST \
+    -T application/json -d "$CLAIM" "$PROXY/api/dsf/tickets/lost" \
+    > "$RESULTS/oha-claims-$name.json" 2> "$RESULTS/oha-claims-$name.err"
+  kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+}
+claims_run sqlite
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
+  PGDIR=$(mktemp -d)
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDIR"
+  PGPORT=$(free_port)
+  as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 > "$RESULTS/postgres-initdb.log" 2>&1 \
+    && as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -t 60 \
+         -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGDIR -c max_connections=100" start >/dev/null \
+    && as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres bench \
+    && STORE_URL="postgres://postgres@127.0.0.1:$PGPORT/bench" claims_run postgres
+  PG_URL_BURST="postgres://postgres@127.0.0.1:$PGPORT/bench"
+else
+  echo "  claims (postgres): skipped, no PostgreSQL server binaries (apt-get install postgresql)" >&2
+  PG_URL_BURST=""
+fi
+
+# --- burst: 200 claims drained at the paced limit ----------------------------
+echo "  burst: 200 claims at 15 creates per 1 s window (sqlite${PG_URL_BURST:+, postgres})"
+target/release/examples/burst sqlite > "$RESULTS/burst-sqlite.json" 2> "$RESULTS/burst-sqlite.err"
+if [ -n "$PG_URL_BURST" ]; then
+  as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres burst \
+    && target/release/examples/burst "${PG_URL_BURST%/bench}/burst" > "$RESULTS/burst-postgres.json" 2> "$RESULTS/burst-postgres.err"
+fi
 
 node - "$RESULTS" "$RATE" "$DURATION" "$rss_start" "$rss_peak" "$rss_now" "$UPLOADS" "$(stat -c %s "$BODY")" "$FILE_BYTES" "$CLAIM_RATE" <<'EOF'
 const fs = require('node:fs');
@@ -149,15 +190,26 @@ const summary = (o) => ({
 const direct = summary(read('direct'));
 const proxy = summary(read('proxy'));
 const up = read('uploads');
-const claims = summary(read('claims'));
-const rss = fs.readFileSync(path.join(results, 'claims-rss.txt'), 'utf8').split('\n').filter(Boolean).map(Number);
-claims.offered_per_sec = Number(claimRate);
-claims.rss_first_kb = rss[0] ?? null;
-claims.rss_last_kb = rss[rss.length - 1] ?? null;
-claims.rss_max_kb = rss.length ? Math.max(...rss) : null;
-claims.store = 'sqlite';
+const claimsOf = (name) => {
+  let c;
+  try { c = summary(read(`claims-${name}`)); } catch { return null; }
+  const rss = fs.readFileSync(path.join(results, `claims-rss-${name}.txt`), 'utf8').split('\n').filter(Boolean).map(Number);
+  c.offered_per_sec = Number(claimRate);
+  c.rss_first_kb = rss[0] ?? null;
+  c.rss_last_kb = rss[rss.length - 1] ?? null;
+  c.rss_max_kb = rss.length ? Math.max(...rss) : null;
+  c.store = name;
+  return c;
+};
+const claims = claimsOf('sqlite');
+const claims_postgres = claimsOf('postgres');
+const burstOf = (name) => {
+  try { return JSON.parse(fs.readFileSync(path.join(results, `burst-${name}.json`), 'utf8')); } catch { return null; }
+};
 const out = {
   claims,
+  claims_postgres,
+  burst: { sqlite: burstOf('sqlite'), postgres: burstOf('postgres') },
   load: { rate: Number(rate), duration, route: '/parcels/tracking/PD-TRANSIT-0001', connections: 50, latency_correction: true },
   direct,
   proxy,

@@ -119,11 +119,18 @@ row('proxy.proxy.p50', 'through the proxy: latency p50', proxy?.proxy.p50_ms, 'm
 row('proxy.proxy.p99', 'through the proxy: latency p99', proxy?.proxy.p99_ms, 'ms', '', null, ratio(proxy?.proxy.p99_ms, proxy?.direct.p99_ms), 'sandbox direct p99');
 row('proxy.added.p50', 'proxy: added latency p50', proxy?.added_p50_ms, 'ms', '≤ 1 ms', proxy?.added_p50_ms <= BUDGET.added_p50_ms);
 row('proxy.added.p99', 'proxy: added latency p99', proxy?.added_p99_ms, 'ms', '≤ 5 ms', proxy?.added_p99_ms <= BUDGET.added_p99_ms);
-const cl = proxy?.claims;
-row('proxy.claims.rps', `claims accepted/s into SQLite at ${cl?.offered_per_sec ?? 1000}/s offered`, cl?.requests_per_sec, 'req/s', '≥ 500', cl && cl.requests_per_sec >= 500 && cl.success_rate === 1);
-row('proxy.claims.p50', 'claim accept latency p50 (SQLite)', cl?.p50_ms, 'ms', '', null);
-row('proxy.claims.p99', 'claim accept latency p99 (SQLite)', cl?.p99_ms, 'ms', '≤ 20 ms', cl && cl.p99_ms <= 20);
-row('proxy.claims.rss', `proxy RSS during the claim load, max (first ${cl?.rss_first_kb ?? '?'} KB, last ${cl?.rss_last_kb ?? '?'} KB)`, cl?.rss_max_kb, 'KB', '', null);
+for (const [key, cl, label, goal] of [['claims', proxy?.claims, 'SQLite', 500], ['claims_pg', proxy?.claims_postgres, 'PostgreSQL', 1000]]) {
+  row(`proxy.${key}.rps`, `claims accepted/s into ${label} at ${cl?.offered_per_sec ?? 1000}/s offered`, cl?.requests_per_sec, 'req/s', `≥ ${goal}`, cl ? cl.requests_per_sec >= goal && cl.success_rate === 1 : null);
+  row(`proxy.${key}.p50`, `claim accept latency p50 (${label})`, cl?.p50_ms, 'ms', '', null);
+  row(`proxy.${key}.p99`, `claim accept latency p99 (${label})`, cl?.p99_ms, 'ms', '≤ 20 ms', cl ? cl.p99_ms <= 20 : null);
+  row(`proxy.${key}.rss`, `proxy RSS during the claim load on ${label}, max (first ${cl?.rss_first_kb ?? '?'} KB, last ${cl?.rss_last_kb ?? '?'} KB)`, cl?.rss_max_kb, 'KB', '', null);
+}
+for (const [name, label] of [['sqlite', 'SQLite'], ['postgres', 'PostgreSQL']]) {
+  const b = proxy?.burst?.[name];
+  const drained = b && b.tickets === b.claims;
+  row(`proxy.burst.${name}`, `200-claim burst drained at 15 per 1 s window (${label}; ${b ? `${b.upstream_429} upstream 429, ${b.tickets} tickets, RSS ${b.rss_start_kb}→${b.rss_max_kb} KB` : 'not run'})`,
+    b?.drained_in_s, 's', '≥ 13.3 s, 0 × 429', b ? drained && b.upstream_429 === 0 && b.drained_in_s >= 13.3 : null);
+}
 const up = proxy?.uploads;
 const uploadsOk = up && (up.status?.['201'] ?? 0) === up.concurrent;
 row('proxy.rss', `proxy: peak RSS, ${up?.concurrent ?? 50} concurrent 6 MB uploads${up && !uploadsOk ? ' (NOT all 201!)' : ''}`,

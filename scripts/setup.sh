@@ -6,7 +6,8 @@
 #                            Cargo.lock), Trunk, wasm-opt (npm binaryen@132), esbuild (npm),
 #                            brotli (apt), and every crate the offline release build needs:
 #                            the workspace's and those of the standard library it rebuilds
-#   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt),
+#   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt), PostgreSQL's
+#                            server binaries (apt; the tests start throwaway clusters),
 #                            the Node test dependencies, and schemathesis (PyPI, in
 #                            the virtualenv .tools/venv)
 set -euo pipefail
@@ -115,6 +116,18 @@ fetch_crates() {
 setup_test() {
   setup_build
   apt_install chromium chromium-driver
+  # The store tests run against a real PostgreSQL: each starts its own cluster
+  # (initdb + pg_ctl in a temporary directory) and removes it. Debian's package
+  # starts a cluster of its own when installed: stop that one, nothing needs it.
+  if ! dpkg -s postgresql >/dev/null 2>&1; then
+    apt_install postgresql
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters -h | awk '$4 == "online" { print $1, $2 }' | while read -r v c; do
+        say "stopping the cluster the package started ($v/$c)"
+        pg_ctlcluster "$v" "$c" stop || true
+      done
+    fi
+  fi
   # Node test dependencies (Playwright drives Debian's Chromium: no browser download).
   if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "npm ci in e2e/"

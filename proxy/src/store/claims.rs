@@ -365,7 +365,7 @@ impl Store {
     }
 
     /// Takes one unit of the account's `kind` budget (`create`, `read`): at
-    /// most `limit` in any `window_ms` (plus a margin of 5 %, 50 ms to 2 s,
+    /// most `limit` in any `window_ms` (plus a margin of 5 %, 250 ms to 2 s,
     /// for the time a request takes to reach upstream), counted across
     /// every proxy on this store. `Err(wait_ms)`: none left for that long.
     pub async fn take_budget(
@@ -375,7 +375,7 @@ impl Store {
         limit: u32,
         window_ms: i64,
     ) -> Result<Result<(), i64>, StoreError> {
-        let window_ms = window_ms + (window_ms / 20).clamp(50, 2000);
+        let window_ms = window_ms + (window_ms / 20).clamp(250, 2000);
         let mut tx = self.db.begin().await?;
         if self.db.dialect() == Dialect::Postgres {
             // Proxies taking from one account's budget take turns.
