@@ -188,6 +188,17 @@ async fn five_hundred_claims_under_thirty_percent_faults_make_five_hundred_ticke
 
 #[tokio::test]
 async fn a_burst_is_paced_under_the_account_limit_without_a_429() {
+    burst(None).await;
+}
+
+#[tokio::test]
+async fn a_burst_on_postgres_is_paced_under_the_account_limit_without_a_429() {
+    let pg = common::pg::Postgres::start();
+    burst(Some(pg.database())).await;
+}
+
+/// 200 claims at once, on SQLite or on `store_url`.
+async fn burst(store_url: Option<String>) {
     // The account allows 15 creations a second here (a minute at Sendcloud).
     let options = SandboxOptions {
         upstream_limits: true,
@@ -201,6 +212,10 @@ async fn a_burst_is_paced_under_the_account_limit_without_a_429() {
         quick(cfg);
         cfg.upstream.window = Duration::from_secs(1);
         cfg.upstream.reads_per_minute = 30;
+        if store_url.is_some() {
+            cfg.store.path = None;
+            cfg.store.url = store_url;
+        }
     })
     .await;
     let c = client();
@@ -218,7 +233,8 @@ async fn a_burst_is_paced_under_the_account_limit_without_a_429() {
     // 200 at 15 per (1 s + margin): at least 13 windows.
     assert!(drained >= Duration::from_secs(13), "drained too fast for the limit: {drained:?}");
     println!(
-        "200-claim burst: accepted in {:.2} s, drained at 15/s in {:.1} s, 0 upstream 429",
+        "200-claim burst ({}): accepted in {:.2} s, drained at 15/s in {:.1} s, 0 upstream 429",
+        p.config.store.location().redacted(),
         accepted.as_secs_f64(),
         drained.as_secs_f64()
     );
