@@ -12,7 +12,8 @@
 //!   ([`claims`]): every accepted claim with its state, the account's
 //!   upstream budget, and the cache of ticket reads.
 //! * `leases`: which proxy runs a singleton task (the JTL event poller).
-//! * `jtl_tickets`, `jtl_replies`: the JTL channel ([`crate::jtl::store`]).
+//! * `jtl_tickets`, `jtl_replies`, `jtl_outbox`: the JTL channel
+//!   ([`crate::jtl::store`]).
 //!
 //! The schema is versioned and migrated at start (SQLite:
 //! `PRAGMA user_version` counts the steps of [`MIGRATIONS`]; PostgreSQL:
@@ -245,6 +246,24 @@ pub const MIGRATIONS: &[&str] = &[
          attachments TEXT NOT NULL
      );
      CREATE INDEX IF NOT EXISTS jtl_replies_ticket ON jtl_replies (ticket_id);",
+    // 4: the JTL outbox: contact tickets until JTL-SCX has them and their
+    // attachments were sent.
+    "CREATE TABLE jtl_outbox (
+         ticket_id TEXT PRIMARY KEY,
+         ticket BLOB NOT NULL,
+         files TEXT NOT NULL,
+         state TEXT NOT NULL,
+         created INTEGER NOT NULL DEFAULT 0,
+         results TEXT,
+         reason TEXT,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         next_attempt_at INTEGER NOT NULL,
+         lease_until INTEGER,
+         created_at INTEGER NOT NULL,
+         updated_at INTEGER NOT NULL
+     );
+     CREATE INDEX jtl_outbox_due ON jtl_outbox (state, next_attempt_at);
+     CREATE INDEX jtl_outbox_leased ON jtl_outbox (state, lease_until);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -326,6 +345,23 @@ pub const PG_MIGRATIONS: &[&str] = &[
          attachments TEXT NOT NULL
      );
      CREATE INDEX jtl_replies_ticket ON jtl_replies (ticket_id);",
+    // 2: the JTL outbox (SQLite's step 4).
+    "CREATE TABLE jtl_outbox (
+         ticket_id TEXT PRIMARY KEY,
+         ticket BYTEA NOT NULL,
+         files TEXT NOT NULL,
+         state TEXT NOT NULL,
+         created BIGINT NOT NULL DEFAULT 0,
+         results TEXT,
+         reason TEXT,
+         attempts BIGINT NOT NULL DEFAULT 0,
+         next_attempt_at BIGINT NOT NULL,
+         lease_until BIGINT,
+         created_at BIGINT NOT NULL,
+         updated_at BIGINT NOT NULL
+     );
+     CREATE INDEX jtl_outbox_due ON jtl_outbox (state, next_attempt_at);
+     CREATE INDEX jtl_outbox_leased ON jtl_outbox (state, lease_until);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {

@@ -224,10 +224,62 @@ async fn a_bad_refresh_token_is_reported_not_leaked() {
     jtl.refresh_token = Secret::new("wrong-refresh-token-xyz");
     let p = proxy_to("http://127.0.0.1:9", |c| c.jtl = jtl).await;
     let (s, t) = post_json(&format!("{}/api/channel/ticket", p.proxy.url()), &body(json!({}))).await;
-    assert_eq!(s, 502);
-    assert_envelope(&t, 502, "jtl_unavailable");
+    // Kept for a later attempt (the refresh token may be fixed), never lost.
+    assert_eq!(s, 202, "{t}");
+    assert_eq!(serde_json::from_str::<Value>(&t).unwrap()["queued"], true);
     assert!(!t.contains("wrong-refresh-token") && !t.contains(REFRESH));
     assert_eq!(handle.auth_calls(), 1);
+}
+
+#[tokio::test]
+async fn a_message_sent_while_jtl_is_down_is_kept_and_sent_once_when_it_is_back() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let jtl = JtlConfig {
+        base_url: format!("http://127.0.0.1:{port}"),
+        refresh_token: Secret::new(REFRESH),
+        seller_id: "4711".into(),
+        poll_secs: Some(3600),
+        retry_backoff: Duration::from_millis(20),
+        ..JtlConfig::default()
+    };
+    let p = proxy_to("http://127.0.0.1:9", move |c| c.jtl = jtl).await;
+    let api = |path: &str| format!("{}/api{path}", p.proxy.url());
+    let (ctype, b) = multipart("file", Some("photo.png"), Some("image/png"), b"%PDF-1.4 not really a png");
+    let r = client().post(api("/channel/ticket/attachment-upload")).header("content-type", ctype).body(b).send().await;
+    let file: Value = jv(r.unwrap()).await;
+    let atts = json!([{"file_token": file["file_token"], "filename": "photo.png"}]);
+    // JTL-SCX is down: the message is kept and the customer told so.
+    let (s, t) = post_json(&api("/channel/ticket"), &body(json!({"attachments": atts}))).await;
+    assert_eq!(s, 202, "{t}");
+    let created: Value = serde_json::from_str(&t).unwrap();
+    assert_eq!(created["queued"], true);
+    assert_eq!(created["attachments"], json!([{"filename": "photo.png", "uploaded": false, "error": null}]));
+    let id = created["ticket_id"].as_str().unwrap().to_owned();
+    let token = created["access_token"].as_str().unwrap().to_owned();
+    // The customer's own message reads back at once.
+    let r = client()
+        .get(api(&format!("/channel/ticket/{id}/messages")))
+        .header("x-ticket-token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(jv(r).await["messages"][0]["text"], "Open the pod bay doors HAL.");
+    // JTL-SCX comes back on its address: the worker sends the ticket, then the file.
+    let (router, handle) = sandbox::router(SimSettings::new(Secret::new(REFRESH)));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    let _sim = serve(listener, router).unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if handle.ticket(&id).is_some_and(|t| t.uploaded == ["photo.png"]) {
+            break;
+        }
+        assert!(std::time::Instant::now() < until, "the kept message did not reach JTL-SCX");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(handle.count("POST", "/v1/channel/ticket"), 1, "sent once");
+    assert_eq!(handle.ticket(&id).unwrap().ticket.message, "Open the pod bay doors HAL.");
 }
 
 #[tokio::test]

@@ -205,6 +205,31 @@ async fn jtl_replies_are_stored_once(at: Location) {
     assert_eq!(jtl.reply_count("PD-1").await.unwrap(), 3);
 }
 
+/// A contact ticket in the JTL outbox: held by the request that brought it,
+/// taken by one worker after that lease runs out, queued, then filed.
+async fn the_jtl_outbox_hands_a_ticket_to_one_worker(at: Location) {
+    let (a, b) = (open(&at).await, open(&at).await);
+    let (ja, jb) = (JtlStore::new(a.db().clone()), JtlStore::new(b.db().clone()));
+    ja.enqueue("PD-9", b"{}", "[]", "2026-01-01T00:00:00+00:00", "Dave", "S", "Hello", &[], 200).await.unwrap();
+    assert_eq!(jb.conversation("PD-9").await.unwrap().len(), 1, "the buyer's message is kept with it");
+    let now = now_ms();
+    assert!(jb.lease_outbox(now, 60_000).await.unwrap().is_none(), "the accepting request holds it");
+    let later = now + 1_000;
+    let (x, y) = tokio::join!(ja.lease_outbox(later, 60_000), jb.lease_outbox(later, 60_000));
+    let taken: Vec<_> = [x.unwrap(), y.unwrap()].into_iter().flatten().collect();
+    assert_eq!(taken.len(), 1, "one worker takes it");
+    assert_eq!((taken[0].attempts, taken[0].created), (2, false));
+    ja.outbox_requeue("PD-9", later + 5_000, "down").await.unwrap();
+    assert!(jb.lease_outbox(later + 1_000, 60_000).await.unwrap().is_none(), "not due yet");
+    let again = jb.lease_outbox(later + 5_000, 60_000).await.unwrap().unwrap();
+    assert_eq!(again.attempts, 3);
+    jb.outbox_created("PD-9").await.unwrap();
+    ja.outbox_filed("PD-9", "[]").await.unwrap();
+    let row = jb.outbox("PD-9").await.unwrap().unwrap();
+    assert_eq!((row.state.as_str(), row.created, row.results.as_deref()), ("filed", true, Some("[]")));
+    assert!(ja.lease_outbox(later + 120_000, 60_000).await.unwrap().is_none());
+}
+
 /// Instances starting together migrate the database once.
 async fn instances_starting_together_migrate_once(at: Location) {
     let opens: Vec<_> = (0..4)
@@ -240,6 +265,7 @@ async fn suite(name: &str, fresh: impl Fn() -> Location) {
         a_lease_has_one_holder,
         ticket_reads_are_kept,
         jtl_replies_are_stored_once,
+        the_jtl_outbox_hands_a_ticket_to_one_worker,
     );
 }
 

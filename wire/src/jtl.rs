@@ -626,13 +626,20 @@ pub struct AttachmentOutcome {
     pub error: Option<String>,
 }
 
-/// Answer of `POST {proxy}/channel/ticket` (201).
+/// Answer of `POST {proxy}/channel/ticket`: 201 when the seller's
+/// ticket service has the message (and each attachment was tried), 202
+/// with `queued: true` when it could not be reached: the proxy keeps the
+/// message and its files and sends them as soon as it answers (the
+/// attachments then read `uploaded: false, error: null`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ContactCreated {
     pub ticket_id: String,
     pub access_token: String,
     pub attachments: Vec<AttachmentOutcome>,
+    /// Kept by the proxy, not yet at the seller's ticket service.
+    #[serde(default)]
+    pub queued: bool,
 }
 
 /// One message of a [`Conversation`].

@@ -260,6 +260,13 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
                     "example": {"ticket_id": "b99c8ea5-3156-442e-8dfe-c746218a3fbe", "pending": true}}}}),
         );
     }
+    if spec.path == "/channel/ticket" {
+        r.insert(
+            "202".into(),
+            json!({"description": "Kept: the seller's ticket service could not be reached; the proxy sends the message and its attachments as soon as it answers (`queued: true`).",
+                "content": {"application/json": {"schema": schema_of("ContactCreated", gen)}}}),
+        );
+    }
     r.insert("400".into(), relayed("A query key or header the route does not take, or a body that breaks the rules (detail in upstream's `Validation Error. Errors: [...]` format).", gen));
     if spec.headers.contains(&crate::route::headers::AUTHORIZATION) {
         r.insert("401".into(), error("The staff token is wrong."));

@@ -379,7 +379,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (201, "ContactCreated"),
         creates: true,
         upstream: "`POST /v1/channel/ticket` (JTL-SCX)",
-        notes: "The proxy fills `sellerId`, `ticketId`, `createdAt`, `from.role`, then uploads the attachments; answers the ticket id, an access token and each attachment's outcome; a repeated `Idempotency-Key` replays the first answer",
+        notes: "The proxy fills `sellerId`, `ticketId`, `createdAt`, `from.role`, keeps the message in its outbox, sends it, then uploads the attachments; answers the ticket id, an access token and each attachment's outcome (201), or 202 with `queued: true` when JTL-SCX cannot be reached (sent later, never lost); a repeated `Idempotency-Key` replays the first answer",
     },
     RouteSpec {
         method: Method::Get,

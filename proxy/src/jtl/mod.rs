@@ -16,6 +16,7 @@
 //! `Seller:Ticket.Reply` events and only then acknowledges them.
 
 pub mod client;
+mod outbox;
 pub mod sandbox;
 pub mod store;
 
@@ -40,7 +41,6 @@ use tokio::io::AsyncWriteExt;
 use crate::access::TokenKey;
 use crate::config::Secret;
 use crate::envelope::{self, json_response, validation_error};
-use crate::ratelimit::retry_after_secs;
 use client::{Answer, Call, CallError, ClientSettings, JtlClient};
 use store::{JtlStore, Reply};
 // The body rules every JSON and upload route of the proxy shares.
@@ -90,6 +90,9 @@ pub struct Jtl {
     poll_every: Duration,
     upload_attempts: u32,
     retry_backoff: Duration,
+    /// How long one outbox attempt may hold its row: the ticket and every
+    /// attachment with its retries, at the client's timeout each.
+    lease: Duration,
 }
 
 impl std::fmt::Debug for Jtl {
@@ -151,6 +154,8 @@ impl Jtl {
             poll_every: Duration::from_secs(cfg.poll_secs.unwrap_or(default_poll)),
             upload_attempts: cfg.upload_attempts.max(1),
             retry_backoff: cfg.retry_backoff,
+            lease: Duration::from_secs(cfg.timeout_secs) * (2 + 10 * cfg.upload_attempts.max(1))
+                + Duration::from_secs(10),
         }))
     }
 
@@ -164,8 +169,14 @@ impl Jtl {
         &self.tokens
     }
 
-    /// Starts the reply poller; it stops when the last `Arc` is dropped.
+    fn lease_ms(&self) -> i64 {
+        self.lease.as_millis() as i64
+    }
+
+    /// Starts the reply poller and the outbox worker; they stop when the
+    /// last `Arc` is dropped.
     pub fn spawn_poller(self: &Arc<Self>) {
+        outbox::spawn_worker(self);
         let weak: Weak<Jtl> = Arc::downgrade(self);
         let every = self.poll_every;
         tokio::spawn(async move {
@@ -393,42 +404,69 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
     if !problems.is_empty() {
         return validation_error(&problems);
     }
-    match jtl.client.call(Call::CreateTicket(&ticket), true).await {
-        Ok(a) if a.status.is_success() => {}
-        Ok(a) => return finished(guard, upstream_error(&a)).await,
-        Err(e) => return call_error(e),
-    }
-    tracing::info!(ticket = %ticket.ticket_id, attachments = files.len(), "JTL-SCX channel ticket created");
+    // Kept first: from here on the message is not lost, whatever JTL-SCX does.
+    let queued_files: Vec<outbox::OutboxFile> = files
+        .iter()
+        .map(|(token, name, meta)| outbox::OutboxFile {
+            file_token: token.clone(),
+            filename: name.clone(),
+            content_type: meta.content_type.clone(),
+            size: meta.size,
+        })
+        .collect();
+    let files_json = serde_json::to_string(&queued_files).unwrap_or_else(|_| "[]".into());
+    let ticket_json = serde_json::to_vec(&ticket).unwrap_or_default();
     let names: Vec<String> = files.iter().map(|(_, n, _)| n.clone()).collect();
     if let Err(e) = jtl
         .store
-        .record_ticket(
+        .enqueue(
             &ticket.ticket_id,
+            &ticket_json,
+            &files_json,
             &ticket.created_at,
             &ticket.from.name,
             &ticket.subject,
             &ticket.message,
             &names,
+            jtl.lease_ms(),
         )
         .await
     {
-        tracing::error!(ticket = %ticket.ticket_id, error = %e, "could not store the buyer's message");
+        tracing::error!(error = %e, "could not keep a contact ticket");
+        return envelope::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "The message cannot be kept right now. Please try again shortly.",
+        );
     }
-    let mut outcomes = Vec::new();
-    for (file_token, filename, meta) in &files {
-        let outcome = upload_with_retry(jtl, &ticket.ticket_id, file_token, filename, meta).await;
-        if let Some(err) = &outcome.error {
-            tracing::warn!(ticket = %ticket.ticket_id, error = %err, "attachment upload failed");
+    let row = store::OutboxRow {
+        ticket_id: ticket.ticket_id.clone(),
+        ticket: ticket_json,
+        files: files_json,
+        state: "filing".into(),
+        created: false,
+        results: None,
+        reason: None,
+        attempts: 1,
+    };
+    let (status, attachments, queued) = match outbox::file_one(jtl, &row, true).await {
+        outbox::Outcome::Filed(outcomes) => (StatusCode::CREATED, outcomes, false),
+        outbox::Outcome::Refused(a) => return finished(guard, upstream_error(&a)).await,
+        outbox::Outcome::Waiting => {
+            let pending = names
+                .iter()
+                .map(|filename| AttachmentOutcome { filename: filename.clone(), uploaded: false, error: None })
+                .collect();
+            (StatusCode::ACCEPTED, pending, true)
         }
-        jtl.discard_upload(file_token);
-        outcomes.push(outcome);
-    }
+    };
     let created = ContactCreated {
         access_token: jtl.tokens.issue(&ticket.ticket_id),
         ticket_id: ticket.ticket_id,
-        attachments: outcomes,
+        attachments,
+        queued,
     };
-    finished(guard, json_response(StatusCode::CREATED, &created)).await
+    finished(guard, json_response(status, &created)).await
 }
 
 /// Keeps a final answer for replays of its `Idempotency-Key` and gives it.
@@ -701,21 +739,6 @@ fn call_error_message(e: &CallError) -> String {
         CallError::Timeout => "The seller's ticket service did not answer in time.".into(),
         CallError::Unreachable | CallError::Auth(_) => "The seller's ticket service is not available right now.".into(),
         CallError::File => "The uploaded file is no longer available.".into(),
-    }
-}
-
-fn call_error(e: CallError) -> Response {
-    match e {
-        CallError::Busy(wait) => envelope::rate_limited(
-            "Too many requests to the seller's ticket service right now. Please try again shortly.",
-            retry_after_secs(wait),
-        ),
-        CallError::Timeout => envelope::error(StatusCode::GATEWAY_TIMEOUT, "jtl_timeout", call_error_message(&e)),
-        CallError::Auth(_) | CallError::Unreachable | CallError::File => envelope::error(
-            StatusCode::BAD_GATEWAY,
-            "jtl_unavailable",
-            "The seller's ticket service is not available right now. Please try again later.",
-        ),
     }
 }
 

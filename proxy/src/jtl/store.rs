@@ -190,6 +190,179 @@ impl JtlStore {
     }
 }
 
+/// A contact ticket in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub ticket_id: String,
+    /// The `ChannelTicket` JSON, as sent to JTL-SCX.
+    pub ticket: Vec<u8>,
+    /// JSON list of the attachments to send after the ticket.
+    pub files: String,
+    /// `filing` (a worker or the accepting request holds it), `queued`,
+    /// `filed`, `needs_attention`.
+    pub state: String,
+    /// JTL-SCX has the ticket (its attachments may still be due).
+    pub created: bool,
+    /// JSON list of the attachments' outcomes, once they were sent.
+    pub results: Option<String>,
+    pub reason: Option<String>,
+    /// Attempts to create the ticket so far (this one included, while
+    /// `filing`).
+    pub attempts: i64,
+}
+
+const OUTBOX_COLUMNS: &str = "ticket_id, ticket, files, state, created, results, reason, attempts";
+
+fn outbox_row(r: &crate::store::db::Row<'_, '_>) -> Result<OutboxRow, StoreError> {
+    Ok(OutboxRow {
+        ticket_id: r.get(0)?,
+        ticket: r.get(1)?,
+        files: r.get(2)?,
+        state: r.get(3)?,
+        created: r.get::<i64>(4)? != 0,
+        results: r.get(5)?,
+        reason: r.get(6)?,
+        attempts: r.get(7)?,
+    })
+}
+
+impl JtlStore {
+    /// Puts a contact ticket in the outbox and records the buyer's message,
+    /// in one transaction. The row starts `filing`, leased to the accepting
+    /// request until `now + lease_ms` (it tries at once); if that request
+    /// dies, a worker takes it after the lease.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn enqueue(
+        &self,
+        ticket_id: &str,
+        ticket: &[u8],
+        files: &str,
+        created_at: &str,
+        buyer_name: &str,
+        subject: &str,
+        message: &str,
+        attachments: &[String],
+        lease_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.injected_failure()?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        tx.exec(
+            "INSERT INTO jtl_outbox (ticket_id, ticket, files, state, attempts, next_attempt_at, lease_until,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, 'filing', 1, $4, $5, $4, $4)",
+            &[Val::Text(ticket_id), Val::Bytes(ticket), Val::Text(files), Val::Int(now), Val::Int(now + lease_ms)],
+        )
+        .await?;
+        tx.exec(
+            "INSERT INTO jtl_tickets (ticket_id, created_at, created_ms, buyer_name, subject, message, attachments)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (ticket_id) DO NOTHING",
+            &[
+                Val::Text(ticket_id),
+                Val::Text(created_at),
+                Val::Int(now),
+                Val::Text(buyer_name),
+                Val::Text(subject),
+                Val::Text(message),
+                Val::Text(&names_json(attachments)),
+            ],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Takes the next outbox row due: `queued` and due, or `filing` with a
+    /// lease that ran out. It becomes `filing` until `now + lease_ms`.
+    pub async fn lease_outbox(&self, now: i64, lease_ms: i64) -> Result<Option<OutboxRow>, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let lock = self.db.skip_locked();
+        let stale = format!(
+            "SELECT {OUTBOX_COLUMNS} FROM jtl_outbox WHERE state = 'filing' AND lease_until < $1
+             ORDER BY lease_until LIMIT 1{lock}"
+        );
+        let due = format!(
+            "SELECT {OUTBOX_COLUMNS} FROM jtl_outbox WHERE state = 'queued' AND next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT 1{lock}"
+        );
+        let found = match tx.query_opt(&stale, &[Val::Int(now)], outbox_row).await? {
+            Some(r) => Some(r),
+            None => tx.query_opt(&due, &[Val::Int(now)], outbox_row).await?,
+        };
+        let Some(mut row) = found else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        row.attempts += 1;
+        row.state = "filing".into();
+        tx.exec(
+            "UPDATE jtl_outbox SET state = 'filing', lease_until = $2, attempts = $3, updated_at = $4
+             WHERE ticket_id = $1",
+            &[Val::Text(&row.ticket_id), Val::Int(now + lease_ms), Val::Int(row.attempts), Val::Int(now)],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(row))
+    }
+
+    async fn outbox_update(&self, sql: &str, vals: &[Val<'_>]) -> Result<(), StoreError> {
+        self.db.exec(sql, vals).await?;
+        Ok(())
+    }
+
+    /// JTL-SCX has the ticket.
+    pub async fn outbox_created(&self, ticket_id: &str) -> Result<(), StoreError> {
+        self.outbox_update(
+            "UPDATE jtl_outbox SET created = 1, reason = NULL, updated_at = $2 WHERE ticket_id = $1",
+            &[Val::Text(ticket_id), Val::Int(now_ms())],
+        )
+        .await
+    }
+
+    /// Back to `queued` until `next_at`; `reason` says what it waits for.
+    pub async fn outbox_requeue(&self, ticket_id: &str, next_at: i64, reason: &str) -> Result<(), StoreError> {
+        self.outbox_update(
+            "UPDATE jtl_outbox SET state = 'queued', next_attempt_at = $2, reason = $3, lease_until = NULL,
+                 updated_at = $4
+             WHERE ticket_id = $1 AND state = 'filing'",
+            &[Val::Text(ticket_id), Val::Int(next_at), Val::Text(reason), Val::Int(now_ms())],
+        )
+        .await
+    }
+
+    /// Done: the ticket is at JTL-SCX and each attachment was tried
+    /// (`results`: their outcomes, JSON).
+    pub async fn outbox_filed(&self, ticket_id: &str, results: &str) -> Result<(), StoreError> {
+        self.outbox_update(
+            "UPDATE jtl_outbox SET state = 'filed', created = 1, results = $2, reason = NULL, lease_until = NULL,
+                 updated_at = $3
+             WHERE ticket_id = $1",
+            &[Val::Text(ticket_id), Val::Text(results), Val::Int(now_ms())],
+        )
+        .await
+    }
+
+    /// JTL-SCX refused the ticket for good.
+    pub async fn outbox_refused(&self, ticket_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.outbox_update(
+            "UPDATE jtl_outbox SET state = 'needs_attention', reason = $2, lease_until = NULL, updated_at = $3
+             WHERE ticket_id = $1",
+            &[Val::Text(ticket_id), Val::Text(reason), Val::Int(now_ms())],
+        )
+        .await
+    }
+
+    /// The outbox row of a ticket.
+    pub async fn outbox(&self, ticket_id: &str) -> Result<Option<OutboxRow>, StoreError> {
+        self.db
+            .query_opt(
+                &format!("SELECT {OUTBOX_COLUMNS} FROM jtl_outbox WHERE ticket_id = $1"),
+                &[Val::Text(ticket_id)],
+                outbox_row,
+            )
+            .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
