@@ -27,6 +27,9 @@ struct Thread {
     ticket_id: String,
     token: String,
     failed: Vec<String>,
+    /// The proxy kept the message: the shop's service was not reachable.
+    #[serde(default)]
+    queued: bool,
 }
 
 /// What a contact draft keeps.
@@ -209,9 +212,19 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                             ("accessToken", crate::events::text(&created.access_token)),
                         ],
                     );
-                    let failed =
-                        created.attachments.iter().filter(|a| !a.uploaded).map(|a| a.filename.clone()).collect();
-                    on_sent.run(Thread { ticket_id: created.ticket_id, token: created.access_token, failed });
+                    // Queued attachments are not failed ones: they go with the message.
+                    let failed = created
+                        .attachments
+                        .iter()
+                        .filter(|a| !a.uploaded && !created.queued)
+                        .map(|a| a.filename.clone())
+                        .collect();
+                    on_sent.run(Thread {
+                        ticket_id: created.ticket_id,
+                        token: created.access_token,
+                        failed,
+                        queued: created.queued,
+                    });
                 }
                 Err(failure) => {
                     let issues = failure.validation_issues();
@@ -353,6 +366,9 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
     view! {
         <section class="pd-form" aria-labelledby="pd-conversation-title">
             <h2 id="pd-conversation-title" class="pd-title" part="title" tabindex="-1" node_ref=heading>{t.message_sent}</h2>
+            {thread.queued.then(|| view! {
+                <p class="pd-notice" part="notice" role="status">{t.message_queued}</p>
+            })}
             {thread.failed.iter().map(|f| view! {
                 <div class="pd-banner" part="banner" role="alert">{t.attachment_failed.replace("{}", f)}</div>
             }).collect_view()}

@@ -85,3 +85,25 @@ test('a message sent again after its answer was lost reaches the shop once', asy
   expect((await replayed.json()).ticket_id).toBe(first!.ticket_id);
   await expect(w.getByRole('heading', { name: 'Your message was sent' })).toBeVisible();
 });
+
+test("a message the shop's service could not take yet is kept: the customer is told it will be delivered", async ({ page }) => {
+  await page.goto('/?view=contact');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(/^Your name/).fill('Alex Example');
+  await w.getByLabel(/^Subject/).fill('Grinder');
+  await w.getByLabel(/^Your message/).fill('Is the grinder back in stock?');
+  await w.getByLabel('File').setInputFiles('fixtures/invoice.pdf');
+  await expect(w.getByText('invoice.pdf: Uploaded')).toBeVisible();
+  // The proxy's answer when JTL-SCX is down: 202, kept, files pending.
+  await page.route('**/api/channel/ticket', async (route) => {
+    const created = await (await route.fetch()).json();
+    const attachments = created.attachments.map((a: { filename: string }) => ({ filename: a.filename, uploaded: false, error: null }));
+    await route.fulfill({ status: 202, json: { ...created, attachments, queued: true } });
+  });
+  await w.getByRole('button', { name: 'Send message' }).click();
+  await expect(w.getByRole('heading', { name: 'Your message was sent' })).toBeVisible();
+  await expect(w.getByRole('status').filter({ hasText: 'saved and will be delivered automatically' })).toBeVisible();
+  // A file that travels with the kept message is not reported as failed.
+  await expect(w.getByText('could not be attached')).toHaveCount(0);
+  await expect(w.locator('.pd-message').first()).toContainText('Is the grinder back in stock?');
+});
