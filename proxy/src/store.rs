@@ -448,8 +448,24 @@ impl Store {
     /// Opens (or creates) the store at `at` and migrates it; answers older
     /// than `keep_hours` are dropped.
     pub async fn open(at: &Location, keep_hours: u64) -> Result<Store, StoreError> {
-        let db = Db::open(at).await?;
-        migrate(&db).await?;
+        // Processes starting together on a new SQLite file can find it
+        // locked while another one switches it to WAL or migrates it (SQLite
+        // answers "locked" at once there, without its busy timeout): wait
+        // for them, up to 10 s.
+        let mut tries = 0;
+        let db = loop {
+            let opened = match Db::open(at).await {
+                Ok(db) => migrate(&db).await.map(|()| db),
+                Err(e) => Err(e),
+            };
+            match opened {
+                Err(e) if matches!(at, Location::Sqlite(_)) && e.0.contains("locked") && tries < 100 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                other => break other?,
+            }
+        };
         let store = Store { db, keep_ms: (keep_hours.min(100_000) as i64) * 3_600_000 };
         store.prune().await?;
         Ok(store)
