@@ -365,7 +365,9 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
 
     view! {
         <section class="pd-form" aria-labelledby="pd-conversation-title">
-            <h2 id="pd-conversation-title" class="pd-title" part="title" tabindex="-1" node_ref=heading>{t.message_sent}</h2>
+            <h2 id="pd-conversation-title" class="pd-title" part="title" tabindex="-1" node_ref=heading>
+                {if thread.queued { t.message_saved } else { t.message_sent }}
+            </h2>
             {thread.queued.then(|| view! {
                 <p class="pd-notice" part="notice" role="status">{t.message_queued}</p>
             })}

@@ -239,7 +239,7 @@ texts! {
         buyer_name, subject, message, chars_left, reference_type, reference_value, reference_hint,
         reply_wanted, attachments, attachment, attachments_hint, add_attachment, send_message,
         sending, message_sent, conversation, from_you, from_seller, waiting_reply, new_message,
-        err_too_long, err_attachment_type, err_attachment_too_large, attachment_failed, message_queued,
+        err_too_long, err_attachment_type, err_attachment_too_large, attachment_failed, message_queued, message_saved,
         err_shop_unavailable, nav_contact, status_title, status_lookup_intro, ticket_number,
         ticket_number_hint, order_number, show_status, err_ticket_not_found, err_ticket_number,
         status_pending, status_needs_attention, status_queued, status_filing, status_filed, stage_label, stage_received, stage_action, stage_solved, claim_label,

@@ -101,9 +101,10 @@ test("a message the shop's service could not take yet is kept: the customer is t
     await route.fulfill({ status: 202, json: { ...created, attachments, queued: true } });
   });
   await w.getByRole('button', { name: 'Send message' }).click();
-  await expect(w.getByRole('heading', { name: 'Your message was sent' })).toBeVisible();
+  await expect(w.getByRole('heading', { name: 'Your message is saved' })).toBeVisible();
   await expect(w.getByRole('status').filter({ hasText: 'saved and will be delivered automatically' })).toBeVisible();
   // A file that travels with the kept message is not reported as failed.
   await expect(w.getByText('could not be attached')).toHaveCount(0);
   await expect(w.locator('.pd-message').first()).toContainText('Is the grinder back in stock?');
+  await page.screenshot({ path: 'screenshots/contact-queued.png', fullPage: true });
 });
