@@ -9,7 +9,7 @@
 //! possibly sent.
 
 use super::db::{Dialect, Row, Val};
-use super::{now_ms, Store, StoreError, StoredAnswer};
+use super::{now_ms, put_answer, Store, StoreError, StoredAnswer};
 
 /// A claim as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,31 +103,10 @@ impl Store {
         if let Some((key, hash)) = c.idempotency {
             let cutoff = now - self.keep_ms;
             // Taken only if the key is new, or its answer expired.
-            let taken = tx
-                .exec(
-                    "INSERT INTO idempotency (key, route, body_hash, status, content_type, body, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)
-                     ON CONFLICT (key, route) DO UPDATE SET body_hash = excluded.body_hash,
-                         status = excluded.status, content_type = excluded.content_type, body = excluded.body,
-                         created_at = excluded.created_at
-                     WHERE idempotency.created_at < $8",
-                    &[
-                        Val::Text(key),
-                        Val::Text(c.claim_type),
-                        Val::Text(hash),
-                        Val::Int(i64::from(answer.status)),
-                        Val::OptText(answer.content_type.as_deref()),
-                        Val::Bytes(&answer.body),
-                        Val::Int(now),
-                        Val::Int(cutoff),
-                    ],
-                )
-                .await?;
+            let taken = put_answer(&mut tx, key, c.claim_type, hash, answer, now, cutoff).await?;
             if taken == 0 {
                 tx.rollback().await?;
-                let mut read = self.db.begin().await?;
-                let stored = super::stored_answer(&mut read, key, c.claim_type, i64::MIN).await?;
-                read.rollback().await?;
+                let stored = super::stored_answer(&mut self.db.conn().await?, key, c.claim_type, i64::MIN).await?;
                 let Some((stored_hash, stored)) = stored else {
                     return Err(StoreError("store: an Idempotency-Key answer vanished while it was read".into()));
                 };

@@ -354,51 +354,37 @@ pub struct Tx {
 }
 
 impl Tx {
-    fn conn(&mut self) -> &mut Conn {
-        self.conn.as_mut().expect("transaction used after its end")
-    }
-
-    pub async fn exec(&mut self, sql: &str, vals: &[Val<'_>]) -> Result<u64, StoreError> {
-        self.conn().exec(sql, vals).await
-    }
-
-    pub async fn query<T>(
-        &mut self,
-        sql: &str,
-        vals: &[Val<'_>],
-        f: impl Fn(&Row<'_, '_>) -> Result<T, StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
-        self.conn().query(sql, vals, f).await
-    }
-
-    pub async fn query_opt<T>(
-        &mut self,
-        sql: &str,
-        vals: &[Val<'_>],
-        f: impl Fn(&Row<'_, '_>) -> Result<T, StoreError>,
-    ) -> Result<Option<T>, StoreError> {
-        self.conn().query_opt(sql, vals, f).await
-    }
-
-    pub async fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.conn().batch(sql).await
-    }
-
-    pub async fn commit(mut self) -> Result<(), StoreError> {
-        let r = self.conn().batch("COMMIT").await;
+    /// Ends the transaction with `COMMIT` (keeping its changes) or
+    /// `ROLLBACK`; on success the connection goes back unharmed.
+    async fn end(mut self, statement: &str) -> Result<(), StoreError> {
+        let r = self.batch(statement).await;
         if r.is_ok() {
             self.conn = None;
         }
         r
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.end("COMMIT").await
     }
 
     /// Ends the transaction without its changes.
-    pub async fn rollback(mut self) -> Result<(), StoreError> {
-        let r = self.conn().batch("ROLLBACK").await;
-        if r.is_ok() {
-            self.conn = None;
-        }
-        r
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.end("ROLLBACK").await
+    }
+}
+
+/// A transaction runs its statements on its connection.
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn.as_ref().expect("transaction used after its end")
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn.as_mut().expect("transaction used after its end")
     }
 }
 
