@@ -2,10 +2,8 @@
 //! re-authentication on 401, and a request limiter below JTL's 60 requests
 //! a minute on `/v1/channel*`.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -14,6 +12,7 @@ use parcel_desk_wire::jtl::{AttachmentData, AuthResponse, ChannelTicket, EventAc
 use tokio::io::AsyncReadExt;
 
 use crate::config::Secret;
+use crate::ratelimit::SlidingWindow;
 
 /// Client settings (from `jtl.*`).
 #[derive(Clone, Debug)]
@@ -73,40 +72,6 @@ struct Cached {
     generation: u64,
 }
 
-/// A sliding-window reservation limiter: at most `limit` request starts in
-/// any rolling `window`. Callers reserve the earliest free slot and sleep
-/// until it (queueing instead of failing), unless the wait is too long.
-#[derive(Debug)]
-pub struct Limiter {
-    limit: usize,
-    window: Duration,
-    slots: Mutex<VecDeque<Instant>>,
-}
-
-impl Limiter {
-    pub fn new(limit: u32, window: Duration) -> Self {
-        Limiter { limit: limit.max(1) as usize, window, slots: Mutex::new(VecDeque::new()) }
-    }
-
-    /// Reserves a slot; `Ok(wait)` (already reserved, sleep `wait`) or
-    /// `Err(wait)` when the wait would exceed `max_wait` (nothing reserved).
-    pub fn reserve(&self, max_wait: Duration) -> Result<Duration, Duration> {
-        let now = Instant::now();
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        while slots.front().is_some_and(|t| *t + self.window <= now) {
-            slots.pop_front();
-        }
-        let at = if slots.len() < self.limit { now } else { slots[slots.len() - self.limit] + self.window };
-        let at = at.max(slots.back().copied().unwrap_or(now));
-        let wait = at.saturating_duration_since(now);
-        if wait > max_wait {
-            return Err(wait);
-        }
-        slots.push_back(at);
-        Ok(wait)
-    }
-}
-
 /// The Channel API client; share it behind an `Arc`.
 pub struct JtlClient {
     base: reqwest::Url,
@@ -114,7 +79,8 @@ pub struct JtlClient {
     http: reqwest::Client,
     auth: tokio::sync::Mutex<Option<Cached>>,
     generation: AtomicU64,
-    limiter: Limiter,
+    /// JTL's requests per minute, paced (one key: this process).
+    limiter: SlidingWindow<()>,
     max_wait: Duration,
     auth_calls: AtomicU64,
 }
@@ -146,7 +112,7 @@ impl JtlClient {
             http,
             auth: tokio::sync::Mutex::new(None),
             generation: AtomicU64::new(0),
-            limiter: Limiter::new(s.requests_per_minute, Duration::from_secs(60)),
+            limiter: SlidingWindow::new(s.requests_per_minute.max(1), Duration::from_secs(60)),
             max_wait: s.max_wait,
             auth_calls: AtomicU64::new(0),
         })
@@ -283,7 +249,7 @@ impl JtlClient {
 
     async fn slot(&self, interactive: bool) -> Result<(), CallError> {
         let max = if interactive { self.max_wait } else { Duration::from_secs(120) };
-        let wait = self.limiter.reserve(max).map_err(CallError::Busy)?;
+        let wait = self.limiter.reserve(&(), max).map_err(CallError::Busy)?;
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
@@ -316,44 +282,6 @@ fn json(rb: reqwest::RequestBuilder, body: &impl serde::Serialize) -> reqwest::R
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn limiter_queues_then_refuses() {
-        let l = Limiter::new(2, Duration::from_secs(60));
-        assert_eq!(l.reserve(Duration::ZERO).unwrap(), Duration::ZERO);
-        assert_eq!(l.reserve(Duration::ZERO).unwrap(), Duration::ZERO);
-        // Third start must wait for the window: refused at max_wait 10 s…
-        let wait = l.reserve(Duration::from_secs(10)).unwrap_err();
-        assert!(wait > Duration::from_secs(59));
-        // …queued when the caller may wait.
-        let w = l.reserve(Duration::from_secs(120)).unwrap();
-        assert!(w > Duration::from_secs(59));
-        let w2 = l.reserve(Duration::from_secs(120)).unwrap();
-        assert!(w2 > Duration::from_secs(59));
-        // Queued starts keep their order: each reserved instant is at or
-        // after the one before. (Compared as instants: the waits are each
-        // measured from their own `now`, so comparing them would depend on
-        // how fast this test runs.)
-        let slots = l.slots.lock().unwrap();
-        assert_eq!(slots.len(), 4);
-        assert!(slots.iter().zip(slots.iter().skip(1)).all(|(a, b)| a <= b), "{slots:?}");
-    }
-
-    #[test]
-    fn limiter_never_exceeds_limit_in_a_window() {
-        let l = Limiter::new(5, Duration::from_millis(200));
-        let mut at = Vec::new();
-        for _ in 0..12 {
-            l.reserve(Duration::from_secs(5)).unwrap();
-            // The instant just reserved, exactly (not `now + wait`, whose
-            // `now` this test cannot see).
-            at.push(*l.slots.lock().unwrap().back().unwrap());
-        }
-        for (i, t) in at.iter().enumerate() {
-            let in_window = at.iter().filter(|u| **u >= *t && **u < *t + Duration::from_millis(200)).count();
-            assert!(in_window <= 5, "slot {i}: {in_window}");
-        }
-    }
 
     #[test]
     fn margins() {
