@@ -161,7 +161,8 @@ pub struct Options {
     pub token: Option<String>,
     /// URL of the merchant's status page, used in bookmarkable links.
     pub status_page_url: Option<String>,
-    /// `light`, `dark`, or absent to follow `prefers-color-scheme`.
+    /// `light` (also when absent), `dark`, or `auto` to follow the
+    /// visitor's `prefers-color-scheme`.
     pub theme: Option<String>,
 }
 
@@ -241,8 +242,8 @@ pub fn Widget(options: Options) -> impl IntoView {
     });
     let theme = match options.theme.as_deref() {
         Some("dark") => "pd-root pd-theme-dark",
-        Some("light") => "pd-root pd-theme-light",
-        _ => "pd-root",
+        Some("auto") => "pd-root pd-theme-auto",
+        _ => "pd-root pd-theme-light",
     };
     view! {
         <div class=theme part="root" lang=lang.tag() node_ref=root>

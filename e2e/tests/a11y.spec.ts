@@ -139,11 +139,19 @@ test.beforeEach(async ({ page }) => {
   await page.evaluate(() => localStorage.clear());
 });
 
+/** Every URL the page opens gets `theme=auto` (the widget follows the system only then). */
+function followSystemTheme(page: Page) {
+  const goto = page.goto.bind(page);
+  page.goto = (url: string, options?: Parameters<Page['goto']>[1]) =>
+    goto(url + (url.includes('?') ? '&' : '?') + 'theme=auto', options);
+}
+
 for (const scheme of ['light', 'dark'] as const) {
   test.describe(`axe, ${scheme}`, () => {
     test.use({ colorScheme: scheme });
     for (const [state, setup] of STATES) {
       test(state, async ({ page }) => {
+        followSystemTheme(page);
         const form = new LostClaimForm(page);
         await setup(page, form);
         await expectNoViolations(page, `${state} (${scheme})`);
@@ -156,6 +164,22 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test.describe('theme', () => {
+  test.use({ colorScheme: 'dark' });
+  const background = (page: Page) =>
+    page.locator('parcel-desk').locator('.pd-root').evaluate((el) => getComputedStyle(el).backgroundColor);
+
+  test('a dark system gets the light widget unless theme="auto"', async ({ page }) => {
+    const form = new LostClaimForm(page);
+    await form.open();
+    expect(await background(page)).toBe('rgb(255, 255, 255)');
+    await form.open('?theme=auto');
+    expect(await background(page)).toBe('rgb(13, 17, 23)');
+    await form.open('?theme=dark');
+    expect(await background(page)).toBe('rgb(13, 17, 23)');
+  });
+});
 
 test('axe, theme="dark" on a light system: claim form with errors', async ({ page }) => {
   const form = new LostClaimForm(page);
