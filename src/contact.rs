@@ -239,7 +239,7 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                     let text = match &failure {
                         ApiFailure::Http { status: 502..=504, .. } => t.err_shop_unavailable.to_owned(),
                         ApiFailure::Http { status: 429, retry_after, .. } => {
-                            t.err_message_rate.replace("{}", &retry_after.unwrap_or(60).to_string())
+                            t.err_message_rate.replace("{}", &t.seconds(retry_after.unwrap_or(60)))
                         }
                         // JTL refused the ticket: its (English) reason, after our words.
                         f if f.code() == "jtl_validation" => format!("{} {}", t.err_shop_refused, f.detail()),

@@ -230,7 +230,7 @@ texts! {
         err_number, err_positive, err_whole_number, err_currency, err_not_allowed, err_fix_fields,
         err_file_too_large, err_file_type, err_upload_failed, err_upload_pending,
         err_parcel_not_found, err_already_delivered, err_no_carrier_contact, err_unprocessable,
-        err_rate_limited, err_rate_limited_secs, err_network, err_unavailable, err_unexpected,
+        err_rate_limited, err_rate_limited_secs, seconds_one, seconds_many, err_network, err_unavailable, err_unexpected,
         kept_note, err_shop_refused, err_message_rate, staff_title, staff_intro, staff_token,
         staff_token_hint, carrier_code, carrier_code_hint, tracking_url, announced_at, contract_id,
         from_address, to_address, name, street, house_number, city, postal_code_short, country_code,
@@ -263,6 +263,15 @@ texts! {
 }
 
 impl Texts {
+    /// A number of seconds in words: "1 second", "30 seconds".
+    pub fn seconds(&self, n: u32) -> String {
+        if n == 1 {
+            self.seconds_one.to_owned()
+        } else {
+            self.seconds_many.replace("{}", &n.to_string())
+        }
+    }
+
     /// The words for a wire value from one of the value tables (e.g.
     /// `ticket_statuses`); `fallback` for values this version does not know.
     pub fn word<'a>(&self, table: &[(&'static str, &'static str)], value: &str, fallback: &'a str) -> &'a str {
@@ -319,6 +328,22 @@ mod tests {
             assert_eq!(names, expected, "{lang:?}: fields differ from Texts");
             let texts = lang.loaded().expect("native builds load every language");
             assert!(!texts.submit.is_empty());
+        }
+    }
+
+    #[test]
+    fn seconds_in_words() {
+        let en = Lang::En.texts();
+        assert_eq!(en.seconds(1), "1 second");
+        assert_eq!(en.seconds(30), "30 seconds");
+        assert_eq!(
+            en.err_rate_limited_secs.replace("{}", &en.seconds(1)),
+            "Too many requests are arriving right now. Please try again in 1 second."
+        );
+        for lang in Lang::ALL {
+            let t = lang.loaded().expect("native builds load every language");
+            assert!(t.seconds(1).starts_with('1') && !t.seconds(1).contains("{}"), "{lang:?}");
+            assert!(t.seconds(7).starts_with('7') && t.seconds(7) != t.seconds(1).replace('1', "7"), "{lang:?}");
         }
     }
 

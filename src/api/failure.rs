@@ -75,7 +75,7 @@ pub fn failure_text(t: &Texts, f: &ApiFailure) -> String {
     match f {
         ApiFailure::Network => t.err_network.into(),
         ApiFailure::Http { status: 429, retry_after, .. } => match retry_after {
-            Some(secs) => t.err_rate_limited_secs.replace("{}", &secs.to_string()),
+            Some(secs) => t.err_rate_limited_secs.replace("{}", &t.seconds(*secs)),
             None => t.err_rate_limited.into(),
         },
         ApiFailure::Http { status: 400, .. } if detail.contains("Parcel not found") => t.err_parcel_not_found.into(),

@@ -401,7 +401,7 @@ pub fn ClaimForm(
             Err(ApiFailure::Http { status: status @ (409 | 429), retry_after, .. }) => {
                 let secs = retry_after.unwrap_or(if status == 409 { 1 } else { 30 }).clamp(1, 600);
                 if status == 429 {
-                    banner.set(Some(t.err_sending_in.replace("{}", &secs.to_string())));
+                    banner.set(Some(t.err_sending_in.replace("{}", &t.seconds(secs))));
                 }
                 waiting.set(true);
                 set_timeout(
