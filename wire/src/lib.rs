@@ -27,6 +27,7 @@ pub mod error;
 pub mod jtl;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod reference;
 pub mod requested_data;
 pub mod route;
 pub mod ticket;
