@@ -731,9 +731,10 @@ fn ctx_lang() -> &'static str {
     expect_context::<Ctx>().lang.tag()
 }
 
+/// The other of the two claim types this form offers (lost, damage).
 fn other(c: ClaimType) -> ClaimType {
     match c {
         ClaimType::Lost => ClaimType::Damage,
-        ClaimType::Damage => ClaimType::Lost,
+        _ => ClaimType::Lost,
     }
 }

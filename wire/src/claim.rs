@@ -1,10 +1,24 @@
-//! Claim request bodies (`POST /dsf/tickets/lost`, `POST /dsf/tickets/damage`).
+//! Claim request bodies (`POST /dsf/tickets/{type}`), for the seven claim
+//! types of the Support API.
 //!
-//! The spec defines four bodies (lost / damage × own contract / Sendcloud
-//! rates) that share one set of fields and differ only in which fields exist
-//! and which are required. So there is one [`ClaimRequest`] with every field
-//! optional, and the differences are tables ([`ClaimType::fields`],
-//! [`required_fields`]) that [`validate`] applies.
+//! The spec defines a body per claim type and parcel kind (own contract /
+//! Sendcloud rates); they share one set of fields and differ only in which
+//! fields exist and which are required. So there is one [`ClaimRequest`]
+//! with every field optional, and the differences are tables
+//! ([`ClaimType::fields`], [`required_fields`]) that [`validate`] applies.
+//!
+//! Where the published material is incomplete the tables follow the
+//! nearest documented sibling, marked *inferred* below and in
+//! `docs/claim-types.md`:
+//! - `carrier_contract_id` on the own-contract bodies of
+//!   delivered-but-not-received, address change and other (documented for
+//!   lost, damage, unjust return and late delivery);
+//! - address change for Sendcloud-rates parcels requires `new_address`
+//!   (the spec's list names `is_parcel_returned`, a field the body does not
+//!   have: copied from unjust return);
+//! - other: `tracking_number`, `subject` and `question` required for both
+//!   kinds (only a request example is published);
+//! - late delivery exists for own-contract parcels only (documented).
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +32,16 @@ string_enum! {
 pub enum ClaimType {
     Lost,
     Damage,
+    /// Tracking says delivered; the customer did not receive it.
+    DeliveredNotReceived,
+    /// Own-contract parcels only.
+    LateDelivery,
+    /// Sent back to the shop without reason.
+    UnjustReturn,
+    /// A new delivery address, before delivery.
+    AddressChange,
+    /// Anything else, e.g. the parcel arrived empty or an item is missing.
+    Other,
 }
 
 /// How the parcel was shipped: the spec's two body variants.
@@ -30,11 +54,37 @@ pub enum ParcelKind {
 }
 
 impl ClaimType {
+    pub const ALL: [ClaimType; 7] = [
+        ClaimType::Lost,
+        ClaimType::Damage,
+        ClaimType::DeliveredNotReceived,
+        ClaimType::LateDelivery,
+        ClaimType::UnjustReturn,
+        ClaimType::AddressChange,
+        ClaimType::Other,
+    ];
+
+    /// The endpoint's last path segment: `POST /dsf/tickets/{as_str}`.
     pub fn as_str(self) -> &'static str {
         match self {
             ClaimType::Lost => "lost",
             ClaimType::Damage => "damage",
+            ClaimType::DeliveredNotReceived => "delivered-but-not-received",
+            ClaimType::LateDelivery => "late-delivery",
+            ClaimType::UnjustReturn => "unjust-return",
+            ClaimType::AddressChange => "address-change",
+            ClaimType::Other => "other",
         }
+    }
+
+    pub fn from_str(s: &str) -> Option<ClaimType> {
+        ClaimType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether upstream takes this claim for a parcel of `kind` at all
+    /// (late delivery: own contract only).
+    pub fn offered_for(self, kind: ParcelKind) -> bool {
+        !(self == ClaimType::LateDelivery && kind == ParcelKind::SendcloudRates)
     }
 
     /// The fields the spec defines for this claim type (any parcel kind), in
@@ -74,11 +124,28 @@ impl ClaimType {
                 PackagePhoto,
                 EntireProductPhoto,
             ],
+            ClaimType::DeliveredNotReceived => &[
+                TrackingNumber,
+                CarrierContractId,
+                ContentsSalesPrice,
+                ContentsPurchasePrice,
+                ContentsDescription,
+                ParcelExteriorDescription,
+                ParcelDimensions,
+                AdditionalRemarks,
+                SalesInvoice,
+                PurchaseInvoice,
+                CarrierClaimForm,
+            ],
+            ClaimType::LateDelivery => &[TrackingNumber, CarrierContractId, AdditionalRemarks],
+            ClaimType::UnjustReturn => &[TrackingNumber, CarrierContractId, IsParcelReturned, AdditionalDetails],
+            ClaimType::AddressChange => &[TrackingNumber, CarrierContractId, NewAddress, AdditionalDetails],
+            ClaimType::Other => &[TrackingNumber, CarrierContractId, Subject, Question],
         }
     }
 }
 
-/// Every field of the four claim bodies.
+/// Every field of the claim bodies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClaimField {
     TrackingNumber,
@@ -99,6 +166,11 @@ pub enum ClaimField {
     DamagePhoto2,
     PackagePhoto,
     EntireProductPhoto,
+    IsParcelReturned,
+    AdditionalDetails,
+    NewAddress,
+    Subject,
+    Question,
 }
 
 impl ClaimField {
@@ -121,6 +193,11 @@ impl ClaimField {
         ClaimField::DamagePhoto2,
         ClaimField::PackagePhoto,
         ClaimField::EntireProductPhoto,
+        ClaimField::IsParcelReturned,
+        ClaimField::AdditionalDetails,
+        ClaimField::NewAddress,
+        ClaimField::Subject,
+        ClaimField::Question,
     ];
 
     /// The JSON property name, which is also the `loc` upstream reports.
@@ -145,6 +222,11 @@ impl ClaimField {
             DamagePhoto2 => "damage_photo_2",
             PackagePhoto => "package_photo",
             EntireProductPhoto => "entire_product_photo",
+            IsParcelReturned => "is_parcel_returned",
+            AdditionalDetails => "additional_details",
+            NewAddress => "new_address",
+            Subject => "subject",
+            Question => "question",
         }
     }
 
@@ -175,6 +257,8 @@ impl ClaimField {
 pub fn required_fields(claim: ClaimType, kind: ParcelKind) -> &'static [ClaimField] {
     use ClaimField::*;
     match (claim, kind) {
+        (ClaimType::AddressChange, _) => &[TrackingNumber, NewAddress],
+        (ClaimType::Other, _) => &[TrackingNumber, Subject, Question],
         (_, ParcelKind::OwnContract) => &[TrackingNumber],
         (ClaimType::Lost, ParcelKind::SendcloudRates) => &[
             TrackingNumber,
@@ -204,6 +288,20 @@ pub fn required_fields(claim: ClaimType, kind: ParcelKind) -> &'static [ClaimFie
             PackagePhoto,
             EntireProductPhoto,
         ],
+        (ClaimType::DeliveredNotReceived, ParcelKind::SendcloudRates) => &[
+            TrackingNumber,
+            ContentsSalesPrice,
+            ContentsDescription,
+            ParcelExteriorDescription,
+            ParcelDimensions,
+            AdditionalRemarks,
+            SalesInvoice,
+            PurchaseInvoice,
+            CarrierClaimForm,
+        ],
+        // Not offered for Sendcloud-rates parcels (`ClaimType::offered_for`).
+        (ClaimType::LateDelivery, ParcelKind::SendcloudRates) => &[TrackingNumber],
+        (ClaimType::UnjustReturn, ParcelKind::SendcloudRates) => &[TrackingNumber, IsParcelReturned, AdditionalDetails],
     }
 }
 
@@ -278,6 +376,21 @@ pub struct ClaimRequest {
     pub package_photo: Option<FileRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entire_product_photo: Option<FileRef>,
+    /// Unjust return: has the shop received the returned parcel?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_parcel_returned: Option<bool>,
+    /// Unjust return, address change: what happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_details: Option<String>,
+    /// Address change: the new address on one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_address: Option<String>,
+    /// Other: a short subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Other: the question or description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 /// What is wrong with one field.
@@ -344,6 +457,11 @@ impl ClaimRequest {
             DamagePhoto2 => file(&self.damage_photo_2),
             PackagePhoto => file(&self.package_photo),
             EntireProductPhoto => file(&self.entire_product_photo),
+            IsParcelReturned => self.is_parcel_returned.is_some(),
+            AdditionalDetails => text(&self.additional_details),
+            NewAddress => text(&self.new_address),
+            Subject => text(&self.subject),
+            Question => text(&self.question),
         }
     }
 

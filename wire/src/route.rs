@@ -180,7 +180,7 @@ impl ChannelTicketRef {
 /// One route of the proxy contract, with its typed path parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Route {
-    /// `POST /dsf/tickets/lost` and `POST /dsf/tickets/damage`: a claim
+    /// `POST /dsf/tickets/{type}` for each [`ClaimType`]: a claim
     /// ([`crate::ClaimRequest`] → 202 [`crate::ClaimCreated`]).
     CreateClaim(ClaimType),
     /// `POST /dsf/files`: one evidence file (multipart, part `file`) →
@@ -257,18 +257,17 @@ impl Route {
     /// The route's entry in [`ROUTES`].
     pub fn spec(&self) -> &'static RouteSpec {
         let i = match self {
-            Route::CreateClaim(ClaimType::Lost) => 0,
-            Route::CreateClaim(ClaimType::Damage) => 1,
-            Route::UploadFile => 2,
-            Route::GetTicket(_) => 3,
-            Route::GetRequestedData => 4,
-            Route::AnswerRequestedData => 5,
-            Route::Tracking(_) => 6,
-            Route::RegisterParcel => 7,
-            Route::ChannelUpload => 8,
-            Route::ChannelCreate => 9,
-            Route::ChannelMessages(_) => 10,
-            Route::OpenApi => 11,
+            Route::CreateClaim(t) => ClaimType::ALL.iter().position(|x| x == t).expect("every claim type is listed"),
+            Route::UploadFile => 7,
+            Route::GetTicket(_) => 8,
+            Route::GetRequestedData => 9,
+            Route::AnswerRequestedData => 10,
+            Route::Tracking(_) => 11,
+            Route::RegisterParcel => 12,
+            Route::ChannelUpload => 13,
+            Route::ChannelCreate => 14,
+            Route::ChannelMessages(_) => 15,
+            Route::OpenApi => 16,
         };
         &ROUTES[i]
     }
@@ -301,8 +300,7 @@ impl Route {
     /// where they need it, e.g. `/dsf/tickets/1001`.
     pub fn path(&self) -> String {
         match self {
-            Route::CreateClaim(ClaimType::Lost) => "/dsf/tickets/lost".into(),
-            Route::CreateClaim(ClaimType::Damage) => "/dsf/tickets/damage".into(),
+            Route::CreateClaim(t) => format!("/dsf/tickets/{}", t.as_str()),
             Route::UploadFile => "/dsf/files".into(),
             Route::GetTicket(t) => format!("/dsf/tickets/{}", t.segment()),
             Route::GetRequestedData | Route::AnswerRequestedData => "/dsf/tickets/requested-data".into(),
@@ -345,8 +343,6 @@ impl Route {
     /// CORS preflight asks about.
     fn parse_path(method: Method, rest: &str) -> Option<Route> {
         Some(match rest {
-            "/dsf/tickets/lost" => Route::CreateClaim(ClaimType::Lost),
-            "/dsf/tickets/damage" => Route::CreateClaim(ClaimType::Damage),
             "/dsf/files" => Route::UploadFile,
             "/dsf/tickets/requested-data" if method == Method::Post => Route::AnswerRequestedData,
             "/dsf/tickets/requested-data" => Route::GetRequestedData,
@@ -358,7 +354,10 @@ impl Route {
                 if let Some(seg) = single_segment(rest, "/parcels/tracking/", "") {
                     Route::Tracking(TrackingRef::parse_raw(seg))
                 } else if let Some(seg) = single_segment(rest, "/dsf/tickets/", "") {
-                    Route::GetTicket(TicketRef::parse(seg))
+                    match ClaimType::from_str(seg) {
+                        Some(t) => Route::CreateClaim(t),
+                        None => Route::GetTicket(TicketRef::parse(seg)),
+                    }
                 } else if let Some(seg) = single_segment(rest, "/channel/ticket/", "/messages") {
                     Route::ChannelMessages(ChannelTicketRef::parse(seg))
                 } else {
