@@ -102,8 +102,8 @@ impl ProxyState {
     /// and window. `Ok(Err(wait_ms))`: none left for that long.
     async fn take_budget(&self, kind: Budget) -> Result<Result<(), i64>, crate::store::StoreError> {
         let (name, limit) = match kind {
-            Budget::Create => ("create", self.upstream.creates_per_minute),
-            Budget::Read => ("read", self.upstream.reads_per_minute),
+            Budget::Create => ("create", self.upstream.creates_per_minute.get()),
+            Budget::Read => ("read", self.upstream.reads_per_minute.get()),
         };
         self.store.take_budget(&self.account, name, limit, self.upstream.window.as_millis() as i64).await
     }
@@ -122,10 +122,10 @@ impl std::error::Error for BuildError {}
 
 /// Builds the proxy's router (health, widget API under the prefix, optional
 /// static files). Serve it with connect info (see [`crate::serve`]) so rate
-/// limiting sees the peer address.
+/// limiting sees the peer address. The configuration is already checked;
+/// this only refuses what a usable proxy needs and sandbox mode would have
+/// filled: credentials and an access-token key.
 pub async fn router(config: &Config) -> Result<Router, BuildError> {
-    let mut config = config.clone();
-    config.validate().map_err(|(key, msg)| BuildError(format!("invalid configuration key `{key}`: {msg}")))?;
     if !config.has_credentials() {
         return Err(BuildError(
             "no upstream credentials: set support.public_key and support.secret_key \
@@ -133,8 +133,13 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
                 .into(),
         ));
     }
-    let base = reqwest::Url::parse(&config.support.base_url)
-        .map_err(|_| BuildError("invalid configuration key `support.base_url`".into()))?;
+    let Some(token_key) = &config.access.token_key else {
+        return Err(BuildError(
+            "invalid configuration key `access.token_key`: required (at least 32 characters, e.g. `openssl rand -hex 32`; \
+             PARCEL_DESK_ACCESS_TOKEN_KEY); sandbox mode generates one per run"
+                .into(),
+        ));
+    };
     let client = reqwest::Client::builder()
         .timeout(config.support.timeout)
         .connect_timeout(config.support.timeout.min(Duration::from_secs(10)))
@@ -145,18 +150,10 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
     let auth = match config.support.auth {
         crate::config::AuthMode::Basic => crate::auth::UpstreamAuth::basic(public, secret),
         crate::config::AuthMode::OAuth2 => {
-            let url = reqwest::Url::parse(&config.support.token_url)
-                .map_err(|_| BuildError("invalid configuration key `support.token_url`".into()))?;
-            crate::auth::UpstreamAuth::oauth2(url, public, secret, client.clone())
+            crate::auth::UpstreamAuth::oauth2(config.support.token_url.url().clone(), public, secret, client.clone())
         }
     }
     .map_err(BuildError)?;
-    let origins = config
-        .allowed_origins
-        .iter()
-        .map(|o| HeaderValue::from_str(o))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| BuildError("invalid configuration key `allowed_origins`".into()))?;
     let static_files = match &config.static_dir {
         Some(dir) if !dir.is_dir() => {
             return Err(BuildError(format!(
@@ -167,26 +164,16 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
         Some(dir) => Some(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
         None => None,
     };
-    if config.access.token_key.is_empty() {
-        return Err(BuildError(
-            "invalid configuration key `access.token_key`: required (at least 32 characters, e.g. `openssl rand -hex 32`; \
-             PARCEL_DESK_ACCESS_TOKEN_KEY); sandbox mode generates one per run"
-                .into(),
-        ));
-    }
-    let tracking_base = reqwest::Url::parse(&config.tracking.base_url)
-        .map_err(|_| BuildError("invalid configuration key `tracking.base_url`".into()))?;
     let location = config.store.location();
-    let store_key = if config.store.url.is_some() { "store.url" } else { "store.path" };
-    let store = crate::store::Store::open(&location, config.store.idempotency_hours)
+    let store = crate::store::Store::open(&location, config.store.idempotency_hours.get())
         .await
-        .map_err(|e| BuildError(format!("invalid configuration key `{store_key}`: {e}")))?;
+        .map_err(|e| BuildError(format!("invalid configuration key `{}`: {e}", config.store.key())))?;
     let jtl = if config.jtl.enabled() {
         let jtl = crate::jtl::Jtl::new(
             &config.jtl,
             &store,
             &crate::jtl::data_dir_for(&location),
-            &config.access.token_key,
+            token_key,
             config.access.token_days,
             config.sandbox,
         )
@@ -197,28 +184,28 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
         None
     };
     let state = Arc::new(ProxyState {
-        prefix: config.api_prefix.clone(),
-        base,
+        prefix: config.api_prefix.to_string(),
+        base: config.support.base_url.url().clone(),
         client,
         auth,
-        origins,
+        origins: config.allowed_origins.iter().map(|o| o.header_value().clone()).collect(),
         trust_forwarded_for: config.trust_forwarded_for,
-        json_limit: config.limits.json_body_bytes,
-        upload_limit: config.limits.upload_bytes,
+        json_limit: config.limits.json_body_bytes.get(),
+        upload_limit: config.limits.upload_bytes.get(),
         timeout: config.support.timeout,
         creates: SlidingWindow::new(config.limits.create_per_minute, Duration::from_secs(60)),
         others: SlidingWindow::new(config.limits.other_per_minute, Duration::from_secs(60)),
         static_files,
         store,
-        tokens: crate::access::TokenKey::new(&config.access.token_key, config.access.token_days),
+        tokens: crate::access::TokenKey::new(token_key, config.access.token_days),
         lookups: SlidingWindow::new(config.limits.lookup_per_minute, Duration::from_secs(60)),
-        tracking_base,
+        tracking_base: config.tracking.base_url.url().clone(),
         lost_after: Duration::from_secs(config.claims.lost_after_days * 86_400),
-        staff_token: (!config.staff.token.is_empty()).then(|| config.staff.token.clone()),
+        staff_token: config.staff.token.clone(),
         jtl,
         openapi: Bytes::from(openapi_json(&config.api_prefix)),
         upstream: config.upstream.clone(),
-        account: account_id(&config.support.base_url, &config.support.public_key),
+        account: account_id(config.support.base_url.as_str(), &config.support.public_key),
         wake: Arc::new(tokio::sync::Notify::new()),
         worker: Mutex::new(pipeline::WorkerState::default()),
         read_locks: Mutex::new(std::collections::HashMap::new()),
