@@ -72,13 +72,18 @@ async fn run_matching(weak: Weak<ProxyState>) {
     loop {
         let Some(st) = weak.upgrade() else { return };
         let now = now_ms();
-        match st.store.claims_to_match(now - MATCH_WINDOW_MS).await {
+        match st.tickets.store.claims_to_match(now - MATCH_WINDOW_MS).await {
             Err(e) => tracing::error!(error = %e, "matching: store failed"),
             Ok(waiting) if !waiting.is_empty() => {
                 let fresh = |c: &ClaimRow| c.ambiguous || c.last_sent_at.is_some_and(|t| now - t < 60_000);
                 let interval = if waiting.iter().any(fresh) { 1000 } else { 10_000 };
-                let due =
-                    st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass.is_none_or(|t| now - t >= interval);
+                let due = st
+                    .tickets
+                    .worker
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .last_pass
+                    .is_none_or(|t| now - t >= interval);
                 if due {
                     if let Err(wait) = match_pass(&st).await {
                         tracing::debug!(wait_ms = wait, "matching pass postponed: no read budget");
@@ -100,13 +105,13 @@ async fn run(weak: Weak<ProxyState>) {
             tracing::error!(error = %e, "filing worker: store failed");
         }
         let now = now_ms();
-        let mut next = st.store.next_due().await.ok().flatten().unwrap_or(now + 1000);
+        let mut next = st.tickets.store.next_due().await.ok().flatten().unwrap_or(now + 1000);
         // Nothing can be sent before the creation budget is back.
-        if let Some(until) = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until {
+        if let Some(until) = st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until {
             next = next.max(until);
         }
         let wait = Duration::from_millis((next - now).clamp(20, 1000) as u64);
-        let wake = st.wake.clone();
+        let wake = st.tickets.wake.clone();
         drop(st);
         tokio::select! {
             _ = wake.notified() => {}
@@ -119,12 +124,12 @@ async fn run(weak: Weak<ProxyState>) {
 /// Starts filing due claims, up to [`FILERS`] at a time.
 async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), StoreError> {
     while filing.try_join_next().is_some() {}
-    let budget_wait = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until;
+    let budget_wait = st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until;
     if budget_wait.is_some_and(|until| now_ms() < until) {
         return Ok(());
     }
     while filing.len() < FILERS {
-        let Some(claim) = st.store.lease_due(now_ms(), lease_ms(st)).await? else { break };
+        let Some(claim) = st.tickets.store.lease_due(now_ms(), lease_ms(st)).await? else { break };
         let st = st.clone();
         filing.spawn(async move {
             if let Err(e) = file(&st, claim).await {
@@ -137,7 +142,7 @@ async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), Stor
 
 /// How long a worker owns a claim it took: two timeouts and some slack.
 fn lease_ms(st: &ProxyState) -> i64 {
-    (st.timeout.as_millis() as i64) * 2 + 5_000
+    (st.sendcloud.timeout.as_millis() as i64) * 2 + 5_000
 }
 
 /// The wait before retry `attempts` (1 = after the first failure):
@@ -157,18 +162,18 @@ fn jitter() -> u64 {
 /// Files one leased claim.
 async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
     let now = now_ms();
-    let retry_base = st.upstream.retry_base.as_millis() as i64;
+    let retry_base = st.sendcloud.budget.retry_base.as_millis() as i64;
     if claim.ambiguous {
         // An earlier attempt may have arrived: find its ticket first.
-        let settle_at = (claim.last_sent_at.unwrap_or(now) + st.upstream.reconcile_after.as_millis() as i64)
+        let settle_at = (claim.last_sent_at.unwrap_or(now) + st.sendcloud.budget.reconcile_after.as_millis() as i64)
             .max(claim.ambiguous_since.unwrap_or(0));
-        let reach = st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach;
+        let reach = st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach;
         let first = claim.first_sent_at.unwrap_or(claim.created_at);
         let checked = reach.is_some_and(|(started, oldest)| started >= settle_at && oldest < first - MATCH_SLACK_MS);
         if now < settle_at || !checked {
             let next = settle_at.max(now + 200);
-            st.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived")).await?;
-            st.wake.notify_one();
+            st.tickets.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived")).await?;
+            st.tickets.wake.notify_one();
             return Ok(());
         }
         // A complete pass after the attempt settled did not find it: it
@@ -177,11 +182,14 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
     }
     if let Err(wait) = st.take_budget(Budget::Create).await? {
-        st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget")).await?;
-        st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
+        st.tickets
+            .store
+            .requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget"))
+            .await?;
+        st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
         return Ok(());
     }
-    if !st.store.mark_sent(&claim.id, now).await? {
+    if !st.tickets.store.mark_sent(&claim.id, now).await? {
         return Ok(());
     }
     let segments: &[&str] = match claim.claim_type.as_str() {
@@ -198,12 +206,13 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         body: Some(reqwest::Body::from(claim.body.clone())),
     };
     let attempts = claim.attempts + 1;
-    match call(st, &st.base, up).await {
+    match call(&st.sendcloud, &st.sendcloud.base, up).await {
         Err(e) if e.is_connect() => {
             // Never left: the creation budget is not spent.
-            st.store.refund_budget(&st.account, "create").await?;
+            st.tickets.store.refund_budget(&st.sendcloud.account, "create").await?;
             tracing::warn!(claim_id = %claim.id, attempts, "Support API unreachable; will retry");
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -214,7 +223,8 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         }
         Err(e) => {
             tracing::warn!(claim_id = %claim.id, attempts, timeout = e.is_timeout(), "attempt may have arrived; will check");
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -227,19 +237,20 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             let uuid = serde_json::from_slice::<CreateTicketResponse>(&answer.body)
                 .ok()
                 .map(|c| c.ticket_id.trim().to_ascii_lowercase());
-            st.store.mark_filed(&claim.id, uuid.as_deref()).await?;
+            st.tickets.store.mark_filed(&claim.id, uuid.as_deref()).await?;
             tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
         }
         Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
             let secs = answer.retry_after_secs();
             let until = now_ms() + secs * 1000;
             tracing::warn!(claim_id = %claim.id, retry_after = secs, "Support API rate limit: holding creations");
-            st.store.hold_budget(&st.account, "create", until).await?;
-            st.store.requeue(&claim.id, until, false, Some("the Support API asked to wait")).await?;
+            st.tickets.store.hold_budget(&st.sendcloud.account, "create", until).await?;
+            st.tickets.store.requeue(&claim.id, until, false, Some("the Support API asked to wait")).await?;
         }
         Ok(answer) if answer.status.is_server_error() => {
             tracing::warn!(claim_id = %claim.id, status = answer.status.as_u16(), attempts, "Support API failed; will check and retry");
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -252,7 +263,8 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             if matches!(answer.status.as_u16(), 401 | 403) {
                 tracing::error!(status = answer.status.as_u16(), "the Support API refused the proxy's credentials");
             }
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -264,7 +276,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         Ok(answer) => {
             let reason = refusal_reason(answer.status, &answer.body);
             tracing::info!(claim_id = %claim.id, status = answer.status.as_u16(), %reason, "claim refused: needs attention");
-            st.store.mark_needs_attention(&claim.id, &reason).await?;
+            st.tickets.store.mark_needs_attention(&claim.id, &reason).await?;
         }
     }
     Ok(())
@@ -298,8 +310,8 @@ pub fn refusal_reason(status: StatusCode, body: &[u8]) -> String {
 /// its int id that it can. `Err(wait_ms)`: no read budget.
 pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
     let started = now_ms();
-    st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass = Some(started);
-    let Ok(waiting) = st.store.claims_to_match(started - MATCH_WINDOW_MS).await else { return Ok(()) };
+    st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass = Some(started);
+    let Ok(waiting) = st.tickets.store.claims_to_match(started - MATCH_WINDOW_MS).await else { return Ok(()) };
     let Some(oldest) = waiting.iter().map(|c| c.first_sent_at.unwrap_or(c.created_at)).min() else {
         return Ok(());
     };
@@ -328,12 +340,12 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
                 content_length: None,
                 body: None,
             };
-            match call(st, &st.base, up).await {
+            match call(&st.sendcloud, &st.sendcloud.base, up).await {
                 Ok(a) if a.status.is_success() => break a,
                 Ok(a) if a.status == StatusCode::TOO_MANY_REQUESTS => {
                     // Everyone on the store waits; this pass too, then tries the page again.
                     let secs = a.retry_after_secs().min(10);
-                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000).await;
+                    let _ = st.tickets.store.hold_budget(&st.sendcloud.account, "read", now_ms() + secs * 1000).await;
                 }
                 Ok(a) => tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed"),
                 Err(e) => tracing::warn!(timeout = e.is_timeout(), page, "listing upstream tickets failed"),
@@ -376,7 +388,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
                 && !taken.contains(id)
                 && *created >= first - MATCH_SLACK_MS
                 && *created <= last + MATCH_WINDOW_MS
-                && !st.store.ticket_taken(*id).await.unwrap_or(true)
+                && !st.tickets.store.ticket_taken(*id).await.unwrap_or(true)
             {
                 found = Some((created, id, item));
                 break;
@@ -384,7 +396,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
         }
         if let Some((_, id, _)) = found {
             taken.insert(*id);
-            match st.store.map_ticket(&claim.id, *id).await {
+            match st.tickets.store.map_ticket(&claim.id, *id).await {
                 Ok(true) => tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket"),
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "could not map a claim"),
@@ -392,7 +404,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
         }
     }
     if oldest_seen < i64::MAX {
-        st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach = Some((started, oldest_seen));
+        st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach = Some((started, oldest_seen));
     }
     Ok(())
 }

@@ -279,7 +279,7 @@ struct Watch {
 
 fn answer_for(code: u8, st: &ProxyState) -> Option<ProxyError> {
     match code {
-        ERR_TOTAL => Some(too_large(st.upload_limit)),
+        ERR_TOTAL => Some(too_large(st.gate.upload_limit)),
         ERR_FILE => Some(file_too_large()),
         ERR_SECOND => Some(bad(MSG_TWO_PARTS)),
         ERR_MALFORMED => Some(bad(MSG_MALFORMED)),
@@ -310,11 +310,11 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
         );
     };
     let declared = declared_length(req.headers());
-    if declared.is_some_and(|n| n > st.upload_limit) {
+    if declared.is_some_and(|n| n > st.gate.upload_limit) {
         linger(req.into_body().into_data_stream());
-        return too_large(st.upload_limit).into_response();
+        return too_large(st.gate.upload_limit).into_response();
     }
-    let limit = st.upload_limit;
+    let limit = st.gate.upload_limit;
     let mut stream = req.into_body().into_data_stream();
     // Phase 1: the first part's headers, before upstream is contacted.
     let mut head = Vec::new();
@@ -418,7 +418,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
         content_length: declared,
         body: Some(reqwest::Body::wrap_stream(body)),
     };
-    let result = call(st, &st.base, upstream).await;
+    let result = call(&st.sendcloud, &st.sendcloud.base, upstream).await;
     let code = watch.error.load(Ordering::SeqCst);
     if let Some(res) = answer_for(code, st) {
         if let Some(rest) = watch.rest.lock().unwrap_or_else(|e| e.into_inner()).take() {
@@ -428,7 +428,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     }
     match result {
         Ok(answer) => answer.into_response(),
-        Err(e) => upstream_failure(st, &e).into_response(),
+        Err(e) => upstream_failure(&st.sendcloud, &e).into_response(),
     }
 }
 
