@@ -197,15 +197,10 @@ impl Config {
         let mut merged = raw::RawConfig::default();
         if let Some(path) = file {
             let origin = format!("config file {}", path.display());
-            merged.merge(raw::from_file(path, &origin)?, &origin, &mut origins);
+            merged.merge(raw::from_file(path, &origin)?, &|_| origin.clone(), &mut origins);
         }
         let vars: HashMap<String, String> = vars.into_iter().collect();
-        merged.merge(raw::from_env(&vars)?, "environment variable", &mut origins);
-        for (key, origin) in origins.iter_mut() {
-            if origin == "environment variable" {
-                *origin = format!("environment variable {}", env_var_name(key));
-            }
-        }
+        merged.merge(raw::from_env(&vars)?, &|key| format!("environment variable {}", env_var_name(key)), &mut origins);
         let cli = raw::RawConfig {
             listen: flags.listen.map(|a| raw::Text(a.to_string())),
             sandbox: flags.sandbox.then_some(raw::Flag(true)),
@@ -213,7 +208,7 @@ impl Config {
             sandbox_faults: flags.sandbox_faults.map(raw::Number),
             ..raw::RawConfig::default()
         };
-        merged.merge(cli, "command line", &mut origins);
+        merged.merge(cli, &|_| "command line".into(), &mut origins);
         validate::resolve(merged, &origins)
     }
 

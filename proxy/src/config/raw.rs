@@ -18,6 +18,9 @@ use super::{env_var_name, ConfigError, KEYS};
 /// `environment variable …` or `command line`.
 pub(super) type Origins = HashMap<String, String>;
 
+/// A layer's origin for a key (the environment names each key's variable).
+pub(super) type Origin<'a> = dyn Fn(&str) -> String + 'a;
+
 /// Defines a scalar wrapper whose visitor names what it expects, so both
 /// the file and the environment report e.g. "expected a non-negative
 /// integer" (never the configured value).
@@ -99,7 +102,7 @@ macro_rules! layer {
             /// The keys of this section, for the test against [`KEYS`].
             #[cfg(test)]
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
-            fn merge(&mut self, over: Self, origin: &str, origins: &mut Origins) {
+            fn merge(&mut self, over: Self, origin: &Origin<'_>, origins: &mut Origins) {
                 $(if let Some(v) = over.$field {
                     self.$field = Some(v);
                     let key = if $section.is_empty() {
@@ -107,7 +110,8 @@ macro_rules! layer {
                     } else {
                         format!("{}.{}", $section, stringify!($field))
                     };
-                    origins.insert(key, origin.to_owned());
+                    let from = origin(&key);
+                    origins.insert(key, from);
                 })*
             }
         }
@@ -170,7 +174,7 @@ pub(super) struct RawConfig {
 impl RawConfig {
     /// Lays `over` on top of `self`: each key `over` sets wins, and its
     /// origin is recorded.
-    pub fn merge(&mut self, over: RawConfig, origin: &str, origins: &mut Origins) {
+    pub fn merge(&mut self, over: RawConfig, origin: &Origin<'_>, origins: &mut Origins) {
         let mut top = RawTop {
             listen: self.listen.take(),
             api_prefix: self.api_prefix.take(),
