@@ -35,7 +35,7 @@ async fn main() {
     let mut cfg = Config::for_upstream(&sandbox.url(), "burst-public", "burst-secret-key");
     if store != "sqlite" {
         cfg.store.path = None;
-        cfg.store.url = Some(store.clone());
+        cfg.store.url = Some(parcel_desk_proxy::store::Location::parse(&store).unwrap());
     }
     cfg.upstream.window = Duration::from_secs(1);
     cfg.limits.create_per_minute = 0;

@@ -34,7 +34,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Config, ConfigError, Secret};
+pub use config::{Config, ConfigError, Flags, Secret};
 
 /// `User-Agent` of upstream requests (Sendcloud and JTL-SCX).
 pub const USER_AGENT: &str = concat!("parcel-desk-proxy/", env!("CARGO_PKG_VERSION"));
@@ -166,21 +166,9 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         let server = start_sandbox_with(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone(), options)
             .await
             .map_err(StartError::Io)?;
-        config.jtl.base_url = format!("{}/jtl", server.url());
-        config.jtl.refresh_token = creds.secret_key.clone();
-        config.jtl.seller_id = jtl::sandbox::SANDBOX_SELLER_ID.into();
-        config.support.base_url = server.url();
-        config.support.token_url = format!("{}/oauth2/token/", server.url());
-        config.support.public_key = creds.public_key;
-        config.support.secret_key = creds.secret_key;
-        config.tracking.base_url = server.url();
-        if config.access.token_key.is_empty() {
-            config.access.token_key = Secret::generate();
-        }
-        if config.store.path.is_none() && config.store.url.is_none() {
-            // The simulator starts empty on every run: so does the store.
-            config.store.path = Some(config::temp_store_path());
-        }
+        config
+            .use_sandbox(&server.url(), creds.public_key, creds.secret_key, jtl::sandbox::SANDBOX_SELLER_ID)
+            .map_err(|e| StartError::Config(format!("the sandbox's URL {}: {e}", server.url())))?;
         sandbox = Some(server);
     }
     let router = proxy::router(&config).await.map_err(|e| StartError::Config(e.0))?;

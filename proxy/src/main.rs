@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use parcel_desk_proxy::{config, sandbox, start, start_sandbox, Config, Credentials, Secret};
+use parcel_desk_proxy::{config, sandbox, start, start_sandbox, Config, Credentials, Flags, Secret};
 use tracing_subscriber::EnvFilter;
 
 /// Reference proxy for the parcel-desk widget.
@@ -118,33 +118,22 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    let mut cfg = match Config::load(cli.config.as_deref(), std::env::vars()) {
+    let listen = match cli.listen.map(|l| l.trim().parse()) {
+        None => None,
+        Some(Ok(a)) => Some(a),
+        Some(Err(_)) => return fail("invalid --listen: expected an address like 127.0.0.1:8080"),
+    };
+    let flags = Flags { listen, sandbox: cli.sandbox, static_dir: cli.static_dir, sandbox_faults: cli.sandbox_faults };
+    let mut cfg = match Config::load_with(cli.config.as_deref(), std::env::vars(), flags) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    if let Some(listen) = cli.listen {
-        match listen.trim().parse() {
-            Ok(a) => cfg.listen = a,
-            Err(_) => return fail("invalid --listen: expected an address like 127.0.0.1:8080"),
-        }
-    }
-    if cli.sandbox {
-        cfg.sandbox = true;
-    }
-    if let Some(dir) = cli.static_dir {
-        cfg.static_dir = Some(dir);
-    }
-    if let Some(rate) = cli.sandbox_faults {
-        cfg.sandbox_faults = rate;
-    }
     // Only a token generated here is printed; a configured one stays unsaid.
     let mut demo_staff_token = None;
-    if cli.demo_staff && cfg.staff.token.is_empty() {
-        cfg.staff.token = Secret::generate();
-        demo_staff_token = Some(cfg.staff.token.clone());
-    }
-    if let Err((key, msg)) = cfg.validate() {
-        return fail(format!("invalid configuration key `{key}`: {msg}"));
+    if cli.demo_staff && cfg.staff.token.is_none() {
+        let token = Secret::generate();
+        cfg.staff.token = Some(token.clone());
+        demo_staff_token = Some(token);
     }
     if !cfg.sandbox && !cfg.has_credentials() {
         return fail(format!(
@@ -160,10 +149,10 @@ async fn main() -> ExitCode {
     };
     let addr = running.proxy.addr();
     if running.config.sandbox {
-        let staff = match (&demo_staff_token, running.config.staff.token.is_empty()) {
+        let staff = match (&demo_staff_token, running.config.staff.token.is_some()) {
             (Some(t), _) => parcel_desk_proxy::StaffBanner::Generated(t),
-            (None, false) => parcel_desk_proxy::StaffBanner::Configured,
-            (None, true) => parcel_desk_proxy::StaffBanner::Off,
+            (None, true) => parcel_desk_proxy::StaffBanner::Configured,
+            (None, false) => parcel_desk_proxy::StaffBanner::Off,
         };
         let banner = parcel_desk_proxy::sandbox_banner(addr, &running.config.api_prefix, staff);
         let mut out = std::io::stdout().lock();

@@ -7,22 +7,19 @@
 //! no path normalisation surprises.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use tower::ServiceExt as _;
-use tower_http::services::ServeDir;
 
-use crate::config::Config;
 use crate::envelope;
 use crate::envelope::ProxyError;
-use crate::ratelimit::{retry_after_secs, SlidingWindow};
+use crate::ratelimit::retry_after_secs;
 
 pub use crate::USER_AGENT;
 
@@ -37,9 +34,15 @@ pub(crate) use crate::body::{declared_length, linger, read_limited, require_json
 
 pub(crate) mod claims;
 pub mod pipeline;
+mod state;
 mod tickets;
 mod tracking;
 pub mod upload;
+mod upstream;
+
+pub use state::{router, BuildError};
+use state::{Budget, ProxyState};
+use upstream::{call, forward, upstream_failure, UpAnswer, Upstream};
 
 pub use parcel_desk_wire::route::{parse_ticket_id, raw_path_is_clean, valid_tracking_number};
 use parcel_desk_wire::route::{TicketRef, TrackingRef};
@@ -51,187 +54,6 @@ pub use parcel_desk_wire::route::parse_uuid as parse_ticket_uuid;
 /// The contract's method for an HTTP method (only GET and POST exist).
 fn wire_method(m: &Method) -> Option<parcel_desk_wire::Method> {
     parcel_desk_wire::Method::parse(m.as_str())
-}
-
-struct ProxyState {
-    prefix: String,
-    base: reqwest::Url,
-    client: reqwest::Client,
-    /// `Authorization` of upstream requests (Basic, or OAuth2 tokens).
-    auth: crate::auth::UpstreamAuth,
-    origins: Vec<HeaderValue>,
-    trust_forwarded_for: bool,
-    json_limit: u64,
-    upload_limit: u64,
-    timeout: Duration,
-    creates: SlidingWindow<IpAddr>,
-    others: SlidingWindow<IpAddr>,
-    static_files: Option<ServeDir>,
-    store: crate::store::Store,
-    tokens: crate::access::TokenKey,
-    lookups: SlidingWindow<IpAddr>,
-    tracking_base: reqwest::Url,
-    lost_after: Duration,
-    staff_token: Option<crate::config::Secret>,
-    /// JTL-SCX channel tickets; `None` when not configured (routes 404).
-    jtl: Option<Arc<crate::jtl::Jtl>>,
-    /// `GET {prefix}/openapi.json`, generated once at start.
-    openapi: Bytes,
-    /// The account's budget and the worker's timing.
-    upstream: crate::config::UpstreamConfig,
-    /// The Sendcloud account the budget is counted for: a digest of the
-    /// public key and base URL (never the key itself).
-    account: String,
-    /// Wakes the filing worker (a claim was accepted).
-    wake: Arc<tokio::sync::Notify>,
-    worker: Mutex<pipeline::WorkerState>,
-    /// One upstream read per ticket at a time (the others wait and take
-    /// its answer from the cache).
-    read_locks: Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-/// The account's two upstream budgets.
-#[derive(Clone, Copy, Debug)]
-enum Budget {
-    Create,
-    Read,
-}
-
-impl ProxyState {
-    /// One unit of the account's `kind` budget, under the configured limit
-    /// and window. `Ok(Err(wait_ms))`: none left for that long.
-    async fn take_budget(&self, kind: Budget) -> Result<Result<(), i64>, crate::store::StoreError> {
-        let (name, limit) = match kind {
-            Budget::Create => ("create", self.upstream.creates_per_minute),
-            Budget::Read => ("read", self.upstream.reads_per_minute),
-        };
-        self.store.take_budget(&self.account, name, limit, self.upstream.window.as_millis() as i64).await
-    }
-}
-
-/// Errors building the proxy from a [`Config`].
-#[derive(Debug)]
-pub struct BuildError(pub String);
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for BuildError {}
-
-/// Builds the proxy's router (health, widget API under the prefix, optional
-/// static files). Serve it with connect info (see [`crate::serve`]) so rate
-/// limiting sees the peer address.
-pub async fn router(config: &Config) -> Result<Router, BuildError> {
-    let mut config = config.clone();
-    config.validate().map_err(|(key, msg)| BuildError(format!("invalid configuration key `{key}`: {msg}")))?;
-    if !config.has_credentials() {
-        return Err(BuildError(
-            "no upstream credentials: set support.public_key and support.secret_key \
-             (PARCEL_DESK_SUPPORT_PUBLIC_KEY / PARCEL_DESK_SUPPORT_SECRET_KEY), or run with --sandbox"
-                .into(),
-        ));
-    }
-    let base = reqwest::Url::parse(&config.support.base_url)
-        .map_err(|_| BuildError("invalid configuration key `support.base_url`".into()))?;
-    let client = reqwest::Client::builder()
-        .timeout(config.support.timeout)
-        .connect_timeout(config.support.timeout.min(Duration::from_secs(10)))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?;
-    let (public, secret) = (&config.support.public_key, config.support.secret_key.expose());
-    let auth = match config.support.auth {
-        crate::config::AuthMode::Basic => crate::auth::UpstreamAuth::basic(public, secret),
-        crate::config::AuthMode::OAuth2 => {
-            let url = reqwest::Url::parse(&config.support.token_url)
-                .map_err(|_| BuildError("invalid configuration key `support.token_url`".into()))?;
-            crate::auth::UpstreamAuth::oauth2(url, public, secret, client.clone())
-        }
-    }
-    .map_err(BuildError)?;
-    let origins = config
-        .allowed_origins
-        .iter()
-        .map(|o| HeaderValue::from_str(o))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| BuildError("invalid configuration key `allowed_origins`".into()))?;
-    let static_files = match &config.static_dir {
-        Some(dir) if !dir.is_dir() => {
-            return Err(BuildError(format!(
-                "invalid configuration key `static_dir`: {} is not a directory",
-                dir.display()
-            )))
-        }
-        Some(dir) => Some(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
-        None => None,
-    };
-    if config.access.token_key.is_empty() {
-        return Err(BuildError(
-            "invalid configuration key `access.token_key`: required (at least 32 characters, e.g. `openssl rand -hex 32`; \
-             PARCEL_DESK_ACCESS_TOKEN_KEY); sandbox mode generates one per run"
-                .into(),
-        ));
-    }
-    let tracking_base = reqwest::Url::parse(&config.tracking.base_url)
-        .map_err(|_| BuildError("invalid configuration key `tracking.base_url`".into()))?;
-    let location = config.store.location();
-    let store_key = if config.store.url.is_some() { "store.url" } else { "store.path" };
-    let store = crate::store::Store::open(&location, config.store.idempotency_hours)
-        .await
-        .map_err(|e| BuildError(format!("invalid configuration key `{store_key}`: {e}")))?;
-    let jtl = if config.jtl.enabled() {
-        let jtl = crate::jtl::Jtl::new(
-            &config.jtl,
-            &store,
-            &crate::jtl::data_dir_for(&location),
-            &config.access.token_key,
-            config.access.token_days,
-            config.sandbox,
-        )
-        .map_err(BuildError)?;
-        jtl.spawn_poller();
-        Some(jtl)
-    } else {
-        None
-    };
-    let state = Arc::new(ProxyState {
-        prefix: config.api_prefix.clone(),
-        base,
-        client,
-        auth,
-        origins,
-        trust_forwarded_for: config.trust_forwarded_for,
-        json_limit: config.limits.json_body_bytes,
-        upload_limit: config.limits.upload_bytes,
-        timeout: config.support.timeout,
-        creates: SlidingWindow::new(config.limits.create_per_minute, Duration::from_secs(60)),
-        others: SlidingWindow::new(config.limits.other_per_minute, Duration::from_secs(60)),
-        static_files,
-        store,
-        tokens: crate::access::TokenKey::new(&config.access.token_key, config.access.token_days),
-        lookups: SlidingWindow::new(config.limits.lookup_per_minute, Duration::from_secs(60)),
-        tracking_base,
-        lost_after: Duration::from_secs(config.claims.lost_after_days * 86_400),
-        staff_token: (!config.staff.token.is_empty()).then(|| config.staff.token.clone()),
-        jtl,
-        openapi: Bytes::from(openapi_json(&config.api_prefix)),
-        upstream: config.upstream.clone(),
-        account: account_id(&config.support.base_url, &config.support.public_key),
-        wake: Arc::new(tokio::sync::Notify::new()),
-        worker: Mutex::new(pipeline::WorkerState::default()),
-        read_locks: Mutex::new(std::collections::HashMap::new()),
-    });
-    pipeline::spawn(&state);
-    Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
-}
-
-/// The budget's account key: SHA-256 of base URL and public key, hex.
-fn account_id(base_url: &str, public_key: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("{base_url}\n{public_key}").as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The proxy's OpenAPI document for `prefix`, as served (pretty-printed,
@@ -249,7 +71,7 @@ fn openapi(st: &ProxyState, req: &Request) -> Response {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
         return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "No query parameters are accepted here.");
     }
-    let mut res = Response::new(Body::from(st.openapi.clone()));
+    let mut res = Response::new(Body::from(st.site.openapi.clone()));
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     res
 }
@@ -283,13 +105,13 @@ async fn dispatch(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
             _ => envelope::not_found(),
         };
     }
-    if let Some(rest) = path.strip_prefix(st.prefix.as_str()) {
+    if let Some(rest) = path.strip_prefix(st.site.prefix.as_str()) {
         if rest.starts_with('/') || rest.is_empty() {
             let rest = rest.to_owned();
             return api(st, req, &rest).await;
         }
     }
-    match &st.static_files {
+    match &st.site.static_files {
         Some(files) if matches!(*req.method(), Method::GET | Method::HEAD) => match files.clone().oneshot(req).await {
             Ok(res) => res.map(Body::new),
             Err(never) => match never {},
@@ -299,7 +121,7 @@ async fn dispatch(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
 }
 
 fn client_ip(st: &ProxyState, req: &Request) -> IpAddr {
-    if st.trust_forwarded_for {
+    if st.gate.trust_forwarded_for {
         let forwarded = req
             .headers()
             .get_all("x-forwarded-for")
@@ -316,7 +138,7 @@ fn client_ip(st: &ProxyState, req: &Request) -> IpAddr {
 }
 
 async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
-    let allowed_origin = req.headers().get(header::ORIGIN).filter(|o| st.origins.iter().any(|a| a == *o)).cloned();
+    let allowed_origin = req.headers().get(header::ORIGIN).filter(|o| st.gate.origins.iter().any(|a| a == *o)).cloned();
     let method = req.method().clone();
     let exists = |r: &Route| st.jtl.is_some() || !r.is_channel();
 
@@ -364,7 +186,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
     let mut res = match route {
         Some(route) => {
             let ip = client_ip(&st, &req);
-            let limiter = if route.is_create() { &st.creates } else { &st.others };
+            let limiter = if route.is_create() { &st.gate.creates } else { &st.gate.others };
             match limiter.check(&ip) {
                 Err(wait) => envelope::rate_limited(
                     format!("Rate limit exceeded: {} per 1 minute", limiter.limit()),
@@ -382,7 +204,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::RegisterParcel => tracking::register_parcel(&st, req).await,
                     Route::OpenApi => openapi(&st, &req),
                     Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) => match &st.jtl {
-                        Some(jtl) => crate::jtl::handle(jtl, &st.store, route, req, st.json_limit).await,
+                        Some(jtl) => crate::jtl::handle(jtl, &st.tickets.store, route, req, st.gate.json_limit).await,
                         None => envelope::not_found(),
                     },
                 },
@@ -390,7 +212,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
         }
         _ => envelope::not_found(),
     };
-    if !st.origins.is_empty() {
+    if !st.gate.origins.is_empty() {
         let h = res.headers_mut();
         h.append(header::VARY, HeaderValue::from_static("Origin"));
         if let Some(origin) = allowed_origin {
@@ -420,170 +242,6 @@ fn bad_query() -> ProxyError {
         "bad_request",
         "Unsupported query parameter: only is_portal_claim=true|false is accepted on ticket creation (and ticket, order_number or postal_code where documented).",
     )
-}
-
-struct Upstream<'a> {
-    method: Method,
-    /// Validated path segments, percent-encoded again when appended.
-    segments: &'a [&'a str],
-    query: Option<&'a str>,
-    content_type: Option<HeaderValue>,
-    content_length: Option<u64>,
-    body: Option<reqwest::Body>,
-}
-
-/// Upstream's answer, reduced to what may be relayed.
-struct UpAnswer {
-    status: StatusCode,
-    content_type: Option<HeaderValue>,
-    retry_after: Option<HeaderValue>,
-    body: Bytes,
-    /// Seconds since upstream gave this answer, when it comes from the
-    /// proxy's cache of ticket reads (`Age` header).
-    age: Option<u64>,
-}
-
-impl UpAnswer {
-    /// A 429's `Retry-After` in seconds (1 to 3600; 60 without one).
-    fn retry_after_secs(&self) -> i64 {
-        self.retry_after
-            .as_ref()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(60)
-            .clamp(1, 3600)
-    }
-
-    /// Status, Content-Type, Retry-After and body as a response.
-    fn into_response(self) -> Response {
-        if matches!(self.status.as_u16(), 401 | 403) {
-            tracing::warn!(status = self.status.as_u16(), "upstream rejected the configured credentials");
-        }
-        let mut res = Response::new(Body::from(self.body));
-        *res.status_mut() = self.status;
-        if let Some(ct) = self.content_type {
-            res.headers_mut().insert(header::CONTENT_TYPE, ct);
-        }
-        if let Some(ra) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, ra);
-        }
-        if let Some(age) = self.age {
-            res.headers_mut().insert(header::AGE, HeaderValue::from(age));
-        }
-        res
-    }
-}
-
-/// Sends a freshly built request to `base` + segments (only Content-Type,
-/// Accept, User-Agent, Authorization — never a browser header). With
-/// OAuth2, a 401 drops the token and the request is sent once more with a
-/// new one (when its body can be sent again: not a streamed upload).
-async fn call(st: &ProxyState, base: &reqwest::Url, up: Upstream<'_>) -> Result<UpAnswer, reqwest::Error> {
-    let mut url = base.clone();
-    if let Ok(mut segs) = url.path_segments_mut() {
-        segs.pop_if_empty().extend(up.segments);
-    }
-    url.set_query(up.query);
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-    headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-    if let Some(ct) = up.content_type {
-        headers.insert(header::CONTENT_TYPE, ct);
-    }
-    if let Some(len) = up.content_length {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    let again: Option<Option<Bytes>> = match &up.body {
-        None => Some(None),
-        Some(b) => b.as_bytes().map(|b| Some(Bytes::copy_from_slice(b))),
-    };
-    let auth = match authorization(st).await? {
-        Ok(v) => v,
-        Err(refused) => return Ok(refused),
-    };
-    let answer = send(st, &up.method, &url, &headers, &auth, up.body).await?;
-    if answer.status != StatusCode::UNAUTHORIZED || !st.auth.rejected(&auth).await {
-        return Ok(answer);
-    }
-    let Some(body) = again else { return Ok(answer) };
-    tracing::info!("upstream refused the OAuth2 token: fetching a new one");
-    let auth = match authorization(st).await? {
-        Ok(v) => v,
-        Err(refused) => return Ok(refused),
-    };
-    send(st, &up.method, &url, &headers, &auth, body.map(reqwest::Body::from)).await
-}
-
-/// The `Authorization` value, or (`Ok(Err)`) the answer to give when the
-/// token endpoint refused the credentials: 401 in the envelope.
-async fn authorization(st: &ProxyState) -> Result<Result<HeaderValue, UpAnswer>, reqwest::Error> {
-    match st.auth.header().await {
-        Ok(v) => Ok(Ok(v)),
-        Err(crate::auth::AuthError::Unreachable(e)) => Err(e),
-        Err(crate::auth::AuthError::Refused(_)) => {
-            let env = parcel_desk_wire::ErrorEnvelope::single(
-                401,
-                "unauthorized",
-                "The proxy's credentials were refused by the OAuth2 token endpoint.",
-            );
-            Ok(Err(UpAnswer {
-                status: StatusCode::UNAUTHORIZED,
-                content_type: Some(HeaderValue::from_static("application/json")),
-                retry_after: None,
-                body: Bytes::from(serde_json::to_vec(&env).unwrap_or_default()),
-                age: None,
-            }))
-        }
-    }
-}
-
-async fn send(
-    st: &ProxyState,
-    method: &Method,
-    url: &reqwest::Url,
-    headers: &HeaderMap,
-    auth: &HeaderValue,
-    body: Option<reqwest::Body>,
-) -> Result<UpAnswer, reqwest::Error> {
-    let mut request =
-        st.client.request(method.clone(), url.clone()).headers(headers.clone()).header(header::AUTHORIZATION, auth);
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let resp = request.send().await?;
-    let status = resp.status();
-    let keep = |name: &HeaderName| resp.headers().get(name).cloned();
-    let (content_type, retry_after) = (keep(&header::CONTENT_TYPE), keep(&header::RETRY_AFTER));
-    let body = resp.bytes().await?;
-    Ok(UpAnswer { status, content_type, retry_after, body, age: None })
-}
-
-/// 504 / 502 envelope for a failed upstream call.
-fn upstream_failure(st: &ProxyState, e: &reqwest::Error) -> ProxyError {
-    if e.is_timeout() {
-        tracing::warn!("upstream timed out");
-        ProxyError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            "upstream_timeout",
-            format!("The Support API did not answer within {} seconds.", st.timeout.as_secs()),
-        )
-    } else {
-        tracing::warn!(connect = e.is_connect(), "upstream request failed");
-        ProxyError::new(
-            StatusCode::BAD_GATEWAY,
-            "upstream_unavailable",
-            "The Support API could not be reached. Please try again later.",
-        )
-    }
-}
-
-/// Sends a request to the Support API and relays status, Content-Type,
-/// Retry-After and body.
-async fn forward(st: &ProxyState, up: Upstream<'_>) -> Response {
-    match call(st, &st.base, up).await {
-        Ok(answer) => answer.into_response(),
-        Err(e) => upstream_failure(st, &e).into_response(),
-    }
 }
 
 #[cfg(test)]

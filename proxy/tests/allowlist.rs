@@ -85,7 +85,8 @@ async fn path_probes_and_foreign_methods_are_404_envelopes() {
 #[tokio::test]
 async fn health_and_custom_prefix() {
     let rec = Recorder::start().await;
-    let p = proxy_to(&format!("{}/api/v3", rec.server.url()), |c| c.api_prefix = "/parcel-desk-api".into()).await;
+    let p =
+        proxy_to(&format!("{}/api/v3", rec.server.url()), |c| c.api_prefix = "/parcel-desk-api".parse().unwrap()).await;
     let c = client();
     let base = p.proxy.url();
     let r = c.get(format!("{base}/healthz")).send().await.unwrap();
@@ -152,8 +153,10 @@ async fn static_files_with_precompressed_siblings_and_wasm_mime() {
 async fn cors_only_for_configured_origins() {
     let rec = Recorder::start().await;
     let shop = "https://shop.example";
-    let p =
-        proxy_to(&rec.server.url(), |c| c.allowed_origins = vec![shop.into(), "http://localhost:3000".into()]).await;
+    let p = proxy_to(&rec.server.url(), |c| {
+        c.allowed_origins = vec![shop.parse().unwrap(), "http://localhost:3000".parse().unwrap()]
+    })
+    .await;
     let addr = p.proxy.addr();
 
     let tok = format!("X-Ticket-Token: {}", token_for("1001"));

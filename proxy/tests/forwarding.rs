@@ -58,7 +58,7 @@ async fn dump(r: reqwest::Response) -> (u16, String) {
 async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
     let logs = logs();
     let rec = Recorder::start().await;
-    let p = proxy_to(&rec.server.url(), |c| c.allowed_origins = vec!["https://shop.example".into()]).await;
+    let p = proxy_to(&rec.server.url(), |c| c.allowed_origins = vec!["https://shop.example".parse().unwrap()]).await;
     let c = client();
     let api = format!("{}/api", p.proxy.url());
     let mut transcript = String::new();
@@ -190,7 +190,7 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
 #[tokio::test]
 async fn claim_body_checks_before_forwarding() {
     let rec = Recorder::start().await;
-    let p = proxy_to(&rec.server.url(), |c| c.limits.json_body_bytes = 1024).await;
+    let p = proxy_to(&rec.server.url(), |c| c.limits.json_body_bytes = 1024.try_into().unwrap()).await;
     let c = client();
     let lost = format!("{}/api/dsf/tickets/lost", p.proxy.url());
     let post = |body: String| c.post(&lost).header("content-type", "application/json").body(body);
@@ -273,7 +273,7 @@ async fn upload_limits_are_enforced_while_streaming() {
     let p = proxy_to(&rec.server.url(), |_| {}).await;
     let c = client();
     let files = format!("{}/api/dsf/files", p.proxy.url());
-    let limit = p.config.limits.upload_bytes;
+    let limit = p.config.limits.upload_bytes.get();
     assert_eq!(limit, 6_000_000 + 64 * 1024);
 
     // Not multipart, or multipart without a boundary: 415.

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::num::NonZeroU64;
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,10 +25,10 @@ async fn start_sim(tweak: impl FnOnce(&mut SimSettings)) -> (Server, SimHandle) 
 
 fn jtl_config(sim: &Server) -> JtlConfig {
     JtlConfig {
-        base_url: sim.url(),
+        base_url: sim.url().parse().unwrap(),
         refresh_token: Secret::new(REFRESH),
         seller_id: "4711".into(),
-        poll_secs: Some(3600),
+        poll_secs: NonZeroU64::new(3600),
         retry_backoff: Duration::from_millis(20),
         ..JtlConfig::default()
     }
@@ -235,10 +236,10 @@ async fn a_bad_refresh_token_is_reported_not_leaked() {
 async fn a_message_sent_while_jtl_is_down_is_kept_and_sent_once_when_it_is_back() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let jtl = JtlConfig {
-        base_url: format!("http://127.0.0.1:{port}"),
+        base_url: format!("http://127.0.0.1:{port}").parse().unwrap(),
         refresh_token: Secret::new(REFRESH),
         seller_id: "4711".into(),
-        poll_secs: Some(3600),
+        poll_secs: NonZeroU64::new(3600),
         retry_backoff: Duration::from_millis(20),
         ..JtlConfig::default()
     };

@@ -31,7 +31,7 @@ async fn one_token_for_many_calls_and_a_new_one_when_upstream_refuses_it() {
     let sb = sandbox_with(options).await;
     let p = proxy_to(&sb.url(), |cfg| {
         cfg.support.auth = AuthMode::OAuth2;
-        cfg.support.token_url = format!("{}/oauth2/token/", sb.url());
+        cfg.support.token_url = format!("{}/oauth2/token/", sb.url()).parse().unwrap();
     })
     .await;
     let c = client();
@@ -64,7 +64,7 @@ async fn a_token_is_renewed_before_it_runs_out() {
     let sb = sandbox_with(options).await;
     let p = proxy_to(&sb.url(), |cfg| {
         cfg.support.auth = AuthMode::OAuth2;
-        cfg.support.token_url = format!("{}/oauth2/token/", sb.url());
+        cfg.support.token_url = format!("{}/oauth2/token/", sb.url()).parse().unwrap();
     })
     .await;
     let c = client();
@@ -81,7 +81,7 @@ async fn wrong_client_credentials_are_a_clear_401_without_the_secret() {
     let sb = sandbox_with(SandboxOptions::default()).await;
     let p = proxy_to(&sb.url(), |cfg| {
         cfg.support.auth = AuthMode::OAuth2;
-        cfg.support.token_url = format!("{}/oauth2/token/", sb.url());
+        cfg.support.token_url = format!("{}/oauth2/token/", sb.url()).parse().unwrap();
         cfg.support.secret_key = Secret::new("not-the-secret-0000");
     })
     .await;

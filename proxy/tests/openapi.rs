@@ -26,7 +26,7 @@ fn committed_copy_is_the_generated_document() {
 
 #[tokio::test]
 async fn the_proxy_serves_it_under_its_prefix() {
-    let s = Stack::new(|c| c.api_prefix = "/parcel-desk-api".into()).await;
+    let s = Stack::new(|c| c.api_prefix = "/parcel-desk-api".parse().unwrap()).await;
     let c = client();
     let url = format!("{}/parcel-desk-api/openapi.json", s.proxy.proxy.url());
     let r = c.get(&url).send().await.unwrap();

@@ -127,7 +127,7 @@ async fn upstream_down_then_back_files_every_accepted_claim_once() {
     let addr = free_addr();
     let p = proxy_to(&format!("http://{addr}"), |cfg| {
         quick(cfg);
-        cfg.upstream.creates_per_minute = 1000;
+        cfg.upstream.creates_per_minute = 1000.try_into().unwrap();
     })
     .await;
     let c = client();
@@ -154,8 +154,8 @@ async fn five_hundred_claims_under_thirty_percent_faults_make_five_hundred_ticke
     let sb = sandbox_on(free_addr(), options).await;
     let p = proxy_to(&sb.url(), |cfg| {
         quick(cfg);
-        cfg.upstream.creates_per_minute = 10_000;
-        cfg.upstream.reads_per_minute = 10_000;
+        cfg.upstream.creates_per_minute = 10_000.try_into().unwrap();
+        cfg.upstream.reads_per_minute = 10_000.try_into().unwrap();
     })
     .await;
     let c = client();
@@ -211,10 +211,10 @@ async fn burst(store_url: Option<String>) {
     let p = proxy_to(&sb.url(), |cfg| {
         quick(cfg);
         cfg.upstream.window = Duration::from_secs(1);
-        cfg.upstream.reads_per_minute = 30;
+        cfg.upstream.reads_per_minute = 30.try_into().unwrap();
         if store_url.is_some() {
             cfg.store.path = None;
-            cfg.store.url = store_url;
+            cfg.store.url = store_url.map(|u| parcel_desk_proxy::store::Location::parse(&u).unwrap());
         }
     })
     .await;

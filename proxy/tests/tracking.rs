@@ -160,7 +160,7 @@ async fn staff_route_hidden_without_config_and_guarded_with_it() {
         assert_envelope(&r.text().await.unwrap(), 404, "not_found");
     }
 
-    let s = Stack::new(|c| c.staff.token = parcel_desk_proxy::Secret::new(STAFF)).await;
+    let s = Stack::new(|c| c.staff.token = Some(parcel_desk_proxy::Secret::new(STAFF))).await;
     let post = |auth: Option<String>, body: String| {
         let mut r = c.post(s.api("/parcels/tracking")).header("content-type", "application/json").body(body);
         if let Some(a) = auth {

@@ -18,7 +18,7 @@ use crate::ratelimit::SlidingWindow;
 #[derive(Clone, Debug)]
 pub struct ClientSettings {
     /// Base URL; `/v1/...` is appended.
-    pub base_url: String,
+    pub base_url: reqwest::Url,
     pub refresh_token: Secret,
     /// Whole-request timeout of one upstream call.
     pub timeout: Duration,
@@ -99,7 +99,7 @@ pub fn renew_margin(expires_in: Duration) -> Duration {
 
 impl JtlClient {
     pub fn new(s: &ClientSettings) -> Result<JtlClient, String> {
-        let base = reqwest::Url::parse(&s.base_url).map_err(|_| "jtl.base_url is not a URL".to_owned())?;
+        let base = s.base_url.clone();
         let http = reqwest::Client::builder()
             .timeout(s.timeout)
             .connect_timeout(s.timeout.min(Duration::from_secs(10)))

@@ -30,7 +30,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         Ok(r) => r,
         Err(res) => return res.into_response(),
     };
-    let body = match read_limited(req, st.json_limit).await {
+    let body = match read_limited(req, st.gate.json_limit).await {
         Ok(b) => b,
         Err(res) => return res.into_response(),
     };
@@ -53,7 +53,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
     let route = claim_type.as_str();
     let id = uuid::Uuid::new_v4().to_string();
     let created =
-        ClaimCreated { access_token: st.tokens.issue(&id), ticket_id: id.clone(), state: ClaimState::Received };
+        ClaimCreated { access_token: st.tickets.tokens.issue(&id), ticket_id: id.clone(), state: ClaimState::Received };
     let answer = StoredAnswer {
         status: StatusCode::ACCEPTED.as_u16(),
         content_type: Some("application/json".into()),
@@ -68,7 +68,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         tracking_number: claim.tracking_number.trim(),
         idempotency: key.as_deref().zip(hash.as_deref()),
     };
-    match st.store.accept_claim(&new, &answer).await {
+    match st.tickets.store.accept_claim(&new, &answer).await {
         Err(e) => {
             tracing::error!(error = %e, "could not store an accepted claim");
             ProxyError::new(
@@ -83,7 +83,7 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         Ok(Accepted::Reused) => reused().into_response(),
         Ok(Accepted::New) => {
             tracing::info!(claim_id = %id, claim = route, "claim received");
-            st.wake.notify_one();
+            st.tickets.wake.notify_one();
             let mut res = Response::new(Body::from(answer.body));
             *res.status_mut() = StatusCode::ACCEPTED;
             res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

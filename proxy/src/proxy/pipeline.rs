@@ -28,6 +28,10 @@ use crate::store::claims::ClaimRow;
 use crate::store::{now_ms, StoreError};
 use crate::timefmt::parse_rfc3339;
 
+mod matching;
+
+use matching::match_pass;
+
 /// Claims one process files at the same time.
 pub const FILERS: usize = 8;
 /// A ticket may appear in upstream's list with a `created_at` up to this
@@ -72,13 +76,18 @@ async fn run_matching(weak: Weak<ProxyState>) {
     loop {
         let Some(st) = weak.upgrade() else { return };
         let now = now_ms();
-        match st.store.claims_to_match(now - MATCH_WINDOW_MS).await {
+        match st.tickets.store.claims_to_match(now - MATCH_WINDOW_MS).await {
             Err(e) => tracing::error!(error = %e, "matching: store failed"),
             Ok(waiting) if !waiting.is_empty() => {
                 let fresh = |c: &ClaimRow| c.ambiguous || c.last_sent_at.is_some_and(|t| now - t < 60_000);
                 let interval = if waiting.iter().any(fresh) { 1000 } else { 10_000 };
-                let due =
-                    st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass.is_none_or(|t| now - t >= interval);
+                let due = st
+                    .tickets
+                    .worker
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .last_pass
+                    .is_none_or(|t| now - t >= interval);
                 if due {
                     if let Err(wait) = match_pass(&st).await {
                         tracing::debug!(wait_ms = wait, "matching pass postponed: no read budget");
@@ -100,13 +109,13 @@ async fn run(weak: Weak<ProxyState>) {
             tracing::error!(error = %e, "filing worker: store failed");
         }
         let now = now_ms();
-        let mut next = st.store.next_due().await.ok().flatten().unwrap_or(now + 1000);
+        let mut next = st.tickets.store.next_due().await.ok().flatten().unwrap_or(now + 1000);
         // Nothing can be sent before the creation budget is back.
-        if let Some(until) = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until {
+        if let Some(until) = st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until {
             next = next.max(until);
         }
         let wait = Duration::from_millis((next - now).clamp(20, 1000) as u64);
-        let wake = st.wake.clone();
+        let wake = st.tickets.wake.clone();
         drop(st);
         tokio::select! {
             _ = wake.notified() => {}
@@ -119,12 +128,12 @@ async fn run(weak: Weak<ProxyState>) {
 /// Starts filing due claims, up to [`FILERS`] at a time.
 async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), StoreError> {
     while filing.try_join_next().is_some() {}
-    let budget_wait = st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until;
+    let budget_wait = st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until;
     if budget_wait.is_some_and(|until| now_ms() < until) {
         return Ok(());
     }
     while filing.len() < FILERS {
-        let Some(claim) = st.store.lease_due(now_ms(), lease_ms(st)).await? else { break };
+        let Some(claim) = st.tickets.store.lease_due(now_ms(), lease_ms(st)).await? else { break };
         let st = st.clone();
         filing.spawn(async move {
             if let Err(e) = file(&st, claim).await {
@@ -137,7 +146,7 @@ async fn tick(st: &Arc<ProxyState>, filing: &mut JoinSet<()>) -> Result<(), Stor
 
 /// How long a worker owns a claim it took: two timeouts and some slack.
 fn lease_ms(st: &ProxyState) -> i64 {
-    (st.timeout.as_millis() as i64) * 2 + 5_000
+    (st.sendcloud.timeout.as_millis() as i64) * 2 + 5_000
 }
 
 /// The wait before retry `attempts` (1 = after the first failure):
@@ -157,18 +166,18 @@ fn jitter() -> u64 {
 /// Files one leased claim.
 async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
     let now = now_ms();
-    let retry_base = st.upstream.retry_base.as_millis() as i64;
+    let retry_base = st.sendcloud.budget.retry_base.as_millis() as i64;
     if claim.ambiguous {
         // An earlier attempt may have arrived: find its ticket first.
-        let settle_at = (claim.last_sent_at.unwrap_or(now) + st.upstream.reconcile_after.as_millis() as i64)
+        let settle_at = (claim.last_sent_at.unwrap_or(now) + st.sendcloud.budget.reconcile_after.as_millis() as i64)
             .max(claim.ambiguous_since.unwrap_or(0));
-        let reach = st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach;
+        let reach = st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach;
         let first = claim.first_sent_at.unwrap_or(claim.created_at);
         let checked = reach.is_some_and(|(started, oldest)| started >= settle_at && oldest < first - MATCH_SLACK_MS);
         if now < settle_at || !checked {
             let next = settle_at.max(now + 200);
-            st.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived")).await?;
-            st.wake.notify_one();
+            st.tickets.store.requeue(&claim.id, next, true, Some("checking whether the last attempt arrived")).await?;
+            st.tickets.wake.notify_one();
             return Ok(());
         }
         // A complete pass after the attempt settled did not find it: it
@@ -177,11 +186,14 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
     }
     if let Err(wait) = st.take_budget(Budget::Create).await? {
-        st.store.requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget")).await?;
-        st.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
+        st.tickets
+            .store
+            .requeue(&claim.id, now + wait, false, Some("waiting for the account's creation budget"))
+            .await?;
+        st.tickets.worker.lock().unwrap_or_else(|e| e.into_inner()).creates_wait_until = Some(now + wait);
         return Ok(());
     }
-    if !st.store.mark_sent(&claim.id, now).await? {
+    if !st.tickets.store.mark_sent(&claim.id, now).await? {
         return Ok(());
     }
     let segments: &[&str] = match claim.claim_type.as_str() {
@@ -198,12 +210,13 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         body: Some(reqwest::Body::from(claim.body.clone())),
     };
     let attempts = claim.attempts + 1;
-    match call(st, &st.base, up).await {
+    match call(&st.sendcloud, &st.sendcloud.base, up).await {
         Err(e) if e.is_connect() => {
             // Never left: the creation budget is not spent.
-            st.store.refund_budget(&st.account, "create").await?;
+            st.tickets.store.refund_budget(&st.sendcloud.account, "create").await?;
             tracing::warn!(claim_id = %claim.id, attempts, "Support API unreachable; will retry");
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -214,7 +227,8 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         }
         Err(e) => {
             tracing::warn!(claim_id = %claim.id, attempts, timeout = e.is_timeout(), "attempt may have arrived; will check");
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -227,19 +241,20 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             let uuid = serde_json::from_slice::<CreateTicketResponse>(&answer.body)
                 .ok()
                 .map(|c| c.ticket_id.trim().to_ascii_lowercase());
-            st.store.mark_filed(&claim.id, uuid.as_deref()).await?;
+            st.tickets.store.mark_filed(&claim.id, uuid.as_deref()).await?;
             tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
         }
         Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
             let secs = answer.retry_after_secs();
             let until = now_ms() + secs * 1000;
             tracing::warn!(claim_id = %claim.id, retry_after = secs, "Support API rate limit: holding creations");
-            st.store.hold_budget(&st.account, "create", until).await?;
-            st.store.requeue(&claim.id, until, false, Some("the Support API asked to wait")).await?;
+            st.tickets.store.hold_budget(&st.sendcloud.account, "create", until).await?;
+            st.tickets.store.requeue(&claim.id, until, false, Some("the Support API asked to wait")).await?;
         }
         Ok(answer) if answer.status.is_server_error() => {
             tracing::warn!(claim_id = %claim.id, status = answer.status.as_u16(), attempts, "Support API failed; will check and retry");
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -252,7 +267,8 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             if matches!(answer.status.as_u16(), 401 | 403) {
                 tracing::error!(status = answer.status.as_u16(), "the Support API refused the proxy's credentials");
             }
-            st.store
+            st.tickets
+                .store
                 .requeue(
                     &claim.id,
                     now_ms() + backoff_ms(retry_base, attempts),
@@ -264,7 +280,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         Ok(answer) => {
             let reason = refusal_reason(answer.status, &answer.body);
             tracing::info!(claim_id = %claim.id, status = answer.status.as_u16(), %reason, "claim refused: needs attention");
-            st.store.mark_needs_attention(&claim.id, &reason).await?;
+            st.tickets.store.mark_needs_attention(&claim.id, &reason).await?;
         }
     }
     Ok(())
@@ -292,109 +308,6 @@ pub fn refusal_reason(status: StatusCode, body: &[u8]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// One pass over upstream's newest tickets: maps every claim waiting for
-/// its int id that it can. `Err(wait_ms)`: no read budget.
-pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
-    let started = now_ms();
-    st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_pass = Some(started);
-    let Ok(waiting) = st.store.claims_to_match(started - MATCH_WINDOW_MS).await else { return Ok(()) };
-    let Some(oldest) = waiting.iter().map(|c| c.first_sent_at.unwrap_or(c.created_at)).min() else {
-        return Ok(());
-    };
-    let window_start = oldest - MATCH_SLACK_MS;
-    let mut items: Vec<(i64, i64, Value)> = Vec::new();
-    let mut oldest_seen = i64::MAX;
-    'pages: for page in 1..=MAX_LIST_PAGES {
-        let mut tries = 0;
-        let answer = loop {
-            match st.take_budget(Budget::Read).await.unwrap_or(Err(1000)) {
-                Ok(()) => {}
-                // A short wait (a 429's hold, the end of a window) is waited out.
-                Err(wait) if wait <= 5_000 => {
-                    tokio::time::sleep(Duration::from_millis(wait as u64 + 20)).await;
-                    continue;
-                }
-                Err(wait) => return Err(wait),
-            }
-            tries += 1;
-            let query = format!("page={page}&size=20");
-            let up = Upstream {
-                method: Method::GET,
-                segments: &["dsf", "tickets"],
-                query: Some(&query),
-                content_type: None,
-                content_length: None,
-                body: None,
-            };
-            match call(st, &st.base, up).await {
-                Ok(a) if a.status.is_success() => break a,
-                Ok(a) if a.status == StatusCode::TOO_MANY_REQUESTS => {
-                    // Everyone on the store waits; this pass too, then tries the page again.
-                    let secs = a.retry_after_secs().min(10);
-                    let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000).await;
-                }
-                Ok(a) => tracing::warn!(status = a.status.as_u16(), page, "listing upstream tickets failed"),
-                Err(e) => tracing::warn!(timeout = e.is_timeout(), page, "listing upstream tickets failed"),
-            }
-            // A failed page is tried again (at most 4 times in all): one
-            // lost page would otherwise void the whole pass.
-            if tries >= 4 {
-                break 'pages;
-            }
-        };
-        let page_items = list_items(&answer.body);
-        let n = page_items.len();
-        for item in page_items {
-            let Ok(t) = serde_json::from_value::<TicketResponse>(item.clone()) else { continue };
-            let Some(created) = parse_rfc3339(&t.created_at).map(|s| s * 1000) else { continue };
-            oldest_seen = oldest_seen.min(created);
-            items.push((created, t.id, item));
-        }
-        if n < 20 {
-            oldest_seen = i64::MIN;
-            break;
-        }
-        if oldest_seen < window_start {
-            break;
-        }
-    }
-    items.sort_by_key(|(created, id, _)| (*created, *id));
-    let mut taken: HashSet<i64> = HashSet::new();
-    for claim in &waiting {
-        let (Some(first), Some(last)) = (claim.first_sent_at, claim.last_sent_at) else { continue };
-        let mut found = None;
-        for (created, id, item) in &items {
-            let type_ok = item.get("type").and_then(Value::as_str) == Some(upstream_type(&claim.claim_type));
-            let tracking_ok = item
-                .get("tracking_number")
-                .and_then(Value::as_str)
-                .is_none_or(|t| t.trim().eq_ignore_ascii_case(&claim.tracking_number));
-            if type_ok
-                && tracking_ok
-                && !taken.contains(id)
-                && *created >= first - MATCH_SLACK_MS
-                && *created <= last + MATCH_WINDOW_MS
-                && !st.store.ticket_taken(*id).await.unwrap_or(true)
-            {
-                found = Some((created, id, item));
-                break;
-            }
-        }
-        if let Some((_, id, _)) = found {
-            taken.insert(*id);
-            match st.store.map_ticket(&claim.id, *id).await {
-                Ok(true) => tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket"),
-                Ok(false) => {}
-                Err(e) => tracing::error!(error = %e, "could not map a claim"),
-            }
-        }
-    }
-    if oldest_seen < i64::MAX {
-        st.worker.lock().unwrap_or_else(|e| e.into_inner()).last_reach = Some((started, oldest_seen));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -20,6 +20,10 @@ use crate::store::claims::ClaimRow;
 use crate::store::now_ms;
 
 /// Request and response header carrying a ticket's access token.
+mod requested;
+
+pub(super) use requested::requested_data;
+
 pub use parcel_desk_wire::route::headers::TICKET_TOKEN;
 /// Decodes `a=b&c=d` (percent-encoding, `+` as space). Repeated names are
 /// kept in order.
@@ -79,11 +83,11 @@ fn store_failure(e: &crate::store::StoreError) -> Response {
 /// Whether `token` grants reading int ticket `id`: a token issued for the
 /// int, or for the claim that is mapped to it.
 async fn token_grants(st: &ProxyState, token: Option<&str>, id: i64) -> bool {
-    let Some(reference) = token.and_then(|t| st.tokens.verify(t)) else { return false };
+    let Some(reference) = token.and_then(|t| st.tickets.tokens.verify(t)) else { return false };
     if reference == id.to_string() {
         return true;
     }
-    matches!(st.store.claim(&reference).await, Ok(Some(ClaimRow { ticket_id: Some(mapped), .. })) if mapped == id)
+    matches!(st.tickets.store.claim(&reference).await, Ok(Some(ClaimRow { ticket_id: Some(mapped), .. })) if mapped == id)
 }
 
 /// 503 while the account's read budget is used up.
@@ -120,21 +124,21 @@ fn cached_answer(status: u16, body: Vec<u8>, fetched_at: i64) -> UpAnswer {
 /// call), within the account's read budget. When it cannot be read fresh
 /// (no budget, upstream failing), the last read answers, with its `Age`.
 async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyError> {
-    let fresh_ms = st.upstream.read_cache.as_millis() as i64;
+    let fresh_ms = st.sendcloud.budget.read_cache.as_millis() as i64;
     if let Some((status, body, at)) =
-        st.store.ticket_read(id).await.ok().flatten().filter(|(_, _, at)| now_ms() - at < fresh_ms)
+        st.tickets.store.ticket_read(id).await.ok().flatten().filter(|(_, _, at)| now_ms() - at < fresh_ms)
     {
         return Ok(cached_answer(status, body, at));
     }
     let lock = {
-        let mut locks = st.read_locks.lock().unwrap_or_else(|e| e.into_inner());
+        let mut locks = st.tickets.read_locks.lock().unwrap_or_else(|e| e.into_inner());
         if locks.len() > 1024 {
             locks.retain(|_, l| Arc::strong_count(l) > 1);
         }
         locks.entry(id).or_default().clone()
     };
     let _one = lock.lock().await;
-    let cached = st.store.ticket_read(id).await.ok().flatten();
+    let cached = st.tickets.store.ticket_read(id).await.ok().flatten();
     if let Some((status, body, at)) = cached.clone().filter(|(_, _, at)| now_ms() - at < fresh_ms) {
         return Ok(cached_answer(status, body, at));
     }
@@ -154,10 +158,10 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
         content_length: None,
         body: None,
     };
-    match call(st, &st.base, up).await {
-        Err(e) => stale(upstream_failure(st, &e)),
+    match call(&st.sendcloud, &st.sendcloud.base, up).await {
+        Err(e) => stale(upstream_failure(&st.sendcloud, &e)),
         Ok(a) if a.status.is_success() || a.status == StatusCode::NOT_FOUND => {
-            if let Err(e) = st.store.keep_ticket_read(id, a.status.as_u16(), &a.body, now_ms()).await {
+            if let Err(e) = st.tickets.store.keep_ticket_read(id, a.status.as_u16(), &a.body, now_ms()).await {
                 tracing::warn!(error = %e, "could not cache a ticket read");
             }
             Ok(a)
@@ -165,7 +169,7 @@ async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyErro
         Ok(a) => {
             if a.status == StatusCode::TOO_MANY_REQUESTS {
                 let secs = a.retry_after_secs();
-                let _ = st.store.hold_budget(&st.account, "read", now_ms() + secs * 1000).await;
+                let _ = st.tickets.store.hold_budget(&st.sendcloud.account, "read", now_ms() + secs * 1000).await;
             }
             stale(a.into_response().into())
         }
@@ -195,9 +199,9 @@ async fn access_int(
     let Some(order) = order_number.filter(|o| !o.trim().is_empty()) else {
         return Err(ProxyError::ticket_not_found());
     };
-    if let Err(wait) = st.lookups.check(&ip) {
+    if let Err(wait) = st.gate.lookups.check(&ip) {
         return Err(ProxyError::rate_limited(
-            format!("Too many ticket lookups: at most {} per minute.", st.lookups.limit()),
+            format!("Too many ticket lookups: at most {} per minute.", st.gate.lookups.limit()),
             retry_after_secs(wait),
         ));
     }
@@ -218,7 +222,7 @@ async fn access_int(
 }
 
 fn with_token(mut res: Response, st: &ProxyState, reference: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&st.tokens.issue(reference)) {
+    if let Ok(v) = HeaderValue::from_str(&st.tickets.tokens.issue(reference)) {
         res.headers_mut().insert(TICKET_TOKEN, v);
     }
     res
@@ -272,11 +276,11 @@ pub(super) fn upstream_type(claim_type: &str) -> &'static str {
 
 /// The claim a token grants. `Err`: 404 (no access) or a failure.
 async fn claim_access(st: &ProxyState, token: Option<&str>, id: &str) -> Result<ClaimRow, ProxyError> {
-    let granted = token.and_then(|t| st.tokens.verify(t)).is_some_and(|r| r == id);
+    let granted = token.and_then(|t| st.tickets.tokens.verify(t)).is_some_and(|r| r == id);
     if !granted {
         return Err(ProxyError::ticket_not_found());
     }
-    match st.store.claim(id).await {
+    match st.tickets.store.claim(id).await {
         Ok(Some(claim)) => Ok(claim),
         Ok(None) => Err(ProxyError::ticket_not_found()),
         Err(e) => Err(store_failure(&e).into()),
@@ -350,136 +354,11 @@ async fn readable_ticket(
             "The Support API answered something unexpected.",
         ));
     };
-    let tracking = match st.store.claim_for_ticket(id).await {
-        Ok(Some(claim)) => st.store.claim(&claim).await.ok().flatten().map(|c| c.tracking_number),
+    let tracking = match st.tickets.store.claim_for_ticket(id).await {
+        Ok(Some(claim)) => st.tickets.store.claim(&claim).await.ok().flatten().map(|c| c.tracking_number),
         _ => None,
     };
     Ok(Some((t, tracking)))
-}
-
-/// Whether an open data request belongs to `ticket`: its id is one of the
-/// ticket's `requested_actions`, or its order number equals the ticket's,
-/// or its tracking number equals the one the claim was filed for.
-pub fn belongs_to(r: &RequestedData, ticket: &TicketResponse, tracking: Option<&str>) -> bool {
-    ticket.requested_actions.iter().any(|a| a.id == r.request_id)
-        || matches!((&r.order_number, &ticket.order_number), (Some(a), Some(b)) if same_order_number(a, b))
-        || matches!((&r.tracking_number, tracking), (Some(a), Some(b)) if same_order_number(a, b))
-}
-
-async fn requests_of(
-    st: &ProxyState,
-    ticket: &TicketResponse,
-    tracking: Option<&str>,
-) -> Result<Vec<RequestedData>, crate::envelope::ProxyError> {
-    let up = Upstream {
-        method: Method::GET,
-        segments: &["dsf", "tickets", "requested-data"],
-        query: None,
-        content_type: None,
-        content_length: None,
-        body: None,
-    };
-    take_read(st).await?;
-    let answer = call(st, &st.base, up).await.map_err(|e| upstream_failure(st, &e))?;
-    if !answer.status.is_success() {
-        return Err(answer.into_response().into());
-    }
-    Ok(list_items(&answer.body)
-        .into_iter()
-        .filter_map(|v| serde_json::from_value::<RequestedData>(v).ok())
-        .filter(|r| belongs_to(r, ticket, tracking))
-        .collect())
-}
-
-/// `GET|POST /dsf/tickets/requested-data?ticket=<id>[&order_number=…]`.
-pub(super) async fn requested_data(st: &ProxyState, req: Request, ip: IpAddr) -> Response {
-    let (mut ticket, mut order) = (None, None);
-    for (k, v) in query_pairs(req.uri().query()) {
-        match k.as_str() {
-            "ticket" if ticket.is_none() => ticket = Some(v),
-            "order_number" if order.is_none() => order = Some(v),
-            _ => return bad_query().into_response(),
-        }
-    }
-    let Some(ticket) = ticket else {
-        return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "The query parameter ticket is required.");
-    };
-    let token = token_of(&req);
-    if req.method() == Method::GET {
-        drop(req);
-        return match readable_ticket(st, token, &ticket, order.as_deref(), ip).await {
-            Err(res) => res.into_response(),
-            Ok(None) => json_response(StatusCode::OK, &RequestedDataList::default()),
-            Ok(Some((t, tracking))) => match requests_of(st, &t, tracking.as_deref()).await {
-                Ok(data) => json_response(StatusCode::OK, &RequestedDataList { data }),
-                Err(res) => res.into_response(),
-            },
-        };
-    }
-    // POST: check the body first (no upstream call for a bad one).
-    let req = match require_json(req) {
-        Ok(r) => r,
-        Err(res) => return res.into_response(),
-    };
-    let body = match read_limited(req, 64 * 1024).await {
-        Ok(b) => b,
-        Err(res) => return res.into_response(),
-    };
-    let answer: RequestedDataAnswer = match serde_json::from_slice::<Value>(&body) {
-        Err(_) => return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON"),
-        Ok(v) => match serde_json::from_value(v) {
-            Ok(a) => a,
-            Err(e) => {
-                let text = e.to_string();
-                let msg = text.split(" at line ").next().unwrap_or(&text).to_owned();
-                let field = msg.split('`').nth(1).unwrap_or("body").to_owned();
-                let kind = if msg.starts_with("unknown field") {
-                    "extra_forbidden"
-                } else if msg.starts_with("missing field") {
-                    "missing"
-                } else {
-                    "invalid_type"
-                };
-                return validation_error(&[ValidationIssue { kind: kind.into(), loc: vec![field], msg }]);
-            }
-        },
-    };
-    if !answer.has_content() {
-        return validation_error(&[ValidationIssue {
-            kind: "missing".into(),
-            loc: vec!["comment".into()],
-            msg: "Give a comment, an attachment or sales data".into(),
-        }]);
-    }
-    let (t, tracking) = match readable_ticket(st, token, &ticket, order.as_deref(), ip).await {
-        Err(res) => return res.into_response(),
-        Ok(None) => return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found."),
-        Ok(Some(x)) => x,
-    };
-    let requests = match requests_of(st, &t, tracking.as_deref()).await {
-        Ok(r) => r,
-        Err(res) => return res.into_response(),
-    };
-    if !requests.iter().any(|r| r.request_id == answer.request_id) {
-        return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found.");
-    }
-    let json = serde_json::to_vec(&answer).unwrap_or_default();
-    let up = Upstream {
-        method: Method::POST,
-        segments: &["dsf", "tickets", "requested-data"],
-        query: None,
-        content_type: Some(HeaderValue::from_static("application/json")),
-        content_length: Some(json.len() as u64),
-        body: Some(reqwest::Body::from(json)),
-    };
-    let res = forward(st, up).await;
-    if res.status().is_success() {
-        // The ticket moves on: its next status read goes upstream.
-        if let Err(e) = st.store.forget_ticket_read(t.id).await {
-            tracing::warn!(error = %e, "could not drop a cached ticket read");
-        }
-    }
-    res
 }
 
 #[cfg(test)]

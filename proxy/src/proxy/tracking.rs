@@ -103,9 +103,9 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
         content_length: None,
         body: None,
     };
-    let answer = match call(st, &st.tracking_base, up).await {
+    let answer = match call(&st.sendcloud, &st.sendcloud.tracking_base, up).await {
         Ok(a) => a,
-        Err(e) => return upstream_failure(st, &e).into_response(),
+        Err(e) => return upstream_failure(&st.sendcloud, &e).into_response(),
     };
     if answer.status != StatusCode::OK {
         return answer.into_response();
@@ -132,7 +132,7 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
         strip_personal_data(&mut v);
     }
     let eligibility = match &typed {
-        Some(t) => lost_claim(t, st.lost_after, SystemTime::now()),
+        Some(t) => lost_claim(t, st.tickets.lost_after, SystemTime::now()),
         None => LostClaimEligibility { eligible: false, reason: None, eligible_from: None },
     };
     if let Value::Object(obj) = &mut v {
@@ -162,7 +162,7 @@ pub(super) async fn register_parcel(st: &ProxyState, req: Request) -> Response {
         Ok(r) => r,
         Err(res) => return res.into_response(),
     };
-    let body = match read_limited(req, st.json_limit).await {
+    let body = match read_limited(req, st.gate.json_limit).await {
         Ok(b) => b,
         Err(res) => return res.into_response(),
     };
@@ -196,9 +196,9 @@ pub(super) async fn register_parcel(st: &ProxyState, req: Request) -> Response {
         body: Some(reqwest::Body::from(json)),
     };
     let _ = forward;
-    match call(st, &st.tracking_base, up).await {
+    match call(&st.sendcloud, &st.sendcloud.tracking_base, up).await {
         Ok(a) => a.into_response(),
-        Err(e) => upstream_failure(st, &e).into_response(),
+        Err(e) => upstream_failure(&st.sendcloud, &e).into_response(),
     }
 }
 

@@ -47,7 +47,7 @@ pub async fn proxy_to(upstream: &str, tweak: impl FnOnce(&mut Config)) -> Runnin
     let mut cfg = Config::for_upstream(upstream, PUBLIC, SECRET);
     cfg.limits.create_per_minute = 1000;
     cfg.limits.other_per_minute = 1000;
-    cfg.access.token_key = parcel_desk_proxy::Secret::new(TOKEN_KEY);
+    cfg.access.token_key = Some(parcel_desk_proxy::Secret::new(TOKEN_KEY));
     tweak(&mut cfg);
     start(cfg).await.unwrap()
 }
