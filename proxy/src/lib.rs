@@ -24,7 +24,6 @@ pub mod proxy;
 pub mod ratelimit;
 pub mod sandbox;
 pub mod store;
-mod timefmt;
 
 use std::io;
 use std::net::SocketAddr;

@@ -36,7 +36,7 @@ use crate::claim_body::{decode_claim, ClaimBodyError};
 use crate::config::{Secret, MAX_FILE_BYTES};
 use crate::envelope::{self, issues_from_problems, json_response, validation_error};
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
-use crate::timefmt::rfc3339_utc;
+use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::upload::is_allowed_type;
 
 /// Upstream's limit on ticket creation per credentials.

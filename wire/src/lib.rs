@@ -1,6 +1,7 @@
 //! Wire types of the Sendcloud Support API (v3, beta) as parcel-desk uses them.
 //!
-//! Pure Rust + serde, no web dependencies: the widget (WebAssembly) and the
+//! Pure Rust + serde (and jiff, without time zones, for RFC 3339), no web
+//! dependencies: the widget (WebAssembly) and the
 //! proxy (native) share this crate, so a rule is written once and checked on
 //! both sides of the wire.
 //!
@@ -18,6 +19,7 @@
 //!   call, built and parsed from one typed table.
 //! * [`jtl`]: JTL-SCX Channel API tickets, events and errors, and the
 //!   widget's contact request.
+//! * [`time`]: RFC 3339 date-times (jiff), as upstream writes them.
 
 #[macro_use]
 mod string_enum;
@@ -30,6 +32,7 @@ pub mod openapi;
 pub mod requested_data;
 pub mod route;
 pub mod ticket;
+pub mod time;
 pub mod tracking;
 pub mod upload;
 

@@ -39,7 +39,7 @@ use serde_json::{json, Value};
 use crate::config::Secret;
 use crate::envelope::json_response;
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
-use crate::timefmt::rfc3339_utc;
+use parcel_desk_wire::time::rfc3339_utc;
 
 /// The seller id the sandbox knows (the doc's example).
 pub const SANDBOX_SELLER_ID: &str = "4711";

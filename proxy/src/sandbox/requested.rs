@@ -15,7 +15,7 @@ use serde_json::json;
 use super::{authorized, read_fault, SandboxState, READ_LIMIT_PER_MINUTE};
 use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::retry_after_secs;
-use crate::timefmt::rfc3339_utc;
+use parcel_desk_wire::time::rfc3339_utc;
 
 /// The seeded open data requests: 301 and 302 for ticket 1002 (ORD-1002),
 /// 303 for ticket 1005 (ORD-1005).

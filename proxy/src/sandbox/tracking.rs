@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use super::{authorized, ParcelInfo, SandboxState};
 use crate::envelope::json_response;
-use crate::timefmt::rfc3339_utc;
+use parcel_desk_wire::time::rfc3339_utc;
 
 const D: u64 = 86_400;
 const H: u64 = 3_600;
