@@ -11,11 +11,13 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use parcel_desk_wire::secret::Secret;
+
 /// Default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default Support API base URL (production).
 pub const DEFAULT_SUPPORT_BASE_URL: &str = "https://panel.sendcloud.sc/api/v3";
-/// Upstream's file cap (6 MB) — what the sandbox enforces per file.
+/// Upstream's file cap (6 MB; `wire::upload::MAX_UPLOAD_BYTES`).
 pub const MAX_FILE_BYTES: u64 = parcel_desk_wire::upload::MAX_UPLOAD_BYTES;
 /// Allowance for multipart boundaries and part headers on top of the file.
 pub const MULTIPART_OVERHEAD_BYTES: u64 = 64 * 1024;
@@ -84,37 +86,9 @@ pub fn env_var_name(key: &str) -> String {
     format!("PARCEL_DESK_{}", key.to_ascii_uppercase().replace('.', "_"))
 }
 
-/// A secret string whose `Debug` never shows the value and which has no
-/// `Display`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    /// The value, for building the upstream `Authorization` header only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    /// 64 random hex characters (two v4 UUIDs), e.g. a per-run sandbox key.
-    pub fn generate() -> Self {
-        Secret(format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()))
-    }
-}
-
 /// A fresh file name in the temporary directory for a throwaway store.
 pub fn temp_store_path() -> PathBuf {
     std::env::temp_dir().join(format!("parcel-desk-proxy-{}.sqlite3", uuid::Uuid::new_v4().simple()))
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "Secret(<empty>)" } else { "Secret(<redacted>)" })
-    }
 }
 
 impl StoreConfig {

@@ -15,7 +15,6 @@
 pub mod access;
 pub mod auth;
 pub mod body;
-pub mod claim_body;
 pub mod config;
 pub mod envelope;
 pub mod idempotency;

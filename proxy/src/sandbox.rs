@@ -26,15 +26,15 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine as _;
+use parcel_desk_wire::claim_body::{decode_claim, issues_from_problems, ClaimBodyError};
 use parcel_desk_wire::requested_data::RequestedData;
 use parcel_desk_wire::ticket::{
     DataType, Outcome, RequestedAction, TicketResolution, TicketStage, TicketStatus, TicketType,
 };
 use parcel_desk_wire::{validate, ClaimType, CreateTicketResponse, FileTokenResponse, ParcelKind, TicketResponse};
 
-use crate::claim_body::{decode_claim, ClaimBodyError};
 use crate::config::{Secret, MAX_FILE_BYTES};
-use crate::envelope::{self, issues_from_problems, json_response, validation_error};
+use crate::envelope::{self, json_response, validation_error};
 use crate::ratelimit::{retry_after_secs, SlidingWindow};
 use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::upload::is_allowed_type;
