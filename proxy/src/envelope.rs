@@ -1,8 +1,9 @@
 //! Error responses in the Support API envelope
 //! (`{"errors":[{"code","detail","title","status"}]}`).
 //!
-//! Every error the proxy or the sandbox produces itself goes through here, so
-//! the widget has exactly one error format to parse.
+//! Every error the proxy produces itself goes through here, so the widget
+//! has exactly one error format to parse. (The sandbox, which simulates
+//! upstream, writes the same envelope with its own `SandboxError`.)
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

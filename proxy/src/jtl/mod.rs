@@ -17,7 +17,6 @@
 
 pub mod client;
 mod outbox;
-pub mod sandbox;
 pub mod store;
 
 use std::path::{Path, PathBuf};
