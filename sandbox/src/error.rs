@@ -138,3 +138,44 @@ impl IntoResponse for SandboxError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt as _;
+
+    fn answer(e: SandboxError) -> (u16, Vec<(String, String)>, String) {
+        let res = e.into_response();
+        let status = res.status().as_u16();
+        let headers = res.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX).now_or_never().unwrap().unwrap();
+        (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn answers_in_sendclouds_formats() {
+        let (status, headers, body) = answer(SandboxError::unauthorized());
+        assert_eq!(status, 401);
+        assert_eq!(
+            body,
+            r#"{"errors":[{"code":"unauthorized","detail":"Authentication credentials were not provided or are invalid.","title":"Unauthorized","status":401}]}"#
+        );
+        assert!(headers.contains(&("content-type".into(), "application/json".into())));
+        assert!(headers.contains(&("www-authenticate".into(), "Basic realm=\"sandbox\"".into())));
+        let (status, headers, body) = answer(SandboxError::rate_limited("Rate limit exceeded: 15 per 1 minute", 0));
+        assert_eq!(status, 429);
+        assert!(headers.contains(&("retry-after".into(), "1".into())));
+        assert!(body.contains(r#""code":"hit_rate_limit""#), "{body}");
+        let (status, _, body) = answer(SandboxError::ticket_not_found());
+        assert_eq!(status, 404);
+        assert_eq!(
+            body,
+            r#"{"errors":[{"code":"bad_request","detail":"Ticket not found","title":"Bad Request","status":404}]}"#
+        );
+        let detail = serde_json::json!("Parcel does not exist");
+        let (status, _, body) = answer(SandboxError::Detail { status: StatusCode::NOT_FOUND, detail });
+        assert_eq!((status, body.as_str()), (404, r#"{"detail":"Parcel does not exist"}"#));
+        let (status, _, body) = answer(SandboxError::OAuth { status: StatusCode::BAD_REQUEST, error: "invalid_scope" });
+        assert_eq!((status, body.as_str()), (400, r#"{"error":"invalid_scope"}"#));
+    }
+}

@@ -68,3 +68,34 @@ pub(super) async fn not_found(headers: HeaderMap) -> ChannelError {
         "",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt as _;
+
+    #[test]
+    fn answers_an_error_list_in_either_language() {
+        let de = ChannelError::one(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE429",
+            false,
+            "Zu viele".into(),
+            "Too many".into(),
+            "",
+        )
+        .retry_after(7)
+        .into_response();
+        assert_eq!(de.status(), 429);
+        assert_eq!(de.headers()[header::RETRY_AFTER], "7");
+        assert_eq!(de.headers()[header::CONTENT_TYPE], "application/json");
+        let body = axum::body::to_bytes(de.into_body(), usize::MAX).now_or_never().unwrap().unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["errorList"][0]["code"], "RATE429");
+        assert_eq!(value["errorList"][0]["message"], "Zu viele");
+        let en =
+            ChannelError::one(StatusCode::NOT_FOUND, "NF404", true, "Nicht".into(), "Not".into(), "").into_response();
+        let body = axum::body::to_bytes(en.into_body(), usize::MAX).now_or_never().unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&body).contains(r#""message":"Not""#));
+    }
+}
