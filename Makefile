@@ -70,7 +70,7 @@ npm: widget
 	scripts/npm-pack.sh
 
 test-native:
-	cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
+	cargo test -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk-sandbox -p parcel-desk --lib --tests
 
 test-browser:
 	cargo test --target wasm32-unknown-unknown -p parcel-desk --test web

@@ -25,7 +25,7 @@ cargo_count() { # log, field (passed|failed)
 # the native workspace, the widget for wasm32 (every view) and the
 # claim-only widget (no optional views).
 lint() {
-  scripts/module-cycles.py proxy/src wire/src src &&
+  scripts/module-cycles.py proxy/src sandbox/src wire/src src &&
     cargo fmt --all --check &&
     cargo clippy --workspace --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --all-targets -- -D warnings &&
@@ -33,7 +33,7 @@ lint() {
     echo "lint: no module cycles, cargo fmt and clippy clean"
 }
 run lint lint
-run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk --lib --tests
+run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk-sandbox -p parcel-desk --lib --tests
 run browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p parcel-desk --test web
 run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
 run api scripts/schemathesis.sh

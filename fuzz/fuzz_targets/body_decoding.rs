@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcel_desk_proxy::claim_body::decode_claim;
+use parcel_desk_wire::claim_body::decode_claim;
 use parcel_desk_wire::jtl::decode_contact;
 use parcel_desk_wire::{validate, ClaimType, ParcelKind};
 

@@ -9,8 +9,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use parcel_desk_proxy::sandbox::SandboxOptions;
-use parcel_desk_proxy::{start, start_sandbox_with, Config, Credentials, Secret};
+use parcel_desk_proxy::{start, start_sandbox_with, Config, Credentials, SandboxOptions, Secret};
 
 const CLAIMS: usize = 200;
 

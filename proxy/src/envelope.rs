@@ -1,13 +1,14 @@
 //! Error responses in the Support API envelope
 //! (`{"errors":[{"code","detail","title","status"}]}`).
 //!
-//! Every error the proxy or the sandbox produces itself goes through here, so
-//! the widget has exactly one error format to parse.
+//! Every error the proxy produces itself goes through here, so the widget
+//! has exactly one error format to parse. (The sandbox, which simulates
+//! upstream, writes the same envelope with its own `SandboxError`.)
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::error::format_validation_detail;
-use parcel_desk_wire::{ApiError, ClaimField, ErrorEnvelope, FieldProblem, ValidationIssue};
+use parcel_desk_wire::{ApiError, ErrorEnvelope, ValidationIssue};
 
 /// A JSON response with the given status and body.
 pub fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
@@ -162,16 +163,4 @@ pub fn rate_limited(detail: impl Into<String>, retry_after_secs: u64) -> Respons
 /// [`ProxyError::validation`] as a response.
 pub fn validation_error(issues: &[ValidationIssue]) -> Response {
     ProxyError::validation(issues).into_response()
-}
-
-/// Converts the wire crate's field problems into validation issues.
-pub fn issues_from_problems(problems: &[(ClaimField, FieldProblem)]) -> Vec<ValidationIssue> {
-    problems
-        .iter()
-        .map(|(field, problem)| ValidationIssue {
-            kind: problem.python_type().to_owned(),
-            loc: vec![field.wire_name().to_owned()],
-            msg: problem.message_en().to_owned(),
-        })
-        .collect()
 }

@@ -7,24 +7,20 @@
 //!
 //! * [`config`]: configuration (TOML file, `PARCEL_DESK_*` variables).
 //! * [`proxy`]: the forwarding router.
-//! * [`sandbox`]: an in-process simulator of the Support API, with demo
-//!   parcels and tickets.
-//! * [`start`]: runs the proxy (and, in sandbox mode, the simulator) on
-//!   real sockets — what the binary and the tests use.
+//! * [`start`]: runs the proxy (and, in sandbox mode, the simulator of the
+//!   crate `parcel-desk-sandbox`) on real sockets — what the binary and the
+//!   tests use.
 
 pub mod access;
 pub mod auth;
 pub mod body;
-pub mod claim_body;
 pub mod config;
 pub mod envelope;
 pub mod idempotency;
 pub mod jtl;
 pub mod proxy;
 pub mod ratelimit;
-pub mod sandbox;
 pub mod store;
-mod timefmt;
 
 use std::io;
 use std::net::SocketAddr;
@@ -38,7 +34,7 @@ pub use config::{Config, ConfigError, Flags, Secret};
 
 /// `User-Agent` of upstream requests (Sendcloud and JTL-SCX).
 pub const USER_AGENT: &str = concat!("parcel-desk-proxy/", env!("CARGO_PKG_VERSION"));
-pub use sandbox::{Credentials, DemoParcel, DEMO_PARCELS, DEMO_TICKETS};
+pub use parcel_desk_sandbox::{Credentials, DemoParcel, SandboxOptions, DEMO_PARCELS, DEMO_TICKETS};
 
 /// A running HTTP server. Dropping it (or [`Server::shutdown`]) stops it
 /// gracefully.
@@ -103,20 +99,15 @@ pub fn serve(listener: TcpListener, router: Router) -> io::Result<Server> {
 /// Starts the sandbox simulator on `listen` (use port 0 for an ephemeral
 /// port), accepting only `creds`.
 pub async fn start_sandbox(listen: SocketAddr, creds: Credentials) -> io::Result<Server> {
-    start_sandbox_with(listen, creds, sandbox::SandboxOptions::from_env()).await
+    start_sandbox_with(listen, creds, SandboxOptions::from_env()).await
 }
 
 /// [`start_sandbox`] with explicit options (faults, limit window, …).
-pub async fn start_sandbox_with(
-    listen: SocketAddr,
-    creds: Credentials,
-    options: sandbox::SandboxOptions,
-) -> io::Result<Server> {
+pub async fn start_sandbox_with(listen: SocketAddr, creds: Credentials, options: SandboxOptions) -> io::Result<Server> {
     let listener = TcpListener::bind(listen).await?;
-    // The JTL-SCX simulator lives under /jtl; its refresh token is the
-    // sandbox secret key, its seller id `jtl::sandbox::SANDBOX_SELLER_ID`.
-    let (jtl_sim, _) = jtl::sandbox::router(jtl::sandbox::SimSettings::new(creds.secret_key.clone()));
-    serve(listener, sandbox::router_with(creds, options).nest("/jtl", jtl_sim))
+    // With the JTL-SCX simulator under /jtl (its refresh token: the
+    // sandbox secret key).
+    serve(listener, parcel_desk_sandbox::app(creds, options))
 }
 
 /// Why [`start`] failed.
@@ -157,17 +148,17 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     let mut sandbox = None;
     if config.sandbox {
         let creds = Credentials::generate();
-        let options = sandbox::SandboxOptions {
+        let options = SandboxOptions {
             window: config.upstream.window,
             faults: config.sandbox_faults,
             slow: config.support.timeout + std::time::Duration::from_secs(2),
-            ..sandbox::SandboxOptions::from_env()
+            ..SandboxOptions::from_env()
         };
         let server = start_sandbox_with(SocketAddr::from(([127, 0, 0, 1], 0)), creds.clone(), options)
             .await
             .map_err(StartError::Io)?;
         config
-            .use_sandbox(&server.url(), creds.public_key, creds.secret_key, jtl::sandbox::SANDBOX_SELLER_ID)
+            .use_sandbox(&server.url(), creds.public_key, creds.secret_key, parcel_desk_sandbox::jtl::SANDBOX_SELLER_ID)
             .map_err(|e| StartError::Config(format!("the sandbox's URL {}: {e}", server.url())))?;
         sandbox = Some(server);
     }
@@ -216,7 +207,7 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
     out.push_str("  (any other)            400 \"Parcel not found.\"\n");
     out.push_str(&format!(
         "tracking: GET http://{addr}{api_prefix}/parcels/tracking/NUMBER[?postal_code=…] (recipient postal codes: {})\n",
-        sandbox::DEMO_RECIPIENT_POSTAL_CODES.iter().map(|(t, p)| format!("{t} {p}")).collect::<Vec<_>>().join(", ")
+        parcel_desk_sandbox::DEMO_RECIPIENT_POSTAL_CODES.iter().map(|(t, p)| format!("{t} {p}")).collect::<Vec<_>>().join(", ")
     ));
     out.push_str(&format!("demo tickets (GET http://{addr}{api_prefix}/dsf/tickets/ID?order_number=ORD-ID):\n"));
     for (id, d) in DEMO_TICKETS {

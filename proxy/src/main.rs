@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use parcel_desk_proxy::{config, sandbox, start, start_sandbox, Config, Credentials, Flags, Secret};
+use parcel_desk_proxy::{config, start, start_sandbox, Config, Credentials, Flags, Secret, DEMO_PARCELS};
 use tracing_subscriber::EnvFilter;
 
 /// Reference proxy for the parcel-desk widget.
@@ -108,7 +108,7 @@ async fn main() -> ExitCode {
             let _ = writeln!(out, "  secret key: (as given)");
         }
         let _ = writeln!(out, "demo tracking numbers:");
-        for p in sandbox::DEMO_PARCELS {
+        for p in DEMO_PARCELS {
             let _ = writeln!(out, "  {:<22} {}", p.tracking_number, p.description);
         }
         let _ = out.flush();

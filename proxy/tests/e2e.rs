@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use parcel_desk_proxy::sandbox::DEMO_PARCELS;
+use parcel_desk_proxy::DEMO_PARCELS;
 use serde_json::{json, Value};
 
 async fn claim(c: &reqwest::Client, url: &str, body: &Value) -> (u16, String) {

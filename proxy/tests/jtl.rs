@@ -1,5 +1,5 @@
 //! JTL-SCX channel tickets over real HTTP on loopback: the proxy in front
-//! of the JTL-SCX simulator (`parcel_desk_proxy::jtl::sandbox`).
+//! of the JTL-SCX simulator (`parcel_desk_sandbox::jtl`).
 
 mod common;
 
@@ -8,9 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
-use parcel_desk_proxy::jtl::sandbox::{self, SimHandle, SimSettings};
 use parcel_desk_proxy::jtl::{Jtl, JtlConfig};
 use parcel_desk_proxy::{serve, Config, Running, Secret, Server};
+use parcel_desk_sandbox::jtl::{self as sandbox, SimHandle, SimSettings};
 use serde_json::{json, Value};
 
 const REFRESH: &str = "rt-test-refresh-token-0815";

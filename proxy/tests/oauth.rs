@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use parcel_desk_proxy::config::AuthMode;
-use parcel_desk_proxy::sandbox::SandboxOptions;
-use parcel_desk_proxy::{start_sandbox_with, Credentials, Secret, Server};
+use parcel_desk_proxy::{start_sandbox_with, Credentials, SandboxOptions, Secret, Server};
 use serde_json::json;
 
 async fn sandbox_with(options: SandboxOptions) -> Server {

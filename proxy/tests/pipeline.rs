@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use parcel_desk_proxy::sandbox::{SandboxOptions, SandboxStats};
 use parcel_desk_proxy::{start_sandbox_with, Config, Credentials, Secret, Server};
+use parcel_desk_sandbox::{SandboxOptions, SandboxStats};
 use serde_json::{json, Value};
 
 async fn sandbox_on(addr: SocketAddr, options: SandboxOptions) -> Server {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use parcel_desk_proxy::sandbox::DEMO_RECIPIENT_POSTAL_CODES;
+use parcel_desk_sandbox::DEMO_RECIPIENT_POSTAL_CODES;
 use parcel_desk_wire::tracking::{ParcelTrackingResponse, PERSONAL_ADDRESS_FIELDS};
 use serde_json::{json, Value};
 

@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::ValidationIssue;
+/// RFC 3339 date-times (`createdAt`): [`crate::time`].
+pub use crate::time::is_rfc3339;
 
 string_enum! {
     /// `topic` of a channel ticket.
@@ -122,60 +124,6 @@ pub fn filename_problem(name: &str) -> Option<&'static str> {
         return Some("Filename must not contain path separators or control characters");
     }
     None
-}
-
-/// Loose RFC 3339 shape check: `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`.
-pub fn is_rfc3339(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 20 {
-        return false;
-    }
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if !(digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && matches!(b[10], b'T' | b't')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19))
-    {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
-    if !(1..=12).contains(&num(5..7))
-        || !(1..=31).contains(&num(8..10))
-        || num(11..13) > 23
-        || num(14..16) > 59
-        || num(17..19) > 60
-    {
-        return false;
-    }
-    let mut i = 19;
-    if b[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    match &s[i..] {
-        "Z" | "z" => true,
-        off => {
-            let o = off.as_bytes();
-            o.len() == 6
-                && matches!(o[0], b'+' | b'-')
-                && o[1..3].iter().all(u8::is_ascii_digit)
-                && o[3] == b':'
-                && o[4..6].iter().all(u8::is_ascii_digit)
-        }
-    }
 }
 
 fn loc(parts: &[&str]) -> Vec<String> {

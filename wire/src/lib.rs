@@ -1,7 +1,8 @@
 //! Wire types of the Sendcloud Support API (v3, beta) as parcel-desk uses them.
 //!
-//! Pure Rust + serde, no web dependencies: the widget (WebAssembly) and the
-//! proxy (native) share this crate, so a rule is written once and checked on
+//! Pure Rust + serde (and jiff, without time zones, for RFC 3339), no web
+//! dependencies: the widget (WebAssembly), the proxy and the sandbox
+//! (native) share this crate, so a rule is written once and checked on
 //! both sides of the wire.
 //!
 //! * [`claim`]: request bodies of `POST /dsf/tickets/lost` and
@@ -18,11 +19,18 @@
 //!   call, built and parsed from one typed table.
 //! * [`jtl`]: JTL-SCX Channel API tickets, events and errors, and the
 //!   widget's contact request.
+//! * [`time`]: RFC 3339 date-times (jiff), as upstream writes them.
+//!
+//! Feature `server` (the proxy and the sandbox; never the widget):
+//! [`claim_body`] decodes a claim body with upstream's validation issues,
+//! [`secret`] holds a credential.
 
 #[macro_use]
 mod string_enum;
 
 pub mod claim;
+#[cfg(feature = "server")]
+pub mod claim_body;
 pub mod error;
 pub mod jtl;
 #[cfg(feature = "openapi")]
@@ -30,7 +38,10 @@ pub mod openapi;
 pub mod reference;
 pub mod requested_data;
 pub mod route;
+#[cfg(feature = "server")]
+pub mod secret;
 pub mod ticket;
+pub mod time;
 pub mod tracking;
 pub mod upload;
 

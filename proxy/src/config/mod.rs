@@ -13,7 +13,6 @@
 
 mod env;
 mod raw;
-mod secret;
 mod sections;
 mod types;
 mod validate;
@@ -23,7 +22,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-pub use secret::Secret;
+pub use parcel_desk_wire::secret::Secret;
 pub use sections::*;
 pub use types::{ApiPrefix, BaseUrl, BaseUrlError, Origin};
 

@@ -19,7 +19,6 @@ pub mod client;
 mod errors;
 mod outbox;
 mod routes;
-pub mod sandbox;
 pub mod store;
 
 pub use errors::upstream_error;

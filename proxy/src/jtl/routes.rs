@@ -101,7 +101,7 @@ async fn create(jtl: &Jtl, store: &crate::store::Store, req: Request, json_limit
         seller_id: jtl.seller_id.clone(),
         ticket_id: new_ticket_id(),
         topic: contact.topic.clone().expect("validated"),
-        created_at: crate::timefmt::rfc3339_utc(SystemTime::now()),
+        created_at: parcel_desk_wire::time::rfc3339_utc(SystemTime::now()),
         from: TicketFrom { role: Role::Buyer, name: contact.buyer_name.clone().unwrap_or_default() },
         subject: contact.subject.clone().unwrap_or_default(),
         message: contact.message.clone().unwrap_or_default(),

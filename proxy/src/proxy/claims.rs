@@ -8,11 +8,11 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use parcel_desk_wire::claim_body::{decode_claim, issues_from_problems, ClaimBodyError};
 use parcel_desk_wire::{validate, ClaimCreated, ClaimState, ClaimType, ParcelKind};
 
 use super::{portal_query, read_limited, require_json, ProxyState};
-use crate::claim_body::{decode_claim, ClaimBodyError};
-use crate::envelope::{self, issues_from_problems, validation_error, ProxyError};
+use crate::envelope::{self, validation_error, ProxyError};
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
 use crate::store::claims::{Accepted, NewClaim};
 use crate::store::StoredAnswer;

@@ -26,7 +26,7 @@ use super::tickets::{list_items, upstream_type};
 use super::{call, Budget, ProxyState, Upstream};
 use crate::store::claims::ClaimRow;
 use crate::store::{now_ms, StoreError};
-use crate::timefmt::parse_rfc3339;
+use parcel_desk_wire::time::parse_rfc3339;
 
 mod matching;
 

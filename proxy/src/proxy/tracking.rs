@@ -17,7 +17,7 @@ use subtle::ConstantTimeEq;
 use super::tickets::query_pairs;
 use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, Upstream};
 use crate::envelope::{self, json_response, validation_error};
-use crate::timefmt::{parse_rfc3339, rfc3339_utc};
+use parcel_desk_wire::time::{parse_rfc3339, rfc3339_utc};
 
 /// Keys removed wherever they appear in a tracking answer.
 pub const PERSONAL_KEYS_ANYWHERE: &[&str] =

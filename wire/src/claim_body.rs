@@ -1,8 +1,10 @@
 //! Decoding a claim body into [`ClaimRequest`] with upstream-style
-//! validation issues, shared by the proxy and the sandbox.
+//! validation issues, shared by the proxy and the sandbox (feature
+//! `server`; the widget builds its bodies, it never decodes one).
 
-use parcel_desk_wire::{ClaimField, ClaimRequest, ValidationIssue};
 use serde_json::Value;
+
+use crate::{ClaimField, ClaimRequest, FieldProblem, ValidationIssue};
 
 /// Why a request body is not a claim.
 #[derive(Debug)]
@@ -21,7 +23,7 @@ fn issue(kind: &str, loc: &str, msg: impl Into<String>) -> ValidationIssue {
 /// JSON types, missing `tracking_number`) are all reported at once, each
 /// naming its field, in pydantic's vocabulary (`extra_forbidden`, `missing`,
 /// `invalid_type`). Required-field rules are not checked here: that is
-/// [`parcel_desk_wire::validate`].
+/// [`crate::validate`].
 pub fn decode_claim(bytes: &[u8]) -> Result<ClaimRequest, ClaimBodyError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|_| ClaimBodyError::InvalidJson)?;
     let Value::Object(map) = &value else {
@@ -55,6 +57,19 @@ pub fn decode_claim(bytes: &[u8]) -> Result<ClaimRequest, ClaimBodyError> {
     }
     serde_json::from_value::<ClaimRequest>(value)
         .map_err(|e| ClaimBodyError::Invalid(vec![issue("invalid_type", "body", e.to_string())]))
+}
+
+/// The required-field rules' problems ([`crate::validate`]) as validation
+/// issues, each located at its body field.
+pub fn issues_from_problems(problems: &[(ClaimField, FieldProblem)]) -> Vec<ValidationIssue> {
+    problems
+        .iter()
+        .map(|(field, problem)| ValidationIssue {
+            kind: problem.python_type().to_owned(),
+            loc: vec![field.wire_name().to_owned()],
+            msg: problem.message_en().to_owned(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,4 +1,7 @@
-//! [`Secret`]: a configured credential held as a [`secrecy::SecretString`].
+//! [`Secret`]: an upstream credential (a Sendcloud secret key, a JTL-SCX
+//! refresh token, a key or token of the proxy's own), held by the proxy's
+//! configuration and by the sandbox that checks it (feature `server`), as a
+//! [`secrecy::SecretString`].
 
 use std::fmt;
 
@@ -57,11 +60,13 @@ mod tests {
     use super::Secret;
 
     #[test]
-    fn debug_is_redacted() {
+    fn debug_never_shows_the_value() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(<redacted>)");
         assert_eq!(format!("{:?}", Secret::new("sk-1234")), "Secret(<redacted>)");
         assert_eq!(format!("{:?}", Secret::default()), "Secret(<empty>)");
         let s = Secret::generate();
         assert_eq!(s.expose().len(), 64);
         assert_eq!(s.clone(), s);
+        assert_ne!(s, Secret::generate());
     }
 }

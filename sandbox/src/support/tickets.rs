@@ -1,0 +1,179 @@
+//! Ticket creation (`POST /dsf/tickets/lost`, `POST /dsf/tickets/damage`)
+//! and reads (`GET /dsf/tickets/{ticket_id}`, int64 ids only).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use parcel_desk_wire::claim_body::{decode_claim, issues_from_problems, ClaimBodyError};
+use parcel_desk_wire::ticket::{TicketStage, TicketStatus, TicketType};
+use parcel_desk_wire::time::rfc3339_utc;
+use parcel_desk_wire::{validate, ClaimType, CreateTicketResponse, ParcelKind, TicketResponse, ValidationIssue};
+
+use super::auth::authorized;
+use super::faults::Fault;
+use super::{ParcelInfo, SandboxState, CREATE_LIMIT_PER_MINUTE};
+use crate::demo::demo_parcel;
+use crate::error::{json, SandboxError};
+
+/// `POST /dsf/tickets/lost`.
+pub(super) async fn create_lost(
+    State(state): State<Arc<SandboxState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
+    create(state, ClaimType::Lost, query, headers, body).await
+}
+
+/// `POST /dsf/tickets/damage`.
+pub(super) async fn create_damage(
+    State(state): State<Arc<SandboxState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
+    create(state, ClaimType::Damage, query, headers, body).await
+}
+
+/// `is_portal_claim` from the query (pydantic's booleans).
+fn portal_claim(query: Option<&str>) -> Result<bool, SandboxError> {
+    let mut portal = false;
+    for (k, v) in query.unwrap_or("").split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
+    {
+        if k == "is_portal_claim" {
+            portal = match v {
+                "true" | "True" | "1" => true,
+                "false" | "False" | "0" => false,
+                _ => {
+                    return Err(SandboxError::validation(&[ValidationIssue {
+                        kind: "bool_parsing".into(),
+                        loc: vec!["query".into(), "is_portal_claim".into()],
+                        msg: "Input should be a valid boolean, unable to interpret input".into(),
+                    }]))
+                }
+            };
+        }
+    }
+    Ok(portal)
+}
+
+async fn create(
+    state: Arc<SandboxState>,
+    claim_type: ClaimType,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
+    authorized(&state, &headers)?;
+    if let Err(secs) = state.creates.check() {
+        state.options.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return Err(SandboxError::rate_limited(
+            format!("Rate limit exceeded: {CREATE_LIMIT_PER_MINUTE} per 1 minute"),
+            secs,
+        ));
+    }
+    let fault = state.fault();
+    if let Some(err) = fault.and_then(Fault::answer) {
+        return Err(err);
+    }
+    let portal = portal_claim(query.as_deref())?;
+    let claim = decode_claim(&body).map_err(|e| match e {
+        ClaimBodyError::InvalidJson => SandboxError::invalid_json(),
+        ClaimBodyError::Invalid(issues) => SandboxError::validation(&issues),
+    })?;
+    let tn = claim.tracking_number.trim();
+    let known = demo_parcel(tn)
+        .map(ParcelInfo::from)
+        .or_else(|| state.lock().registered.get(tn).cloned())
+        .or_else(|| ParcelInfo::load(tn));
+    let Some(parcel) = known else {
+        return Err(SandboxError::bad_request("Parcel not found."));
+    };
+    let unprocessable =
+        |detail: String| SandboxError::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_content", detail);
+    if parcel.delivered && claim_type == ClaimType::Lost {
+        return Err(unprocessable("Cannot create ticket. Reason: Parcel is already delivered".into()));
+    }
+    if parcel.kind == ParcelKind::OwnContract && !parcel.carrier_support_contact {
+        return Err(unprocessable("Carrier support contact is required for own contract parcel".into()));
+    }
+    if portal && !parcel.portal_claim {
+        return Err(unprocessable(format!(
+            "Cannot create ticket. Reason: Portal claims are not supported for carrier '{}'. Supported: Colissimo, Chronopost, Colis Privé, Mondial Relay, InPost ES, DHL Express (own contract only)",
+            parcel.carrier
+        )));
+    }
+    let problems = validate(claim_type, parcel.kind, &claim);
+    if !problems.is_empty() {
+        return Err(SandboxError::validation(&issues_from_problems(&problems)));
+    }
+    let id = {
+        let mut inner = state.lock();
+        for &field in claim_type.fields() {
+            if let Some(token) = claim.file_token(field) {
+                if !inner.file_tokens.contains(token.trim()) {
+                    return Err(SandboxError::bad_request(format!(
+                        "Invalid file token for field '{}': upload the file via /dsf/files first.",
+                        field.wire_name()
+                    )));
+                }
+            }
+        }
+        let id = inner.next_id;
+        inner.next_id += 1;
+        let now = rfc3339_utc(SystemTime::now());
+        inner.tickets.insert(
+            id,
+            TicketResponse {
+                id,
+                status: TicketStatus::Pending,
+                stage: TicketStage::InProgress,
+                ticket_type: Some(if claim_type == ClaimType::Lost { TicketType::Lost } else { TicketType::Damaged }),
+                parcel_id: Some(parcel.parcel_id),
+                carrier: Some(parcel.carrier.clone()),
+                order_number: Some(parcel.order_number.clone()),
+                brand_id: None,
+                created_at: now.clone(),
+                updated_at: Some(now),
+                requested_actions: Vec::new(),
+                resolution: None,
+            },
+        );
+        inner.listed_from.insert(id, Instant::now() + state.options.list_delay);
+        inner.tracking_of.insert(id, tn.to_owned());
+        state.options.stats.created.fetch_add(1, Ordering::Relaxed);
+        id
+    };
+    match fault {
+        Some(Fault::Slow) => tokio::time::sleep(state.options.slow).await,
+        Some(Fault::LostAfterCreate) => {
+            tracing::info!(id, "sandbox: created ticket, answer lost (fault)");
+            return Err(SandboxError::Reset);
+        }
+        _ => {}
+    }
+    let ticket_id = uuid::Uuid::new_v4().to_string();
+    tracing::info!(%ticket_id, id, portal, claim = claim_type.as_str(), "sandbox: created ticket (GET /dsf/tickets/{{id}} takes the int id)");
+    Ok(json(StatusCode::ACCEPTED, &CreateTicketResponse { ticket_id }))
+}
+
+/// `GET /dsf/tickets/{ticket_id}` (int64 only).
+pub(super) async fn get_ticket(
+    State(state): State<Arc<SandboxState>>,
+    Path(ticket_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, SandboxError> {
+    authorized(&state, &headers)?;
+    state.read_limit()?;
+    state.read_fault().await?;
+    let id = ticket_id.parse::<i64>().map_err(|_| SandboxError::ticket_not_found())?;
+    match state.lock().tickets.get(&id) {
+        Some(t) => Ok(json(StatusCode::OK, t)),
+        None => Err(SandboxError::ticket_not_found()),
+    }
+}
