@@ -77,7 +77,7 @@ impl ClaimType {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<ClaimType> {
+    pub fn from_segment(s: &str) -> Option<ClaimType> {
         ClaimType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 

@@ -354,7 +354,7 @@ impl Route {
                 if let Some(seg) = single_segment(rest, "/parcels/tracking/", "") {
                     Route::Tracking(TrackingRef::parse_raw(seg))
                 } else if let Some(seg) = single_segment(rest, "/dsf/tickets/", "") {
-                    match ClaimType::from_str(seg) {
+                    match ClaimType::from_segment(seg) {
                         Some(t) => Route::CreateClaim(t),
                         None => Route::GetTicket(TicketRef::parse(seg)),
                     }
