@@ -305,3 +305,70 @@ async fn upload_part_rules_before_upstream() {
     assert_eq!(last.body_len, body.len());
     assert_eq!(last.headers["content-type"], content_type.as_str());
 }
+
+#[tokio::test]
+async fn every_claim_type_files_against_the_sandbox_with_its_deflection_rules() {
+    let s = Stack::new(|_| {}).await;
+    let c = client();
+    let own = "PD-OWN-0003"; // own contract, in transit, with a carrier contact
+    let filed = [
+        ("/dsf/tickets/late-delivery", json!({"tracking_number": own, "additional_remarks": "A week late"})),
+        (
+            "/dsf/tickets/unjust-return",
+            json!({"tracking_number": own, "is_parcel_returned": true, "additional_details": "Sent back unopened"}),
+        ),
+        (
+            "/dsf/tickets/address-change",
+            json!({"tracking_number": own, "new_address": "Stadhuisplein 10, 5611 EM Eindhoven"}),
+        ),
+        (
+            "/dsf/tickets/other",
+            json!({"tracking_number": own, "subject": "Parcel arrived empty", "question": "Nothing was inside."}),
+        ),
+    ];
+    for (route, body) in &filed {
+        let (state, reason) = settle_claim(&c, &s.api(""), route, None, body).await;
+        assert_eq!((route, state.as_str()), (route, "filed"), "{reason}");
+    }
+
+    // Each type's own rules, before anything is stored.
+    let r = post_claim(&c, &s.api("/dsf/tickets/address-change"), None, &json!({"tracking_number": own})).await;
+    assert_eq!(r.status(), 400);
+    assert!(assert_envelope(&r.text().await.unwrap(), 400, "bad_request").contains("new_address"));
+    let r = post_claim(
+        &c,
+        &s.api("/dsf/tickets/other"),
+        None,
+        &json!({"tracking_number": own, "subject": "x", "question": "y", "contents_description": "z"}),
+    )
+    .await;
+    assert_eq!(r.status(), 400, "a field other claims do not have");
+
+    // Upstream's deflection rules arrive as needs_attention with its words.
+    let refused = [
+        ("/dsf/tickets/delivered-but-not-received", own, json!({}), "Parcel is not delivered yet"),
+        (
+            "/dsf/tickets/address-change",
+            "PD-DELIVERED-0002",
+            json!({"new_address": "Stadhuisplein 10, 5611 EM Eindhoven"}),
+            "Parcel is already delivered",
+        ),
+        (
+            "/dsf/tickets/late-delivery",
+            "PD-DELIVERED-0002",
+            json!({}),
+            "only available for parcels sent under your own carrier contract",
+        ),
+    ];
+    for (route, tn, extra, words) in refused {
+        let mut body = extra;
+        body["tracking_number"] = json!(tn);
+        let (state, reason) = settle_claim(&c, &s.api(""), route, None, &body).await;
+        assert_eq!(state, "needs_attention", "{route} {tn}");
+        assert!(reason.contains(words), "{route}: {reason}");
+    }
+
+    // A type that does not exist is not a route.
+    let r = post_claim(&c, &s.api("/dsf/tickets/stolen"), None, &json!({"tracking_number": own})).await;
+    assert_eq!(r.status(), 404);
+}

@@ -81,6 +81,20 @@ impl ClaimType {
         ClaimType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
+    /// The `type` upstream gives the ticket this claim creates.
+    pub fn ticket_type(self) -> crate::ticket::TicketType {
+        use crate::ticket::TicketType;
+        match self {
+            ClaimType::Lost => TicketType::Lost,
+            ClaimType::Damage => TicketType::Damaged,
+            ClaimType::DeliveredNotReceived => TicketType::DeliveredNotReceived,
+            ClaimType::LateDelivery => TicketType::LateDelivery,
+            ClaimType::UnjustReturn => TicketType::UnjustReturn,
+            ClaimType::AddressChange => TicketType::AddressChange,
+            ClaimType::Other => TicketType::OtherShipping,
+        }
+    }
+
     /// Whether upstream takes this claim for a parcel of `kind` at all
     /// (late delivery: own contract only).
     pub fn offered_for(self, kind: ParcelKind) -> bool {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::http::{HeaderValue, Method, StatusCode};
-use parcel_desk_wire::{CreateTicketResponse, ErrorEnvelope, TicketResponse};
+use parcel_desk_wire::{ClaimType, CreateTicketResponse, ErrorEnvelope, TicketResponse};
 use serde_json::Value;
 use tokio::task::JoinSet;
 
@@ -196,10 +196,9 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
     if !st.tickets.store.mark_sent(&claim.id, now).await? {
         return Ok(());
     }
-    let segments: &[&str] = match claim.claim_type.as_str() {
-        "damage" => &["dsf", "tickets", "damage"],
-        _ => &["dsf", "tickets", "lost"],
-    };
+    // Stored claims were checked on acceptance: their type is one of ours.
+    let claim_type = ClaimType::from_segment(&claim.claim_type).unwrap_or(ClaimType::Lost);
+    let segments: &[&str] = &["dsf", "tickets", claim_type.as_str()];
     let query = claim.portal.as_ref().map(|p| format!("is_portal_claim={p}"));
     let up = Upstream {
         method: Method::POST,

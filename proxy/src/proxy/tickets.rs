@@ -9,7 +9,8 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::requested_data::{RequestedData, RequestedDataAnswer, RequestedDataList};
-use parcel_desk_wire::{ClaimState, TicketPending, TicketResponse, ValidationIssue};
+use parcel_desk_wire::ticket::TicketType;
+use parcel_desk_wire::{ClaimState, ClaimType, TicketPending, TicketResponse, ValidationIssue};
 use serde_json::Value;
 
 use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, UpAnswer, Upstream};
@@ -266,12 +267,9 @@ pub fn list_items(body: &[u8]) -> Vec<Value> {
     }
 }
 
-/// Upstream's `type` for a create route.
-pub(super) fn upstream_type(claim_type: &str) -> &'static str {
-    match claim_type {
-        "damage" => "damaged",
-        _ => "lost",
-    }
+/// Upstream's `type` for a stored claim's type.
+pub(super) fn upstream_type(claim_type: &str) -> TicketType {
+    ClaimType::from_segment(claim_type).unwrap_or(ClaimType::Lost).ticket_type()
 }
 
 /// The claim a token grants. `Err`: 404 (no access) or a failure.

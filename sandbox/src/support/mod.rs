@@ -220,7 +220,8 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
         .route("/dsf/files", post(files::upload_file))
         .route("/dsf/tickets", get(requested::list_tickets))
         .route("/dsf/tickets/requested-data", get(requested::list_requests).post(requested::answer_request))
-        .route("/dsf/tickets/{ticket_id}", get(tickets::get_ticket))
+        // `{ticket_id}` for reads, a claim type's segment for creations.
+        .route("/dsf/tickets/{ticket_id}", get(tickets::get_ticket).post(tickets::create_typed))
         .route("/parcels/tracking", post(tracking::register))
         .route("/parcels/tracking/{tracking_number}", get(tracking::get_tracking))
         .fallback(not_found)

@@ -1,4 +1,4 @@
-//! Ticket creation (`POST /dsf/tickets/lost`, `POST /dsf/tickets/damage`)
+//! Ticket creation (`POST /dsf/tickets/{type}` for the seven claim types)
 //! and reads (`GET /dsf/tickets/{ticket_id}`, int64 ids only).
 
 use std::sync::atomic::Ordering;
@@ -10,7 +10,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use parcel_desk_wire::claim_body::{decode_claim, issues_from_problems, ClaimBodyError};
-use parcel_desk_wire::ticket::{TicketStage, TicketStatus, TicketType};
+use parcel_desk_wire::ticket::{TicketStage, TicketStatus};
 use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::{validate, ClaimType, CreateTicketResponse, ParcelKind, TicketResponse, ValidationIssue};
 
@@ -38,6 +38,36 @@ pub(super) async fn create_damage(
     body: Bytes,
 ) -> Result<Response, SandboxError> {
     create(state, ClaimType::Damage, query, headers, body).await
+}
+
+/// `POST /dsf/tickets/{type}` for the other five claim types
+/// (delivered-but-not-received, late-delivery, unjust-return,
+/// address-change, other); any other segment is upstream's 404.
+pub(super) async fn create_typed(
+    State(state): State<Arc<SandboxState>>,
+    Path(segment): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
+    match ClaimType::from_segment(&segment) {
+        Some(claim_type) => create(state, claim_type, query, headers, body).await,
+        None => Err(SandboxError::new(StatusCode::NOT_FOUND, "not_found", "Not found.")),
+    }
+}
+
+/// The deflection rule a claim of this type meets for this parcel, as
+/// upstream words it (422); `None`: the claim may be filed.
+fn deflection(claim_type: ClaimType, parcel: &ParcelInfo) -> Option<String> {
+    let reason = match claim_type {
+        ClaimType::Lost | ClaimType::AddressChange if parcel.delivered => "Parcel is already delivered",
+        ClaimType::DeliveredNotReceived if !parcel.delivered => "Parcel is not delivered yet",
+        ClaimType::LateDelivery if parcel.kind == ParcelKind::SendcloudRates => {
+            "Late delivery is only available for parcels sent under your own carrier contract"
+        }
+        _ => return None,
+    };
+    Some(format!("Cannot create ticket. Reason: {reason}"))
 }
 
 /// `is_portal_claim` from the query (pydantic's booleans).
@@ -96,8 +126,8 @@ async fn create(
     };
     let unprocessable =
         |detail: String| SandboxError::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_content", detail);
-    if parcel.delivered && claim_type == ClaimType::Lost {
-        return Err(unprocessable("Cannot create ticket. Reason: Parcel is already delivered".into()));
+    if let Some(reason) = deflection(claim_type, &parcel) {
+        return Err(unprocessable(reason));
     }
     if parcel.kind == ParcelKind::OwnContract && !parcel.carrier_support_contact {
         return Err(unprocessable("Carrier support contact is required for own contract parcel".into()));
@@ -133,7 +163,7 @@ async fn create(
                 id,
                 status: TicketStatus::Pending,
                 stage: TicketStage::InProgress,
-                ticket_type: Some(if claim_type == ClaimType::Lost { TicketType::Lost } else { TicketType::Damaged }),
+                ticket_type: Some(claim_type.ticket_type()),
                 parcel_id: Some(parcel.parcel_id),
                 carrier: Some(parcel.carrier.clone()),
                 order_number: Some(parcel.order_number.clone()),

@@ -75,7 +75,7 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
         let (Some(first), Some(last)) = (claim.first_sent_at, claim.last_sent_at) else { continue };
         let mut found = None;
         for (created, id, item) in &items {
-            let type_ok = item.get("type").and_then(Value::as_str) == Some(upstream_type(&claim.claim_type));
+            let type_ok = item.get("type").and_then(Value::as_str) == Some(upstream_type(&claim.claim_type).as_str());
             let tracking_ok = item
                 .get("tracking_number")
                 .and_then(Value::as_str)
