@@ -227,8 +227,7 @@ fn field_tables_of_the_other_types_equal_the_older_spec_with_its_known_differenc
         let mut json = serde_json::to_value(full_body(claim, kind)).unwrap();
         json.as_object_mut().unwrap().remove("carrier_contract_id");
         if claim == ClaimType::AddressChange && kind == ParcelKind::SendcloudRates {
-            json["is_parcel_returned"] = Value::Bool(true); // only to satisfy the spec's bug
-            continue;
+            continue; // the spec's bug: its schema wants a field the body does not have
         }
         let validator = schema_for(&doc, component);
         assert_eq!(errors(&validator, &json), Vec::<String>::new(), "{component}: {json}");
