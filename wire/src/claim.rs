@@ -557,6 +557,29 @@ pub fn validate(claim: ClaimType, kind: ParcelKind, body: &ClaimRequest) -> Vec<
 mod tests {
     use super::*;
 
+    /// The widget lays out the file fields in this order (documents, then
+    /// photos).
+    #[test]
+    fn file_fields_in_spec_order() {
+        use ClaimField::*;
+        let files: Vec<_> = ClaimField::ALL.iter().copied().filter(|f| f.is_file()).collect();
+        assert_eq!(
+            files,
+            [
+                SalesInvoice,
+                PurchaseInvoice,
+                CustomerConfirmation,
+                CarrierClaimForm,
+                ExteriorPhoto,
+                InteriorPhoto,
+                DamagePhoto1,
+                DamagePhoto2,
+                PackagePhoto,
+                EntireProductPhoto
+            ]
+        );
+    }
+
     fn full() -> ClaimRequest {
         let f = |t: &str| Some(FileRef { file_token: t.into() });
         ClaimRequest {
