@@ -6,7 +6,11 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 
 use common::*;
 use parcel_desk_proxy::{start_sandbox_with, Config, Credentials, SandboxOptions, Secret};
@@ -283,4 +287,60 @@ async fn each_broken_rule_is_reported_at_its_field() {
     let fields: Vec<String> = issues(&v).into_iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["email", "name", "surprise"]);
     assert!(s.received("lost").is_empty() && s.received("damage").is_empty());
+}
+
+/// An upstream that issues file tokens (counting uploads), refuses the
+/// first ticket creation with a 401 and accepts the next; it records
+/// each creation's body.
+async fn refusing_once_upstream(
+    uploads: Arc<AtomicUsize>,
+    created: Arc<Mutex<Vec<Value>>>,
+) -> parcel_desk_proxy::Server {
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (uploads, created) = (uploads.clone(), created.clone());
+        async move {
+            let json = [("content-type", "application/json")];
+            let path = req.uri().path().to_owned();
+            if req.method() != axum::http::Method::POST {
+                return (StatusCode::OK, json, r#"{"data":[]}"#.to_owned()).into_response();
+            }
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap();
+            if path == "/dsf/files" {
+                assert!(String::from_utf8_lossy(&body).contains("filename=\"declaration.pdf\""));
+                assert!(body.windows(5).any(|w| w == b"%PDF-"));
+                let n = uploads.fetch_add(1, Ordering::SeqCst) + 1;
+                return (StatusCode::CREATED, json, format!(r#"{{"file_token":"tok-{n}"}}"#)).into_response();
+            }
+            let mut seen = created.lock().unwrap();
+            seen.push(serde_json::from_slice(&body).unwrap());
+            if seen.len() == 1 {
+                let refused =
+                    r#"{"errors":[{"code":"unauthorized","detail":"no","title":"Unauthorized","status":401}]}"#;
+                (StatusCode::UNAUTHORIZED, json, refused.to_owned()).into_response()
+            } else {
+                (StatusCode::ACCEPTED, json, r#"{"ticket_id":"0e6a4f0c-64a4-4ad3-9d65-2f1fb1b2a9a1"}"#.to_owned())
+                    .into_response()
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(loopback()).await.unwrap();
+    parcel_desk_proxy::serve(listener, app).unwrap()
+}
+
+#[tokio::test]
+async fn a_retry_sends_the_declaration_it_uploaded_without_uploading_again() {
+    let (uploads, created) = (Arc::new(AtomicUsize::new(0)), Arc::new(Mutex::new(Vec::new())));
+    let upstream = refusing_once_upstream(uploads.clone(), created.clone()).await;
+    let proxy = proxy_to(&upstream.url(), |c| {
+        c.claims.parcel_kind = Some(ParcelKind::OwnContract);
+        c.upstream.retry_base = std::time::Duration::from_millis(50);
+    })
+    .await;
+    let (status, v, _) = post(&client(), &format!("{}/api/claims", proxy.proxy.url()), None, &lost_claim()).await;
+    assert_eq!((status, &v["state"]), (202, &json!("received")), "{v}");
+    eventually(15, "a second creation", || created.lock().unwrap().len() >= 2).await;
+    assert_eq!(uploads.load(Ordering::SeqCst), 1, "uploaded once");
+    for body in created.lock().unwrap().iter() {
+        assert_eq!(body["customer_confirmation"], json!({"file_token": "tok-1"}), "{body}");
+    }
 }
