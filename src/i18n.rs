@@ -242,7 +242,7 @@ texts! {
         err_too_long, err_attachment_type, err_attachment_too_large, attachment_failed, message_queued, message_saved,
         err_shop_unavailable, nav_contact, status_title, status_lookup_intro, ticket_number,
         ticket_number_hint, order_number, show_status, err_ticket_not_found, err_ticket_number,
-        status_pending, status_needs_attention, status_queued, status_filing, status_filed, stage_label, stage_received, stage_action, stage_solved, claim_label,
+        status_pending, status_needs_attention, status_queued, status_filing, status_filed, status_with_shop, stage_label, stage_received, stage_action, stage_solved, claim_label,
         carrier_label, created_label, updated_label, requested_title, answer_comment, answer_file,
         send_answer, answer_sent, err_answer_empty, resolution_title, compensation, solved_on,
         refresh, last_checked, status_link, track_title, track_intro, postal_code, postal_code_hint,

@@ -197,6 +197,7 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                         Some(ClaimState::Queued) => Some(t.status_queued),
                         Some(ClaimState::Filing) => Some(t.status_filing),
                         Some(ClaimState::Filed) => Some(t.status_filed),
+                        Some(ClaimState::WithShop) => Some(t.status_with_shop),
                         _ => None,
                     };
                     view! {

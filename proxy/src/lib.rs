@@ -15,6 +15,7 @@ pub mod access;
 pub mod auth;
 pub mod body;
 pub mod config;
+pub mod declaration;
 pub mod envelope;
 pub mod idempotency;
 pub mod jtl;
@@ -34,7 +35,7 @@ pub use config::{Config, ConfigError, Flags, Secret};
 
 /// `User-Agent` of upstream requests (Sendcloud and JTL-SCX).
 pub const USER_AGENT: &str = concat!("parcel-desk-proxy/", env!("CARGO_PKG_VERSION"));
-pub use parcel_desk_sandbox::{Credentials, DemoParcel, SandboxOptions, DEMO_PARCELS, DEMO_TICKETS};
+pub use parcel_desk_sandbox::{Credentials, DemoParcel, SandboxOptions, SandboxStats, DEMO_PARCELS, DEMO_TICKETS};
 
 /// A running HTTP server. Dropping it (or [`Server::shutdown`]) stops it
 /// gracefully.

@@ -33,6 +33,7 @@ const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-To
 pub(crate) use crate::body::{declared_length, linger, read_limited, require_json, too_large};
 
 pub(crate) mod claims;
+mod customer;
 pub mod pipeline;
 mod state;
 mod tickets;
@@ -203,6 +204,8 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::Tracking(TrackingRef::Number(number)) => tracking::get_tracking(&st, req, &number).await,
                     Route::RegisterParcel => tracking::register_parcel(&st, req).await,
                     Route::OpenApi => openapi(&st, &req),
+                    Route::CustomerClaim => customer::create(&st, req).await,
+                    Route::ClaimLookup => customer::lookup::lookup(&st, req, ip).await,
                     Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) => match &st.jtl {
                         Some(jtl) => crate::jtl::handle(jtl, &st.tickets.store, route, req, st.gate.json_limit).await,
                         None => envelope::not_found(),

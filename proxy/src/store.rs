@@ -11,6 +11,9 @@
 //! * `claims`, `budget`, `budget_hold`, `ticket_reads`: the claims pipeline
 //!   ([`claims`]): every accepted claim with its state, the account's
 //!   upstream budget, and the cache of ticket reads.
+//!   Customers' claims (`POST /claims`) are rows there too, with their
+//!   part, their reference and what the shop still has to add
+//!   ([`customer`]).
 //! * `leases`: which proxy runs a singleton task (the JTL event poller).
 //! * `jtl_tickets`, `jtl_replies`, `jtl_outbox`: the JTL channel
 //!   ([`crate::jtl::store`]).
@@ -21,6 +24,7 @@
 //! lock so that proxies starting together migrate once).
 
 pub mod claims;
+pub mod customer;
 pub mod db;
 mod migrations;
 

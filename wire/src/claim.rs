@@ -22,6 +22,8 @@
 
 use serde::{Deserialize, Serialize};
 
+mod segment;
+
 string_enum! {
     /// `CurrencyType` of the spec.
     Currency { Eur = "EUR", Gbp = "GBP", Usd = "USD" }

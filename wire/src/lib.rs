@@ -8,6 +8,9 @@
 //! * [`claim`]: request bodies of `POST /dsf/tickets/lost` and
 //!   `POST /dsf/tickets/damage`, both parcel kinds, and the spec's
 //!   required-field rules as data.
+//! * [`customer`]: the customer's claim (`POST /claims`) in their own
+//!   words, its rules, its mapping onto upstream's fields, and the look-up
+//!   by reference.
 //! * [`ticket`]: `GET /dsf/tickets/{id}` response with every enum of the spec;
 //!   unknown values from upstream are kept, never a deserialization error.
 //! * [`requested_data`]: the carrier's data requests and their answers.
@@ -31,6 +34,7 @@ mod string_enum;
 pub mod claim;
 #[cfg(feature = "server")]
 pub mod claim_body;
+pub mod customer;
 pub mod error;
 pub mod jtl;
 #[cfg(feature = "openapi")]

@@ -85,6 +85,10 @@ fn schema_of(name: &str, gen: &mut SchemaGenerator) -> Value {
         "Conversation" => of::<crate::jtl::Conversation>(gen),
         "DetailMessage" => of::<crate::tracking::DetailMessage>(gen),
         "HttpValidationError" => of::<crate::tracking::HttpValidationError>(gen),
+        "CustomerClaim" => of::<crate::customer::CustomerClaim>(gen),
+        "CustomerClaimCreated" => of::<crate::customer::CustomerClaimCreated>(gen),
+        "ClaimLookup" => of::<crate::customer::ClaimLookup>(gen),
+        "ClaimFound" => of::<crate::customer::ClaimFound>(gen),
         "OpenApiDocument" => json!({"type": "object", "description": "This document."}),
         other => panic!("route table names a type the OpenAPI generator does not know: {other}"),
     }
@@ -322,6 +326,12 @@ fn example(type_name: &str) -> Option<Value> {
         "ContactRequest" => json!({"topic": "DELIVERY", "buyer_name": "Jan Jansen", "subject": "Where is my parcel?",
             "message": "It was due yesterday.", "order_reference": {"type": "ORDERID", "value": "ORD-1001"},
             "reply_wanted": true, "attachments": []}),
+        "CustomerClaim" => json!({"claim_type": "lost", "tracking_number": "PD-OWN-0003",
+            "contents": "A blue vase", "email": "jan@example.com", "name": "Jan Jansen", "resolution": "refund",
+            "declaration": {"accepted": true, "signed_name": "Jan Jansen"}}),
+        "CustomerClaimCreated" => json!({"reference": "PD-4K7Q-2M", "claim_id": "b99c8ea5-3156-442e-8dfe-c746218a3fbe",
+            "access_token": "v1.…", "state": "received"}),
+        "ClaimLookup" => json!({"reference": "PD-4K7Q-2M", "email_or_postal_code": "jan@example.com"}),
         _ => return None,
     })
 }

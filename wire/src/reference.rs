@@ -98,6 +98,22 @@ impl<'de> serde::Deserialize<'de> for Reference {
     }
 }
 
+/// A string such as `PD-4K7Q-2M` (read leniently, see [`Reference::parse`]).
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for Reference {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Reference".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A claim reference: `PD-` and six symbols of Crockford's base 32 in two groups.",
+            "examples": ["PD-4K7Q-2M"]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

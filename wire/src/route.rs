@@ -213,6 +213,14 @@ pub enum Route {
     ChannelMessages(ChannelTicketRef),
     /// `GET /openapi.json`: this contract as an OpenAPI 3.1 document.
     OpenApi,
+    /// `POST /claims`: a customer's claim in their own words
+    /// ([`crate::customer::CustomerClaim`] → 202
+    /// [`crate::customer::CustomerClaimCreated`]).
+    CustomerClaim,
+    /// `POST /claims/lookup`: a claim by its reference and the customer's
+    /// e-mail address or postal code ([`crate::customer::ClaimLookup`] →
+    /// [`crate::customer::ClaimFound`]).
+    ClaimLookup,
 }
 
 /// What the body of a route is.
@@ -268,6 +276,8 @@ impl Route {
             Route::ChannelCreate => 14,
             Route::ChannelMessages(_) => 15,
             Route::OpenApi => 16,
+            Route::CustomerClaim => 17,
+            Route::ClaimLookup => 18,
         };
         &ROUTES[i]
     }
@@ -310,6 +320,8 @@ impl Route {
             Route::ChannelUpload => "/channel/ticket/attachment-upload".into(),
             Route::ChannelMessages(t) => format!("/channel/ticket/{}/messages", t.segment()),
             Route::OpenApi => "/openapi.json".into(),
+            Route::CustomerClaim => "/claims".into(),
+            Route::ClaimLookup => "/claims/lookup".into(),
         }
     }
 
@@ -350,6 +362,8 @@ impl Route {
             "/channel/ticket" => Route::ChannelCreate,
             "/channel/ticket/attachment-upload" => Route::ChannelUpload,
             "/openapi.json" => Route::OpenApi,
+            "/claims" => Route::CustomerClaim,
+            "/claims/lookup" => Route::ClaimLookup,
             _ => {
                 if let Some(seg) = single_segment(rest, "/parcels/tracking/", "") {
                     Route::Tracking(TrackingRef::parse_raw(seg))

@@ -18,13 +18,16 @@ string_enum! {
     /// check whether an earlier attempt arrived), `filing` (being sent
     /// now), `filed` (the Support API accepted it; the carrier's status
     /// follows), `needs_attention` (the Support API refused it; `reason`
-    /// says why; never retried by itself).
+    /// says why; never retried by itself), `with_shop` (a customer's
+    /// claim waiting for the shop's part: the order details the carrier
+    /// needs; the pipeline leaves it alone until the shop completes it).
     ClaimState {
         Received = "received",
         Queued = "queued",
         Filing = "filing",
         Filed = "filed",
         NeedsAttention = "needs_attention",
+        WithShop = "with_shop",
     }
 }
 

@@ -134,6 +134,16 @@ fn hostile_paths_parse_to_nothing_valid() {
         (Method::Get, "/channel/event"),
         (Method::Get, "/channel/ticket/x/messages"),
         (Method::Post, "/channel/ticket/PD-0123456789abcdef0123456789abcdef/messages"),
+        (Method::Post, "/claims/"),
+        (Method::Post, "/claims/lookup/"),
+        (Method::Post, "/claims/..%2Flookup"),
+        (Method::Post, "/claims/%6Cookup"),
+        (Method::Post, "/claims/lookup/../../v2/user"),
+        (Method::Post, "/claims/PD-4K7Q-2M"),
+        (Method::Post, "/CLAIMS"),
+        (Method::Get, "/claims"),
+        (Method::Get, "/claims/lookup"),
+        (Method::Post, "/claims//lookup"),
     ];
     for (method, rest) in hostile {
         let full = format!("/api{rest}");
@@ -149,6 +159,8 @@ fn hostile_paths_parse_to_nothing_valid() {
         }
     }
     // And these are exactly the valid ones.
+    assert_eq!(Route::parse(Method::Post, "/claims"), Some(Route::CustomerClaim));
+    assert_eq!(Route::parse(Method::Post, "/claims/lookup"), Some(Route::ClaimLookup));
     assert_eq!(Route::parse(Method::Get, "/dsf/tickets/0042"), Some(Route::GetTicket(TicketRef::Id(42))));
     assert_eq!(
         Route::parse(Method::Get, "/channel/ticket/PD-0123456789abcdef0123456789abcdef/messages"),
@@ -167,6 +179,8 @@ fn raw_path_checks() {
         "/api/dsf/tickets/..%2F..%2Fv2%2Fuser",
         "/api/dsf/tickets/1%2F2",
         "/api//dsf/files",
+        "/api/claims/%2e%2e",
+        "/api/claims/..%2Flookup",
         "/api/./dsf/files",
         "/a\\b",
         "/x%00",

@@ -67,6 +67,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("access.token_days", "validity of an access token in days"),
     ("tracking.base_url", "Parcel Tracking API base URL"),
     ("claims.lost_after_days", "days without a tracking event before a lost claim is possible"),
+    ("claims.parcel_kind", "how the shop ships: own_contract or sendcloud_rates (unset: unknown)"),
+    ("claims.carrier_contract_id", "the shop's carrier contract id (own_contract only)"),
     ("staff.token", "bearer token of the staff routes (unset: no staff routes)"),
     ("jtl.base_url", "JTL-SCX Channel API base URL"),
     ("jtl.refresh_token", "JTL-SCX API refresh token"),
@@ -231,6 +233,10 @@ impl Config {
         self.support.public_key = public_key;
         self.support.secret_key = secret_key;
         self.tracking.base_url = base;
+        if self.claims.parcel_kind.is_none() {
+            // The demo parcels customers claim are own-contract parcels.
+            self.claims.parcel_kind = Some(parcel_desk_wire::ParcelKind::OwnContract);
+        }
         if self.access.token_key.is_none() {
             self.access.token_key = Some(Secret::generate());
         }

@@ -132,7 +132,7 @@ layer!(RawUpstream, "upstream" {
 layer!(RawStore, "store" { url: Text, path: Text, idempotency_hours: UInt });
 layer!(RawAccess, "access" { token_key: Text, token_days: UInt });
 layer!(RawTracking, "tracking" { base_url: Text });
-layer!(RawClaims, "claims" { lost_after_days: UInt });
+layer!(RawClaims, "claims" { lost_after_days: UInt, parcel_kind: Text, carrier_contract_id: UInt });
 layer!(RawStaff, "staff" { token: Text });
 layer!(RawJtl, "jtl" { base_url: Text, refresh_token: Text, seller_id: Text, poll_secs: UInt, timeout_secs: UInt });
 layer!(RawTop, "" {

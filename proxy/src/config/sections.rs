@@ -201,16 +201,22 @@ impl Default for TrackingConfig {
     }
 }
 
-/// Claim eligibility rules shown with tracking answers.
+/// Claim eligibility rules shown with tracking answers, and the shop's
+/// part of a customer's claim (`POST /claims`).
 #[derive(Clone, Debug)]
 pub struct ClaimsConfig {
     /// A lost claim is possible once the last tracking event is this old.
     pub lost_after_days: u64,
+    /// How the shop ships; `None`: unknown (customers' claims wait
+    /// `with_shop`). Sandbox mode defaults to own contract.
+    pub parcel_kind: Option<parcel_desk_wire::ParcelKind>,
+    /// The carrier contract sent with own-contract claims.
+    pub carrier_contract_id: Option<i64>,
 }
 
 impl Default for ClaimsConfig {
     fn default() -> Self {
-        ClaimsConfig { lost_after_days: 5 }
+        ClaimsConfig { lost_after_days: 5, parcel_kind: None, carrier_contract_id: None }
     }
 }
 

@@ -225,3 +225,24 @@ fn secrets_stay_redacted_and_short_ones_are_refused() {
         assert!(!dbg.contains(secret), "{dbg}");
     }
 }
+
+#[test]
+fn the_shops_part_of_a_customers_claim() {
+    use parcel_desk_wire::ParcelKind;
+    assert_eq!(Config::load(None, Vec::new()).unwrap().claims.parcel_kind, None);
+    let p = write("[claims]\nparcel_kind = \"own_contract\"\ncarrier_contract_id = 42\n");
+    let c = Config::load(Some(&p), Vec::new()).unwrap();
+    assert_eq!((c.claims.parcel_kind, c.claims.carrier_contract_id), (Some(ParcelKind::OwnContract), Some(42)));
+    let c = Config::load(None, env(&[("PARCEL_DESK_CLAIMS_PARCEL_KIND", "sendcloud_rates")])).unwrap();
+    assert_eq!(c.claims.parcel_kind, Some(ParcelKind::SendcloudRates));
+    for bad in [
+        env(&[("PARCEL_DESK_CLAIMS_PARCEL_KIND", "dhl")]),
+        env(&[("PARCEL_DESK_CLAIMS_CARRIER_CONTRACT_ID", "0"), ("PARCEL_DESK_CLAIMS_PARCEL_KIND", "own_contract")]),
+        env(&[("PARCEL_DESK_CLAIMS_CARRIER_CONTRACT_ID", "7"), ("PARCEL_DESK_CLAIMS_PARCEL_KIND", "sendcloud_rates")]),
+    ] {
+        assert!(Config::load(None, bad).unwrap_err().key.unwrap().starts_with("claims."));
+    }
+    let mut sandbox = Config::default();
+    sandbox.use_sandbox("http://127.0.0.1:1", "pk".into(), Secret::new("sk"), "4711").unwrap();
+    assert_eq!(sandbox.claims.parcel_kind, Some(ParcelKind::OwnContract));
+}

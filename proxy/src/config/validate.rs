@@ -100,6 +100,22 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
     if let Some(v) = raw.claims.lost_after_days {
         cfg.claims.lost_after_days = v.0;
     }
+    if let Some(v) = raw.claims.parcel_kind {
+        cfg.claims.parcel_kind = match v.0.trim().to_ascii_lowercase().as_str() {
+            "" => None,
+            "own_contract" => Some(parcel_desk_wire::ParcelKind::OwnContract),
+            "sendcloud_rates" => Some(parcel_desk_wire::ParcelKind::SendcloudRates),
+            _ => return Err(c.err("claims.parcel_kind", "expected own_contract or sendcloud_rates")),
+        };
+    }
+    if let Some(v) = raw.claims.carrier_contract_id {
+        let id = i64::try_from(c.greater_than_0("claims.carrier_contract_id", v.0)?.get())
+            .map_err(|_| c.err("claims.carrier_contract_id", "too large"))?;
+        if cfg.claims.parcel_kind != Some(parcel_desk_wire::ParcelKind::OwnContract) {
+            return Err(c.err("claims.carrier_contract_id", "only with claims.parcel_kind = own_contract"));
+        }
+        cfg.claims.carrier_contract_id = Some(id);
+    }
 
     if let Some(v) = raw.api_prefix {
         cfg.api_prefix = ApiPrefix::parse(&v.0).ok_or_else(|| {

@@ -28,6 +28,7 @@ use crate::store::claims::ClaimRow;
 use crate::store::{now_ms, StoreError};
 use parcel_desk_wire::time::parse_rfc3339;
 
+pub mod declaration;
 mod matching;
 
 use matching::match_pass;
@@ -185,6 +186,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         // it meanwhile, `mark_sent` below refuses to send.
         tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
     }
+    let Some(body) = declaration::body_to_send(st, &claim).await? else { return Ok(()) };
     if let Err(wait) = st.take_budget(Budget::Create).await? {
         st.tickets
             .store
@@ -205,8 +207,8 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         segments,
         query: query.as_deref(),
         content_type: Some(HeaderValue::from_static("application/json")),
-        content_length: Some(claim.body.len() as u64),
-        body: Some(reqwest::Body::from(claim.body.clone())),
+        content_length: Some(body.len() as u64),
+        body: Some(reqwest::Body::from(body)),
     };
     let attempts = claim.attempts + 1;
     match call(&st.sendcloud, &st.sendcloud.base, up).await {

@@ -71,6 +71,9 @@ pub(crate) struct Tickets {
     pub tokens: crate::access::TokenKey,
     /// A lost claim is offered once the newest tracking event is this old.
     pub lost_after: Duration,
+    /// The shop's part of a customer's claim (`claims.parcel_kind`,
+    /// `claims.carrier_contract_id`).
+    pub shop: parcel_desk_wire::customer::mapping::ShopPart,
     /// Wakes the filing worker (a claim was accepted).
     pub wake: Arc<tokio::sync::Notify>,
     pub worker: Mutex<pipeline::WorkerState>,
@@ -205,6 +208,10 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
             store,
             tokens: crate::access::TokenKey::new(token_key, config.access.token_days),
             lost_after: Duration::from_secs(config.claims.lost_after_days * 86_400),
+            shop: parcel_desk_wire::customer::mapping::ShopPart {
+                kind: config.claims.parcel_kind,
+                carrier_contract_id: config.claims.carrier_contract_id,
+            },
             wake: Arc::new(tokio::sync::Notify::new()),
             worker: Mutex::new(pipeline::WorkerState::default()),
             read_locks: Mutex::new(HashMap::new()),

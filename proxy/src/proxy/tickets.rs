@@ -288,7 +288,8 @@ async fn claim_access(st: &ProxyState, token: Option<&str>, id: &str) -> Result<
 /// 202: where the claim stands while the carrier's ticket is not readable.
 fn pending(claim: &ClaimRow) -> Response {
     let state = ClaimState::from_wire(&claim.state);
-    let reason = (state == ClaimState::NeedsAttention).then(|| claim.reason.clone()).flatten();
+    let reason =
+        matches!(state, ClaimState::NeedsAttention | ClaimState::WithShop).then(|| claim.reason.clone()).flatten();
     json_response(StatusCode::ACCEPTED, &TicketPending { ticket_id: claim.id.clone(), pending: true, state, reason })
 }
 

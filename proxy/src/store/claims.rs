@@ -42,6 +42,13 @@ pub struct ClaimRow {
     /// Upstream's int id, once known.
     pub ticket_id: Option<i64>,
     pub created_at: i64,
+    /// A customer's claim (`POST /claims`): their part, as JSON.
+    pub customer: Option<String>,
+    /// The declaration PDF must be uploaded (and its token put into
+    /// `customer_confirmation`) before filing.
+    pub declaration: bool,
+    /// The declaration's file token, once uploaded (never uploaded twice).
+    pub declaration_token: Option<String>,
 }
 
 /// A claim to accept.
@@ -67,10 +74,11 @@ pub enum Accepted {
     Reused,
 }
 
-const COLUMNS: &str = "id, claim_type, portal, body, tracking_number, state, reason, attempts, ambiguous,
-    next_attempt_at, first_sent_at, last_sent_at, upstream_uuid, ticket_id, created_at, ambiguous_since";
+pub(super) const COLUMNS: &str = "id, claim_type, portal, body, tracking_number, state, reason, attempts, ambiguous,
+    next_attempt_at, first_sent_at, last_sent_at, upstream_uuid, ticket_id, created_at, ambiguous_since,
+    customer, declaration, declaration_token";
 
-fn row(r: &Row<'_, '_>) -> Result<ClaimRow, StoreError> {
+pub(super) fn row(r: &Row<'_, '_>) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
         id: r.get(0)?,
         claim_type: r.get(1)?,
@@ -88,6 +96,9 @@ fn row(r: &Row<'_, '_>) -> Result<ClaimRow, StoreError> {
         ticket_id: r.get(13)?,
         created_at: r.get(14)?,
         ambiguous_since: r.get(15)?,
+        customer: r.get(16)?,
+        declaration: r.get::<i64>(17)? != 0,
+        declaration_token: r.get(18)?,
     })
 }
 

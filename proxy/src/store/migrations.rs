@@ -112,6 +112,19 @@ pub const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX jtl_outbox_due ON jtl_outbox (state, next_attempt_at);
      CREATE INDEX jtl_outbox_leased ON jtl_outbox (state, lease_until);",
+    // 5: customers' claims (`POST /claims`): the customer's part, the
+    // reference they were given, what the shop still has to add, and the
+    // declaration PDF's file token once uploaded.
+    "ALTER TABLE claims ADD COLUMN reference INTEGER;
+     ALTER TABLE claims ADD COLUMN customer TEXT;
+     ALTER TABLE claims ADD COLUMN email TEXT;
+     ALTER TABLE claims ADD COLUMN name TEXT;
+     ALTER TABLE claims ADD COLUMN resolution TEXT;
+     ALTER TABLE claims ADD COLUMN order_number TEXT;
+     ALTER TABLE claims ADD COLUMN missing TEXT;
+     ALTER TABLE claims ADD COLUMN declaration INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE claims ADD COLUMN declaration_token TEXT;
+     CREATE UNIQUE INDEX claims_reference ON claims (reference);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -210,6 +223,17 @@ pub const PG_MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX jtl_outbox_due ON jtl_outbox (state, next_attempt_at);
      CREATE INDEX jtl_outbox_leased ON jtl_outbox (state, lease_until);",
+    // 3: customers' claims (SQLite's step 5).
+    "ALTER TABLE claims ADD COLUMN reference BIGINT;
+     ALTER TABLE claims ADD COLUMN customer TEXT;
+     ALTER TABLE claims ADD COLUMN email TEXT;
+     ALTER TABLE claims ADD COLUMN name TEXT;
+     ALTER TABLE claims ADD COLUMN resolution TEXT;
+     ALTER TABLE claims ADD COLUMN order_number TEXT;
+     ALTER TABLE claims ADD COLUMN missing TEXT;
+     ALTER TABLE claims ADD COLUMN declaration BIGINT NOT NULL DEFAULT 0;
+     ALTER TABLE claims ADD COLUMN declaration_token TEXT;
+     CREATE UNIQUE INDEX claims_reference ON claims (reference);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {

@@ -74,6 +74,9 @@ pub struct SandboxStats {
     pub faults: std::sync::atomic::AtomicU64,
     /// OAuth2 access tokens issued.
     pub tokens_issued: std::sync::atomic::AtomicU64,
+    /// The body of every ticket created, with its route segment (`lost`, …),
+    /// as the sandbox decoded it: what a test checks upstream received.
+    pub claims: std::sync::Mutex<Vec<(String, serde_json::Value)>>,
     /// Tokens issued before this (ms since the epoch) are refused: set it
     /// to revoke every token issued so far.
     pub tokens_valid_from_ms: std::sync::atomic::AtomicU64,

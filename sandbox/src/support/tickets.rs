@@ -177,6 +177,9 @@ async fn create(
         inner.listed_from.insert(id, Instant::now() + state.options.list_delay);
         inner.tracking_of.insert(id, tn.to_owned());
         state.options.stats.created.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut seen) = state.options.stats.claims.lock() {
+            seen.push((claim_type.as_str().to_owned(), serde_json::to_value(&claim).unwrap_or_default()));
+        }
         id
     };
     match fault {

@@ -32,6 +32,8 @@ pub fn examples() -> Vec<Route> {
         Route::ChannelCreate,
         Route::ChannelMessages(ChannelTicketRef::Id(format!("PD-{}", "0".repeat(32)))),
         Route::OpenApi,
+        Route::CustomerClaim,
+        Route::ClaimLookup,
     ]
 }
 
@@ -223,6 +225,28 @@ pub static ROUTES: &[RouteSpec] = &[
         creates: false,
         upstream: "—",
         notes: "This contract as an OpenAPI 3.1 document, generated from the route table and the wire types",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/claims",
+        query: &[],
+        headers: CLAIM_HEADERS,
+        request: Body::Json("CustomerClaim"),
+        response: (202, "CustomerClaimCreated"),
+        creates: true,
+        upstream: "`POST /dsf/tickets/{type}` (by the filing worker)",
+        notes: "A customer's claim in their own words (never the shop's facts), checked field by field (400 in upstream's validation format), stored with a fresh reference (`PD-4K7Q-2M`) and answered 202 with the reference, the claim id, `access_token` and `state`: `received` when the shop's part is known and the upstream body is complete (the proxy files it by itself, with the customer's declaration as a PDF), else `with_shop` with what is `missing`; a late delivery for a Sendcloud-rates shop is refused (400); a repeated `Idempotency-Key` replays the first answer",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/claims/lookup",
+        query: &[],
+        headers: &[],
+        request: Body::Json("ClaimLookup"),
+        response: (200, "ClaimFound"),
+        creates: false,
+        upstream: "`GET /parcels/tracking/{tracking_number}` (a postal code only)",
+        notes: "A claim by its reference (read leniently) and the e-mail address given with it or the parcel's recipient postal code: the claim id and a fresh access token for `GET /dsf/tickets/{id}`; a wrong pair and an unknown reference answer the same 404 as a missing ticket; limited like ticket look-ups by order number",
     },
 ];
 

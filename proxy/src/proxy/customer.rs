@@ -1,0 +1,196 @@
+//! `POST /claims`: a customer's claim in their own words. Checked, then
+//! stored in one transaction (with the answer for its `Idempotency-Key`)
+//! with a fresh reference, the customer's part and the upstream body built
+//! from it and the shop's part ([`parcel_desk_wire::customer::mapping`]).
+//!
+//! When the shop's part is known and the body passes upstream's rules for
+//! the parcel kind, the claim is `received` and the filing worker takes it
+//! (uploading the declaration PDF first, [`super::pipeline`]); otherwise it
+//! is `with_shop`, with what is missing, and the pipeline leaves it alone.
+//! `POST /claims/lookup` is in [`lookup`].
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use parcel_desk_wire::customer::mapping::{needs_declaration_pdf, upstream_body, ShopPart};
+use parcel_desk_wire::customer::rules::{decode, validate as validate_answers, CustomerBodyError};
+use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
+use parcel_desk_wire::reference::Reference;
+use parcel_desk_wire::time::rfc3339_utc;
+use parcel_desk_wire::{validate, ClaimField, ClaimRequest, ClaimState, FileRef, ParcelKind};
+
+use super::{bad_query, read_limited, require_json, ProxyState};
+use crate::envelope::{self, validation_error, ProxyError};
+use crate::idempotency::{idempotency_key, replay, request_hash, reused};
+use crate::store::claims::{Accepted, NewClaim};
+use crate::store::customer::CustomerPart;
+use crate::store::StoredAnswer;
+
+pub(super) mod lookup;
+
+/// The idempotency route of `POST /claims`.
+const ROUTE: &str = "claims";
+
+/// What the shop still has to add before `body` can be filed: upstream's
+/// field names, `tracking_number` (only an order number was given) or
+/// `parcel_kind` (the shop's way of shipping is not configured). Empty:
+/// it can be filed.
+pub fn missing_fields(claim: &CustomerClaim, body: &ClaimRequest, shop: ShopPart) -> Vec<String> {
+    let mut missing = Vec::new();
+    if body.tracking_number.trim().is_empty() {
+        missing.push("tracking_number".to_owned());
+    }
+    match shop.kind {
+        None => missing.push("parcel_kind".to_owned()),
+        Some(kind) => {
+            let mut probe = body.clone();
+            if needs_declaration_pdf(claim) {
+                // Filled by the worker with the uploaded declaration.
+                probe.customer_confirmation = Some(FileRef { file_token: "declaration".into() });
+            }
+            if probe.tracking_number.trim().is_empty() {
+                probe.tracking_number = "-".into();
+            }
+            missing.extend(
+                validate(claim.claim_type, kind, &probe)
+                    .into_iter()
+                    .filter(|(f, _)| *f != ClaimField::TrackingNumber)
+                    .map(|(f, _)| f.wire_name().to_owned()),
+            );
+        }
+    }
+    missing
+}
+
+/// 30 random bits for a reference.
+fn draw() -> u32 {
+    let b = uuid::Uuid::new_v4().into_bytes();
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn store_unavailable() -> Response {
+    ProxyError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store_unavailable",
+        "The proxy cannot record the claim right now. Nothing was filed; please try again later.",
+    )
+    .retry_after(5)
+    .into_response()
+}
+
+pub(super) async fn create(st: &ProxyState, req: Request) -> Response {
+    if req.uri().query().is_some_and(|q| !q.is_empty()) {
+        return bad_query().into_response();
+    }
+    let key = match idempotency_key(&req) {
+        Ok(k) => k,
+        Err(res) => return res.into_response(),
+    };
+    let req = match require_json(req) {
+        Ok(r) => r,
+        Err(res) => return res.into_response(),
+    };
+    let bytes = match read_limited(req, st.gate.json_limit).await {
+        Ok(b) => b,
+        Err(res) => return res.into_response(),
+    };
+    let claim = match decode(&bytes) {
+        Ok(c) => c,
+        Err(CustomerBodyError::InvalidJson) => {
+            return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON")
+        }
+        Err(CustomerBodyError::Invalid(issues)) => return validation_error(&issues),
+    };
+    let issues = validate_answers(&claim);
+    if !issues.is_empty() {
+        return validation_error(&issues);
+    }
+    let shop = st.tickets.shop;
+    if let Some(kind) = shop.kind.filter(|k| !claim.claim_type.offered_for(*k)) {
+        debug_assert_eq!(kind, ParcelKind::SendcloudRates);
+        return envelope::error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "A late delivery can only be claimed for parcels shipped on the shop's own carrier contract; this shop ships with Sendcloud rates.",
+        );
+    }
+    let now = rfc3339_utc(std::time::SystemTime::now());
+    let body = upstream_body(&claim, shop, now.get(..10).unwrap_or(&now));
+    let missing = missing_fields(&claim, &body, shop);
+    let state = if missing.is_empty() { ClaimState::Received } else { ClaimState::WithShop };
+    let (Ok(json), Ok(customer)) = (serde_json::to_vec(&body), serde_json::to_string(&claim)) else {
+        return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Claim could not be encoded.");
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    let token = st.tickets.tokens.issue(&id);
+    let answer_for = |bits: u32| {
+        let created = CustomerClaimCreated {
+            reference: Reference::from_bits(u64::from(bits)),
+            claim_id: id.clone(),
+            access_token: token.clone(),
+            state: state.clone(),
+            missing: missing.clone(),
+        };
+        StoredAnswer {
+            status: StatusCode::ACCEPTED.as_u16(),
+            content_type: Some("application/json".into()),
+            body: serde_json::to_vec(&created).unwrap_or_default(),
+        }
+    };
+    let hash = key.as_ref().map(|_| request_hash(&[ROUTE.as_bytes(), customer.as_bytes()]));
+    let new = NewClaim {
+        id: &id,
+        claim_type: claim.claim_type.as_str(),
+        portal: None,
+        body: &json,
+        tracking_number: &body.tracking_number,
+        idempotency: key.as_deref().zip(hash.as_deref()),
+    };
+    let missing_text = missing.join(",");
+    let part = CustomerPart {
+        route: ROUTE,
+        json: &customer,
+        email: claim.email.trim(),
+        name: claim.name.trim(),
+        resolution: claim.resolution.map(|r| r.as_str()),
+        order_number: claim.order_number.as_deref().map(str::trim).filter(|o| !o.is_empty()),
+        state: state.as_str(),
+        missing: (!missing.is_empty()).then_some(missing_text.as_str()),
+        declaration: needs_declaration_pdf(&claim),
+    };
+    let mut drawn = None;
+    let result = st
+        .tickets
+        .store
+        .accept_customer_claim(
+            &new,
+            &part,
+            || {
+                let bits = draw() & ((1 << 30) - 1);
+                drawn = Some(bits);
+                bits
+            },
+            answer_for,
+        )
+        .await;
+    match result {
+        Err(e) => {
+            tracing::error!(error = %e, "could not store a customer's claim");
+            store_unavailable()
+        }
+        Ok(Accepted::Replay(stored)) => replay(stored),
+        Ok(Accepted::Reused) => reused().into_response(),
+        Ok(Accepted::New) => {
+            let bits = drawn.unwrap_or_default();
+            tracing::info!(claim_id = %id, claim = claim.claim_type.as_str(), state = state.as_str(), "customer's claim received");
+            if state == ClaimState::Received {
+                st.tickets.wake.notify_one();
+            }
+            let mut res = Response::new(Body::from(answer_for(bits).body));
+            *res.status_mut() = StatusCode::ACCEPTED;
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            res
+        }
+    }
+}
