@@ -52,17 +52,21 @@ pub enum UpstreamAuth {
     OAuth2(OAuth2),
 }
 
-fn basic(public_key: &str, secret_key: &str) -> Result<HeaderValue, String> {
+/// The key pair cannot be sent in a header.
+#[derive(Debug, thiserror::Error)]
+#[error("support.public_key contains characters not allowed in a header")]
+pub struct KeyNotHeaderSafe;
+
+fn basic(public_key: &str, secret_key: &str) -> Result<HeaderValue, KeyNotHeaderSafe> {
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{public_key}:{secret_key}"));
-    let mut v = HeaderValue::from_str(&format!("Basic {token}"))
-        .map_err(|_| "support.public_key contains characters not allowed in a header".to_owned())?;
+    let mut v = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| KeyNotHeaderSafe)?;
     v.set_sensitive(true);
     Ok(v)
 }
 
 impl UpstreamAuth {
     /// HTTP Basic with the key pair.
-    pub fn basic(public_key: &str, secret_key: &str) -> Result<Self, String> {
+    pub fn basic(public_key: &str, secret_key: &str) -> Result<Self, KeyNotHeaderSafe> {
         Ok(UpstreamAuth::Basic(basic(public_key, secret_key)?))
     }
 
@@ -72,7 +76,7 @@ impl UpstreamAuth {
         public_key: &str,
         secret_key: &str,
         client: reqwest::Client,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, KeyNotHeaderSafe> {
         Ok(UpstreamAuth::OAuth2(OAuth2 {
             token_url,
             client_basic: basic(public_key, secret_key)?,

@@ -21,7 +21,6 @@
 //! answer in the Support API's `Validation Error. Errors: [...]` format and
 //! the widget has one parser for both upstreams.
 
-
 use crate::error::ValidationIssue;
 /// RFC 3339 date-times (`createdAt`): [`crate::time`].
 pub use crate::time::is_rfc3339;

@@ -164,7 +164,7 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
         if cfg.store.path.is_some() {
             return Err(c.err("store.url", "set either store.url or store.path, not both"));
         }
-        cfg.store.url = Some(Location::parse(&url.0).map_err(|e| c.err("store.url", e))?);
+        cfg.store.url = Some(Location::parse(&url.0).map_err(|e| c.err("store.url", e.to_string()))?);
     }
     if let Some(v) = st.idempotency_hours {
         cfg.store.idempotency_hours = c.at_least_1("store.idempotency_hours", v.0)?;

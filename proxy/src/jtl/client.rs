@@ -97,15 +97,20 @@ pub fn renew_margin(expires_in: Duration) -> Duration {
     (expires_in / 10).clamp(Duration::from_secs(1), Duration::from_secs(60))
 }
 
+/// The HTTP client could not be built (TLS set-up).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct ClientBuildError(#[source] reqwest::Error);
+
 impl JtlClient {
-    pub fn new(s: &ClientSettings) -> Result<JtlClient, String> {
+    pub fn new(s: &ClientSettings) -> Result<JtlClient, ClientBuildError> {
         let base = s.base_url.clone();
         let http = reqwest::Client::builder()
             .timeout(s.timeout)
             .connect_timeout(s.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(ClientBuildError)?;
         Ok(JtlClient {
             base,
             refresh_token: s.refresh_token.clone(),

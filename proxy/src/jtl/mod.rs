@@ -114,6 +114,29 @@ struct UploadMeta {
     size: u64,
 }
 
+/// Why the JTL-SCX feature could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum JtlStartError {
+    #[error(transparent)]
+    Client(#[from] client::ClientBuildError),
+    #[error("cannot create the upload directory {}: {source}", dir.display())]
+    UploadDir { dir: PathBuf, source: std::io::Error },
+}
+
+/// Why one poll round for seller replies failed (logged; the next round
+/// tries again).
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    #[error("JTL-SCX could not be called: {0:?}")]
+    Call(client::CallError),
+    #[error("{0} answered {1}")]
+    Status(&'static str, u16),
+    #[error("the event list is not valid JSON")]
+    NotJson,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
 impl Jtl {
     /// Builds the feature. `store` is the proxy's store (the `jtl_*`
     /// tables, the poller's lease); uploads go to `data_dir/jtl-uploads`. Access tokens are the
@@ -126,7 +149,7 @@ impl Jtl {
         token_key: &Secret,
         token_days: u64,
         sandbox: bool,
-    ) -> Result<Arc<Jtl>, String> {
+    ) -> Result<Arc<Jtl>, JtlStartError> {
         let client = JtlClient::new(&ClientSettings {
             base_url: cfg.base_url.url().clone(),
             refresh_token: cfg.refresh_token.clone(),
@@ -138,7 +161,7 @@ impl Jtl {
         let store = JtlStore::new(store.db().clone());
         let uploads = data_dir.join("jtl-uploads");
         std::fs::create_dir_all(&uploads)
-            .map_err(|e| format!("cannot create the upload directory {}: {e}", uploads.display()))?;
+            .map_err(|source| JtlStartError::UploadDir { dir: uploads.clone(), source })?;
         let key = if token_key.is_empty() {
             tracing::warn!(
                 "access.token_key is not set: channel ticket tokens are only valid until the proxy restarts"
@@ -215,13 +238,12 @@ impl Jtl {
     /// One poll round: fetch events, store the ticket replies (one
     /// transaction), and only after the commit acknowledge them. Events of
     /// other types are left alone (other integrations may consume them).
-    pub async fn poll_once(&self) -> Result<PollReport, String> {
-        let answer = self.client.call(Call::Events, false).await.map_err(|e| format!("{e:?}"))?;
+    pub async fn poll_once(&self) -> Result<PollReport, PollError> {
+        let answer = self.client.call(Call::Events, false).await.map_err(PollError::Call)?;
         if !answer.status.is_success() {
-            return Err(format!("GET /v1/channel/event answered {}", answer.status.as_u16()));
+            return Err(PollError::Status("GET /v1/channel/event", answer.status.as_u16()));
         }
-        let list: EventList =
-            serde_json::from_slice(&answer.body).map_err(|_| "event list is not valid JSON".to_owned())?;
+        let list: EventList = serde_json::from_slice(&answer.body).map_err(|_| PollError::NotJson)?;
         let mut report = PollReport { received: list.event_list.len(), ..PollReport::default() };
         let mut replies = Vec::new();
         for e in &list.event_list {
@@ -246,11 +268,11 @@ impl Jtl {
         if replies.is_empty() {
             return Ok(report);
         }
-        report.newly_stored = self.store.store_replies(&replies).await.map_err(|e| e.to_string())?;
+        report.newly_stored = self.store.store_replies(&replies).await?;
         let ack = EventAck { event_id_list: replies.iter().map(|r| r.event_id.clone()).collect() };
-        let answer = self.client.call(Call::Ack(&ack), false).await.map_err(|e| format!("{e:?}"))?;
+        let answer = self.client.call(Call::Ack(&ack), false).await.map_err(PollError::Call)?;
         if !answer.status.is_success() {
-            return Err(format!("DELETE /v1/channel/event answered {}", answer.status.as_u16()));
+            return Err(PollError::Status("DELETE /v1/channel/event", answer.status.as_u16()));
         }
         report.acknowledged = ack.event_id_list.len();
         Ok(report)

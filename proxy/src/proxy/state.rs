@@ -148,7 +148,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
             crate::auth::UpstreamAuth::oauth2(support.token_url.url().clone(), public, secret, client.clone())
         }
     }
-    .map_err(BuildError)?;
+    .map_err(|e| BuildError(e.to_string()))?;
     let static_files = match &config.static_dir {
         Some(dir) if !dir.is_dir() => {
             return Err(BuildError(format!(
@@ -172,7 +172,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
             config.access.token_days,
             config.sandbox,
         )
-        .map_err(BuildError)?;
+        .map_err(|e| BuildError(e.to_string()))?;
         jtl.spawn_poller();
         Some(jtl)
     } else {

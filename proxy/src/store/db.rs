@@ -14,6 +14,21 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
+/// Why a `store.url` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LocationError {
+    #[error("a sqlite:// URL needs a file path, e.g. sqlite:///var/lib/parcel-desk/state.sqlite3")]
+    NoPath,
+    #[error("not a PostgreSQL URL this proxy can read: {0}")]
+    NotPostgres(#[source] tokio_postgres::Error),
+    #[error(
+        "sslmode=require: this proxy connects to PostgreSQL without TLS (loopback, a Unix socket or a private network; or a TLS-terminating sidecar)"
+    )]
+    TlsRequired,
+    #[error("expected sqlite:///path/to/file.sqlite3 or postgres://user@host:port/database")]
+    Unknown,
+}
+
 /// Where the state lives (`store.url`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -26,12 +41,10 @@ pub enum Location {
 impl Location {
     /// Reads `sqlite:///abs/path`, `sqlite://rel/path`, `sqlite::memory:`,
     /// `postgres://…` or `postgresql://…`.
-    pub fn parse(url: &str) -> Result<Location, String> {
+    pub fn parse(url: &str) -> Result<Location, LocationError> {
         if let Some(rest) = url.strip_prefix("sqlite://") {
             if rest.is_empty() {
-                return Err(
-                    "a sqlite:// URL needs a file path, e.g. sqlite:///var/lib/parcel-desk/state.sqlite3".into()
-                );
+                return Err(LocationError::NoPath);
             }
             return Ok(Location::Sqlite(PathBuf::from(rest)));
         }
@@ -39,16 +52,13 @@ impl Location {
             return Ok(Location::Sqlite(PathBuf::from(":memory:")));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let cfg: tokio_postgres::Config =
-                url.parse().map_err(|e| format!("not a PostgreSQL URL this proxy can read: {e}"))?;
+            let cfg: tokio_postgres::Config = url.parse().map_err(LocationError::NotPostgres)?;
             if cfg.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
-                return Err("sslmode=require: this proxy connects to PostgreSQL without TLS (loopback, a Unix \
-                            socket or a private network; or a TLS-terminating sidecar)"
-                    .into());
+                return Err(LocationError::TlsRequired);
             }
             return Ok(Location::Postgres(url.to_owned()));
         }
-        Err("expected sqlite:///path/to/file.sqlite3 or postgres://user@host:port/database".into())
+        Err(LocationError::Unknown)
     }
 
     /// The URL with any password replaced by `***` (for logs and errors).
@@ -414,8 +424,8 @@ mod tests {
         assert_eq!(Location::parse("sqlite::memory:").unwrap(), Location::Sqlite(":memory:".into()));
         let pg = Location::parse("postgres://desk:s3cret@127.0.0.1:5433/desk").unwrap();
         assert_eq!(pg.redacted(), "postgres://desk:***@127.0.0.1:5433/desk");
-        assert!(Location::parse("postgres://u@h/db?sslmode=require").unwrap_err().contains("without TLS"));
-        assert!(Location::parse("mysql://x").unwrap_err().contains("expected"));
+        assert!(Location::parse("postgres://u@h/db?sslmode=require").unwrap_err().to_string().contains("without TLS"));
+        assert!(Location::parse("mysql://x").unwrap_err().to_string().contains("expected"));
         assert!(Location::parse("sqlite://").is_err());
     }
 }
