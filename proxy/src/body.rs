@@ -74,6 +74,12 @@ pub async fn read_limited(req: Request, limit: u64) -> Result<Vec<u8>, crate::en
     Ok(body)
 }
 
+/// A JSON request body: 415 unless it is `application/json`, then at most
+/// `limit` bytes ([`read_limited`]).
+pub async fn read_json(req: Request, limit: u64) -> Result<Vec<u8>, crate::envelope::ProxyError> {
+    read_limited(require_json(req)?, limit).await
+}
+
 /// 415 unless the request's Content-Type is `application/json`.
 pub fn require_json(req: Request) -> Result<Request, crate::envelope::ProxyError> {
     if media_type(req.headers()).as_deref() == Some("application/json") {

@@ -47,6 +47,22 @@ impl ProxyError {
         }
     }
 
+    /// 406 `not_acceptable`: a body that is not JSON (upstream's words).
+    pub fn invalid_json() -> Self {
+        ProxyError::new(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON")
+    }
+
+    /// 503 `store_unavailable` for a creation the store could not record
+    /// (nothing was accepted; retry after 5 s).
+    pub fn store_unavailable() -> Self {
+        ProxyError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "The proxy cannot record the claim right now. Nothing was filed; please try again later.",
+        )
+        .retry_after(5)
+    }
+
     /// 400 `bad_request`.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         ProxyError::new(StatusCode::BAD_REQUEST, "bad_request", detail)

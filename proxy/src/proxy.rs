@@ -30,7 +30,7 @@ const CORS_ALLOW_HEADERS_STAFF: &str = "content-type, authorization";
 /// Response headers the widget may read cross-origin.
 const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-Token";
 
-pub(crate) use crate::body::{declared_length, linger, read_limited, require_json, too_large};
+pub(crate) use crate::body::{declared_length, linger, read_json, read_limited, require_json, too_large};
 
 pub(crate) mod claims;
 mod customer;
@@ -194,7 +194,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     retry_after_secs(wait),
                 ),
                 Ok(()) => match route {
-                    Route::CreateClaim(claim_type) => claims::create(&st, req, claim_type).await,
+                    Route::CreateClaim(claim_type) => claims::create(&st, req, claim_type).await.into_response(),
                     Route::UploadFile => upload::upload_file(&st, req).await,
                     Route::GetTicket(TicketRef::Invalid(_)) => envelope::ticket_not_found(),
                     Route::GetTicket(TicketRef::Id(id)) => tickets::get_by_id(&st, req, id, ip).await,
@@ -204,8 +204,8 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::Tracking(TrackingRef::Number(number)) => tracking::get_tracking(&st, req, &number).await,
                     Route::RegisterParcel => tracking::register_parcel(&st, req).await,
                     Route::OpenApi => openapi(&st, &req),
-                    Route::CustomerClaim => customer::create(&st, req).await,
-                    Route::ClaimLookup => customer::lookup::lookup(&st, req, ip).await,
+                    Route::CustomerClaim => customer::create(&st, req).await.into_response(),
+                    Route::ClaimLookup => customer::lookup::lookup(&st, req, ip).await.into_response(),
                     Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) => match &st.jtl {
                         Some(jtl) => crate::jtl::handle(jtl, &st.tickets.store, route, req, st.gate.json_limit).await,
                         None => envelope::not_found(),

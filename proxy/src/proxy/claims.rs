@@ -7,49 +7,30 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use parcel_desk_wire::claim_body::{decode_claim, issues_from_problems, ClaimBodyError};
 use parcel_desk_wire::{validate, ClaimCreated, ClaimState, ClaimType, ParcelKind};
 
-use super::{portal_query, read_limited, require_json, ProxyState};
-use crate::envelope::{self, validation_error, ProxyError};
+use super::{portal_query, read_json, ProxyState};
+use crate::envelope::ProxyError;
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
 use crate::store::claims::{Accepted, NewClaim};
 use crate::store::StoredAnswer;
 
-pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType) -> Response {
-    let portal = match portal_query(req.uri().query()) {
-        Ok(p) => p,
-        Err(res) => return res.into_response(),
-    };
-    let key = match idempotency_key(&req) {
-        Ok(k) => k,
-        Err(res) => return res.into_response(),
-    };
-    let req = match require_json(req) {
-        Ok(r) => r,
-        Err(res) => return res.into_response(),
-    };
-    let body = match read_limited(req, st.gate.json_limit).await {
-        Ok(b) => b,
-        Err(res) => return res.into_response(),
-    };
-    let claim = match decode_claim(&body) {
-        Ok(c) => c,
-        Err(ClaimBodyError::InvalidJson) => {
-            return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON")
-        }
-        Err(ClaimBodyError::Invalid(issues)) => return validation_error(&issues),
-    };
+pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType) -> Result<Response, ProxyError> {
+    let portal = portal_query(req.uri().query())?;
+    let key = idempotency_key(&req)?;
+    let body = read_json(req, st.gate.json_limit).await?;
+    let claim = decode_claim(&body).map_err(|e| match e {
+        ClaimBodyError::InvalidJson => ProxyError::invalid_json(),
+        ClaimBodyError::Invalid(issues) => ProxyError::validation(&issues),
+    })?;
     // The kind-independent minimum; the parcel's kind is only known upstream.
     let problems = validate(claim_type, ParcelKind::OwnContract, &claim);
     if !problems.is_empty() {
-        return validation_error(&issues_from_problems(&problems));
+        return Err(ProxyError::validation(&issues_from_problems(&problems)));
     }
-    let json = match serde_json::to_vec(&claim) {
-        Ok(j) => j,
-        Err(_) => return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Claim could not be encoded."),
-    };
+    let json = serde_json::to_vec(&claim).map_err(|_| ProxyError::bad_request("Claim could not be encoded."))?;
     let route = claim_type.as_str();
     let id = uuid::Uuid::new_v4().to_string();
     let created =
@@ -68,19 +49,13 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
         tracking_number: claim.tracking_number.trim(),
         idempotency: key.as_deref().zip(hash.as_deref()),
     };
-    match st.tickets.store.accept_claim(&new, &answer).await {
+    Ok(match st.tickets.store.accept_claim(&new, &answer).await {
         Err(e) => {
             tracing::error!(error = %e, "could not store an accepted claim");
-            ProxyError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "store_unavailable",
-                "The proxy cannot record the claim right now. Nothing was filed; please try again later.",
-            )
-            .retry_after(5)
-            .into_response()
+            return Err(ProxyError::store_unavailable());
         }
         Ok(Accepted::Replay(stored)) => replay(stored),
-        Ok(Accepted::Reused) => reused().into_response(),
+        Ok(Accepted::Reused) => return Err(reused()),
         Ok(Accepted::New) => {
             tracing::info!(claim_id = %id, claim = route, "claim received");
             st.tickets.wake.notify_one();
@@ -89,5 +64,5 @@ pub(super) async fn create(st: &ProxyState, req: Request, claim_type: ClaimType)
             res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             res
         }
-    }
+    })
 }

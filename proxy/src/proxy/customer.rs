@@ -12,7 +12,7 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use parcel_desk_wire::customer::mapping::{needs_declaration_pdf, upstream_body, ShopPart};
 use parcel_desk_wire::customer::rules::{decode, validate as validate_answers, CustomerBodyError};
 use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
@@ -20,8 +20,8 @@ use parcel_desk_wire::reference::Reference;
 use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::{validate, ClaimField, ClaimRequest, ClaimState, FileRef, ParcelKind};
 
-use super::{bad_query, read_limited, require_json, ProxyState};
-use crate::envelope::{self, validation_error, ProxyError};
+use super::{bad_query, read_json, ProxyState};
+use crate::envelope::ProxyError;
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
 use crate::store::claims::{Accepted, NewClaim};
 use crate::store::customer::CustomerPart;
@@ -69,58 +69,33 @@ fn draw() -> u32 {
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
-fn store_unavailable() -> Response {
-    ProxyError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "store_unavailable",
-        "The proxy cannot record the claim right now. Nothing was filed; please try again later.",
-    )
-    .retry_after(5)
-    .into_response()
-}
-
-pub(super) async fn create(st: &ProxyState, req: Request) -> Response {
+pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, ProxyError> {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query().into_response();
+        return Err(bad_query());
     }
-    let key = match idempotency_key(&req) {
-        Ok(k) => k,
-        Err(res) => return res.into_response(),
-    };
-    let req = match require_json(req) {
-        Ok(r) => r,
-        Err(res) => return res.into_response(),
-    };
-    let bytes = match read_limited(req, st.gate.json_limit).await {
-        Ok(b) => b,
-        Err(res) => return res.into_response(),
-    };
-    let claim = match decode(&bytes) {
-        Ok(c) => c,
-        Err(CustomerBodyError::InvalidJson) => {
-            return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON")
-        }
-        Err(CustomerBodyError::Invalid(issues)) => return validation_error(&issues),
-    };
+    let key = idempotency_key(&req)?;
+    let bytes = read_json(req, st.gate.json_limit).await?;
+    let claim = decode(&bytes).map_err(|e| match e {
+        CustomerBodyError::InvalidJson => ProxyError::invalid_json(),
+        CustomerBodyError::Invalid(issues) => ProxyError::validation(&issues),
+    })?;
     let issues = validate_answers(&claim);
     if !issues.is_empty() {
-        return validation_error(&issues);
+        return Err(ProxyError::validation(&issues));
     }
     let shop = st.tickets.shop;
     if let Some(kind) = shop.kind.filter(|k| !claim.claim_type.offered_for(*k)) {
         debug_assert_eq!(kind, ParcelKind::SendcloudRates);
-        return envelope::error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
+        return Err(ProxyError::bad_request(
             "A late delivery can only be claimed for parcels shipped on the shop's own carrier contract; this shop ships with Sendcloud rates.",
-        );
+        ));
     }
     let now = rfc3339_utc(std::time::SystemTime::now());
     let body = upstream_body(&claim, shop, now.get(..10).unwrap_or(&now));
     let missing = missing_fields(&claim, &body, shop);
     let state = if missing.is_empty() { ClaimState::Received } else { ClaimState::WithShop };
     let (Ok(json), Ok(customer)) = (serde_json::to_vec(&body), serde_json::to_string(&claim)) else {
-        return envelope::error(StatusCode::BAD_REQUEST, "bad_request", "Claim could not be encoded.");
+        return Err(ProxyError::bad_request("Claim could not be encoded."));
     };
     let id = uuid::Uuid::new_v4().to_string();
     let token = st.tickets.tokens.issue(&id);
@@ -174,13 +149,13 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Response {
             answer_for,
         )
         .await;
-    match result {
+    Ok(match result {
         Err(e) => {
             tracing::error!(error = %e, "could not store a customer's claim");
-            store_unavailable()
+            return Err(ProxyError::store_unavailable());
         }
         Ok(Accepted::Replay(stored)) => replay(stored),
-        Ok(Accepted::Reused) => reused().into_response(),
+        Ok(Accepted::Reused) => return Err(reused()),
         Ok(Accepted::New) => {
             let bits = drawn.unwrap_or_default();
             tracing::info!(claim_id = %id, claim = claim.claim_type.as_str(), state = state.as_str(), "customer's claim received");
@@ -192,5 +167,5 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Response {
             res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             res
         }
-    }
+    })
 }

@@ -218,8 +218,6 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
     });
     Router::new()
         .route("/oauth2/token/", post(auth::issue_token))
-        .route("/dsf/tickets/lost", post(tickets::create_lost))
-        .route("/dsf/tickets/damage", post(tickets::create_damage))
         .route("/dsf/files", post(files::upload_file))
         .route("/dsf/tickets", get(requested::list_tickets))
         .route("/dsf/tickets/requested-data", get(requested::list_requests).post(requested::answer_request))

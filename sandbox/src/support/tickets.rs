@@ -20,29 +20,8 @@ use super::{ParcelInfo, SandboxState, CREATE_LIMIT_PER_MINUTE};
 use crate::demo::demo_parcel;
 use crate::error::{json, SandboxError};
 
-/// `POST /dsf/tickets/lost`.
-pub(super) async fn create_lost(
-    State(state): State<Arc<SandboxState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, SandboxError> {
-    create(state, ClaimType::Lost, query, headers, body).await
-}
-
-/// `POST /dsf/tickets/damage`.
-pub(super) async fn create_damage(
-    State(state): State<Arc<SandboxState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, SandboxError> {
-    create(state, ClaimType::Damage, query, headers, body).await
-}
-
-/// `POST /dsf/tickets/{type}` for the other five claim types
-/// (delivered-but-not-received, late-delivery, unjust-return,
-/// address-change, other); any other segment is upstream's 404.
+/// `POST /dsf/tickets/{type}` for the seven claim types; any other
+/// segment is upstream's 404.
 pub(super) async fn create_typed(
     State(state): State<Arc<SandboxState>>,
     Path(segment): Path<String>,

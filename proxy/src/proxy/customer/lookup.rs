@@ -9,15 +9,15 @@ use std::net::IpAddr;
 
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use parcel_desk_wire::customer::{ClaimFound, ClaimLookup};
 use parcel_desk_wire::reference::Reference;
 use parcel_desk_wire::ValidationIssue;
 use serde_json::Value;
 
 use super::super::tracking::normalize_postal_code;
-use super::super::{bad_query, call, read_limited, require_json, ProxyState, Upstream};
-use crate::envelope::{self, json_response, validation_error, ProxyError};
+use super::super::{bad_query, call, read_json, ProxyState, Upstream};
+use crate::envelope::{json_response, ProxyError};
 use crate::ratelimit::retry_after_secs;
 
 /// The recipient postal code tracking reports for `tracking_number`
@@ -50,47 +50,41 @@ async fn recipient_postal_code(st: &ProxyState, tracking_number: &str) -> Option
     (!code.is_empty()).then_some(code)
 }
 
-pub(in crate::proxy) async fn lookup(st: &ProxyState, req: Request, ip: IpAddr) -> Response {
+pub(in crate::proxy) async fn lookup(st: &ProxyState, req: Request, ip: IpAddr) -> Result<Response, ProxyError> {
     if req.uri().query().is_some_and(|q| !q.is_empty()) {
-        return bad_query().into_response();
+        return Err(bad_query());
     }
-    let req = match require_json(req) {
-        Ok(r) => r,
-        Err(res) => return res.into_response(),
-    };
-    let bytes = match read_limited(req, st.gate.json_limit).await {
-        Ok(b) => b,
-        Err(res) => return res.into_response(),
-    };
-    let Ok(value) = serde_json::from_slice::<Value>(&bytes) else {
-        return envelope::error(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "Invalid JSON");
-    };
+    let bytes = read_json(req, st.gate.json_limit).await?;
+    let value = serde_json::from_slice::<Value>(&bytes).map_err(|_| ProxyError::invalid_json())?;
     let asked: ClaimLookup = match serde_json::from_value(value) {
         Ok(l) => l,
         Err(e) => {
             let text = e.to_string();
             let msg = text.split(" at line ").next().unwrap_or(&text).to_owned();
-            return validation_error(&[ValidationIssue { kind: "invalid_type".into(), loc: vec!["body".into()], msg }]);
+            return Err(ProxyError::validation(&[ValidationIssue {
+                kind: "invalid_type".into(),
+                loc: vec!["body".into()],
+                msg,
+            }]));
         }
     };
     if let Err(wait) = st.gate.lookups.check(&ip) {
-        return ProxyError::rate_limited(
+        return Err(ProxyError::rate_limited(
             format!("Too many claim look-ups: at most {} per minute.", st.gate.lookups.limit()),
             retry_after_secs(wait),
-        )
-        .into_response();
+        ));
     }
-    let Some(reference) = Reference::parse(&asked.reference) else { return envelope::ticket_not_found() };
+    let reference = Reference::parse(&asked.reference).ok_or_else(ProxyError::ticket_not_found)?;
     let found = match st.tickets.store.claim_by_reference(reference.bits()).await {
         Ok(Some(f)) => f,
-        Ok(None) => return envelope::ticket_not_found(),
+        Ok(None) => return Err(ProxyError::ticket_not_found()),
         Err(e) => {
             tracing::error!(error = %e, "store failed");
-            return envelope::error(
+            return Err(ProxyError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "store_unavailable",
                 "The proxy's store is not available right now.",
-            );
+            ));
         }
     };
     let proof = asked.email_or_postal_code.trim();
@@ -101,8 +95,8 @@ pub(in crate::proxy) async fn lookup(st: &ProxyState, req: Request, ip: IpAddr) 
         !given.is_empty() && recipient_postal_code(st, found.tracking_number.trim()).await.is_some_and(|c| c == given)
     };
     if !proven {
-        return envelope::ticket_not_found();
+        return Err(ProxyError::ticket_not_found());
     }
     let access_token = st.tickets.tokens.issue(&found.id);
-    json_response(StatusCode::OK, &ClaimFound { claim_id: found.id, access_token })
+    Ok(json_response(StatusCode::OK, &ClaimFound { claim_id: found.id, access_token }))
 }
