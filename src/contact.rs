@@ -75,7 +75,7 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
     let t = ctx.texts;
     let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "contact"));
     let topic = RwSignal::new("QUESTION".to_owned());
-    let name = RwSignal::new(String::new());
+    let name = RwSignal::new(ctx.customer_name.clone().unwrap_or_default());
     let subject = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let reference_type = RwSignal::new("ORDERID".to_owned());
@@ -95,7 +95,9 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
     // Drafts: nothing typed is lost on a reload.
     if let Some(s) = draft_key.with_value(|k| draft::load::<Saved>(k)) {
         topic.set(s.topic);
-        name.set(s.name);
+        if !s.name.is_empty() {
+            name.set(s.name);
+        }
         subject.set(s.subject);
         message.set(s.message);
         reference_type.set(s.reference_type);

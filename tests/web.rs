@@ -700,3 +700,18 @@ async fn errors_clear_as_soon_as_the_field_is_valid_and_the_summary_links_to_eac
     // Nothing new is flagged while typing: a field with no error stays quiet.
     assert!(!page.invalid("Amount"));
 }
+
+#[wasm_bindgen_test]
+async fn order_items_must_be_a_list_of_names_and_quantities() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    let err = match mount(host.clone(), js_sys::JSON::parse(r#"{"items": "[{\"name\": \"Grinder\"}]"}"#).unwrap()) {
+        Err(e) => e.as_string().unwrap(),
+        Ok(_) => panic!("items without a quantity were accepted"),
+    };
+    assert!(err.starts_with("parcel-desk: invalid options: items must be a JSON array"), "{err}");
+    // The JS API may pass the array itself.
+    let options = js_sys::JSON::parse(r#"{"items": [{"name": "Grinder", "quantity": 2}]}"#).unwrap();
+    let mut widget = mount(host.clone(), options).expect("an array of items");
+    widget.unmount();
+}
