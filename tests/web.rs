@@ -702,6 +702,56 @@ async fn errors_clear_as_soon_as_the_field_is_valid_and_the_summary_links_to_eac
 }
 
 #[wasm_bindgen_test]
+async fn the_contact_form_adds_files_picked_one_after_another_and_each_can_be_removed() {
+    let _net = FakeNetwork::install(404, "{}");
+    let page = Page::mount(
+        r#"{"lang": "en", "view": "contact", "proxyUrl": "/mock-api", "name": "Alex Example", "orderNumber": "ORD-4711",
+            "email": "alex@example.com", "items": "[{\"name\": \"Grinder\", \"quantity\": 1}]"}"#,
+    )
+    .await;
+    assert_eq!(page.by_label("Your name").value(), "Alex Example", "prefilled");
+    assert_eq!(page.by_label("Order number or reference").value(), "ORD-4711");
+    let input = page.by_label("Files");
+    assert!(input.multiple());
+    assert_eq!(input.accept(), "image/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt");
+
+    let pick = js_sys::Function::new_with_args(
+        "input, names",
+        "const dt = new DataTransfer();
+         for (const n of names.split(',')) dt.items.add(new File(['%PDF-1.4 test'], n, { type: 'application/pdf' }));
+         input.files = dt.files;
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    pick.call2(&wasm_bindgen::JsValue::NULL, &input, &"invoice.pdf,photo-list.pdf".into()).unwrap();
+    sleep(100).await;
+    pick.call2(&wasm_bindgen::JsValue::NULL, &input, &"receipt.pdf".into()).unwrap();
+    sleep(100).await;
+    let listed = |page: &Page| -> Vec<String> {
+        page.all(".pd-file-list li span").iter().map(|s| s.text_content().unwrap()).collect()
+    };
+    assert_eq!(
+        listed(&page),
+        ["invoice.pdf: Uploaded", "photo-list.pdf: Uploaded", "receipt.pdf: Uploaded"],
+        "a second pick adds to the first"
+    );
+    let remove = page
+        .all("button")
+        .into_iter()
+        .find(|b| b.get_attribute("aria-label").as_deref() == Some("Remove photo-list.pdf"))
+        .unwrap();
+    page.click(remove.unchecked_ref()).await;
+    assert_eq!(listed(&page), ["invoice.pdf: Uploaded", "receipt.pdf: Uploaded"]);
+
+    // At most ten: the rest is not added, and the field says so.
+    let names: Vec<String> = (0..9).map(|i| format!("f{i}.pdf")).collect();
+    pick.call2(&wasm_bindgen::JsValue::NULL, &input, &names.join(",").into()).unwrap();
+    sleep(150).await;
+    assert_eq!(listed(&page).len(), 10);
+    assert_eq!(page.error_of("Files").as_deref(), Some("Up to 10 files can be attached; the others were not added."));
+    assert!(input.disabled(), "full");
+}
+
+#[wasm_bindgen_test]
 async fn order_items_must_be_a_list_of_names_and_quantities() {
     let doc = web_sys::window().unwrap().document().unwrap();
     let host: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
