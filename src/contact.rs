@@ -186,9 +186,13 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             "subject" => subject.get(),
             "message" => message.get(),
             "order_reference" => format!("{} {}", reference_type.get(), reference.get()),
-            _ => {
-                files.with(|f| f.iter().map(|p| p.slot.state.with(|u| format!("{u:?}"))).collect::<Vec<_>>().join(" "))
-            }
+            // Which files, and which are done (not `Debug`: that would bring
+            // Rust's float printer into the wasm).
+            _ => files.with(|f| {
+                let each =
+                    |p: &Picked| p.slot.state.with(|u| format!("{}:{}:{}", p.key, u.busy(), u.token().unwrap_or("")));
+                f.iter().map(each).collect::<Vec<_>>().join(" ")
+            }),
         }
     };
     Effect::new(move |previous: Option<Vec<(String, String)>>| {
