@@ -72,6 +72,9 @@ export const ATTRIBUTES = Object.freeze({
   'claim-type': 'claimType',
   'tracking-number': 'trackingNumber',
   'order-number': 'orderNumber',
+  email: 'email',
+  name: 'name',
+  items: 'items',
   ticket: 'ticket',
   'status-page-url': 'statusPageUrl',
 });
@@ -224,6 +227,8 @@ function setOptions(element, options) {
     if (!(key in options)) continue;
     const value = options[key];
     if (value === null || value === undefined || value === '') element.removeAttribute(attribute);
+    // The order's items: an array of { name, quantity }, kept as JSON.
+    else if (key === 'items' && typeof value === 'object') element.setAttribute(attribute, JSON.stringify(value));
     else element.setAttribute(attribute, String(value));
   }
 }

@@ -27,12 +27,25 @@ export interface ParcelDeskOptions {
   claimType?: ParcelDeskClaimType;
   /** Prefills the tracking number. Attribute `tracking-number`. */
   trackingNumber?: string;
-  /** Prefills the order number (status lookup). Attribute `order-number`. */
+  /** Prefills the order number (status lookup, contact). Attribute `order-number`. */
   orderNumber?: string;
+  /** The customer's e-mail address, kept for the claim form. Attribute `email`. */
+  email?: string;
+  /** Prefills the customer's name (contact). Attribute `name`. */
+  name?: string;
+  /** The order's items, kept for the claim form: an array, or its JSON text (attribute `items`). */
+  items?: ParcelDeskOrderItem[] | string;
   /** For the status view: the ticket number. Attribute `ticket`. */
   ticket?: string;
   /** URL of the merchant's status page, used in links customers can bookmark. Attribute `status-page-url`. */
   statusPageUrl?: string;
+}
+
+/** One item of the order (the `items` option). */
+export interface ParcelDeskOrderItem {
+  name: string;
+  /** A whole number. */
+  quantity: number;
 }
 
 /** Values for {@link ParcelDeskHandle.setOptions}: `null`, `undefined` or `''` removes an option. */
@@ -49,6 +62,9 @@ export declare const ATTRIBUTES: Readonly<{
   'claim-type': 'claimType';
   'tracking-number': 'trackingNumber';
   'order-number': 'orderNumber';
+  email: 'email';
+  name: 'name';
+  items: 'items';
   ticket: 'ticket';
   'status-page-url': 'statusPageUrl';
 }>;
@@ -113,7 +129,7 @@ export declare function defineParcelDesk(name?: string): CustomElementConstructo
 export interface ParcelDeskHandle {
   /** The `<parcel-desk>` element; listen for the `parcel-desk:*` events on it. */
   readonly element: ParcelDeskElement;
-  /** Prefills fields (`trackingNumber`, `orderNumber`, `ticket`, …). */
+  /** Prefills fields (`trackingNumber`, `orderNumber`, `email`, `name`, `items`, `ticket`, …). */
   prefill(values: ParcelDeskOptionsUpdate): void;
   /** Switches the language. */
   setLanguage(lang: ParcelDeskLanguage | (string & {})): void;

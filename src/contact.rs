@@ -12,9 +12,9 @@ use parcel_desk_wire::jtl::{
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiFailure;
-use crate::fields::{FieldErrorText, LabelText, TextField};
+use crate::fields::{ErrorSummary, LabelText, TextField};
 use crate::upload::prepare::JTL;
-use crate::upload::{FileField, Upload};
+use crate::upload::{FileList, Picked, Upload};
 use crate::{draft, format, Ctx};
 
 const MAX_CHARS: usize = 1024;
@@ -75,14 +75,13 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
     let t = ctx.texts;
     let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "contact"));
     let topic = RwSignal::new("QUESTION".to_owned());
-    let name = RwSignal::new(String::new());
+    let name = RwSignal::new(ctx.customer_name.clone().unwrap_or_default());
     let subject = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let reference_type = RwSignal::new("ORDERID".to_owned());
     let reference = RwSignal::new(order_number);
     let reply = RwSignal::new(true);
-    let files: [RwSignal<Upload>; MAX_ATTACHMENTS] = std::array::from_fn(|_| RwSignal::new(Upload::Empty));
-    let shown_files = RwSignal::new(1usize);
+    let files = RwSignal::new(Vec::<Picked>::new());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let banner = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -95,7 +94,9 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
     // Drafts: nothing typed is lost on a reload.
     if let Some(s) = draft_key.with_value(|k| draft::load::<Saved>(k)) {
         topic.set(s.topic);
-        name.set(s.name);
+        if !s.name.is_empty() {
+            name.set(s.name);
+        }
         subject.set(s.subject);
         message.set(s.message);
         reference_type.set(s.reference_type);
@@ -103,11 +104,14 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             reference.set(s.reference);
         }
         reply.set(!s.no_reply);
-        for (i, (n, token)) in s.files.into_iter().enumerate().take(MAX_ATTACHMENTS) {
-            files[i].set(Upload::Done { name: n, token });
-        }
-        shown_files
-            .set((files.iter().filter(|f| f.with_untracked(|u| u.token().is_some())).count() + 1).min(MAX_ATTACHMENTS));
+        files.set(
+            s.files
+                .into_iter()
+                .take(MAX_ATTACHMENTS)
+                .zip(0..)
+                .map(|((n, token), key)| Picked::done(key, n, token))
+                .collect(),
+        );
     }
     Effect::new(move |_| {
         let saved = Saved {
@@ -118,15 +122,16 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             reference_type: reference_type.get(),
             reference: reference.get(),
             no_reply: !reply.get(),
-            files: files
-                .iter()
-                .filter_map(|f| {
-                    f.with(|u| match u {
-                        Upload::Done { name, token } => Some((name.clone(), token.clone())),
-                        _ => None,
+            files: files.with(|f| {
+                f.iter()
+                    .filter_map(|p| {
+                        p.slot.state.with(|u| match u {
+                            Upload::Done { name, token } => Some((name.clone(), token.clone())),
+                            _ => None,
+                        })
                     })
-                })
-                .collect(),
+                    .collect()
+            }),
         };
         let empty =
             saved.name.is_empty() && saved.subject.is_empty() && saved.message.is_empty() && saved.files.is_empty();
@@ -157,18 +162,76 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             })
         },
         reply_wanted: Some(reply.get_untracked()),
-        attachments: files
-            .iter()
-            .filter_map(|f| {
-                f.with_untracked(|u| match u {
-                    Upload::Done { name, token } => {
-                        Some(ContactAttachment { file_token: token.clone(), filename: name.clone() })
-                    }
-                    _ => None,
+        attachments: files.with_untracked(|f| {
+            f.iter()
+                .filter_map(|p| {
+                    p.slot.state.with_untracked(|u| match u {
+                        Upload::Done { name, token } => {
+                            Some(ContactAttachment { file_token: token.clone(), filename: name.clone() })
+                        }
+                        _ => None,
+                    })
                 })
-            })
-            .collect(),
+                .collect()
+        }),
     };
+
+    // A shown error goes as soon as its field is valid (and otherwise says
+    // what is wrong now); nothing new is flagged before the next submit. An
+    // error the shop's service gave stays until its field changes.
+    let entered = move |field: &str| -> String {
+        match field {
+            "topic" => topic.get(),
+            "buyer_name" => name.get(),
+            "subject" => subject.get(),
+            "message" => message.get(),
+            "order_reference" => format!("{} {}", reference_type.get(), reference.get()),
+            // Which files, and which are done (not `Debug`: that would bring
+            // Rust's float printer into the wasm).
+            _ => files.with(|f| {
+                let each =
+                    |p: &Picked| p.slot.state.with(|u| format!("{}:{}:{}", p.key, u.busy(), u.token().unwrap_or("")));
+                f.iter().map(each).collect::<Vec<_>>().join(" ")
+            }),
+        }
+    };
+    Effect::new(move |previous: Option<Vec<(String, String)>>| {
+        let now: Vec<(String, String)> =
+            ["topic", "buyer_name", "subject", "message", "order_reference", "attachments"]
+                .iter()
+                .map(|f| (f.to_string(), entered(f)))
+                .collect();
+        let before = errors.get_untracked();
+        if let (Some(previous), false) = (previous, before.is_empty()) {
+            let mut problems: Vec<(String, String)> = untrack(build)
+                .validate()
+                .into_iter()
+                .map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg)))
+                .collect();
+            if files.with_untracked(|f| f.iter().any(|p| p.slot.state.with_untracked(Upload::busy))) {
+                problems.push(("attachments".into(), t.err_upload_pending.into()));
+            }
+            let after: Vec<(String, String)> = before
+                .iter()
+                .filter_map(|(field, msg)| {
+                    if let Some(p) = problems.iter().find(|(f, _)| f == field) {
+                        return Some(p.clone());
+                    }
+                    let changed = previous.iter().zip(&now).any(|((f, was), (_, is))| f == field && was != is);
+                    let local = ["buyer_name", "subject", "message"].contains(&field.as_str())
+                        || (field == "attachments" && msg == t.err_upload_pending);
+                    (!changed && !local).then(|| (field.clone(), msg.clone()))
+                })
+                .collect();
+            if after != before {
+                if after.is_empty() && banner.get_untracked().as_deref() == Some(t.err_fix_fields) {
+                    banner.set(None);
+                }
+                errors.set(after);
+            }
+        }
+        now
+    });
 
     let proxy = StoredValue::new(ctx.proxy.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -179,7 +242,7 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
         let body = build();
         let mut problems: Vec<(String, String)> =
             body.validate().into_iter().map(|i| (field_of(&i.loc).to_owned(), message_for(&i.kind, &i.msg))).collect();
-        if files.iter().any(|f| f.with_untracked(Upload::busy)) {
+        if files.with_untracked(|f| f.iter().any(|p| p.slot.state.with_untracked(Upload::busy))) {
             problems.push(("attachments".into(), t.err_upload_pending.into()));
         }
         problems.dedup_by(|a, b| a.0 == b.0);
@@ -279,6 +342,23 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
         }
     };
     let attachments_error = error_of("attachments");
+    let summary_links = Signal::derive(move || {
+        errors.with(|es| {
+            es.iter()
+                .filter_map(|(field, _)| {
+                    Some(match field.as_str() {
+                        "topic" => ("topic".to_owned(), t.topic),
+                        "buyer_name" => ("buyer_name".to_owned(), t.buyer_name),
+                        "subject" => ("subject".to_owned(), t.subject),
+                        "message" => ("message".to_owned(), t.message),
+                        "order_reference" => ("reference".to_owned(), t.reference_value),
+                        "attachments" => ("attachments".to_owned(), t.attachments),
+                        _ => return None,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
 
     view! {
         <form class="pd-form" novalidate=true on:submit=on_submit aria-labelledby="pd-contact-title">
@@ -313,19 +393,10 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
             <fieldset class="pd-field pd-documents" class:pd-invalid=move || attachments_error.with(Option::is_some)>
                 <legend><LabelText text=t.attachments required=false /></legend>
                 <p class="pd-hint">{t.attachments_hint}</p>
-                {files.into_iter().enumerate().map(|(i, state)| view! {
-                    <Show when=move || i < shown_files.get()>
-                        <FileField id=format!("attachment-{i}") label=t.attachment state=state
-                            error=Signal::derive(|| None::<String>) required=false
-                            upload_route=parcel_desk_wire::Route::ChannelUpload limits=&JTL />
-                    </Show>
-                }).collect_view()}
-                <Show when=move || { let n = shown_files.get(); n < MAX_ATTACHMENTS && files[n - 1].with(|u| u.token().is_some()) }>
-                    <button type="button" class="pd-link" on:click=move |_| shown_files.update(|n| *n += 1)>{t.add_attachment}</button>
-                </Show>
-                <FieldErrorText id="attachments-error".to_owned() error=attachments_error />
+                <FileList id="attachments" label=t.attachment files=files max_files=MAX_ATTACHMENTS
+                    error=attachments_error upload_route=parcel_desk_wire::Route::ChannelUpload limits=&JTL />
             </fieldset>
-            {move || banner.get().map(|b| view! { <div class="pd-banner" part="banner" role="alert">{b}</div> })}
+            {move || banner.get().map(|b| view! { <ErrorSummary text=b links=summary_links /> })}
             <button type="submit" class="pd-submit" part="submit" disabled=move || busy.get() aria-busy=move || busy.get().then_some("true")>
                 {move || if busy.get() { t.sending } else { t.send_message }}
             </button>

@@ -58,6 +58,9 @@ pub fn TextField(
     /// `type` of a single-line input (default `text`), e.g. `password`.
     #[prop(default = "text")]
     input_type: &'static str,
+    /// What Enter in a single-line input does instead of submitting the form.
+    #[prop(optional)]
+    on_enter: Option<Callback<()>>,
 ) -> impl IntoView {
     let invalid = move || error.with(Option::is_some).then_some("true");
     let hint = hint.filter(|h| !h.is_empty());
@@ -92,6 +95,12 @@ pub fn TextField(
                 aria-describedby=described
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if let Some(enter) = on_enter.filter(|_| ev.key() == "Enter" && !ev.is_composing()) {
+                        ev.prevent_default();
+                        enter.run(());
+                    }
+                }
             />
         }
         .into_any()
@@ -104,6 +113,56 @@ pub fn TextField(
             {hint.map(|h| view! { <p class="pd-hint" id=hint_id>{h}</p> })}
             {input}
             <FieldErrorText id=error_id error=error />
+        </div>
+    }
+}
+
+/// Moves focus to the control with `id` in the same (shadow) root as
+/// `from`: links to `#id` cannot do that by themselves inside a shadow root.
+pub fn focus_by_id(from: &web_sys::Element, id: &str) {
+    use wasm_bindgen::JsCast;
+    let root = from.get_root_node();
+    let target = match root.dyn_ref::<web_sys::ShadowRoot>() {
+        Some(shadow) => shadow.get_element_by_id(id),
+        None => root.dyn_ref::<web_sys::Document>().and_then(|d| d.get_element_by_id(id)),
+    };
+    if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// The banner after a submit that found problems: what to do, then one
+/// link per field with an error (`<a href="#id">Label</a>`), which moves
+/// focus to that field. The links follow `links` as errors come and go.
+#[component]
+pub fn ErrorSummary(
+    /// The banner's sentence.
+    text: String,
+    /// (control id, label) of each field with an error, in form order.
+    #[prop(into)]
+    links: Signal<Vec<(String, &'static str)>>,
+) -> impl IntoView {
+    view! {
+        <div class="pd-banner" part="banner" role="alert">
+            {text}
+            {move || {
+                let links = links.get();
+                (!links.is_empty()).then(|| view! {
+                    <ul class="pd-error-links">
+                        {links.into_iter().map(|(id, label)| {
+                            let target = id.clone();
+                            view! {
+                                <li><a href=format!("#{id}") on:click=move |ev: leptos::ev::MouseEvent| {
+                                    ev.prevent_default();
+                                    if let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                                        focus_by_id(&el, &target);
+                                    }
+                                }>{label}</a></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
         </div>
     }
 }

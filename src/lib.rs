@@ -57,6 +57,19 @@ pub struct Ctx {
     pub status_page: Option<String>,
     /// Prefill for the order number.
     pub order_number: Option<String>,
+    /// Prefill for the customer's name.
+    pub customer_name: Option<String>,
+    /// Prefill for the customer's e-mail address (kept for the claim form).
+    pub email: Option<String>,
+    /// The order's items (kept for the claim form).
+    pub items: Vec<OrderItem>,
+}
+
+/// One item of the order, as the host page passes it (`items` option).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OrderItem {
+    pub name: String,
+    pub quantity: u32,
 }
 
 /// The widget's views.
@@ -153,8 +166,15 @@ pub struct Options {
     pub lang: Option<String>,
     /// Prefill for the tracking number.
     pub tracking_number: Option<String>,
-    /// Prefill for the order number (status lookup).
+    /// Prefill for the order number (status lookup, contact).
     pub order_number: Option<String>,
+    /// Prefill for the customer's e-mail address.
+    pub email: Option<String>,
+    /// Prefill for the customer's name (contact).
+    pub name: Option<String>,
+    /// The order's items: a JSON array of `{"name": "…", "quantity": 1}`
+    /// (the JS API also takes the array itself).
+    pub items: Option<String>,
     /// For the status view: the ticket (UUID from the claim, or number).
     pub ticket: Option<String>,
     /// The proxy's access token for `ticket` (from a status link).
@@ -164,6 +184,18 @@ pub struct Options {
     /// `light` (also when absent), `dark`, or `auto` to follow the
     /// visitor's `prefers-color-scheme`.
     pub theme: Option<String>,
+}
+
+impl Options {
+    /// The `items` option, read: none when absent or blank.
+    pub fn order_items(&self) -> Result<Vec<OrderItem>, String> {
+        match self.items.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Vec::new()),
+            Some(text) => json::from_str::<Vec<OrderItem>>(text).ok_or_else(|| {
+                "parcel-desk: invalid options: items must be a JSON array of {\"name\": text, \"quantity\": whole number} objects".to_owned()
+            }),
+        }
+    }
 }
 
 /// Sorts a short list stably (insertion sort). The lists sorted here have a
@@ -206,6 +238,9 @@ pub fn Widget(options: Options) -> impl IntoView {
         texts: lang.texts(),
         status_page: options.status_page_url.clone(),
         order_number: options.order_number.clone(),
+        customer_name: options.name.clone(),
+        email: options.email.clone(),
+        items: options.order_items().unwrap_or_default(),
     });
     let nav = Nav {
         view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
@@ -351,6 +386,19 @@ fn options_error(options: &JsValue) -> String {
     format!("parcel-desk: invalid options: each option is a string; not: {}", wrong.join(", "))
 }
 
+/// `items` given as an array (the JS API) becomes its JSON text, like the
+/// attribute, in a copy of `options` (the caller's object is left alone).
+fn items_as_text(options: JsValue) -> JsValue {
+    let key = JsValue::from_str("items");
+    let Ok(items) = js_sys::Reflect::get(&options, &key) else { return options };
+    let Some(text) = js_sys::Array::is_array(&items).then(|| js_sys::JSON::stringify(&items).ok()).flatten() else {
+        return options;
+    };
+    let copy: JsValue = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref()).into();
+    let _ = js_sys::Reflect::set(&copy, &key, &text);
+    copy
+}
+
 /// Mounts a widget into `host`'s shadow root (created when missing).
 /// `options` is a plain object (`{ proxyUrl, view, lang, trackingNumber }`)
 /// or `undefined`.
@@ -359,11 +407,13 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
     let options: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
+        let options = items_as_text(options);
         json::from_value(options.clone()).ok_or_else(|| JsValue::from_str(&options_error(&options)))?
     };
     if let Some(error) = options.view.as_deref().and_then(View::option_error) {
         return Err(JsValue::from_str(&error));
     }
+    options.order_items().map_err(|e| JsValue::from_str(&e))?;
     let root = shadow_of(&host)?;
     SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("parcel-desk: element has no document"))?;

@@ -143,7 +143,11 @@ pub fn StaffView() -> impl IntoView {
         }
         let mut number = object([
             ("carrier_code", text(get("tracking_number.carrier_code").to_ascii_lowercase())),
-            ("tracking_number", text(get("tracking_number.tracking_number"))),
+            // As customers' look-ups send it: no spaces, upper case.
+            (
+                "tracking_number",
+                text(crate::tracking::normalize_tracking_number(&get("tracking_number.tracking_number"))),
+            ),
         ]);
         if !get("tracking_number.tracking_url").is_empty() {
             number.insert("tracking_url".into(), text(get("tracking_number.tracking_url")));
@@ -181,7 +185,7 @@ pub fn StaffView() -> impl IntoView {
             let _ = s.set_item(TOKEN_KEY, &staff_token);
         }
         let proxy = proxy.get_value();
-        let registered = get("tracking_number.tracking_number");
+        let registered = crate::tracking::normalize_tracking_number(&get("tracking_number.tracking_number"));
         spawn_local(async move {
             let answer = proxy.register_parcel(&staff_token, &body).await;
             busy.set(false);

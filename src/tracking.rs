@@ -12,6 +12,13 @@ use crate::Ctx;
 #[cfg(feature = "track")]
 pub use view::TrackView;
 
+/// A tracking number as it is looked up and sent: carriers print them in
+/// groups and customers type them in any case, so spaces (anywhere) go and
+/// letters are upper-cased (ASCII only: other letters stay as they are).
+pub fn normalize_tracking_number(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
 /// What the widget derives from a tracking answer (wire's
 /// [`Tracking`] type, read as it is: the widget keeps no copy of it).
 pub trait TrackingExt {
@@ -74,7 +81,7 @@ mod view {
         let proxy = StoredValue::new(ctx.proxy.clone());
 
         let look_up = move || {
-            let n = number.get_untracked().trim().to_owned();
+            let n = super::normalize_tracking_number(&number.get_untracked());
             if n.is_empty() {
                 error.set(Some(t.err_required.into()));
                 return;
@@ -159,5 +166,19 @@ mod view {
                 </ol>
             </section>
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_tracking_number;
+
+    #[test]
+    fn tracking_numbers_lose_their_spaces_and_are_upper_cased() {
+        assert_eq!(normalize_tracking_number(" 1z 999 aa1\t01 2345 6784 "), "1Z999AA10123456784");
+        assert_eq!(normalize_tracking_number("pd-transit-0001"), "PD-TRANSIT-0001");
+        assert_eq!(normalize_tracking_number("3S\u{a0}ABCD"), "3SABCD", "a no-break space too");
+        assert_eq!(normalize_tracking_number("über-1"), "üBER-1", "letters beyond ASCII stay as they are");
+        assert_eq!(normalize_tracking_number("   "), "");
     }
 }

@@ -253,6 +253,10 @@ async fn damaged_parcels_ask_for_six_photos_each_with_its_hint() {
     }
     // Each photo slot also offers the camera.
     assert_eq!(page.all("input[capture=environment]").len(), 6);
+    // The photo picker itself has no `capture`: on a phone it offers the
+    // camera and the gallery. Documents keep their own list.
+    assert_eq!(page.by_label("Outside of the parcel").get_attribute("capture"), None);
+    assert_eq!(page.by_label("Sales invoice").accept(), "image/*,application/pdf,.doc,.docx,.odt,.rtf,.txt");
 
     // Own contract: only the tracking number is required, for damage too.
     page.click(&page.by_label("On the shop's own carrier contract").unchecked_into()).await;
@@ -541,4 +545,223 @@ fn random_ids_without_random_uuid() {
     assert!(a.starts_with("pd-") && a.len() > 3, "{a}");
     assert_ne!(a, b);
     assert_eq!(random_id().len(), 36);
+}
+
+/// Replaces `fetch` (answers `status` with `body` and records every URL in
+/// `window.__pdFetched`) and `XMLHttpRequest` (every upload succeeds with
+/// the token `tok-<file name>`) until dropped.
+struct FakeNetwork;
+
+impl FakeNetwork {
+    fn install(status: u16, body: &str) -> FakeNetwork {
+        let install = js_sys::Function::new_with_args(
+            "status, body",
+            r#"
+            window.__pdRealFetch ??= window.fetch;
+            window.__pdRealXhr ??= window.XMLHttpRequest;
+            window.__pdFetched = [];
+            window.fetch = async (url, init) => {
+              const request = new Request(url, init);
+              window.__pdFetched.push(`${request.method} ${new URL(request.url).pathname}`);
+              return new Response(body, { status, headers: { 'content-type': 'application/json' } });
+            };
+            window.XMLHttpRequest = class extends EventTarget {
+              constructor() { super(); this.upload = new EventTarget(); this.status = 0; this.responseText = ''; }
+              open(method, url) { this.url = url; }
+              setRequestHeader() {}
+              getResponseHeader() { return null; }
+              send(form) {
+                const file = form.get('file');
+                this.timer = setTimeout(() => {
+                  this.status = 201;
+                  this.responseText = JSON.stringify({ file_token: `tok-${file.name}` });
+                  this.dispatchEvent(new Event('load'));
+                }, 20);
+              }
+              abort() { clearTimeout(this.timer); setTimeout(() => this.dispatchEvent(new Event('abort')), 0); }
+            };
+            "#,
+        );
+        install.call2(&wasm_bindgen::JsValue::NULL, &status.into(), &body.into()).unwrap();
+        FakeNetwork
+    }
+
+    fn fetched() -> Vec<String> {
+        let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
+        let list = js_sys::Reflect::get(&window, &"__pdFetched".into()).unwrap();
+        js_sys::Array::from(&list).iter().filter_map(|v| v.as_string()).collect()
+    }
+}
+
+impl Drop for FakeNetwork {
+    fn drop(&mut self) {
+        let restore = js_sys::Function::new_no_args(
+            "window.fetch = window.__pdRealFetch; window.XMLHttpRequest = window.__pdRealXhr;",
+        );
+        restore.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    settle().await;
+}
+
+/// Presses Enter in a control; true when the widget prevented the default
+/// (which would submit the form).
+fn press_enter(input: &HtmlInputElement) -> bool {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    !input.dispatch_event(&event).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn enter_in_the_tracking_number_looks_the_parcel_up_normalised_and_never_submits() {
+    let _net = FakeNetwork::install(404, r#"{"detail": "Parcel does not exist"}"#);
+    let page = Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api"}"#).await;
+    page.type_into("Tracking number", " pd transit 0001 ").await;
+    assert!(press_enter(&page.by_label("Tracking number")), "Enter does not submit the form");
+    sleep(50).await;
+    assert_eq!(FakeNetwork::fetched(), ["GET /mock-api/parcels/tracking/PDTRANSIT0001"]);
+    // Not a submit: no banner, no other field marked.
+    assert!(page.all("[role=alert]").is_empty());
+    assert!(!page.invalid("What was in the parcel?"));
+    // The unknown number is said at the field.
+    assert!(page.invalid("Tracking number"));
+    assert_eq!(
+        page.error_of("Tracking number").as_deref(),
+        Some("We could not find a parcel with this tracking number. Please check it.")
+    );
+    // The look-up after typing (600 ms) is not made again for the same number.
+    sleep(700).await;
+    assert_eq!(FakeNetwork::fetched().len(), 1);
+    // A new number clears the message at once.
+    page.type_into("Tracking number", "PD-OWN-0003").await;
+    assert!(!page.invalid("Tracking number"));
+    // What is typed stays as typed; what is sent is normalised.
+    assert_eq!(page.by_label("Tracking number").value(), "PD-OWN-0003");
+}
+
+#[wasm_bindgen_test]
+async fn errors_clear_as_soon_as_the_field_is_valid_and_the_summary_links_to_each_field() {
+    let _net = FakeNetwork::install(404, r#"{"detail": "Parcel does not exist"}"#);
+    let page = Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api"}"#).await;
+    page.click(&page.button("Submit claim")).await;
+    let links: Vec<(String, String)> = page
+        .all(".pd-banner a")
+        .iter()
+        .map(|a| (a.get_attribute("href").unwrap(), a.text_content().unwrap()))
+        .collect();
+    assert_eq!(links[0], ("#tracking_number".to_owned(), "Tracking number".to_owned()));
+    assert!(
+        links.contains(&("#contents_sales_price-amount".to_owned(), "Value of the contents (sales price)".to_owned())),
+        "{links:?}"
+    );
+    assert!(links.contains(&("#parcel_dimensions-length".to_owned(), "Parcel size in cm".to_owned())), "{links:?}");
+    assert!(links.contains(&("#sales_invoice".to_owned(), "Sales invoice".to_owned())), "{links:?}");
+
+    // A link moves focus to its field.
+    let to_description = page
+        .all(".pd-banner a")
+        .into_iter()
+        .find(|a| a.get_attribute("href").as_deref() == Some("#contents_description"))
+        .unwrap();
+    page.click(to_description.unchecked_ref()).await;
+    assert_eq!(page.root.active_element().unwrap().id(), "contents_description");
+
+    // Valid now: the error goes without another submit, and so does its link.
+    page.type_into("Tracking number", "PD-OWN-0003").await;
+    assert!(!page.invalid("Tracking number"));
+    assert!(page.all(".pd-banner a[href='#tracking_number']").is_empty());
+    page.type_into("What was in the parcel?", "Two mugs").await;
+    assert!(!page.invalid("What was in the parcel?"));
+
+    // Each rule its own message, as the value changes.
+    page.type_into("Amount", "0").await;
+    assert_eq!(page.error_of("Amount").as_deref(), Some("Must be more than 0."));
+    page.type_into("Amount", "-4").await;
+    assert_eq!(page.error_of("Amount").as_deref(), Some("Must be more than 0."));
+    page.type_into("Amount", "twelve").await;
+    assert_eq!(page.error_of("Amount").as_deref(), Some("Please enter a number, e.g. 12.50."));
+    page.type_into("Amount", "12,50").await;
+    assert!(!page.invalid("Amount"));
+    page.type_into("Length (cm)", "0").await;
+    page.type_into("Width (cm)", "20").await;
+    page.type_into("Height (cm)", "10").await;
+    assert_eq!(page.error_of("Length (cm)").as_deref(), Some("Must be more than 0."));
+    page.type_into("Length (cm)", "30").await;
+    assert!(!page.invalid("Length (cm)"));
+    // Nothing new is flagged while typing: a field with no error stays quiet.
+    assert!(!page.invalid("Amount"));
+}
+
+#[wasm_bindgen_test]
+async fn the_contact_form_adds_files_picked_one_after_another_and_each_can_be_removed() {
+    let _net = FakeNetwork::install(404, "{}");
+    let page = Page::mount(
+        r#"{"lang": "en", "view": "contact", "proxyUrl": "/mock-api", "name": "Alex Example", "orderNumber": "ORD-4711",
+            "email": "alex@example.com", "items": "[{\"name\": \"Grinder\", \"quantity\": 1}]"}"#,
+    )
+    .await;
+    assert_eq!(page.by_label("Your name").value(), "Alex Example", "prefilled");
+    assert_eq!(page.by_label("Order number or reference").value(), "ORD-4711");
+    let input = page.by_label("Files");
+    assert!(input.multiple());
+    assert_eq!(input.accept(), "image/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt");
+
+    let pick = js_sys::Function::new_with_args(
+        "input, names",
+        "const dt = new DataTransfer();
+         for (const n of names.split(',')) dt.items.add(new File(['%PDF-1.4 test'], n, { type: 'application/pdf' }));
+         input.files = dt.files;
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    pick.call2(&wasm_bindgen::JsValue::NULL, &input, &"invoice.pdf,photo-list.pdf".into()).unwrap();
+    sleep(100).await;
+    pick.call2(&wasm_bindgen::JsValue::NULL, &input, &"receipt.pdf".into()).unwrap();
+    sleep(100).await;
+    let listed = |page: &Page| -> Vec<String> {
+        page.all(".pd-file-list li span").iter().map(|s| s.text_content().unwrap()).collect()
+    };
+    assert_eq!(
+        listed(&page),
+        ["invoice.pdf: Uploaded", "photo-list.pdf: Uploaded", "receipt.pdf: Uploaded"],
+        "a second pick adds to the first"
+    );
+    let remove = page
+        .all("button")
+        .into_iter()
+        .find(|b| b.get_attribute("aria-label").as_deref() == Some("Remove photo-list.pdf"))
+        .unwrap();
+    page.click(remove.unchecked_ref()).await;
+    assert_eq!(listed(&page), ["invoice.pdf: Uploaded", "receipt.pdf: Uploaded"]);
+
+    // At most ten: the rest is not added, and the field says so.
+    let names: Vec<String> = (0..9).map(|i| format!("f{i}.pdf")).collect();
+    pick.call2(&wasm_bindgen::JsValue::NULL, &input, &names.join(",").into()).unwrap();
+    sleep(150).await;
+    assert_eq!(listed(&page).len(), 10);
+    assert_eq!(page.error_of("Files").as_deref(), Some("Up to 10 files can be attached; the others were not added."));
+    assert!(input.disabled(), "full");
+}
+
+#[wasm_bindgen_test]
+async fn order_items_must_be_a_list_of_names_and_quantities() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    let err = match mount(host.clone(), js_sys::JSON::parse(r#"{"items": "[{\"name\": \"Grinder\"}]"}"#).unwrap()) {
+        Err(e) => e.as_string().unwrap(),
+        Ok(_) => panic!("items without a quantity were accepted"),
+    };
+    assert!(err.starts_with("parcel-desk: invalid options: items must be a JSON array"), "{err}");
+    // The JS API may pass the array itself.
+    let options = js_sys::JSON::parse(r#"{"items": [{"name": "Grinder", "quantity": 2}]}"#).unwrap();
+    let mut widget = mount(host.clone(), options).expect("an array of items");
+    widget.unmount();
 }

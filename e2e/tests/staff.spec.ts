@@ -43,3 +43,16 @@ test('the staff route is invisible without the staff token', async ({ request })
   const r = await request.post('/api/parcels/tracking', { data: {} });
   expect(r.status()).toBe(404);
 });
+
+test('on a 375 px phone every input of the staff view is a full-size field, whatever its type', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto('/?view=staff');
+  const w = page.locator('parcel-desk');
+  await expect(w.getByRole('heading', { name: 'Register a parcel shipped outside Sendcloud' })).toBeVisible();
+  for (const label of [/^Staff access token/, /^Carrier tracking link/, /^Handed to the carrier on/, /^Email/, /^Carrier code/]) {
+    const box = await w.getByLabel(label).boundingBox();
+    expect(box!.height, `${label}`).toBeGreaterThanOrEqual(44);
+    expect(box!.width, `${label}`).toBeGreaterThan(250);
+  }
+  await page.screenshot({ path: 'screenshots/staff-375.png', fullPage: true });
+});

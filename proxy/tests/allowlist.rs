@@ -25,8 +25,11 @@ async fn path_probes_and_foreign_methods_are_404_envelopes() {
         ("POST", "/api/dsf/tickets/damage/"),
         ("GET", "/api/parcels/tracking/..%2F..%2Fv2%2Fuser"),
         ("GET", "/api/parcels/tracking/a%2Fb"),
-        ("GET", "/api/parcels/tracking/-leading-dash"),
-        ("GET", "/api/parcels/tracking/has.dot"),
+        ("GET", "/api/parcels/tracking/%2e"),
+        ("GET", "/api/parcels/tracking/a%5Cb"),
+        ("GET", "/api/parcels/tracking/a%00b"),
+        ("GET", "/api/parcels/tracking/a%0Db"),
+        ("GET", "/api/parcels/tracking/a%ZZ"),
         ("GET", "/api/parcels/tracking/"),
         ("POST", "/api/parcels/tracking"),
         ("DELETE", "/api/dsf/tickets/requested-data"),
@@ -80,6 +83,54 @@ async fn path_probes_and_foreign_methods_are_404_envelopes() {
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].method, "GET");
     assert_eq!(seen[0].uri, "/dsf/tickets/42");
+}
+
+/// Tracking numbers are the spec's 1–255 characters, percent-encoded in the
+/// path: decoded, checked (no `/`, `\`, control characters, `.` or `..`),
+/// and encoded again for upstream, always as exactly one segment.
+#[tokio::test]
+async fn tracking_numbers_reach_upstream_as_one_segment_encoded_again() {
+    let rec = Recorder::start().await;
+    let p = proxy_to(&rec.server.url(), |_| {}).await;
+    let addr = p.proxy.addr();
+    let long = "A".repeat(256);
+    let refused = [
+        format!("/api/parcels/tracking/{long}"),
+        format!("/api/parcels/tracking/{}", "%C3%9C".repeat(256)),
+        "/api/parcels/tracking/a%2Fb".into(),
+        "/api/parcels/tracking/a%2fb".into(),
+        "/api/parcels/tracking/..".into(),
+        "/api/parcels/tracking/%2E%2E".into(),
+        "/api/parcels/tracking/a%5Cb".into(),
+        "/api/parcels/tracking/a%09b".into(),
+        "/api/parcels/tracking/a%C2%85b".into(),
+        "/api/parcels/tracking/%FF".into(),
+    ];
+    for target in &refused {
+        let r = raw(addr, "GET", target, &[], b"").await;
+        assert_eq!(r.status, 404, "{target}");
+        assert_envelope(&r.body, 404, "not_found");
+    }
+    assert!(rec.seen().is_empty(), "nothing may reach upstream: {:?}", rec.seen());
+
+    let accepted = [
+        ("/api/parcels/tracking/1Z%20999%20AA1", "/parcels/tracking/1Z%20999%20AA1"),
+        ("/api/parcels/tracking/%C3%9Cber-0001", "/parcels/tracking/%C3%9Cber-0001"),
+        ("/api/parcels/tracking/has.dot", "/parcels/tracking/has.dot"),
+        ("/api/parcels/tracking/-leading-dash", "/parcels/tracking/-leading-dash"),
+        ("/api/parcels/tracking/a+b%3Fc%23d", "/parcels/tracking/a%2Bb%3Fc%23d"),
+        ("/api/parcels/tracking/%41%62c", "/parcels/tracking/Abc"),
+    ];
+    for (target, _) in accepted {
+        let r = raw(addr, "GET", target, &[], b"").await;
+        assert_eq!(r.status, 202, "{target}: the recorder's answer, relayed");
+    }
+    let r = raw(addr, "GET", &format!("/api/parcels/tracking/{}", &long[..255]), &[], b"").await;
+    assert_eq!(r.status, 202, "255 characters");
+    let seen: Vec<String> = rec.seen().into_iter().map(|s| s.uri).collect();
+    let mut expected: Vec<String> = accepted.iter().map(|(_, up)| up.to_string()).collect();
+    expected.push(format!("/parcels/tracking/{}", &long[..255]));
+    assert_eq!(seen, expected);
 }
 
 #[tokio::test]

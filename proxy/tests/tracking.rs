@@ -120,13 +120,32 @@ async fn tracking_path_probes_are_404() {
         "/api/parcels/tracking/..%2F..%2Fv2%2Fuser",
         "/api/parcels/tracking/PD%2FTRANSIT",
         "/api/parcels/tracking/%2e%2e",
-        "/api/parcels/tracking/PD_TRANSIT",
         "/api/parcels/tracking/PD-TRANSIT-0001/events",
-        &format!("/api/parcels/tracking/{}", "A".repeat(65)),
+        "/api/parcels/tracking/PD%5CTRANSIT",
+        "/api/parcels/tracking/PD%0ATRANSIT",
+        "/api/parcels/tracking/PD%7FTRANSIT",
+        "/api/parcels/tracking/PD%ZZ",
+        "/api/parcels/tracking/PD%C3%28",
+        &format!("/api/parcels/tracking/{}", "A".repeat(256)),
+        &format!("/api/parcels/tracking/{}", "%C3%9C".repeat(256)),
     ] {
         let r = raw(addr, "GET", target, &[], b"").await;
         assert_eq!(r.status, 404, "{target}");
         assert_envelope(&r.body, 404, "not_found");
+    }
+    // The spec's 1–255 characters, any of them but `/`, `\` and controls:
+    // these reach the tracking API, which does not know them (its own 404).
+    for target in [
+        "/api/parcels/tracking/PD_TRANSIT",
+        "/api/parcels/tracking/1Z%20999%20AA1",
+        "/api/parcels/tracking/%C3%9Cber-0001",
+        "/api/parcels/tracking/has.dot",
+        &format!("/api/parcels/tracking/{}", "A".repeat(255)),
+        &format!("/api/parcels/tracking/{}", "%C3%9C".repeat(255)),
+    ] {
+        let r = raw(addr, "GET", target, &[], b"").await;
+        assert_eq!(r.status, 404, "{target}");
+        assert!(r.body.contains("Parcel does not exist"), "{target}: {}", r.body);
     }
     let r = raw(addr, "GET", "/api/parcels/tracking/PD-TRANSIT-0001?postal_code=1&x=2", &[], b"").await;
     assert_eq!(r.status, 400);

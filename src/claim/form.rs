@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 
 use super::model::{Draft, FieldError};
 use crate::api::{failure_text, ApiFailure};
-use crate::fields::{FieldErrorText, LabelText, TextField};
+use crate::fields::{ErrorSummary, FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
-use crate::tracking::{phase_text, LostClaimReason, Tracking, TrackingExt};
+use crate::tracking::{normalize_tracking_number, phase_text, LostClaimReason, Tracking, TrackingExt};
 use crate::upload::{FileField, Upload};
 use crate::{draft, Ctx, Nav, TicketRef, View};
 use parcel_desk_wire::ClaimCreated;
@@ -58,6 +58,22 @@ fn file_texts(t: &Texts, claim: ClaimType, f: ClaimField) -> (&'static str, Opti
         ClaimField::PackagePhoto => (t.package_photo, Some(t.package_photo_hint)),
         ClaimField::EntireProductPhoto => (t.entire_product_photo, Some(t.entire_product_photo_hint)),
         _ => (t.carrier_claim_form, None),
+    }
+}
+
+/// The control an error summary link moves to, and its label.
+fn summary_target(t: &Texts, claim: ClaimType, f: ClaimField) -> (String, &'static str) {
+    let name = f.wire_name();
+    match f {
+        ClaimField::TrackingNumber => (name.into(), t.tracking_number),
+        ClaimField::CarrierContractId => (name.into(), t.carrier_contract_id),
+        ClaimField::ContentsSalesPrice => (format!("{name}-amount"), t.sales_price),
+        ClaimField::ContentsPurchasePrice => (format!("{name}-amount"), t.purchase_price),
+        ClaimField::ContentsDescription => (name.into(), t.contents_description),
+        ClaimField::ParcelExteriorDescription => (name.into(), t.exterior_description),
+        ClaimField::ParcelDimensions => (format!("{name}-length"), t.dimensions),
+        ClaimField::AdditionalRemarks => (name.into(), t.remarks),
+        f => (name.into(), file_texts(t, claim, f).0),
     }
 }
 
@@ -194,6 +210,17 @@ impl Inputs {
         self.attempt.set(saved.attempt);
     }
 
+    /// Subscribes the running effect to every input a [`Draft`] is made of.
+    fn track(&self) {
+        for (_, s) in self.texts() {
+            s.track();
+        }
+        self.kind.track();
+        for (_, f) in self.files {
+            f.track();
+        }
+    }
+
     fn draft(&self) -> Draft {
         let g = |s: RwSignal<String>| s.get_untracked();
         Draft {
@@ -295,47 +322,76 @@ pub fn ClaimForm(
         }
     });
 
-    let error_of = move |field: ClaimField| {
-        Signal::derive(move || {
-            errors.with(|es| es.iter().find(|(f, _)| *f == field).map(|(_, e)| field_error_text(t, e)))
-        })
-    };
     let required = move |field: ClaimField| {
         Signal::derive(move || required_fields(inputs.claim.get(), inputs.kind.get()).contains(&field))
     };
     let shown = move |field: ClaimField| move || allowed(inputs.claim.get(), inputs.kind.get(), field);
 
-    // Tracking inside the form: look the parcel up as the number is typed,
-    // and say before anything else is filled in when it cannot be claimed.
+    // Tracking inside the form: look the parcel up as the number is typed
+    // (or at once on Enter), and say before anything else is filled in when
+    // it cannot be claimed, or when the tracking API does not know it.
     let lookup = RwSignal::new(None::<Tracking>);
+    // The (normalised) number the tracking API answered 404 for.
+    let not_found = RwSignal::new(None::<String>);
     let lookup_timer = StoredValue::new_local(None::<TimeoutHandle>);
     let lookup_seq = StoredValue::new(0u32);
     let tracking_proxy = StoredValue::new(ctx.proxy.clone());
+    let number = Memo::new(move |_| normalize_tracking_number(&inputs.tracking_number.get()));
+    let look_up = move |number: String| {
+        if let Some(h) = lookup_timer.try_get_value().flatten() {
+            h.clear();
+        }
+        // The form may be gone by now (view switched, widget unmounted).
+        let Some(proxy) = tracking_proxy.try_get_value() else { return };
+        lookup_seq.update_value(|n| *n += 1);
+        let seq = lookup_seq.get_value();
+        spawn_local(async move {
+            let answer = proxy.tracking(&number, None).await;
+            if lookup_seq.try_get_value() != Some(seq) {
+                return; // the number changed meanwhile
+            }
+            match answer {
+                Ok(found) => {
+                    lookup.try_set(Some(found));
+                }
+                Err(ApiFailure::Http { status: 404, .. }) => {
+                    not_found.try_set(Some(number));
+                }
+                Err(_) => {}
+            }
+        });
+    };
     Effect::new(move |_| {
-        let number = inputs.tracking_number.get().trim().to_owned();
+        let number = number.get();
         if let Some(h) = lookup_timer.get_value() {
             h.clear();
         }
         lookup_seq.update_value(|n| *n += 1);
-        let seq = lookup_seq.get_value();
         lookup.set(None);
+        not_found.set(None);
         if number.len() < 4 {
             return;
         }
-        let handle = set_timeout_with_handle(
-            move || {
-                // The form may be gone by now (view switched, widget unmounted).
-                let Some(proxy) = tracking_proxy.try_get_value() else { return };
-                spawn_local(async move {
-                    let found = proxy.tracking(&number, None).await.ok();
-                    if lookup_seq.try_get_value() == Some(seq) {
-                        lookup.try_set(found);
-                    }
-                });
-            },
-            Duration::from_millis(600),
-        );
+        let handle = set_timeout_with_handle(move || look_up(number), Duration::from_millis(600));
         lookup_timer.set_value(handle.ok());
+    });
+    let error_of = move |field: ClaimField| {
+        Signal::derive(move || {
+            let shown = errors.with(|es| es.iter().find(|(f, _)| *f == field).map(|(_, e)| field_error_text(t, e)));
+            shown.or_else(|| {
+                (field == ClaimField::TrackingNumber && not_found.with(|n| n.as_ref() == Some(&number.get())))
+                    .then(|| t.err_tracking_not_found.to_owned())
+            })
+        })
+    };
+    // Enter in the tracking number: look it up now (never submit the form).
+    let look_up_now = Callback::new(move |_| {
+        let number = number.get_untracked();
+        let answered =
+            lookup.with_untracked(Option::is_some) || not_found.with_untracked(|n| n.as_ref() == Some(&number));
+        if !number.is_empty() && !answered {
+            look_up(number);
+        }
     });
     on_cleanup(move || {
         if let Some(h) = lookup_timer.try_get_value().flatten() {
@@ -442,6 +498,45 @@ pub fn ClaimForm(
                 }
             }
         }
+    });
+
+    // A shown error goes as soon as its field is valid, and otherwise says
+    // the rule the value breaks now. Nothing new is flagged while typing:
+    // only the next submit does that. An error upstream gave stays until
+    // its field changes.
+    Effect::new(move |previous: Option<(ClaimType, Draft)>| {
+        inputs.track();
+        let claim = inputs.claim.get();
+        let draft = untrack(|| inputs.draft());
+        if let Some((was_claim, was)) = previous {
+            let before = errors.get_untracked();
+            if !before.is_empty() {
+                let (_, now) = draft.to_request(claim);
+                let after: Vec<(ClaimField, FieldError)> = before
+                    .iter()
+                    .filter_map(|(f, e)| {
+                        let current = now.iter().find(|(g, _)| g == f).map(|(_, c)| (*f, c.clone()));
+                        let unchanged =
+                            was_claim == claim && was.kind == draft.kind && was.entered(*f) == draft.entered(*f);
+                        match e {
+                            FieldError::Upstream(_) if unchanged => Some((*f, e.clone())),
+                            _ => current,
+                        }
+                    })
+                    .collect();
+                if after != before {
+                    if after.is_empty() && banner.get_untracked().as_deref() == Some(t.err_fix_fields) {
+                        banner.set(None);
+                    }
+                    errors.set(after);
+                }
+            }
+        }
+        (claim, draft)
+    });
+    let summary_links = Signal::derive(move || {
+        let claim = inputs.claim.get();
+        errors.with(|es| es.iter().map(|(f, _)| summary_target(t, claim, *f)).collect::<Vec<_>>())
     });
 
     let busy = move || pending.get() || waiting.get();
@@ -609,7 +704,7 @@ pub fn ClaimForm(
 
                 <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
                     value=inputs.tracking_number error=error_of(ClaimField::TrackingNumber)
-                    required=required(ClaimField::TrackingNumber) autocomplete="off" />
+                    required=required(ClaimField::TrackingNumber) autocomplete="off" on_enter=look_up_now />
                 <div class="pd-parcel" aria-live="polite">
                     {move || lookup.get().and_then(|l| l.latest()).map(|e| view! {
                         <p class="pd-hint">{t.latest_status}": "<strong>{phase_text(&ctx_for_lookup(), &e)}</strong>
@@ -680,9 +775,7 @@ pub fn ClaimForm(
                     <p class="pd-hint" id="is_portal_claim-hint">{t.portal_claim_hint}</p>
                 </div>
 
-                {move || banner.get().map(|text| view! {
-                    <div class="pd-banner" part="banner" role="alert">{text}</div>
-                })}
+                {move || banner.get().map(|text| view! { <ErrorSummary text=text links=summary_links /> })}
 
                 <button type="submit" class="pd-submit" part="submit" disabled=busy
                     aria-busy=move || busy().then_some("true")>

@@ -95,12 +95,34 @@ fn text(s: &str) -> Option<String> {
 }
 
 impl Draft {
+    /// What was entered for `field`, to tell whether the customer changed it.
+    pub fn entered(&self, field: ClaimField) -> String {
+        use ClaimField::*;
+        match field {
+            TrackingNumber => self.tracking_number.clone(),
+            CarrierContractId => self.carrier_contract_id.clone(),
+            ContentsSalesPrice => format!("{} {}", self.sales_price, self.sales_currency),
+            ContentsPurchasePrice => format!("{} {}", self.purchase_price, self.purchase_currency),
+            ContentsDescription => self.contents_description.clone(),
+            ParcelExteriorDescription => self.exterior_description.clone(),
+            ParcelDimensions => format!("{} {} {}", self.length, self.width, self.height),
+            AdditionalRemarks => self.remarks.clone(),
+            f => {
+                let token = self.files.iter().find(|(g, _)| *g == f).map(|(_, t)| t.as_str()).unwrap_or("");
+                format!("{token} {}", self.uploading.contains(&f))
+            }
+        }
+    }
+
     /// Builds the body for `claim` and lists every problem, in field order.
     /// The body is only sent when the list is empty.
     pub fn to_request(&self, claim: ClaimType) -> (ClaimRequest, Vec<(ClaimField, FieldError)>) {
         let kind = self.kind.unwrap_or(ParcelKind::SendcloudRates);
         let mut errors: Vec<(ClaimField, FieldError)> = Vec::new();
-        let mut body = ClaimRequest { tracking_number: self.tracking_number.trim().to_owned(), ..Default::default() };
+        let mut body = ClaimRequest {
+            tracking_number: crate::tracking::normalize_tracking_number(&self.tracking_number),
+            ..Default::default()
+        };
 
         let mut money = |field: ClaimField, price: &str, currency: &str| -> Option<Money> {
             match parse_decimal(price)? {
@@ -287,6 +309,41 @@ mod tests {
                 (ClaimField::CarrierClaimForm, FieldError::UploadPending),
             ]
         );
+    }
+
+    #[test]
+    fn each_rule_has_its_own_error() {
+        let mut d = rates_draft();
+        d.sales_price = "0".into();
+        d.length = "-3".into();
+        let (_, errors) = d.to_request(ClaimType::Lost);
+        assert_eq!(
+            errors,
+            vec![
+                (ClaimField::ContentsSalesPrice, FieldError::Rule(FieldProblem::NotPositive)),
+                (ClaimField::ParcelDimensions, FieldError::Rule(FieldProblem::NotPositive)),
+            ]
+        );
+        d.sales_price = "12 EUR".into();
+        d.length = "30".into();
+        d.width = "wide".into();
+        let (_, errors) = d.to_request(ClaimType::Lost);
+        assert_eq!(
+            errors,
+            vec![
+                (ClaimField::ContentsSalesPrice, FieldError::NotANumber),
+                (ClaimField::ParcelDimensions, FieldError::NotANumber),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_tracking_number_is_sent_without_spaces_and_upper_cased() {
+        let mut d = rates_draft();
+        d.tracking_number = " pd-transit 0001 ".into();
+        assert_eq!(d.to_request(ClaimType::Lost).0.tracking_number, "PD-TRANSIT0001");
+        assert_eq!(d.entered(ClaimField::TrackingNumber), " pd-transit 0001 ");
+        assert_eq!(d.entered(ClaimField::SalesInvoice), "t1 false");
     }
 
     #[test]

@@ -173,8 +173,9 @@ fn path_parameter(path: &str, name: &str) -> Value {
              the same 404 as a missing ticket.",
         ),
         ("/parcels/tracking/{tracking_number}", _) => (
-            json!({"type": "string", "examples": ["PD-TRANSIT-0001"]}),
-            "The tracking number: `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`; any other value answers 404.",
+            json!({"type": "string", "minLength": 1, "maxLength": 255, "examples": ["PD-TRANSIT-0001", "1Z 999 AA1"]}),
+            "The tracking number, percent-encoded: 1–255 characters (Sendcloud's limit) once decoded, none \
+             of them `/`, `\\` or a control character, and not `.` or `..`; any other value answers 404.",
         ),
         _ => (
             json!({"type": "string", "examples": ["PD-0123456789abcdef0123456789abcdef"]}),

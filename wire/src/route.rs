@@ -9,7 +9,7 @@
 //! Parsing works on the raw path below the prefix, before any decoding. A
 //! path that has the shape of a route but a parameter the proxy can never
 //! have issued (a ticket id that is not an int64, a tracking number with
-//! other characters) parses into the route with the raw segment kept
+//! a `/` or a control character once decoded) parses into the route with the raw segment kept
 //! ([`TicketRef::Invalid`], [`TrackingRef::Invalid`], [`ChannelTicketRef::Invalid`]),
 //! so that the proxy answers it exactly like a missing one (no way to tell
 //! "malformed" from "unknown") and `parse(build(route)) == route` holds for
@@ -21,7 +21,8 @@ mod segment;
 mod table;
 
 pub use segment::{
-    encode_component, is_channel_ticket_id, parse_ticket_id, parse_uuid, raw_path_is_clean, valid_tracking_number,
+    encode_component, is_channel_ticket_id, parse_ticket_id, parse_uuid, percent_decode, raw_path_is_clean,
+    valid_tracking_number,
 };
 use segment::{encode_segment, single_segment};
 pub use table::{examples, markdown_table, ROUTES};
@@ -115,7 +116,9 @@ impl TicketRef {
 /// The tracking-number segment of `GET /parcels/tracking/{tracking_number}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TrackingRef {
-    /// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`
+    /// The decoded tracking number: 1–255 characters, no `/`, `\`
+    /// or control character, not `.` or `..` ([`valid_tracking_number`]).
+    /// In a path it is percent-encoded with [`encode_component`].
     Number(String),
     /// Any other single segment, kept as the raw (percent-encoded) path
     /// segment: answered like an unknown parcel.
@@ -126,24 +129,25 @@ impl TrackingRef {
     /// Classifies a number the customer typed (trimmed); anything else is
     /// [`TrackingRef::Invalid`], encoded to stay one segment.
     pub fn parse(input: &str) -> TrackingRef {
-        match TrackingRef::parse_raw(input.trim()) {
-            TrackingRef::Invalid(_) => TrackingRef::Invalid(encode_segment(input.trim())),
-            valid => valid,
+        let input = input.trim();
+        if valid_tracking_number(input) {
+            TrackingRef::Number(input.to_owned())
+        } else {
+            TrackingRef::Invalid(encode_segment(input))
         }
     }
 
-    /// Classifies one raw path segment.
+    /// Classifies one raw path segment: percent-decoded, then checked.
     fn parse_raw(seg: &str) -> TrackingRef {
-        if valid_tracking_number(seg) {
-            TrackingRef::Number(seg.to_owned())
-        } else {
-            TrackingRef::Invalid(seg.to_owned())
+        match percent_decode(seg) {
+            Some(number) if valid_tracking_number(&number) => TrackingRef::Number(number),
+            _ => TrackingRef::Invalid(seg.to_owned()),
         }
     }
 
     fn segment(&self) -> String {
         match self {
-            TrackingRef::Number(n) => n.clone(),
+            TrackingRef::Number(n) => encode_segment(n),
             TrackingRef::Invalid(raw) => raw.clone(),
         }
     }

@@ -25,6 +25,16 @@ fn variants() -> Vec<Route> {
         Route::Tracking(TrackingRef::parse("-leading-dash")),
         Route::Tracking(TrackingRef::parse(&"a".repeat(65))),
         Route::Tracking(TrackingRef::parse("PD 1/2")),
+        Route::Tracking(TrackingRef::Number("1Z 999 AA1 01 2345 678 4".into())),
+        Route::Tracking(TrackingRef::Number("Über-Päckchen-Nr. 7".into())),
+        Route::Tracking(TrackingRef::Number("a+b?c#d%e&f".into())),
+        Route::Tracking(TrackingRef::Number("a".repeat(255))),
+        Route::Tracking(TrackingRef::Number("ü".repeat(255))),
+        Route::Tracking(TrackingRef::parse(&"a".repeat(256))),
+        Route::Tracking(TrackingRef::parse(".")),
+        Route::Tracking(TrackingRef::parse("..")),
+        Route::Tracking(TrackingRef::parse("a\\b")),
+        Route::Tracking(TrackingRef::parse("a\u{7}b")),
         Route::ChannelMessages(ChannelTicketRef::Invalid("x".into())),
         Route::ChannelMessages(ChannelTicketRef::Invalid("PD-ABC".into())),
     ]);
@@ -91,8 +101,26 @@ fn typed_input_becomes_a_typed_parameter() {
     );
     assert_eq!(TicketRef::from_input("-1"), TicketRef::Invalid("-1".into()));
     assert_eq!(TicketRef::from_input("a/b"), TicketRef::Invalid("a%2Fb".into()));
-    assert_eq!(TrackingRef::parse("a b"), TrackingRef::Invalid("a%20b".into()));
+    // The spec's 1–255 characters: spaces, dots, letters beyond ASCII.
+    assert_eq!(TrackingRef::parse("a b"), TrackingRef::Number("a b".into()));
     assert_eq!(TrackingRef::parse(" PD-OWN-0003\n"), TrackingRef::Number("PD-OWN-0003".into()));
+    assert_eq!(TrackingRef::parse("has.dot"), TrackingRef::Number("has.dot".into()));
+    assert_eq!(TrackingRef::parse("Ärger-42"), TrackingRef::Number("Ärger-42".into()));
+    assert_eq!(TrackingRef::parse(&"ü".repeat(255)), TrackingRef::Number("ü".repeat(255)));
+    // Never a path separator, a control character, `.` or `..`, or more than 255.
+    assert_eq!(TrackingRef::parse("a/b"), TrackingRef::Invalid("a%2Fb".into()));
+    assert_eq!(TrackingRef::parse("a\\b"), TrackingRef::Invalid("a%5Cb".into()));
+    assert_eq!(TrackingRef::parse("a\tb"), TrackingRef::Invalid("a%09b".into()));
+    assert_eq!(TrackingRef::parse(".."), TrackingRef::Invalid("%2E%2E".into()));
+    assert_eq!(TrackingRef::parse(""), TrackingRef::Invalid("".into()));
+    assert!(matches!(TrackingRef::parse(&"a".repeat(256)), TrackingRef::Invalid(_)));
+    // In a path: encoded, and decoded again by the parser.
+    let r = Route::Tracking(TrackingRef::Number("1Z 999 Ü".into()));
+    assert_eq!(r.path(), "/parcels/tracking/1Z%20999%20%C3%9C");
+    assert_eq!(
+        Route::parse(Method::Get, "/parcels/tracking/%31Z+9"),
+        Some(Route::Tracking(TrackingRef::Number("1Z+9".into())))
+    );
 }
 
 /// The raw paths the proxy's allowlist tests send (below the `/api` prefix):
@@ -116,9 +144,20 @@ fn hostile_paths_parse_to_nothing_valid() {
         (Method::Post, "/dsf/tickets/damage/"),
         (Method::Get, "/parcels/tracking/..%2F..%2Fv2%2Fuser"),
         (Method::Get, "/parcels/tracking/a%2Fb"),
-        (Method::Get, "/parcels/tracking/-leading-dash"),
-        (Method::Get, "/parcels/tracking/has.dot"),
         (Method::Get, "/parcels/tracking/"),
+        (Method::Get, "/parcels/tracking/."),
+        (Method::Get, "/parcels/tracking/%2e"),
+        (Method::Get, "/parcels/tracking/%2E%2E"),
+        (Method::Get, "/parcels/tracking/a%5Cb"),
+        (Method::Get, "/parcels/tracking/a\\b"),
+        (Method::Get, "/parcels/tracking/a%00b"),
+        (Method::Get, "/parcels/tracking/a%0Ab"),
+        (Method::Get, "/parcels/tracking/a%1Fb"),
+        (Method::Get, "/parcels/tracking/a%7Fb"),
+        (Method::Get, "/parcels/tracking/a%C2%9Fb"),
+        (Method::Get, "/parcels/tracking/%ZZ"),
+        (Method::Get, "/parcels/tracking/a%4"),
+        (Method::Get, "/parcels/tracking/%C3%28"),
         (Method::Post, "/dsf/tickets/lost/"),
         (Method::Post, "/dsf/tickets/lost/../../../v2/user"),
         (Method::Post, "/dsf/files%2f..%2f..%2fv2"),
@@ -145,6 +184,10 @@ fn hostile_paths_parse_to_nothing_valid() {
         (Method::Get, "/claims/lookup"),
         (Method::Post, "/claims//lookup"),
     ];
+    let too_long = format!("/parcels/tracking/{}", "a".repeat(256));
+    let too_long_unicode = format!("/parcels/tracking/{}", "%C3%BC".repeat(256));
+    let hostile =
+        hostile.into_iter().chain([(Method::Get, too_long.as_str()), (Method::Get, too_long_unicode.as_str())]);
     for (method, rest) in hostile {
         let full = format!("/api{rest}");
         if !raw_path_is_clean(&full) {
@@ -161,6 +204,16 @@ fn hostile_paths_parse_to_nothing_valid() {
     // And these are exactly the valid ones.
     assert_eq!(Route::parse(Method::Post, "/claims"), Some(Route::CustomerClaim));
     assert_eq!(Route::parse(Method::Post, "/claims/lookup"), Some(Route::ClaimLookup));
+    for (raw, number) in [
+        ("/parcels/tracking/-leading-dash", "-leading-dash".to_owned()),
+        ("/parcels/tracking/has.dot", "has.dot".to_owned()),
+        ("/parcels/tracking/1Z%20999%20AA1", "1Z 999 AA1".to_owned()),
+        ("/parcels/tracking/%C3%9Cber", "Über".to_owned()),
+        (&format!("/parcels/tracking/{}", "%C3%BC".repeat(255)), "ü".repeat(255)),
+    ] {
+        assert!(raw_path_is_clean(&format!("/api{raw}")), "{raw}");
+        assert_eq!(Route::parse(Method::Get, raw), Some(Route::Tracking(TrackingRef::Number(number))), "{raw}");
+    }
     assert_eq!(Route::parse(Method::Get, "/dsf/tickets/0042"), Some(Route::GetTicket(TicketRef::Id(42))));
     assert_eq!(
         Route::parse(Method::Get, "/channel/ticket/PD-0123456789abcdef0123456789abcdef/messages"),

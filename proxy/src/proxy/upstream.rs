@@ -9,10 +9,12 @@ use axum::response::{IntoResponse, Response};
 use super::state::Sendcloud;
 use super::USER_AGENT;
 use crate::envelope::ProxyError;
+use parcel_desk_wire::route::encode_component;
 
 pub(crate) struct Upstream<'a> {
     pub(crate) method: Method,
-    /// Validated path segments, percent-encoded again when appended.
+    /// Validated, decoded path segments, percent-encoded again
+    /// ([`encode_component`]) when appended.
     pub(crate) segments: &'a [&'a str],
     pub(crate) query: Option<&'a str>,
     pub(crate) content_type: Option<HeaderValue>,
@@ -68,9 +70,16 @@ impl UpAnswer {
 /// new one (when its body can be sent again: not a streamed upload).
 pub(crate) async fn call(api: &Sendcloud, base: &reqwest::Url, up: Upstream<'_>) -> Result<UpAnswer, reqwest::Error> {
     let mut url = base.clone();
-    if let Ok(mut segs) = url.path_segments_mut() {
-        segs.pop_if_empty().extend(up.segments);
+    // Each segment encoded with the contract's `encode_component` (only
+    // RFC 3986's unreserved characters stay as they are), so a decoded
+    // parameter such as a tracking number with spaces or letters beyond
+    // ASCII is exactly one segment upstream.
+    let mut path = url.path().trim_end_matches('/').to_owned();
+    for seg in up.segments {
+        path.push('/');
+        path.push_str(&encode_component(seg));
     }
+    url.set_path(&path);
     url.set_query(up.query);
     let mut headers = HeaderMap::new();
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));

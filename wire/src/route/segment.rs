@@ -7,14 +7,35 @@ pub(super) fn single_segment<'a>(rest: &'a str, prefix: &str, suffix: &str) -> O
     (!seg.is_empty() && !seg.contains('/')).then_some(seg)
 }
 
-/// `^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`: what the contract accepts as a
-/// tracking number.
+/// What the contract accepts as a tracking number (the decoded value):
+/// 1–255 characters, as Sendcloud's tracking API says, none of them `/`,
+/// `\` or a control character, and not `.` or `..` — so that, encoded
+/// again with [`encode_component`], it is always exactly one path segment
+/// upstream and can never walk out of it.
 pub fn valid_tracking_number(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    let count = s.chars().count();
+    (1..=255).contains(&count) && s != "." && s != ".." && !s.chars().any(|c| c == '/' || c == '\\' || c.is_control())
+}
+
+/// Decodes a raw path segment (`%XX` escapes; `+` stays `+`). `None` for a
+/// malformed escape or bytes that are not UTF-8.
+pub fn percent_decode(seg: &str) -> Option<String> {
+    let b = seg.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = |c: u8| (c as char).to_digit(16);
+            let hi = hex(*b.get(i + 1)?)?;
+            let lo = hex(*b.get(i + 2)?)?;
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// 1–19 ASCII digits that fit an int64.
