@@ -20,7 +20,8 @@ pub mod envelope;
 pub mod idempotency;
 pub mod jtl;
 pub mod proxy;
-pub mod ratelimit;
+/// The one rate limiter (in wire, shared with the sandbox).
+pub use parcel_desk_wire::ratelimit;
 pub mod store;
 
 use std::io;

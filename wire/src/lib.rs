@@ -39,6 +39,8 @@ pub mod error;
 pub mod jtl;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+#[cfg(feature = "server")]
+pub mod ratelimit;
 pub mod reference;
 pub mod requested_data;
 pub mod route;

@@ -1,4 +1,5 @@
-//! The proxy's one in-memory rate limiter: a sliding window per key (a
+//! The one in-memory rate limiter of the proxy and the sandbox (feature
+//! `server`): a sliding window per key (a
 //! client, or the whole process). It refuses at once ([`SlidingWindow::check`],
 //! the per-client limits) or reserves the next free start and lets the
 //! caller sleep until it ([`SlidingWindow::reserve`], JTL-SCX's request

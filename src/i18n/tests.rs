@@ -1,0 +1,222 @@
+//! Every language file has every text: no missing, extra or empty
+//! field, the same `{}` placeholders as English, and every value table
+//! covering exactly the wire values of its enum.
+
+use super::*;
+use parcel_desk_wire::{jtl, ticket, tracking};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The wire values each value table must cover, by field name.
+fn wire_values(table: &str) -> Option<Vec<String>> {
+    fn all<T>(values: &[T], as_str: impl Fn(&T) -> &str) -> Vec<String> {
+        values.iter().map(|v| as_str(v).to_owned()).collect()
+    }
+    Some(match table {
+        "ticket_statuses" => all(ticket::TicketStatus::ALL, ticket::TicketStatus::as_str),
+        "ticket_stages" => all(ticket::TicketStage::ALL, ticket::TicketStage::as_str),
+        "ticket_types" => all(ticket::TicketType::ALL, ticket::TicketType::as_str),
+        "data_types" => all(ticket::DataType::ALL, ticket::DataType::as_str),
+        "outcomes" => all(ticket::Outcome::ALL, ticket::Outcome::as_str),
+        "tracking_phases" => all(tracking::TrackingStatus::ALL, tracking::TrackingStatus::as_str),
+        "status_types" => all(tracking::StatusType::ALL, tracking::StatusType::as_str),
+        "topics" => all(jtl::Topic::ALL, jtl::Topic::as_str),
+        "reference_types" => all(jtl::ReferenceType::ALL, jtl::ReferenceType::as_str),
+        _ => return None,
+    })
+}
+
+/// A language file as field name → value.
+fn fields(lang: Lang) -> serde_json::Map<String, Value> {
+    let path = format!("{}/i18n/{}.json", env!("CARGO_MANIFEST_DIR"), lang.tag());
+    match serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap() {
+        Value::Object(map) => map,
+        other => panic!("{path}: not an object: {other}"),
+    }
+}
+
+#[test]
+fn every_file_has_exactly_the_fields_of_texts_and_parses() {
+    let expected: BTreeSet<&str> = Texts::TEXT_FIELDS.iter().chain(Texts::TABLE_FIELDS).copied().collect();
+    assert!(expected.len() > 200, "only {} fields", expected.len());
+    for lang in Lang::ALL {
+        let names: BTreeSet<String> = fields(lang).keys().cloned().collect();
+        let names: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(names, expected, "{lang:?}: fields differ from Texts");
+        let texts = lang.loaded().expect("native builds load every language");
+        assert!(!texts.submit.is_empty());
+    }
+}
+
+#[test]
+fn seconds_in_words() {
+    let en = Lang::En.texts();
+    assert_eq!(en.seconds(1), "1 second");
+    assert_eq!(en.seconds(30), "30 seconds");
+    assert_eq!(
+        en.err_rate_limited_secs.replace("{}", &en.seconds(1)),
+        "Too many requests are arriving right now. Please try again in 1 second."
+    );
+    for lang in Lang::ALL {
+        let t = lang.loaded().expect("native builds load every language");
+        assert!(t.seconds(1).starts_with('1') && !t.seconds(1).contains("{}"), "{lang:?}");
+        assert!(t.seconds(7).starts_with('7') && t.seconds(7) != t.seconds(1).replace('1', "7"), "{lang:?}");
+    }
+}
+
+#[test]
+fn every_field_holds_its_own_text() {
+    for lang in Lang::ALL {
+        let file = fields(lang);
+        let t = lang.loaded().unwrap();
+        let text = |name: &str| file[name].as_str().unwrap().to_owned();
+        // The first and last text and table, and a few between.
+        assert_eq!(t.lost_title, text("lost_title"), "{lang:?}");
+        assert_eq!(t.submit, text("submit"), "{lang:?}");
+        assert_eq!(t.err_rate_limited_secs, text("err_rate_limited_secs"), "{lang:?}");
+        assert_eq!(t.status_link_note, text("status_link_note"), "{lang:?}");
+        assert_eq!(Texts::TEXT_FIELDS.last(), Some(&"status_link_note"));
+        assert_eq!(t.word(t.topics, "DELIVERY", "?"), file["topics"]["DELIVERY"].as_str().unwrap(), "{lang:?}");
+        assert_eq!(t.status_types.len(), file["status_types"].as_object().unwrap().len(), "{lang:?}");
+        assert_eq!(
+            t.word(t.status_types, "success", "?"),
+            file["status_types"]["success"].as_str().unwrap(),
+            "{lang:?}"
+        );
+        assert_eq!(Texts::TABLE_FIELDS.last(), Some(&"status_types"));
+    }
+}
+
+#[test]
+fn a_file_with_missing_or_malformed_fields_is_refused_naming_them() {
+    let mut broken = fields(Lang::De);
+    broken.remove("submit");
+    broken.insert("outcomes".into(), Value::String("nope".into()));
+    broken.insert("cancel".into(), Value::Bool(true));
+    let err = Texts::parse(&Value::Object(broken).to_string()).expect_err("refused");
+    assert_eq!(err, "missing or not text: submit, cancel, outcomes");
+    assert_eq!(Texts::parse("[1]").err().as_deref(), Some("not a JSON object"));
+    assert!(Texts::parse("{").err().unwrap().starts_with("not JSON"));
+}
+
+fn placeholders(s: &str) -> usize {
+    s.matches("{}").count()
+}
+
+/// Empty, blank, or padded text (French keeps one trailing no-break
+/// space before a colon the code adds).
+fn blank_or_padded(s: &str) -> bool {
+    let s = s.strip_suffix('\u{a0}').unwrap_or(s);
+    s.trim().is_empty() || s.trim() != s
+}
+
+#[test]
+fn every_language_has_every_text_with_the_placeholders_of_english() {
+    let english = fields(Lang::En);
+    assert!(english.len() > 200, "only {} fields found", english.len());
+    let mut problems = Vec::new();
+    for lang in Lang::ALL {
+        let texts = fields(lang);
+        assert_eq!(
+            texts.keys().collect::<Vec<_>>(),
+            english.keys().collect::<Vec<_>>(),
+            "{lang:?}: fields differ from English"
+        );
+        for (name, value) in &texts {
+            let Value::String(text) = value else { continue };
+            let Value::String(en) = &english[name] else { unreachable!() };
+            if blank_or_padded(text) {
+                problems.push(format!("{lang:?}.{name}: empty or padded {text:?}"));
+            }
+            if placeholders(text) != placeholders(en) {
+                problems.push(format!(
+                    "{lang:?}.{name}: {} `{{}}` placeholder(s), English has {}: {text:?}",
+                    placeholders(text),
+                    placeholders(en)
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn every_value_table_covers_exactly_the_wire_values_in_every_language() {
+    let mut problems = Vec::new();
+    let mut tables_seen = BTreeSet::new();
+    for lang in Lang::ALL {
+        for (name, value) in fields(lang) {
+            let Value::Object(rows) = value else { continue };
+            tables_seen.insert(name.clone());
+            let Some(expected) = wire_values(&name) else {
+                problems
+                    .push(format!("{lang:?}.{name}: a value table this test does not know; map it to its wire enum"));
+                continue;
+            };
+            let mut seen = BTreeSet::new();
+            for (wire, text) in rows {
+                let Value::String(text) = text else { panic!("{lang:?}.{name}.{wire}: not text: {text}") };
+                seen.insert(wire.clone());
+                if !expected.contains(&wire) {
+                    problems.push(format!("{lang:?}.{name}: {wire:?} is not a wire value"));
+                }
+                if blank_or_padded(&text) || placeholders(&text) != 0 {
+                    problems.push(format!("{lang:?}.{name}[{wire}]: bad text {text:?}"));
+                }
+            }
+            for wire in &expected {
+                if !seen.contains(wire) {
+                    problems.push(format!("{lang:?}.{name}: no words for {wire:?}"));
+                }
+            }
+        }
+    }
+    assert_eq!(tables_seen.len(), 9, "value tables: {tables_seen:?}");
+    assert_eq!(wire_values("tracking_phases").unwrap().len(), 18);
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn translations_are_not_english_left_in_place() {
+    // A few words are the same in several languages ("Feedback",
+    // "Name", "Photos"); whole sentences copied from English are not.
+    let english = fields(Lang::En);
+    for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
+        let texts = fields(lang);
+        let copied: Vec<&str> = texts
+            .iter()
+            .filter(|(name, value)| {
+                matches!(value, Value::String(s) if s.contains(' ')) && english.get(*name) == Some(*value)
+            })
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert!(copied.is_empty(), "{lang:?} still has English sentences: {copied:?}");
+    }
+}
+
+#[test]
+fn tags_pick_the_language_with_or_without_a_region() {
+    for lang in Lang::ALL {
+        assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+    }
+    for (tag, lang) in [
+        ("en-GB", Lang::En),
+        ("de-AT", Lang::De),
+        ("de_CH", Lang::De),
+        ("nl", Lang::Nl),
+        ("nl-BE", Lang::Nl),
+        ("fr-BE", Lang::Fr),
+        ("FR-ca", Lang::Fr),
+        ("es_ES", Lang::Es),
+        ("es-419", Lang::Es),
+        ("it", Lang::It),
+        ("it-CH", Lang::It),
+    ] {
+        assert_eq!(Lang::from_tag(tag), Some(lang), "{tag}");
+    }
+    for tag in ["", "pt-BR", "pl", "nld", "e", "-fr"] {
+        assert_eq!(Lang::from_tag(tag), None, "{tag:?}");
+    }
+    let tags: BTreeSet<&str> = Lang::ALL.iter().map(|l| l.tag()).collect();
+    assert_eq!(tags.len(), Lang::ALL.len(), "tags are distinct");
+}
