@@ -331,6 +331,12 @@ async fn every_claim_type_files_against_the_sandbox_with_its_deflection_rules() 
         assert_eq!((route, state.as_str()), (route, "filed"), "{reason}");
     }
 
+    // A delivered own-contract parcel: delivered-but-not-received needs only
+    // the tracking number.
+    let dbnr = json!({"tracking_number": "PD-OWN-DELIVERED-0008"});
+    let (state, reason) = settle_claim(&c, &s.api(""), "/dsf/tickets/delivered-but-not-received", None, &dbnr).await;
+    assert_eq!(state, "filed", "{reason}");
+
     // Each type's own rules, before anything is stored.
     let r = post_claim(&c, &s.api("/dsf/tickets/address-change"), None, &json!({"tracking_number": own})).await;
     assert_eq!(r.status(), 400);

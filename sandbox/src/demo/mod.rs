@@ -109,6 +109,17 @@ pub const DEMO_PARCELS: &[DemoParcel] = &[
         portal_claim: false,
         description: "own-contract parcel (dpd) whose last tracking event is an exception (status type error): claimable",
     },
+    DemoParcel {
+        tracking_number: "PD-OWN-DELIVERED-0008",
+        kind: ParcelKind::OwnContract,
+        carrier: "postnl",
+        parcel_id: 90008,
+        order_number: "ORD-0008",
+        delivered: true,
+        carrier_support_contact: true,
+        portal_claim: false,
+        description: "own-contract parcel (postnl), delivered: a delivered-but-not-received claim needs only the tracking number; a lost claim gets 422",
+    },
 ];
 
 /// Seeded demo tickets: `(id, description)`, for the banner and README.

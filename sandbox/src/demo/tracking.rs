@@ -20,6 +20,7 @@ pub const DEMO_RECIPIENT_POSTAL_CODES: &[(&str, &str)] = &[
     ("PD-PORTAL-0005", "75011"),
     ("PD-RECENT-0006", "1011 AB"),
     ("PD-EXCEPTION-0007", "1011 AB"),
+    ("PD-OWN-DELIVERED-0008", "1011 AB"),
 ];
 
 /// The shop: every demo parcel's sender.
@@ -359,6 +360,24 @@ pub fn demo_tracking(start: SystemTime) -> std::collections::BTreeMap<String, Va
                 ),
             ],
             -1,
+        ),
+    );
+    add(
+        "PD-OWN-DELIVERED-0008",
+        parcel(
+            start,
+            "PD-OWN-DELIVERED-0008",
+            "postnl",
+            false,
+            nl("Noor Visser", None, "Herengracht", "140", "noor.visser@mail.example", "+31622233344"),
+            &[
+                (5 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (4 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (3 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+                (2 * D + 4 * H, "in_delivery", "success", "carrier", "The parcel is out for delivery.", "none"),
+                (2 * D, "delivered", "success", "carrier", "The parcel has been delivered.", "none"),
+            ],
+            -2,
         ),
     );
     m
