@@ -21,6 +21,9 @@ use serde_json::Value;
 
 use crate::error::ValidationIssue;
 
+pub mod offers;
+pub use offers::{ClaimOffer, NotOffered};
+
 string_enum! {
     /// Sendcloud's normalized phase of a tracking event (`status_code`).
     TrackingStatus {
@@ -173,6 +176,10 @@ pub struct TrackingNumberInfo {
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ParcelDeskInfo {
     pub lost_claim: LostClaimEligibility,
+    /// Every claim type and whether this parcel's tracking allows it
+    /// ([`offers::offers`]).
+    #[serde(default)]
+    pub offers: Vec<ClaimOffer>,
 }
 
 /// Whether a lost claim can be filed now.

@@ -134,10 +134,11 @@ fn the_proxy_addition_serializes_nulls() {
             reason: None,
             eligible_from: Some("2026-03-01T00:00:00+00:00".into()),
         },
+        offers: Vec::new(),
     };
     assert_eq!(
         serde_json::to_value(&info).unwrap(),
-        serde_json::json!({"lost_claim": {"eligible": true, "reason": null, "eligible_from": "2026-03-01T00:00:00+00:00"}})
+        serde_json::json!({"lost_claim": {"eligible": true, "reason": null, "eligible_from": "2026-03-01T00:00:00+00:00"}, "offers": []})
     );
     let d = LostClaimEligibility { eligible: false, reason: Some(LostClaimReason::Delivered), eligible_from: None };
     assert_eq!(serde_json::to_value(&d).unwrap()["reason"], "delivered");

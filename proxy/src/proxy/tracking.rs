@@ -135,10 +135,17 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
         Some(t) => lost_claim(t, st.tickets.lost_after, SystemTime::now()),
         None => LostClaimEligibility { eligible: false, reason: None, eligible_from: None },
     };
+    let offers = match &typed {
+        Some(t) => {
+            let today = rfc3339_utc(SystemTime::now());
+            parcel_desk_wire::tracking::offers::offers(t, st.tickets.shop.kind, &eligibility, &today[..10])
+        }
+        None => Vec::new(),
+    };
     if let Value::Object(obj) = &mut v {
         obj.insert(
             "parcel_desk".into(),
-            serde_json::to_value(ParcelDeskInfo { lost_claim: eligibility }).unwrap_or(Value::Null),
+            serde_json::to_value(ParcelDeskInfo { lost_claim: eligibility, offers }).unwrap_or(Value::Null),
         );
     }
     json_response(StatusCode::OK, &v)
