@@ -160,7 +160,10 @@ pub struct Options {
     pub proxy_url: Option<String>,
     /// `claim` (default) or `status`.
     pub view: Option<String>,
-    /// For the claim view: `lost` (default) or `damage`.
+    /// For the claim view: what happened, preselected, as a claim type
+    /// (`lost`, `damage`, `delivered-but-not-received`, `late-delivery`,
+    /// `unjust-return`, `address-change`, `other`); absent: the customer
+    /// picks.
     pub claim_type: Option<String>,
     /// Language tag; else the page's `<html lang>`, else the browser's.
     pub lang: Option<String>,
@@ -247,10 +250,10 @@ pub fn Widget(options: Options) -> impl IntoView {
         ticket: RwSignal::new(options.ticket.clone().map(|id| TicketRef { id, token: options.token.clone() })),
     };
     provide_context(nav);
-    let claim_type = match options.claim_type.as_deref() {
-        Some("damage" | "damaged") => ClaimType::Damage,
-        _ => ClaimType::Lost,
-    };
+    let claim_type = options.claim_type.as_deref().and_then(|c| match c {
+        "damaged" => Some(ClaimType::Damage),
+        c => ClaimType::from_segment(c),
+    });
     let tracking = options.tracking_number.unwrap_or_default();
     #[cfg(feature = "contact")]
     let order_number = options.order_number.clone().unwrap_or_default();

@@ -5,7 +5,7 @@
 //! the proxy sent one.
 
 pub use parcel_desk_wire::tracking::{
-    LostClaimEligibility, LostClaimReason, ParcelTrackingResponse as Tracking, TrackingEvent,
+    ClaimOffer, LostClaimEligibility, LostClaimReason, ParcelTrackingResponse as Tracking, TrackingEvent,
 };
 
 use crate::Ctx;
@@ -30,6 +30,8 @@ pub trait TrackingExt {
     fn lost_claim(&self) -> Option<&LostClaimEligibility>;
     /// The carrier's tracking page, HTTPS only.
     fn carrier_link(&self) -> Option<String>;
+    /// Which claims the proxy says this parcel allows (empty: it did not say).
+    fn offers(&self) -> Vec<ClaimOffer>;
 }
 
 impl TrackingExt for Tracking {
@@ -49,6 +51,10 @@ impl TrackingExt for Tracking {
 
     fn carrier_link(&self) -> Option<String> {
         self.tracking_numbers.iter().find_map(|n| n.tracking_url.clone()).filter(|u| u.starts_with("https://"))
+    }
+
+    fn offers(&self) -> Vec<ClaimOffer> {
+        self.parcel_desk.as_ref().map(|p| p.offers.clone()).unwrap_or_default()
     }
 }
 

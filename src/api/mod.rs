@@ -4,8 +4,9 @@
 //! configured proxy URL.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
 use parcel_desk_wire::route::{headers, TicketRef, TrackingRef};
-use parcel_desk_wire::{ClaimCreated, ClaimRequest, ClaimType, ErrorEnvelope, Route};
+use parcel_desk_wire::{ErrorEnvelope, Route};
 use serde::de::DeserializeOwned;
 
 mod failure;
@@ -32,19 +33,15 @@ impl Proxy {
         route.url(&self.base, query)
     }
 
-    /// `POST /dsf/tickets/{lost|damage}[?is_portal_claim=true]`. The same
+    /// `POST /claims`: the customer's part of a claim. The same
     /// `idempotency_key` for the same body never files two claims: the
     /// proxy replays its first answer.
-    pub async fn create_claim(
+    pub async fn create_customer_claim(
         &self,
-        claim: ClaimType,
-        body: &ClaimRequest,
-        portal_claim: bool,
+        body: &CustomerClaim,
         idempotency_key: &str,
-    ) -> Result<ClaimCreated, ApiFailure> {
-        let query: &[(&str, &str)] = if portal_claim { &[("is_portal_claim", "true")] } else { &[] };
-        let url = self.url(&Route::CreateClaim(claim), query);
-        let request = Request::post(&url)
+    ) -> Result<CustomerClaimCreated, ApiFailure> {
+        let request = Request::post(&self.url(&Route::CustomerClaim, &[]))
             .header("Accept", "application/json")
             .header(headers::IDEMPOTENCY_KEY, idempotency_key)
             .json_body(body)?;

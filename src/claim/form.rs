@@ -1,249 +1,59 @@
-//! The claim form: lost and damaged parcels, both parcel kinds. Which
-//! fields exist and which are required is data from `parcel-desk-wire`
-//! (the spec's tables); this component only lays them out.
+//! The claim form, in the customer's words: which parcel, what happened
+//! (offered from what tracking says), then only the questions that claim
+//! asks of a customer ([`Asks`]), their e-mail address and name, and for a
+//! parcel that never arrived a signed declaration. The shop's facts (how
+//! the parcel was shipped, contract, prices, invoices) are never asked:
+//! the proxy adds them (`POST /claims`).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use parcel_desk_wire::claim::{allowed, required_fields};
-use parcel_desk_wire::{ClaimField, ClaimRequest, ClaimType, FieldProblem, ParcelKind};
-use serde::{Deserialize, Serialize};
+use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
+use parcel_desk_wire::{ClaimState, ClaimType};
 use wasm_bindgen::JsCast;
 
-use super::model::{Draft, FieldError};
+use super::inputs::{Inputs, Saved};
+use super::lookup::ParcelLookup;
+use super::model::{Asks, Draft, Field, FieldError, Situation};
+use super::questions::{not_offered_text, Declaration, Photos, Questions, ResolutionChoice, SituationChoice};
 use crate::api::{failure_text, ApiFailure};
-use crate::fields::{ErrorSummary, FieldErrorText, LabelText, TextField};
+use crate::fields::{ErrorSummary, TextField};
 use crate::i18n::Texts;
-use crate::tracking::{normalize_tracking_number, phase_text, LostClaimReason, Tracking, TrackingExt};
-use crate::upload::{FileField, Upload};
+use crate::tracking::TrackingExt;
 use crate::{draft, Ctx, Nav, TicketRef, View};
-use parcel_desk_wire::ClaimCreated;
 
 /// The text for an error of one field.
 pub fn field_error_text(t: &Texts, e: &FieldError) -> String {
     match e {
-        FieldError::Rule(FieldProblem::Missing) => t.err_required.into(),
-        FieldError::Rule(FieldProblem::NotPositive) => t.err_positive.into(),
-        FieldError::Rule(FieldProblem::UnknownCurrency) => t.err_currency.into(),
-        FieldError::Rule(FieldProblem::NotAllowed) => t.err_not_allowed.into(),
+        FieldError::Missing => t.err_required.into(),
+        FieldError::NoParcel => t.err_no_parcel.into(),
+        FieldError::NotATrackingNumber => t.err_tracking_format.into(),
+        FieldError::NotAnEmail => t.err_email.into(),
+        FieldError::NotPositive => t.err_positive.into(),
         FieldError::NotANumber => t.err_number.into(),
-        FieldError::NotWhole => t.err_whole_number.into(),
+        FieldError::PhotoNeeded => t.err_photo_needed.into(),
+        FieldError::TooManyPhotos => t.err_too_many_photos.into(),
+        FieldError::NotAccepted => t.err_not_accepted.into(),
         FieldError::UploadPending => t.err_upload_pending.into(),
         FieldError::Upstream(msg) => msg.clone(),
     }
 }
 
-/// The file fields, in spec order: four documents, then six photos.
-fn file_fields() -> [ClaimField; 10] {
-    let mut files = ClaimField::ALL.iter().copied().filter(|f| f.is_file());
-    std::array::from_fn(|_| files.next().expect("ten file fields"))
-}
-
-fn is_photo(f: ClaimField) -> bool {
-    f.is_file() && file_fields()[4..].contains(&f)
-}
-
-/// Label and one-line hint of a file field.
-fn file_texts(t: &Texts, claim: ClaimType, f: ClaimField) -> (&'static str, Option<&'static str>) {
+/// The label an error summary link shows for a field.
+fn field_label(t: &Texts, f: Field) -> &'static str {
     match f {
-        ClaimField::SalesInvoice => (t.sales_invoice, None),
-        ClaimField::PurchaseInvoice => (t.purchase_invoice, None),
-        ClaimField::CustomerConfirmation if claim == ClaimType::Damage => (t.customer_confirmation_damage, None),
-        ClaimField::CustomerConfirmation => (t.customer_confirmation, None),
-        ClaimField::ExteriorPhoto => (t.exterior_photo, Some(t.exterior_photo_hint)),
-        ClaimField::InteriorPhoto => (t.interior_photo, Some(t.interior_photo_hint)),
-        ClaimField::DamagePhoto1 => (t.damage_photo_1, Some(t.damage_photo_1_hint)),
-        ClaimField::DamagePhoto2 => (t.damage_photo_2, Some(t.damage_photo_2_hint)),
-        ClaimField::PackagePhoto => (t.package_photo, Some(t.package_photo_hint)),
-        ClaimField::EntireProductPhoto => (t.entire_product_photo, Some(t.entire_product_photo_hint)),
-        _ => (t.carrier_claim_form, None),
-    }
-}
-
-/// The control an error summary link moves to, and its label.
-fn summary_target(t: &Texts, claim: ClaimType, f: ClaimField) -> (String, &'static str) {
-    let name = f.wire_name();
-    match f {
-        ClaimField::TrackingNumber => (name.into(), t.tracking_number),
-        ClaimField::CarrierContractId => (name.into(), t.carrier_contract_id),
-        ClaimField::ContentsSalesPrice => (format!("{name}-amount"), t.sales_price),
-        ClaimField::ContentsPurchasePrice => (format!("{name}-amount"), t.purchase_price),
-        ClaimField::ContentsDescription => (name.into(), t.contents_description),
-        ClaimField::ParcelExteriorDescription => (name.into(), t.exterior_description),
-        ClaimField::ParcelDimensions => (format!("{name}-length"), t.dimensions),
-        ClaimField::AdditionalRemarks => (name.into(), t.remarks),
-        f => (name.into(), file_texts(t, claim, f).0),
-    }
-}
-
-/// What a draft keeps: every typed value, finished uploads (name and token,
-/// never the file), and the idempotency key of the last attempt.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Saved {
-    own_contract: bool,
-    values: Vec<(String, String)>,
-    files: Vec<(String, String, String)>,
-    portal: bool,
-    /// (body as sent, Idempotency-Key) of the last submit.
-    attempt: Option<(String, String)>,
-}
-
-/// The form's inputs, one signal each (all `Copy`).
-#[derive(Clone, Copy)]
-struct Inputs {
-    claim: RwSignal<ClaimType>,
-    kind: RwSignal<ParcelKind>,
-    tracking_number: RwSignal<String>,
-    carrier_contract_id: RwSignal<String>,
-    sales_price: RwSignal<String>,
-    sales_currency: RwSignal<String>,
-    purchase_price: RwSignal<String>,
-    purchase_currency: RwSignal<String>,
-    contents_description: RwSignal<String>,
-    exterior_description: RwSignal<String>,
-    length: RwSignal<String>,
-    width: RwSignal<String>,
-    height: RwSignal<String>,
-    remarks: RwSignal<String>,
-    portal_claim: RwSignal<bool>,
-    files: [(ClaimField, RwSignal<Upload>); 10],
-    attempt: RwSignal<Option<(String, String)>>,
-}
-
-impl Inputs {
-    fn new(claim: ClaimType, tracking_number: String) -> Self {
-        let s = || RwSignal::new(String::new());
-        let eur = || RwSignal::new("EUR".to_owned());
-        Inputs {
-            claim: RwSignal::new(claim),
-            kind: RwSignal::new(ParcelKind::SendcloudRates),
-            tracking_number: RwSignal::new(tracking_number),
-            carrier_contract_id: s(),
-            sales_price: s(),
-            sales_currency: eur(),
-            purchase_price: s(),
-            purchase_currency: eur(),
-            contents_description: s(),
-            exterior_description: s(),
-            length: s(),
-            width: s(),
-            height: s(),
-            remarks: s(),
-            portal_claim: RwSignal::new(false),
-            files: file_fields().map(|f| (f, RwSignal::new(Upload::Empty))),
-            attempt: RwSignal::new(None),
-        }
-    }
-
-    /// The text inputs with their draft keys.
-    fn texts(&self) -> [(&'static str, RwSignal<String>); 12] {
-        [
-            ("tracking_number", self.tracking_number),
-            ("carrier_contract_id", self.carrier_contract_id),
-            ("sales_price", self.sales_price),
-            ("sales_currency", self.sales_currency),
-            ("purchase_price", self.purchase_price),
-            ("purchase_currency", self.purchase_currency),
-            ("contents_description", self.contents_description),
-            ("exterior_description", self.exterior_description),
-            ("length", self.length),
-            ("width", self.width),
-            ("height", self.height),
-            ("remarks", self.remarks),
-        ]
-    }
-
-    /// Empties every input, for the next claim.
-    fn clear(&self) {
-        for (key, s) in self.texts() {
-            s.set(if key.ends_with("currency") { "EUR".into() } else { String::new() });
-        }
-        self.kind.set(ParcelKind::SendcloudRates);
-        self.portal_claim.set(false);
-        for (_, f) in self.files {
-            f.set(Upload::Empty);
-        }
-        self.attempt.set(None);
-    }
-
-    /// The draft to keep (tracked: re-saved whenever an input changes).
-    fn saved(&self) -> Saved {
-        Saved {
-            own_contract: self.kind.get() == ParcelKind::OwnContract,
-            values: self
-                .texts()
-                .into_iter()
-                .filter(|(k, s)| !k.ends_with("currency") || s.with(|v| v != "EUR"))
-                .filter_map(|(k, s)| s.with(|v| (!v.is_empty()).then(|| (k.to_owned(), v.clone()))))
-                .collect(),
-            files: self
-                .files
-                .iter()
-                .filter_map(|(f, s)| {
-                    s.with(|u| match u {
-                        Upload::Done { name, token } => Some((f.wire_name().to_owned(), name.clone(), token.clone())),
-                        _ => None,
-                    })
-                })
-                .collect(),
-            portal: self.portal_claim.get(),
-            attempt: self.attempt.get(),
-        }
-    }
-
-    fn restore(&self, saved: Saved) {
-        if saved.own_contract {
-            self.kind.set(ParcelKind::OwnContract);
-        }
-        for (key, signal) in self.texts() {
-            if let Some((_, v)) = saved.values.iter().find(|(k, _)| k == key) {
-                signal.set(v.clone());
-            }
-        }
-        for (field, name, token) in saved.files {
-            if let Some((_, s)) = self.files.iter().find(|(f, _)| f.wire_name() == field) {
-                s.set(Upload::Done { name, token });
-            }
-        }
-        self.portal_claim.set(saved.portal);
-        self.attempt.set(saved.attempt);
-    }
-
-    /// Subscribes the running effect to every input a [`Draft`] is made of.
-    fn track(&self) {
-        for (_, s) in self.texts() {
-            s.track();
-        }
-        self.kind.track();
-        for (_, f) in self.files {
-            f.track();
-        }
-    }
-
-    fn draft(&self) -> Draft {
-        let g = |s: RwSignal<String>| s.get_untracked();
-        Draft {
-            kind: Some(self.kind.get_untracked()),
-            tracking_number: g(self.tracking_number),
-            carrier_contract_id: g(self.carrier_contract_id),
-            sales_price: g(self.sales_price),
-            sales_currency: g(self.sales_currency),
-            purchase_price: g(self.purchase_price),
-            purchase_currency: g(self.purchase_currency),
-            contents_description: g(self.contents_description),
-            exterior_description: g(self.exterior_description),
-            length: g(self.length),
-            width: g(self.width),
-            height: g(self.height),
-            remarks: g(self.remarks),
-            files: self
-                .files
-                .iter()
-                .filter_map(|(f, s)| s.with_untracked(|u| u.token().map(|t| (*f, t.to_owned()))))
-                .collect(),
-            uploading: self.files.iter().filter(|(_, s)| s.with_untracked(Upload::busy)).map(|(f, _)| *f).collect(),
-        }
+        Field::TrackingNumber => t.tracking_number,
+        Field::Situation => t.situation_legend,
+        Field::Contents => t.contents_label,
+        Field::Exterior => t.exterior_label,
+        Field::Dimensions => t.size_legend,
+        Field::Photos => t.photos,
+        Field::Remarks => t.remarks,
+        Field::NewAddress => t.new_address_label,
+        Field::Email => t.email,
+        Field::Name => t.name,
+        Field::Declaration => t.declaration_text,
+        Field::SignedName => t.signed_name,
     }
 }
 
@@ -262,17 +72,17 @@ fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
 /// One submit: what is sent, and under which key.
 #[derive(Clone)]
 struct Attempt {
-    claim: ClaimType,
-    body: ClaimRequest,
-    portal: bool,
+    body: CustomerClaim,
     key: String,
 }
 
+/// The claim form (the widget's `claim` view).
 #[component]
 pub fn ClaimForm(
-    /// Which claim the form starts with.
-    #[prop(default = ClaimType::Lost)]
-    claim_type: ClaimType,
+    /// What happened, preselected (`claimType` option); `None`: the
+    /// customer picks.
+    #[prop(default = None)]
+    claim_type: Option<ClaimType>,
     /// Prefill for the tracking number (from the page or the URL).
     #[prop(optional, into)]
     tracking_number: String,
@@ -280,167 +90,78 @@ pub fn ClaimForm(
     let ctx = expect_context::<Ctx>();
     let nav = use_context::<Nav>();
     let t = ctx.texts;
-    let inputs = Inputs::new(claim_type, tracking_number.clone());
-    let errors = RwSignal::new(Vec::<(ClaimField, FieldError)>::new());
+    let lang = ctx.lang.tag();
+    let inputs = Inputs::new(&ctx, tracking_number.clone());
+    inputs.situation.set(claim_type.map(Situation::of));
+    let errors = RwSignal::new(Vec::<(Field, FieldError)>::new());
     let banner = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
     let restored = RwSignal::new(false);
-    let submitted = RwSignal::new(None::<ClaimCreated>);
+    let submitted = RwSignal::new(None::<CustomerClaimCreated>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let success_ref = NodeRef::<leptos::html::H2>::new();
 
-    // Restore a draft (one per proxy URL and claim type), unless the page
-    // prefilled another parcel.
+    // One draft per proxy URL, unless the page prefilled another parcel.
     let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
-    let draft_key = move |c: ClaimType| proxy_base.with_value(|base| draft::key(base, c.as_str()));
-    for claim in [claim_type, other(claim_type)] {
-        let Some(saved) = draft::load::<Saved>(&draft_key(claim)) else { continue };
-        let same_parcel = tracking_number.is_empty()
-            || saved.values.iter().any(|(k, v)| k == "tracking_number" && *v == tracking_number);
-        if same_parcel && saved != Saved::default() {
-            inputs.claim.set(claim);
+    let draft_key = move || proxy_base.with_value(|base| draft::key(base, "customer-claim"));
+    if let Some(saved) = draft::load::<Saved>(&draft_key()) {
+        let same_parcel = tracking_number.is_empty() || saved.draft.tracking_number == tracking_number;
+        if same_parcel {
             inputs.restore(saved);
             restored.set(true);
         }
-        break;
     }
-    // Keep the draft current; an empty form keeps none.
-    let prefill = tracking_number.clone();
+    let pristine = StoredValue::new(untrack(|| inputs.saved()));
     Effect::new(move |_| {
         let saved = inputs.saved();
-        let claim = inputs.claim.get();
         if submitted.with(Option::is_some) {
             return;
         }
-        draft::clear(&draft_key(other(claim)));
-        let untouched = Saved { attempt: None, ..saved.clone() } == Saved::default()
-            || saved.values == [("tracking_number".to_owned(), prefill.clone())];
-        if untouched {
-            draft::clear(&draft_key(claim));
+        if saved == pristine.get_value() {
+            draft::clear(&draft_key());
         } else {
-            draft::save(&draft_key(claim), &saved);
+            draft::save(&draft_key(), &saved);
         }
     });
 
-    let required = move |field: ClaimField| {
-        Signal::derive(move || required_fields(inputs.claim.get(), inputs.kind.get()).contains(&field))
-    };
-    let shown = move |field: ClaimField| move || allowed(inputs.claim.get(), inputs.kind.get(), field);
-
-    // Tracking inside the form: look the parcel up as the number is typed
-    // (or at once on Enter), and say before anything else is filled in when
-    // it cannot be claimed, or when the tracking API does not know it.
-    let lookup = RwSignal::new(None::<Tracking>);
-    // The (normalised) number the tracking API answered 404 for.
-    let not_found = RwSignal::new(None::<String>);
-    let lookup_timer = StoredValue::new_local(None::<TimeoutHandle>);
-    let lookup_seq = StoredValue::new(0u32);
-    let tracking_proxy = StoredValue::new(ctx.proxy.clone());
-    let number = Memo::new(move |_| normalize_tracking_number(&inputs.tracking_number.get()));
-    let look_up = move |number: String| {
-        if let Some(h) = lookup_timer.try_get_value().flatten() {
-            h.clear();
-        }
-        // The form may be gone by now (view switched, widget unmounted).
-        let Some(proxy) = tracking_proxy.try_get_value() else { return };
-        lookup_seq.update_value(|n| *n += 1);
-        let seq = lookup_seq.get_value();
-        spawn_local(async move {
-            let answer = proxy.tracking(&number, None).await;
-            if lookup_seq.try_get_value() != Some(seq) {
-                return; // the number changed meanwhile
-            }
-            match answer {
-                Ok(found) => {
-                    lookup.try_set(Some(found));
-                }
-                Err(ApiFailure::Http { status: 404, .. }) => {
-                    not_found.try_set(Some(number));
-                }
-                Err(_) => {}
-            }
-        });
-    };
-    Effect::new(move |_| {
-        let number = number.get();
-        if let Some(h) = lookup_timer.get_value() {
-            h.clear();
-        }
-        lookup_seq.update_value(|n| *n += 1);
-        lookup.set(None);
-        not_found.set(None);
-        if number.len() < 4 {
-            return;
-        }
-        let handle = set_timeout_with_handle(move || look_up(number), Duration::from_millis(600));
-        lookup_timer.set_value(handle.ok());
+    let lookup = ParcelLookup::new(&ctx, inputs.tracking_number);
+    let offers = Memo::new(move |_| lookup.found.with(|f| f.as_ref().map(|t| t.offers()).unwrap_or_default()));
+    // The claim the chosen situation files, or why it cannot be filed now.
+    let claim = Memo::new(move |_| inputs.situation.get().map(|s| offers.with(|o| s.claim(o))));
+    let claim_type = Signal::derive(move || match claim.get() {
+        Some(Ok(c)) => Some(c),
+        _ => None,
     });
-    let error_of = move |field: ClaimField| {
+    let asks = move || claim_type.get().map(Asks::of);
+
+    let error_of = move |field: Field| {
         Signal::derive(move || {
             let shown = errors.with(|es| es.iter().find(|(f, _)| *f == field).map(|(_, e)| field_error_text(t, e)));
-            shown.or_else(|| {
-                (field == ClaimField::TrackingNumber && not_found.with(|n| n.as_ref() == Some(&number.get())))
-                    .then(|| t.err_tracking_not_found.to_owned())
-            })
-        })
-    };
-    // Enter in the tracking number: look it up now (never submit the form).
-    let look_up_now = Callback::new(move |_| {
-        let number = number.get_untracked();
-        let answered =
-            lookup.with_untracked(Option::is_some) || not_found.with_untracked(|n| n.as_ref() == Some(&number));
-        if !number.is_empty() && !answered {
-            look_up(number);
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = lookup_timer.try_get_value().flatten() {
-            h.clear();
-        }
-    });
-    // Why a lost claim is not possible for this parcel right now, if so.
-    let lost_blocked = move || -> Option<String> {
-        if inputs.claim.get() != ClaimType::Lost {
-            return None;
-        }
-        lookup.with(|l| {
-            let lc = l.as_ref()?.lost_claim()?;
-            if lc.eligible {
-                return None;
-            }
-            match lc.reason {
-                Some(LostClaimReason::Delivered) => Some(t.claim_delivered.to_owned()),
-                Some(LostClaimReason::TooRecent) => {
-                    let when =
-                        lc.eligible_from.as_deref().map(|d| crate::format::date(ctx.lang.tag(), d)).unwrap_or_default();
-                    Some(t.claim_too_recent.replace("{}", &when))
-                }
-                _ => None,
-            }
+            shown.or_else(|| (field == Field::TrackingNumber).then(|| lookup.not_found_text(t)).flatten())
         })
     };
 
     let submit = Action::new_local(move |a: &Attempt| {
         let proxy = ctx.proxy.clone();
         let a = a.clone();
-        async move { (a.clone(), proxy.create_claim(a.claim, &a.body, a.portal, &a.key).await) }
+        async move { (a.clone(), proxy.create_customer_claim(&a.body, &a.key).await) }
     });
     let pending = submit.pending();
     let waiting = RwSignal::new(false);
 
-    // The answer: success screen, errors on fields, or a banner. The form's
-    // inputs are never touched, so nothing typed is lost.
+    // The answer: success screen, errors at fields, or a banner. The
+    // answers are never touched, so nothing typed is lost.
     Effect::new(move |_| {
         let Some((attempt, result)) = submit.value().get() else { return };
         match result {
             Ok(created) => {
-                draft::clear(&draft_key(attempt.claim));
+                draft::clear(&draft_key());
                 crate::events::emit(
                     "parcel-desk:submitted",
                     &[
                         ("kind", crate::events::text("claim")),
-                        ("claimType", crate::events::text(attempt.claim.as_str())),
-                        ("ticketId", crate::events::text(&created.ticket_id)),
+                        ("claimType", crate::events::text(attempt.body.claim_type.as_str())),
+                        ("reference", crate::events::text(&created.reference.to_string())),
+                        ("ticketId", crate::events::text(&created.claim_id)),
                         ("accessToken", crate::events::text(&created.access_token)),
                     ],
                 );
@@ -474,19 +195,14 @@ pub fn ClaimForm(
                 );
             }
             Err(failure) => {
-                let issues = failure.validation_issues();
-                let mapped: Vec<(ClaimField, FieldError)> = issues
-                    .iter()
-                    .filter_map(|i| {
-                        let field = ClaimField::from_wire_name(i.field()?)?;
-                        let e = if i.kind == "missing" {
-                            FieldError::Rule(FieldProblem::Missing)
-                        } else {
-                            FieldError::Upstream(i.msg.clone())
-                        };
-                        Some((field, e))
-                    })
-                    .collect();
+                let mut mapped: Vec<(Field, FieldError)> = Vec::new();
+                for issue in failure.validation_issues() {
+                    if let Some(field) = Field::of_issue(&issue) {
+                        if !mapped.iter().any(|(f, _)| *f == field) {
+                            mapped.push((field, FieldError::of_issue(&issue)));
+                        }
+                    }
+                }
                 let message = failure_text(t, &failure);
                 failure.emit(&message);
                 if mapped.is_empty() {
@@ -500,57 +216,64 @@ pub fn ClaimForm(
         }
     });
 
-    // A shown error goes as soon as its field is valid, and otherwise says
-    // the rule the value breaks now. Nothing new is flagged while typing:
-    // only the next submit does that. An error upstream gave stays until
-    // its field changes.
-    Effect::new(move |previous: Option<(ClaimType, Draft)>| {
-        inputs.track();
-        let claim = inputs.claim.get();
-        let draft = untrack(|| inputs.draft());
-        if let Some((was_claim, was)) = previous {
-            let before = errors.get_untracked();
-            if !before.is_empty() {
-                let (_, now) = draft.to_request(claim);
-                let after: Vec<(ClaimField, FieldError)> = before
-                    .iter()
-                    .filter_map(|(f, e)| {
-                        let current = now.iter().find(|(g, _)| g == f).map(|(_, c)| (*f, c.clone()));
-                        let unchanged =
-                            was_claim == claim && was.kind == draft.kind && was.entered(*f) == draft.entered(*f);
-                        match e {
-                            FieldError::Upstream(_) if unchanged => Some((*f, e.clone())),
-                            _ => current,
-                        }
-                    })
-                    .collect();
-                if after != before {
-                    if after.is_empty() && banner.get_untracked().as_deref() == Some(t.err_fix_fields) {
-                        banner.set(None);
-                    }
-                    errors.set(after);
-                }
-            }
+    // A shown error goes as soon as its answer is valid, and otherwise
+    // says the rule the answer breaks now. Nothing new is flagged while
+    // typing: only the next submit does that. The proxy's own message
+    // stays until its answer changes.
+    Effect::new(move |previous: Option<Draft>| {
+        let draft = inputs.draft();
+        let Some(claim) = claim_type.get() else { return draft };
+        if errors.with_untracked(Vec::is_empty) {
+            return draft;
         }
-        (claim, draft)
-    });
-    let summary_links = Signal::derive(move || {
-        let claim = inputs.claim.get();
-        errors.with(|es| es.iter().map(|(f, _)| summary_target(t, claim, *f)).collect::<Vec<_>>())
+        let (_, now) = draft.to_request(claim);
+        let changed = previous.as_ref() != Some(&draft);
+        errors.update(|es| {
+            es.retain_mut(|(field, e)| {
+                if matches!(e, FieldError::Upstream(_)) && !changed {
+                    return true;
+                }
+                match now.iter().find(|(f, _)| f == field) {
+                    Some((_, current)) => {
+                        *e = current.clone();
+                        true
+                    }
+                    None => false,
+                }
+            })
+        });
+        if errors.with_untracked(Vec::is_empty) {
+            banner.set(None);
+        }
+        draft
     });
 
+    let summary_links = Signal::derive(move || {
+        errors.with(|es| es.iter().map(|(f, _)| (f.id().to_owned(), field_label(t, *f))).collect())
+    });
     let busy = move || pending.get() || waiting.get();
+
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() || waiting.get_untracked() {
             return; // a double click never files two claims
         }
-        let claim = inputs.claim.get_untracked();
-        let (body, mut problems) = inputs.draft().to_request(claim);
-        if let Some(why) = untrack(lost_blocked) {
-            problems.retain(|(f, _)| *f != ClaimField::TrackingNumber);
-            problems.insert(0, (ClaimField::TrackingNumber, FieldError::Upstream(why)));
-        }
+        let Some(claim) = claim_type.get_untracked() else {
+            let why = claim.get_untracked().and_then(Result::err);
+            errors.set(vec![(
+                Field::Situation,
+                match why {
+                    Some((_, reason, from)) => {
+                        FieldError::Upstream(not_offered_text(t, lang, &reason, from.as_deref()))
+                    }
+                    None => FieldError::Missing,
+                },
+            )]);
+            banner.set(Some(t.err_fix_fields.into()));
+            focus_first_invalid(form_ref);
+            return;
+        };
+        let (body, problems) = untrack(|| inputs.draft()).to_request(claim);
         if !problems.is_empty() {
             errors.set(problems);
             banner.set(Some(t.err_fix_fields.into()));
@@ -559,17 +282,15 @@ pub fn ClaimForm(
         }
         errors.set(Vec::new());
         banner.set(None);
-        notice.set(None);
-        let portal = inputs.portal_claim.get_untracked();
         // The same claim sent again (after a failure or a reload) reuses its
         // key, so the proxy answers it once; a changed claim gets a new key.
-        let sent = crate::json::to_string(&(claim.as_str(), &body, portal)).unwrap_or_default();
+        let sent = crate::json::to_string(&body).unwrap_or_default();
         let (sent, key) = crate::api::attempt(inputs.attempt.get_untracked(), sent);
         inputs.attempt.set(Some((sent, key.clone())));
         // Store the attempt before the request leaves: a reload during
         // submit then sends it again under the same key.
-        draft::save(&draft_key(claim), &untrack(|| inputs.saved()));
-        submit.dispatch(Attempt { claim, body, portal, key });
+        draft::save(&draft_key(), &untrack(|| inputs.saved()));
+        submit.dispatch(Attempt { body, key });
     };
 
     let start_over = move |_| {
@@ -578,114 +299,16 @@ pub fn ClaimForm(
         banner.set(None);
         restored.set(false);
         submitted.set(None);
-        draft::clear(&draft_key(ClaimType::Lost));
-        draft::clear(&draft_key(ClaimType::Damage));
+        draft::clear(&draft_key());
     };
 
-    let radio = move |name: &'static str,
-                      id: &'static str,
-                      label: &'static str,
-                      hint: Option<&'static str>,
-                      checked: Signal<bool>,
-                      select: Callback<()>| {
-        view! {
-            <div class="pd-radio">
-                <input type="radio" id=id name=name
-                    aria-describedby=hint.map(|_| format!("{id}-hint"))
-                    prop:checked=move || checked.get()
-                    on:change=move |_| select.run(()) />
-                <label for=id>{label}</label>
-                {hint.map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
-            </div>
-        }
-    };
-    let kind_is = move |k: ParcelKind| Signal::derive(move || inputs.kind.get() == k);
-    let claim_is = move |c: ClaimType| Signal::derive(move || inputs.claim.get() == c);
-
-    let money = move |field: ClaimField, label: &'static str, amount: RwSignal<String>, currency: RwSignal<String>| {
-        let id = format!("{}-amount", field.wire_name());
-        let cur_id = format!("{}-currency", field.wire_name());
-        let error = error_of(field);
-        let req = required(field);
-        view! {
-            <fieldset class="pd-field pd-money" class:pd-invalid=move || error.with(Option::is_some)>
-                <legend><LabelText text=label required=req /></legend>
-                <div class="pd-row">
-                    <div class="pd-grow">
-                        <label for=id.clone() class="pd-sublabel">{t.amount}</label>
-                        <input type="text" id=id inputmode="decimal" autocomplete="off"
-                            aria-required=move || req.get().then_some("true")
-                            aria-invalid=move || error.with(Option::is_some).then_some("true")
-                            aria-describedby=move || error.with(Option::is_some).then(|| format!("{}-error", field.wire_name()))
-                            prop:value=move || amount.get()
-                            on:input=move |ev| amount.set(event_target_value(&ev)) />
-                    </div>
-                    <div>
-                        <label for=cur_id.clone() class="pd-sublabel">{t.currency}</label>
-                        <select id=cur_id prop:value=move || currency.get()
-                            on:change=move |ev| currency.set(event_target_value(&ev))>
-                            <option value="EUR">"EUR"</option>
-                            <option value="GBP">"GBP"</option>
-                            <option value="USD">"USD"</option>
-                        </select>
-                    </div>
-                </div>
-                <FieldErrorText id=format!("{}-error", field.wire_name()) error=error />
-            </fieldset>
-        }
-    };
-
-    let dims_error = error_of(ClaimField::ParcelDimensions);
-    let dims_req = required(ClaimField::ParcelDimensions);
-    let dim = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <div class="pd-grow">
-                <label for=id class="pd-sublabel">{label}</label>
-                <input type="text" id=id inputmode="decimal" autocomplete="off"
-                    aria-required=move || dims_req.get().then_some("true")
-                    aria-invalid=move || dims_error.with(Option::is_some).then_some("true")
-                    aria-describedby=move || dims_error.with(Option::is_some).then_some("parcel_dimensions-error")
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev)) />
-            </div>
-        }
-    };
-
-    let file_group = move |legend: &'static str, photos: bool| {
-        let fields: Vec<_> = inputs.files.into_iter().filter(|(f, _)| is_photo(*f) == photos).collect();
-        let any_shown = move || fields.iter().any(|(f, _)| allowed(inputs.claim.get(), inputs.kind.get(), *f));
-        view! {
-            <Show when=any_shown>
-                <fieldset class="pd-field pd-documents">
-                    <legend>{legend}</legend>
-                    {inputs.files.into_iter().filter(|(f, _)| is_photo(*f) == photos).map(|(field, state)| {
-                        view! {
-                            <Show when=shown(field)>
-                                {move || {
-                                    let (label, hint) = file_texts(t, inputs.claim.get(), field);
-                                    view! {
-                                        <FileField id=field.wire_name() label=label hint=hint.unwrap_or_default()
-                                            photo=is_photo(field) state=state
-                                            error=error_of(field) required=required(field) />
-                                    }
-                                }}
-                            </Show>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            </Show>
-        }
-    };
-
-    let title = move || if inputs.claim.get() == ClaimType::Lost { t.lost_title } else { t.damage_title };
-    let intro = move || if inputs.claim.get() == ClaimType::Lost { t.lost_intro } else { t.damage_intro };
-
+    let situation_error = error_of(Field::Situation);
     let form = move || {
         view! {
             <form class="pd-form" novalidate=true node_ref=form_ref on:submit=on_submit
                 aria-labelledby="pd-claim-title">
-                <h2 id="pd-claim-title" class="pd-title" part="title">{title}</h2>
-                <p class="pd-intro">{intro}</p>
+                <h2 id="pd-claim-title" class="pd-title" part="title">{t.claim_title}</h2>
+                <p class="pd-intro">{t.claim_intro}</p>
                 <Show when=move || restored.get()>
                     <div class="pd-notice" role="status">
                         <span>{t.draft_restored}</span>" "
@@ -694,86 +317,49 @@ pub fn ClaimForm(
                 </Show>
                 <p class="pd-hint">{t.required_note}</p>
 
-                <fieldset class="pd-field">
-                    <legend>{t.claim_type_legend}</legend>
-                    {radio("claim_type", "claim-lost", t.type_lost, None, claim_is(ClaimType::Lost),
-                        Callback::new(move |_| inputs.claim.set(ClaimType::Lost)))}
-                    {radio("claim_type", "claim-damage", t.type_damaged, None, claim_is(ClaimType::Damage),
-                        Callback::new(move |_| inputs.claim.set(ClaimType::Damage)))}
-                </fieldset>
-
-                <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
-                    value=inputs.tracking_number error=error_of(ClaimField::TrackingNumber)
-                    required=required(ClaimField::TrackingNumber) autocomplete="off" on_enter=look_up_now />
-                <div class="pd-parcel" aria-live="polite">
-                    {move || lookup.get().and_then(|l| l.latest()).map(|e| view! {
-                        <p class="pd-hint">{t.latest_status}": "<strong>{phase_text(&ctx_for_lookup(), &e)}</strong>
-                            {e.event_at.as_deref().map(|at| format!(" · {}", crate::format::date_time(ctx_lang(), at)))}</p>
-                    })}
-                    {move || lost_blocked().map(|why| view! {
-                        <div class="pd-notice" role="status">
-                            <p>{why}</p>
-                            <button type="button" class="pd-secondary" part="secondary-button"
-                                on:click=move |_| inputs.claim.set(ClaimType::Damage)>{t.report_damaged_instead}</button>
-                            <p class="pd-hint">{t.lost_anyway}</p>
-                        </div>
-                    })}
-                </div>
-
-                <fieldset class="pd-field">
-                    <legend>{t.kind_legend}</legend>
-                    {radio("parcel_kind", "kind-rates", t.kind_rates, Some(t.kind_rates_hint),
-                        kind_is(ParcelKind::SendcloudRates),
-                        Callback::new(move |_| inputs.kind.set(ParcelKind::SendcloudRates)))}
-                    {radio("parcel_kind", "kind-own", t.kind_own, Some(t.kind_own_hint),
-                        kind_is(ParcelKind::OwnContract),
-                        Callback::new(move |_| inputs.kind.set(ParcelKind::OwnContract)))}
-                </fieldset>
-
-                <Show when=shown(ClaimField::CarrierContractId)>
-                    <TextField id="carrier_contract_id" label=t.carrier_contract_id
-                        hint=t.carrier_contract_hint inputmode="numeric"
-                        value=inputs.carrier_contract_id error=error_of(ClaimField::CarrierContractId) />
+                <Show when=move || !inputs.use_order.get()
+                    fallback=move || view! {
+                        <TextField id="order_number" label=t.order_number hint=t.order_number_hint
+                            value=inputs.order_number error=error_of(Field::TrackingNumber) required=true />
+                        <button type="button" class="pd-link" on:click=move |_| inputs.use_order.set(false)>
+                            {t.use_tracking_number}</button>
+                    }>
+                    <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
+                        value=inputs.tracking_number error=error_of(Field::TrackingNumber)
+                        required=true autocomplete="off" on_enter=lookup.now() />
+                    <button type="button" class="pd-link" on:click=move |_| inputs.use_order.set(true)>
+                        {t.no_tracking_number}</button>
+                    {lookup.latest_view()}
                 </Show>
 
-                {money(ClaimField::ContentsSalesPrice, t.sales_price, inputs.sales_price, inputs.sales_currency)}
-                {money(ClaimField::ContentsPurchasePrice, t.purchase_price, inputs.purchase_price, inputs.purchase_currency)}
+                <SituationChoice situation=inputs.situation offers=offers error=situation_error />
+                {move || claim.get().map(|c| match c {
+                    Ok(claim) => view! { <ClaimSummary claim=claim offers_known=move || !offers.with(Vec::is_empty) /> }.into_any(),
+                    Err((_, reason, from)) => view! {
+                        <div class="pd-notice" role="status"><p>{not_offered_text(t, lang, &reason, from.as_deref())}</p></div>
+                    }.into_any(),
+                })}
 
-                <TextField id="contents_description" label=t.contents_description hint=t.contents_hint
-                    multiline=true value=inputs.contents_description
-                    error=error_of(ClaimField::ContentsDescription)
-                    required=required(ClaimField::ContentsDescription) />
-                <TextField id="parcel_exterior_description" label=t.exterior_description
-                    hint=t.exterior_hint multiline=true value=inputs.exterior_description
-                    error=error_of(ClaimField::ParcelExteriorDescription)
-                    required=required(ClaimField::ParcelExteriorDescription) />
-
-                <Show when=shown(ClaimField::ParcelDimensions)>
-                    <fieldset class="pd-field pd-dimensions" class:pd-invalid=move || dims_error.with(Option::is_some)>
-                        <legend><LabelText text=t.dimensions required=dims_req /></legend>
-                        <div class="pd-row">
-                            {dim("parcel_dimensions-length", t.length, inputs.length)}
-                            {dim("parcel_dimensions-width", t.width, inputs.width)}
-                            {dim("parcel_dimensions-height", t.height, inputs.height)}
-                        </div>
-                        <FieldErrorText id="parcel_dimensions-error".to_owned() error=dims_error />
+                <Show when=move || claim_type.with(Option::is_some)>
+                    <Questions inputs=inputs claim=claim_type error_of=error_of />
+                    <Show when=move || asks().is_some_and(|a| a.photos)>
+                        <Photos photos=inputs.photos error=error_of(Field::Photos) />
+                    </Show>
+                    <Show when=move || asks().is_some_and(|a| a.resolution)>
+                        <ResolutionChoice resolution=inputs.resolution />
+                    </Show>
+                    <fieldset class="pd-field">
+                        <legend>{t.you_legend}</legend>
+                        <TextField id="email" label=t.email hint=t.email_hint input_type="email"
+                            autocomplete="email" value=inputs.email error=error_of(Field::Email) required=true />
+                        <TextField id="name" label=t.name autocomplete="name" value=inputs.name
+                            error=error_of(Field::Name) required=true />
                     </fieldset>
+                    <Show when=move || asks().is_some_and(|a| a.declaration)>
+                        <Declaration declared=inputs.declared signed_name=inputs.signed_name
+                            error=error_of(Field::Declaration) name_error=error_of(Field::SignedName) />
+                    </Show>
                 </Show>
-
-                <TextField id="additional_remarks" label=t.remarks multiline=true
-                    value=inputs.remarks error=error_of(ClaimField::AdditionalRemarks)
-                    required=required(ClaimField::AdditionalRemarks) />
-
-                {file_group(t.photos, true)}
-                {file_group(t.documents, false)}
-
-                <div class="pd-field pd-check">
-                    <input type="checkbox" id="is_portal_claim" aria-describedby="is_portal_claim-hint"
-                        prop:checked=move || inputs.portal_claim.get()
-                        on:change=move |ev| inputs.portal_claim.set(event_target_checked(&ev)) />
-                    <label for="is_portal_claim">{t.portal_claim}</label>
-                    <p class="pd-hint" id="is_portal_claim-hint">{t.portal_claim_hint}</p>
-                </div>
 
                 {move || banner.get().map(|text| view! { <ErrorSummary text=text links=summary_links /> })}
 
@@ -786,8 +372,8 @@ pub fn ClaimForm(
     };
 
     let follow = move |_| {
-        if let (Some(nav), Some(created), true) = (nav, submitted.get_untracked(), crate::View::Status.compiled_in()) {
-            nav.ticket.set(Some(TicketRef { id: created.ticket_id, token: Some(created.access_token) }));
+        if let (Some(nav), Some(created), true) = (nav, submitted.get_untracked(), View::Status.compiled_in()) {
+            nav.ticket.set(Some(TicketRef { id: created.claim_id, token: Some(created.access_token) }));
             nav.view.set(View::Status);
         }
     };
@@ -798,13 +384,17 @@ pub fn ClaimForm(
                 <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
                     {t.success_title}
                 </h2>
-                <p>{t.success_body}</p>
+                <p>{move || match submitted.get().map(|c| c.state) {
+                    Some(ClaimState::WithShop) => t.success_with_shop,
+                    _ => t.success_received,
+                }}</p>
                 <p class="pd-reference">
                     <span>{t.reference}": "</span>
-                    <strong>{move || submitted.get().map(|c| c.ticket_id).unwrap_or_default()}</strong>
+                    <strong>{move || submitted.get().map(|c| c.reference.to_string()).unwrap_or_default()}</strong>
                 </p>
+                <p class="pd-hint">{t.reference_note}</p>
                 <div class="pd-row">
-                    {nav.filter(|_| crate::View::Status.compiled_in()).map(|_| view! {
+                    {nav.filter(|_| View::Status.compiled_in()).map(|_| view! {
                         <button type="button" class="pd-submit pd-auto" part="submit" on:click=follow>{t.follow_status}</button>
                     })}
                     <button type="button" class="pd-secondary" part="secondary-button" on:click=start_over>{t.new_claim}</button>
@@ -814,18 +404,17 @@ pub fn ClaimForm(
     }
 }
 
-fn ctx_for_lookup() -> Ctx {
-    expect_context::<Ctx>()
-}
-
-fn ctx_lang() -> &'static str {
-    expect_context::<Ctx>().lang.tag()
-}
-
-/// The other of the two claim types this form offers (lost, damage).
-fn other(c: ClaimType) -> ClaimType {
-    match c {
-        ClaimType::Lost => ClaimType::Damage,
-        _ => ClaimType::Lost,
+/// What the chosen situation will be filed as, when tracking decided it.
+#[component]
+fn ClaimSummary(claim: ClaimType, offers_known: impl Fn() -> bool + Send + Sync + 'static) -> impl IntoView {
+    let t = expect_context::<Ctx>().texts;
+    move || {
+        let text = match claim {
+            ClaimType::DeliveredNotReceived => t.filed_as_not_received,
+            ClaimType::LateDelivery => t.filed_as_late,
+            ClaimType::Lost if offers_known() => t.filed_as_lost,
+            _ => return None,
+        };
+        Some(view! { <p class="pd-hint" role="status">{text}</p> })
     }
 }

@@ -1,49 +1,241 @@
-//! What the customer typed, and how it becomes a [`ClaimRequest`].
+//! What the customer answered, and how it becomes a [`CustomerClaim`].
 //!
 //! Plain data (no DOM), so the rules are the same in every view and easy
-//! to test: the spec's required-field rules come from `parcel-desk-wire`,
-//! this module only adds what text input needs (parsing numbers).
+//! to test: the rules themselves are wire's ([`rules::validate`], shared
+//! with the proxy); this module adds what text input needs (numbers typed
+//! as text, uploads still running) and turns what happened, in the
+//! customer's words ([`Situation`]), into a claim type from what tracking
+//! allows ([`ClaimOffer`]).
 
-use parcel_desk_wire::claim::allowed;
-use parcel_desk_wire::{
-    validate, ClaimField, ClaimRequest, ClaimType, Currency, Dimensions, FieldProblem, FileRef, Money, ParcelKind,
-};
+use parcel_desk_wire::customer::{rules, CustomerClaim, Declaration, OrderItem, Photo, PhotoRole, Resolution};
+use parcel_desk_wire::tracking::{ClaimOffer, NotOffered};
+use parcel_desk_wire::{ClaimType, Dimensions, ValidationIssue};
 
-/// Why one field is not accepted, before or after submit.
+use crate::tracking::normalize_tracking_number;
+
+/// What happened, as the customer says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Situation {
+    /// Not arrived: lost, late, or delivered but not received, whichever
+    /// tracking allows.
+    NotArrived,
+    Damaged,
+    /// Something missing, or the parcel arrived empty.
+    Missing,
+    /// Sent back to the shop.
+    Returned,
+    /// The address is wrong (before delivery).
+    WrongAddress,
+}
+
+impl Situation {
+    pub const ALL: [Situation; 5] =
+        [Situation::NotArrived, Situation::Damaged, Situation::Missing, Situation::Returned, Situation::WrongAddress];
+
+    /// The control id of its radio button.
+    pub fn id(self) -> &'static str {
+        match self {
+            Situation::NotArrived => "situation-not-arrived",
+            Situation::Damaged => "situation-damaged",
+            Situation::Missing => "situation-missing",
+            Situation::Returned => "situation-returned",
+            Situation::WrongAddress => "situation-address",
+        }
+    }
+
+    /// The situation a claim type (the `claimType` option) starts with.
+    pub fn of(claim: ClaimType) -> Situation {
+        match claim {
+            ClaimType::Damage => Situation::Damaged,
+            ClaimType::Other => Situation::Missing,
+            ClaimType::UnjustReturn => Situation::Returned,
+            ClaimType::AddressChange => Situation::WrongAddress,
+            _ => Situation::NotArrived,
+        }
+    }
+
+    /// The claim this situation files for a parcel with `offers` (none:
+    /// tracking did not answer, e.g. only an order number is known), or
+    /// why it cannot be filed now.
+    pub fn claim(self, offers: &[ClaimOffer]) -> Result<ClaimType, (ClaimType, NotOffered, Option<String>)> {
+        let check = |claim: ClaimType| match offers.iter().find(|o| o.claim_type == claim) {
+            Some(o) if !o.offered => {
+                Err((claim, o.reason.clone().unwrap_or(NotOffered::Unlisted(String::new())), o.from.clone()))
+            }
+            _ => Ok(claim),
+        };
+        match self {
+            Situation::NotArrived if offers.is_empty() => Ok(ClaimType::Lost),
+            // Delivered → not received; overdue → lost; past the expected
+            // date → late. Else why lost is not possible yet.
+            Situation::NotArrived => check(ClaimType::DeliveredNotReceived)
+                .or_else(|_| check(ClaimType::Lost))
+                .or_else(|lost| check(ClaimType::LateDelivery).map_err(|_| lost))
+                .map_err(|lost| match lost.1 {
+                    NotOffered::Delivered => (ClaimType::DeliveredNotReceived, NotOffered::NotDelivered, None),
+                    _ => lost,
+                }),
+            Situation::Damaged => check(ClaimType::Damage),
+            Situation::Missing => check(ClaimType::Other),
+            Situation::Returned => check(ClaimType::UnjustReturn),
+            Situation::WrongAddress => check(ClaimType::AddressChange),
+        }
+    }
+}
+
+/// What is missing from a parcel that arrived (the `other` claim's subject).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Missing {
+    #[default]
+    Item,
+    Empty,
+}
+
+impl Missing {
+    /// The subject upstream gets (the carrier reads English).
+    pub fn subject(self) -> &'static str {
+        match self {
+            Missing::Item => "Item missing from the parcel",
+            Missing::Empty => "The parcel arrived empty",
+        }
+    }
+}
+
+/// The answers a field error is shown at (and links to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    TrackingNumber,
+    Situation,
+    Contents,
+    Exterior,
+    Dimensions,
+    Photos,
+    Remarks,
+    NewAddress,
+    Email,
+    Name,
+    Declaration,
+    SignedName,
+}
+
+impl Field {
+    pub const ALL: [Field; 12] = [
+        Field::TrackingNumber,
+        Field::Situation,
+        Field::Contents,
+        Field::Exterior,
+        Field::Dimensions,
+        Field::Photos,
+        Field::Remarks,
+        Field::NewAddress,
+        Field::Email,
+        Field::Name,
+        Field::Declaration,
+        Field::SignedName,
+    ];
+
+    /// The id of the control an error summary link moves to.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::TrackingNumber => "tracking_number",
+            Field::Situation => "situation-not-arrived",
+            Field::Contents => "contents",
+            Field::Exterior => "exterior",
+            Field::Dimensions => "dimensions-length",
+            Field::Photos => "photos-damage",
+            Field::Remarks => "remarks",
+            Field::NewAddress => "new_address",
+            Field::Email => "email",
+            Field::Name => "name",
+            Field::Declaration => "declaration",
+            Field::SignedName => "signed_name",
+        }
+    }
+
+    /// The field a validation issue of `POST /claims` is about.
+    pub fn of_issue(issue: &ValidationIssue) -> Option<Field> {
+        let at = |i: usize| issue.loc.get(i).map(String::as_str);
+        let first = if at(0) == Some("body") { 1 } else { 0 };
+        Some(match at(first)? {
+            "tracking_number" | "order_number" => Field::TrackingNumber,
+            "claim_type" => Field::Situation,
+            "contents" | "items" => Field::Contents,
+            "exterior" => Field::Exterior,
+            "dimensions" => Field::Dimensions,
+            "photos" => Field::Photos,
+            "remarks" | "subject" => Field::Remarks,
+            "new_address" => Field::NewAddress,
+            "email" => Field::Email,
+            "name" => Field::Name,
+            "declaration" if at(first + 1) == Some("signed_name") => Field::SignedName,
+            "declaration" => Field::Declaration,
+            _ => return None,
+        })
+    }
+}
+
+/// Why one answer is not accepted, before or after submit.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldError {
-    /// A rule of the spec (shared with the proxy).
-    Rule(FieldProblem),
-    /// Text where a number belongs.
+    Missing,
+    /// Neither a tracking number nor an order number.
+    NoParcel,
+    NotATrackingNumber,
+    NotAnEmail,
+    NotPositive,
     NotANumber,
-    /// A fraction where a whole number belongs.
-    NotWhole,
-    /// The file is still uploading.
+    PhotoNeeded,
+    TooManyPhotos,
+    NotAccepted,
+    /// A photo is still uploading.
     UploadPending,
-    /// Upstream's own message for the field (validation error after submit).
+    /// A rule the widget does not know: the proxy's own message.
     Upstream(String),
 }
 
-/// The raw form: strings as typed, tokens of finished uploads.
-#[derive(Clone, Debug, Default, PartialEq)]
+impl FieldError {
+    /// The widget's error for a validation issue of wire's rules.
+    pub fn of_issue(issue: &ValidationIssue) -> FieldError {
+        match issue.msg.as_str() {
+            rules::MSG_MISSING | rules::MSG_DECLARATION => FieldError::Missing,
+            rules::MSG_PARCEL => FieldError::NoParcel,
+            rules::MSG_TRACKING => FieldError::NotATrackingNumber,
+            rules::MSG_EMAIL => FieldError::NotAnEmail,
+            rules::MSG_POSITIVE => FieldError::NotPositive,
+            rules::MSG_PHOTO => FieldError::PhotoNeeded,
+            rules::MSG_TOO_MANY_PHOTOS => FieldError::TooManyPhotos,
+            rules::MSG_NOT_ACCEPTED => FieldError::NotAccepted,
+            other => FieldError::Upstream(other.to_owned()),
+        }
+    }
+}
+
+/// The answers as typed: strings, the picked items, finished photos.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
-    pub kind: Option<ParcelKind>,
     pub tracking_number: String,
-    pub carrier_contract_id: String,
-    pub sales_price: String,
-    pub sales_currency: String,
-    pub purchase_price: String,
-    pub purchase_currency: String,
-    pub contents_description: String,
-    pub exterior_description: String,
+    pub order_number: String,
+    pub situation: Option<Situation>,
+    pub missing: Missing,
+    /// The order's items the customer ticked.
+    pub items: Vec<OrderItem>,
+    pub contents: String,
+    pub exterior: String,
     pub length: String,
     pub width: String,
     pub height: String,
+    /// (role, file name, token) of each finished photo.
+    pub photos: Vec<(PhotoRole, String, String)>,
+    /// A photo is still being prepared or uploaded.
+    #[serde(skip)]
+    pub uploading: bool,
     pub remarks: String,
-    /// Token per file field, for finished uploads.
-    pub files: Vec<(ClaimField, String)>,
-    /// File fields whose upload is still running.
-    pub uploading: Vec<ClaimField>,
+    pub new_address: String,
+    pub email: String,
+    pub name: String,
+    pub resolution: Option<Resolution>,
+    pub declared: bool,
+    pub signed_name: String,
 }
 
 /// Parses a decimal as people type it: `12.50`, `12,50`, ` 7 `.
@@ -94,125 +286,97 @@ fn text(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-impl Draft {
-    /// What was entered for `field`, to tell whether the customer changed it.
-    pub fn entered(&self, field: ClaimField) -> String {
-        use ClaimField::*;
-        match field {
-            TrackingNumber => self.tracking_number.clone(),
-            CarrierContractId => self.carrier_contract_id.clone(),
-            ContentsSalesPrice => format!("{} {}", self.sales_price, self.sales_currency),
-            ContentsPurchasePrice => format!("{} {}", self.purchase_price, self.purchase_currency),
-            ContentsDescription => self.contents_description.clone(),
-            ParcelExteriorDescription => self.exterior_description.clone(),
-            ParcelDimensions => format!("{} {} {}", self.length, self.width, self.height),
-            AdditionalRemarks => self.remarks.clone(),
-            f => {
-                let token = self.files.iter().find(|(g, _)| *g == f).map(|(_, t)| t.as_str()).unwrap_or("");
-                format!("{token} {}", self.uploading.contains(&f))
-            }
+/// Which questions a claim type asks (beyond the parcel and the person).
+pub struct Asks {
+    pub contents: bool,
+    pub exterior: bool,
+    pub dimensions: bool,
+    pub photos: bool,
+    pub new_address: bool,
+    /// Remarks are the question itself (`other`): required.
+    pub remarks_required: bool,
+    pub resolution: bool,
+    pub declaration: bool,
+}
+
+impl Asks {
+    pub fn of(claim: ClaimType) -> Asks {
+        use ClaimType::*;
+        Asks {
+            contents: matches!(claim, Lost | Damage | DeliveredNotReceived),
+            exterior: claim == Damage,
+            dimensions: matches!(claim, Lost | DeliveredNotReceived),
+            photos: claim == Damage,
+            new_address: claim == AddressChange,
+            remarks_required: claim == Other,
+            resolution: matches!(claim, Lost | Damage | DeliveredNotReceived | Other),
+            declaration: matches!(claim, Lost | DeliveredNotReceived),
         }
     }
+}
 
-    /// Builds the body for `claim` and lists every problem, in field order.
+impl Draft {
+    /// Builds the body for `claim` and lists every problem, in form order.
     /// The body is only sent when the list is empty.
-    pub fn to_request(&self, claim: ClaimType) -> (ClaimRequest, Vec<(ClaimField, FieldError)>) {
-        let kind = self.kind.unwrap_or(ParcelKind::SendcloudRates);
-        let mut errors: Vec<(ClaimField, FieldError)> = Vec::new();
-        let mut body = ClaimRequest {
-            tracking_number: crate::tracking::normalize_tracking_number(&self.tracking_number),
-            ..Default::default()
+    pub fn to_request(&self, claim: ClaimType) -> (CustomerClaim, Vec<(Field, FieldError)>) {
+        let asks = Asks::of(claim);
+        let mut problems = Vec::new();
+        let dimensions = if asks.dimensions { self.dimensions(&mut problems) } else { None };
+        let body = CustomerClaim {
+            claim_type: claim,
+            tracking_number: Some(normalize_tracking_number(&self.tracking_number)).filter(|n| !n.is_empty()),
+            order_number: text(&self.order_number),
+            contents: text(&self.contents).filter(|_| asks.contents),
+            items: if asks.contents { self.items.clone() } else { Vec::new() },
+            exterior: text(&self.exterior).filter(|_| asks.exterior),
+            dimensions,
+            photos: if asks.photos {
+                self.photos.iter().map(|(role, _, token)| Photo { file_token: token.clone(), role: *role }).collect()
+            } else {
+                Vec::new()
+            },
+            remarks: text(&self.remarks),
+            new_address: text(&self.new_address).filter(|_| asks.new_address),
+            subject: (claim == ClaimType::Other).then(|| self.missing.subject().to_owned()),
+            email: self.email.trim().to_owned(),
+            name: self.name.trim().to_owned(),
+            resolution: self.resolution.filter(|_| asks.resolution),
+            declaration: asks
+                .declaration
+                .then(|| Declaration { accepted: self.declared, signed_name: self.signed_name.trim().to_owned() }),
         };
+        for issue in rules::validate(&body) {
+            let Some(field) = Field::of_issue(&issue) else { continue };
+            if !problems.iter().any(|(f, _)| *f == field) {
+                problems.push((field, FieldError::of_issue(&issue)));
+            }
+        }
+        if asks.photos && self.uploading {
+            problems.retain(|(f, _)| *f != Field::Photos);
+            problems.push((Field::Photos, FieldError::UploadPending));
+        }
+        problems.sort_by_key(|(f, _)| Field::ALL.iter().position(|g| g == f));
+        (body, problems)
+    }
 
-        let mut money = |field: ClaimField, price: &str, currency: &str| -> Option<Money> {
-            match parse_decimal(price)? {
-                Ok(price) => Some(Money {
-                    price,
-                    currency: Currency::from_wire(if currency.is_empty() { "EUR" } else { currency }),
-                }),
-                Err(e) => {
-                    errors.push((field, e));
-                    None
-                }
-            }
-        };
-        if allowed(claim, kind, ClaimField::ContentsSalesPrice) {
-            body.contents_sales_price = money(ClaimField::ContentsSalesPrice, &self.sales_price, &self.sales_currency);
+    /// The optional size: nothing typed is no size; a partial one is
+    /// missing its other numbers.
+    fn dimensions(&self, problems: &mut Vec<(Field, FieldError)>) -> Option<Dimensions> {
+        let parts = [&self.length, &self.width, &self.height].map(|s| parse_decimal(s));
+        if parts.iter().all(Option::is_none) {
+            return None;
         }
-        if allowed(claim, kind, ClaimField::ContentsPurchasePrice) {
-            body.contents_purchase_price =
-                money(ClaimField::ContentsPurchasePrice, &self.purchase_price, &self.purchase_currency);
-        }
-
-        if allowed(claim, kind, ClaimField::CarrierContractId) {
-            if let Some(id) = text(&self.carrier_contract_id) {
-                match id.parse::<i64>() {
-                    Ok(id) => body.carrier_contract_id = Some(id),
-                    Err(_) => errors.push((ClaimField::CarrierContractId, FieldError::NotWhole)),
-                }
+        let mut values = [0.0; 3];
+        for (i, part) in parts.into_iter().enumerate() {
+            match part {
+                None => problems.push((Field::Dimensions, FieldError::Missing)),
+                Some(Err(e)) => problems.push((Field::Dimensions, e)),
+                Some(Ok(v)) => values[i] = v,
             }
         }
-
-        if allowed(claim, kind, ClaimField::ParcelDimensions) {
-            let dims = [&self.length, &self.width, &self.height].map(|s| parse_decimal(s));
-            if dims.iter().any(Option::is_some) {
-                match dims {
-                    [Some(Ok(length)), Some(Ok(width)), Some(Ok(height))] => {
-                        body.parcel_dimensions = Some(Dimensions { length, width, height })
-                    }
-                    _ if dims.iter().any(|d| matches!(d, Some(Err(_)))) => {
-                        errors.push((ClaimField::ParcelDimensions, FieldError::NotANumber))
-                    }
-                    // Some but not all three given.
-                    _ => errors.push((ClaimField::ParcelDimensions, FieldError::Rule(FieldProblem::Missing))),
-                }
-            }
-        }
-
-        let allowed_text = |field: ClaimField, s: &str| if allowed(claim, kind, field) { text(s) } else { None };
-        body.contents_description = allowed_text(ClaimField::ContentsDescription, &self.contents_description);
-        body.parcel_exterior_description =
-            allowed_text(ClaimField::ParcelExteriorDescription, &self.exterior_description);
-        body.additional_remarks = allowed_text(ClaimField::AdditionalRemarks, &self.remarks);
-
-        for (field, token) in &self.files {
-            if !allowed(claim, kind, *field) {
-                continue;
-            }
-            let file = Some(FileRef { file_token: token.clone() });
-            match field {
-                ClaimField::SalesInvoice => body.sales_invoice = file,
-                ClaimField::PurchaseInvoice => body.purchase_invoice = file,
-                ClaimField::CustomerConfirmation => body.customer_confirmation = file,
-                ClaimField::CarrierClaimForm => body.carrier_claim_form = file,
-                ClaimField::ExteriorPhoto => body.exterior_photo = file,
-                ClaimField::InteriorPhoto => body.interior_photo = file,
-                ClaimField::DamagePhoto1 => body.damage_photo_1 = file,
-                ClaimField::DamagePhoto2 => body.damage_photo_2 = file,
-                ClaimField::PackagePhoto => body.package_photo = file,
-                ClaimField::EntireProductPhoto => body.entire_product_photo = file,
-                _ => {}
-            }
-        }
-
-        for (field, problem) in validate(claim, kind, &body) {
-            // A field that failed to parse is reported once, as a parse error.
-            if !errors.iter().any(|(f, _)| *f == field) {
-                let error = if problem == FieldProblem::Missing && self.uploading.contains(&field) {
-                    FieldError::UploadPending
-                } else {
-                    FieldError::Rule(problem)
-                };
-                errors.push((field, error));
-            }
-        }
-        for field in &self.uploading {
-            if allowed(claim, kind, *field) && !errors.iter().any(|(f, _)| f == field) {
-                errors.push((*field, FieldError::UploadPending));
-            }
-        }
-        crate::sort_small(&mut errors, |a, b| a.0 < b.0);
-        (body, errors)
+        problems.dedup_by(|a, b| a.0 == b.0);
+        // Zero and negative sizes go to the shared rule ("more than 0").
+        Some(Dimensions { length: values[0], width: values[1], height: values[2] })
     }
 }
 
@@ -261,100 +425,125 @@ mod tests {
         assert_eq!(parse_decimal("   "), None);
     }
 
-    fn rates_draft() -> Draft {
+    fn damage() -> Draft {
         Draft {
-            kind: Some(ParcelKind::SendcloudRates),
-            tracking_number: " PD-TRANSIT-0001 ".into(),
-            sales_price: "12,50".into(),
-            sales_currency: "GBP".into(),
-            contents_description: "Shoes".into(),
-            exterior_description: "Brown box".into(),
-            length: "30".into(),
-            width: "20".into(),
-            height: "10.5".into(),
-            remarks: "-".into(),
-            files: vec![
-                (ClaimField::SalesInvoice, "t1".into()),
-                (ClaimField::PurchaseInvoice, "t2".into()),
-                (ClaimField::CustomerConfirmation, "t3".into()),
-                (ClaimField::CarrierClaimForm, "t4".into()),
-            ],
-            ..Default::default()
+            tracking_number: " pd delivered 0002 ".into(),
+            situation: Some(Situation::Damaged),
+            contents: "Blue mug".into(),
+            photos: vec![(PhotoRole::Damage, "crack.jpg".into(), "tok-1".into())],
+            email: "ann@example.com".into(),
+            name: "Ann".into(),
+            ..Draft::default()
         }
     }
 
     #[test]
-    fn a_complete_rates_draft_builds_the_body() {
-        let (body, errors) = rates_draft().to_request(ClaimType::Lost);
-        assert_eq!(errors, vec![]);
-        assert_eq!(body.tracking_number, "PD-TRANSIT-0001");
-        assert_eq!(body.contents_sales_price, Some(Money { price: 12.5, currency: Currency::Gbp }));
-        assert_eq!(body.parcel_dimensions, Some(Dimensions { length: 30.0, width: 20.0, height: 10.5 }));
-        assert_eq!(body.carrier_claim_form.unwrap().file_token, "t4");
-    }
-
-    #[test]
-    fn parse_errors_win_over_missing() {
-        let mut d = rates_draft();
-        d.sales_price = "twelve".into();
-        d.height = String::new();
-        d.files.pop();
-        d.uploading.push(ClaimField::CarrierClaimForm);
-        let (_, errors) = d.to_request(ClaimType::Lost);
-        assert_eq!(
-            errors,
-            vec![
-                (ClaimField::ContentsSalesPrice, FieldError::NotANumber),
-                (ClaimField::ParcelDimensions, FieldError::Rule(FieldProblem::Missing)),
-                (ClaimField::CarrierClaimForm, FieldError::UploadPending),
-            ]
-        );
-    }
-
-    #[test]
-    fn each_rule_has_its_own_error() {
-        let mut d = rates_draft();
-        d.sales_price = "0".into();
-        d.length = "-3".into();
-        let (_, errors) = d.to_request(ClaimType::Lost);
-        assert_eq!(
-            errors,
-            vec![
-                (ClaimField::ContentsSalesPrice, FieldError::Rule(FieldProblem::NotPositive)),
-                (ClaimField::ParcelDimensions, FieldError::Rule(FieldProblem::NotPositive)),
-            ]
-        );
-        d.sales_price = "12 EUR".into();
+    fn a_damage_claim_takes_only_the_customers_answers() {
+        let mut d = damage();
+        d.exterior = "Dented".into();
         d.length = "30".into();
-        d.width = "wide".into();
-        let (_, errors) = d.to_request(ClaimType::Lost);
+        d.resolution = Some(Resolution::Replacement);
+        let (body, problems) = d.to_request(ClaimType::Damage);
+        assert_eq!(problems, []);
+        assert_eq!(body.tracking_number.as_deref(), Some("PDDELIVERED0002"));
+        assert_eq!(body.exterior.as_deref(), Some("Dented"));
+        assert_eq!(body.dimensions, None, "a damage claim has no size");
+        assert_eq!(body.photos, [Photo { file_token: "tok-1".into(), role: PhotoRole::Damage }]);
+        assert_eq!(body.resolution, Some(Resolution::Replacement));
+        assert_eq!(body.declaration, None);
+    }
+
+    #[test]
+    fn each_rule_has_its_own_error_in_form_order() {
+        let d = Draft { situation: Some(Situation::Damaged), email: "ann@".into(), ..Draft::default() };
+        let (_, problems) = d.to_request(ClaimType::Damage);
         assert_eq!(
-            errors,
-            vec![
-                (ClaimField::ContentsSalesPrice, FieldError::NotANumber),
-                (ClaimField::ParcelDimensions, FieldError::NotANumber),
+            problems,
+            [
+                (Field::TrackingNumber, FieldError::NoParcel),
+                (Field::Contents, FieldError::Missing),
+                (Field::Photos, FieldError::PhotoNeeded),
+                (Field::Email, FieldError::NotAnEmail),
+                (Field::Name, FieldError::Missing),
             ]
         );
+        let mut d = damage();
+        d.uploading = true;
+        assert_eq!(d.to_request(ClaimType::Damage).1, [(Field::Photos, FieldError::UploadPending)]);
     }
 
     #[test]
-    fn the_tracking_number_is_sent_without_spaces_and_upper_cased() {
-        let mut d = rates_draft();
-        d.tracking_number = " pd-transit 0001 ".into();
-        assert_eq!(d.to_request(ClaimType::Lost).0.tracking_number, "PD-TRANSIT0001");
-        assert_eq!(d.entered(ClaimField::TrackingNumber), " pd-transit 0001 ");
-        assert_eq!(d.entered(ClaimField::SalesInvoice), "t1 false");
+    fn a_lost_claim_needs_the_signed_declaration_and_takes_an_optional_size() {
+        let mut d = damage();
+        d.photos.clear();
+        d.length = "0".into();
+        d.width = "20,5".into();
+        let (body, problems) = d.to_request(ClaimType::Lost);
+        assert_eq!(body.photos, [], "photos go only with a damage claim");
+        assert_eq!(
+            problems,
+            [
+                (Field::Dimensions, FieldError::Missing),
+                (Field::Declaration, FieldError::NotAccepted),
+                (Field::SignedName, FieldError::Missing)
+            ]
+        );
+        d.height = "x".into();
+        assert_eq!(d.to_request(ClaimType::Lost).1[0], (Field::Dimensions, FieldError::NotANumber));
+        d.height = "10".into();
+        assert_eq!(d.to_request(ClaimType::Lost).1[0], (Field::Dimensions, FieldError::NotPositive));
+        d.length = "30".into();
+        d.declared = true;
+        d.signed_name = "Ann Smith".into();
+        let (body, problems) = d.to_request(ClaimType::Lost);
+        assert_eq!(problems, []);
+        assert_eq!(body.dimensions, Some(Dimensions { length: 30.0, width: 20.5, height: 10.0 }));
+        assert_eq!(body.declaration, Some(Declaration { accepted: true, signed_name: "Ann Smith".into() }));
     }
 
     #[test]
-    fn own_contract_ignores_rates_only_requirements() {
+    fn something_missing_is_an_other_claim_with_its_subject() {
         let d = Draft {
-            kind: Some(ParcelKind::OwnContract),
-            tracking_number: "PD-OWN-0003".into(),
-            carrier_contract_id: "12a".into(),
-            ..Default::default()
+            order_number: "ORD-1".into(),
+            missing: Missing::Empty,
+            remarks: "Nothing inside".into(),
+            contents: "ignored".into(),
+            email: "a@b.example".into(),
+            name: "A".into(),
+            ..Draft::default()
         };
-        let (_, errors) = d.to_request(ClaimType::Lost);
-        assert_eq!(errors, vec![(ClaimField::CarrierContractId, FieldError::NotWhole)]);
+        let (body, problems) = d.to_request(ClaimType::Other);
+        assert_eq!(problems, []);
+        assert_eq!(body.subject.as_deref(), Some("The parcel arrived empty"));
+        assert_eq!(body.contents, None);
+        assert_eq!(body.tracking_number, None);
+    }
+
+    fn offer(claim: ClaimType, reason: Option<NotOffered>) -> ClaimOffer {
+        ClaimOffer { claim_type: claim, offered: reason.is_none(), reason, from: None }
+    }
+
+    #[test]
+    fn not_arrived_becomes_the_claim_tracking_allows() {
+        use ClaimType::*;
+        let all = |no: &[(ClaimType, NotOffered)]| -> Vec<ClaimOffer> {
+            ClaimType::ALL.iter().map(|c| offer(*c, no.iter().find(|(d, _)| d == c).map(|(_, r)| r.clone()))).collect()
+        };
+        let delivered = all(&[(Lost, NotOffered::Delivered), (LateDelivery, NotOffered::Delivered)]);
+        assert_eq!(Situation::NotArrived.claim(&delivered), Ok(DeliveredNotReceived));
+        let overdue = all(&[(DeliveredNotReceived, NotOffered::NotDelivered), (LateDelivery, NotOffered::NotLate)]);
+        assert_eq!(Situation::NotArrived.claim(&overdue), Ok(Lost));
+        let late = all(&[(DeliveredNotReceived, NotOffered::NotDelivered), (Lost, NotOffered::TooRecent)]);
+        assert_eq!(Situation::NotArrived.claim(&late), Ok(LateDelivery));
+        let early = all(&[
+            (DeliveredNotReceived, NotOffered::NotDelivered),
+            (Lost, NotOffered::TooRecent),
+            (LateDelivery, NotOffered::NotLate),
+        ]);
+        assert_eq!(Situation::NotArrived.claim(&early), Err((Lost, NotOffered::TooRecent, None)));
+        assert_eq!(Situation::NotArrived.claim(&[]), Ok(Lost), "no tracking: the shop sorts it out");
+        assert_eq!(Situation::WrongAddress.claim(&delivered), Ok(AddressChange), "offered");
+        let returned = all(&[(AddressChange, NotOffered::Delivered), (UnjustReturn, NotOffered::NotReturned)]);
+        assert_eq!(Situation::Returned.claim(&returned), Err((UnjustReturn, NotOffered::NotReturned, None)));
     }
 }

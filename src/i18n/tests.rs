@@ -71,7 +71,7 @@ fn every_field_holds_its_own_text() {
         let t = lang.loaded().unwrap();
         let text = |name: &str| file[name].as_str().unwrap().to_owned();
         // The first and last text and table, and a few between.
-        assert_eq!(t.lost_title, text("lost_title"), "{lang:?}");
+        assert_eq!(t.claim_title, text("claim_title"), "{lang:?}");
         assert_eq!(t.submit, text("submit"), "{lang:?}");
         assert_eq!(t.err_rate_limited_secs, text("err_rate_limited_secs"), "{lang:?}");
         assert_eq!(t.status_link_note, text("status_link_note"), "{lang:?}");

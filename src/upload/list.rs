@@ -32,6 +32,9 @@ pub fn FileList(
     #[prop(optional)] hint: Option<&'static str>,
     upload_route: Route,
     limits: &'static Limits,
+    /// Photos only: accepts images and offers the phone's camera.
+    #[prop(optional)]
+    photos: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.texts;
@@ -100,7 +103,9 @@ pub fn FileList(
         let error_id = error_id.clone();
         move || if field_error.with(Option::is_some) { format!("{base} {error_id}") } else { base.clone() }
     };
-    let accept = if std::ptr::eq(limits, &prepare::JTL) {
+    let accept = if photos {
+        "image/*"
+    } else if std::ptr::eq(limits, &prepare::JTL) {
         "image/*,application/pdf,.doc,.docx,.xls,.xlsx,.txt"
     } else {
         "image/*,application/pdf,.doc,.docx,.odt,.rtf,.txt"
@@ -114,11 +119,19 @@ pub fn FileList(
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="pd-hint" id=hint_id>{h}</p> })}
             <div class="pd-file-pick">
-                <input type="file" id=id.clone() name=id multiple=true accept=accept
+                <input type="file" id=id.clone() name=id.clone() multiple=true accept=accept
                     disabled=full
                     aria-invalid=move || shown_error.with(Option::is_some).then_some("true")
                     aria-describedby=described
                     on:change=on_change />
+                {photos.then(|| {
+                    let camera_id = format!("{id}-camera");
+                    view! {
+                        <label class="pd-camera" for=camera_id.clone()>{t.take_photo}</label>
+                        <input type="file" class="pd-visually-hidden" id=camera_id accept="image/*"
+                            capture="environment" disabled=full on:change=on_change />
+                    }
+                })}
             </div>
             <p class="pd-hint pd-drop-hint">{t.drop_hint}</p>
             <ul class="pd-file-list" id=status_id aria-live="polite">

@@ -32,7 +32,8 @@ pub const MAX_PHOTOS: usize = 6;
 
 pub const MSG_MISSING: &str = "Field required";
 pub const MSG_PARCEL: &str = "A tracking number or an order number is required";
-pub const MSG_TRACKING: &str = "Not a tracking number (letters, digits and dashes, at most 64)";
+pub const MSG_TRACKING: &str =
+    "Not a tracking number (1 to 255 characters; no slashes, dots alone or control characters)";
 pub const MSG_EMAIL: &str = "Not an e-mail address";
 pub const MSG_POSITIVE: &str = "Must be more than 0";
 pub const MSG_PHOTO: &str = "A damage claim needs at least one photo";

@@ -63,10 +63,12 @@ fn tracking_decides_which_claims_are_offered() {
         reason: Some(LostClaimReason::TooRecent),
         eligible_from: Some("2026-03-09T00:00:00Z".into()),
     };
-    let delivered_lost = LostClaimEligibility { eligible: false, reason: Some(LostClaimReason::Delivered), eligible_from: None };
+    let delivered_lost =
+        LostClaimEligibility { eligible: false, reason: Some(LostClaimReason::Delivered), eligible_from: None };
     let transit = r#"{"event_at":"2026-03-01T10:00:00Z","status_code":"in_transit"}"#;
     let delivered = r#"{"event_at":"2026-03-02T10:00:00Z","status_code":"delivered"}"#;
-    let returning = r#"{"event_at":"2026-03-02T10:00:00Z","status_code":"in_transit","sub_status_code":"returned_to_sender"}"#;
+    let returning =
+        r#"{"event_at":"2026-03-02T10:00:00Z","status_code":"in_transit","sub_status_code":"returned_to_sender"}"#;
     let own = Some(ParcelKind::OwnContract);
 
     // Overdue in transit: lost, address change; not yet late (no date).
@@ -84,11 +86,20 @@ fn tracking_decides_which_claims_are_offered() {
     let list = offers::offers(&late, Some(ParcelKind::SendcloudRates), &too_recent, "2026-03-04");
     assert_eq!(why(&list, ClaimType::LateDelivery), (Some(NotOffered::OwnContractOnly), None));
     let list = offers::offers(&late, own, &too_recent, "2026-03-03");
-    assert_eq!(why(&list, ClaimType::LateDelivery), (Some(NotOffered::NotLate), Some("2026-03-03".into())), "due today is not late");
+    assert_eq!(
+        why(&list, ClaimType::LateDelivery),
+        (Some(NotOffered::NotLate), Some("2026-03-03".into())),
+        "due today is not late"
+    );
     assert!(offers::offers(&late, None, &too_recent, "2026-03-04")[3].offered, "an unknown kind is not refused");
 
     // Delivered: delivered-but-not-received, never lost, late or an address change.
-    let list = offers::offers(&parcel(&format!("{transit},{delivered}"), Some("2026-03-01")), own, &delivered_lost, "2026-03-10");
+    let list = offers::offers(
+        &parcel(&format!("{transit},{delivered}"), Some("2026-03-01")),
+        own,
+        &delivered_lost,
+        "2026-03-10",
+    );
     assert_eq!(offered(&list), ["damage", "delivered-but-not-received", "other"]);
     assert_eq!(why(&list, ClaimType::Lost).0, Some(NotOffered::Delivered));
     assert_eq!(why(&list, ClaimType::AddressChange).0, Some(NotOffered::Delivered));

@@ -1,0 +1,120 @@
+//! Tracking inside the claim form: the parcel is looked up as its number
+//! is typed (or at once on Enter), so the form can say what tracking
+//! shows, which claims it allows, and when the number is unknown.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{ApiFailure, Proxy};
+use crate::i18n::Texts;
+use crate::tracking::{normalize_tracking_number, phase_text, Tracking, TrackingExt};
+use crate::Ctx;
+
+/// The look-up of one tracking-number input.
+#[derive(Clone, Copy)]
+pub struct ParcelLookup {
+    /// What tracking answered for the current number.
+    pub found: RwSignal<Option<Tracking>>,
+    /// The (normalised) number tracking answered 404 for.
+    not_found: RwSignal<Option<String>>,
+    number: Memo<String>,
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    seq: StoredValue<u32>,
+    proxy: StoredValue<Proxy>,
+}
+
+impl ParcelLookup {
+    /// Looks `input` up 600 ms after the last keystroke.
+    pub fn new(ctx: &Ctx, input: RwSignal<String>) -> ParcelLookup {
+        let lookup = ParcelLookup {
+            found: RwSignal::new(None),
+            not_found: RwSignal::new(None),
+            number: Memo::new(move |_| normalize_tracking_number(&input.get())),
+            timer: StoredValue::new_local(None),
+            seq: StoredValue::new(0),
+            proxy: StoredValue::new(ctx.proxy.clone()),
+        };
+        Effect::new(move |_| {
+            let number = lookup.number.get();
+            lookup.cancel();
+            lookup.found.set(None);
+            lookup.not_found.set(None);
+            if number.len() < 4 {
+                return;
+            }
+            let handle = set_timeout_with_handle(move || lookup.run(number), Duration::from_millis(600));
+            lookup.timer.set_value(handle.ok());
+        });
+        on_cleanup(move || {
+            if let Some(h) = lookup.timer.try_get_value().flatten() {
+                h.clear();
+            }
+        });
+        lookup
+    }
+
+    /// Stops a pending look-up; an answer still on its way is ignored.
+    fn cancel(self) {
+        if let Some(h) = self.timer.try_get_value().flatten() {
+            h.clear();
+        }
+        self.seq.try_update_value(|n| *n += 1);
+    }
+
+    fn run(self, number: String) {
+        self.cancel();
+        // The form may be gone by now (view switched, widget unmounted).
+        let Some(proxy) = self.proxy.try_get_value() else { return };
+        let Some(seq) = self.seq.try_get_value() else { return };
+        spawn_local(async move {
+            let answer = proxy.tracking(&number, None).await;
+            if self.seq.try_get_value() != Some(seq) {
+                return; // the number changed meanwhile
+            }
+            match answer {
+                Ok(found) => {
+                    self.found.try_set(Some(found));
+                }
+                Err(ApiFailure::Http { status: 404, .. }) => {
+                    self.not_found.try_set(Some(number));
+                }
+                Err(_) => {}
+            }
+        });
+    }
+
+    /// Enter in the field: look it up now, unless it was answered already.
+    pub fn now(self) -> Callback<()> {
+        Callback::new(move |_| {
+            let number = self.number.get_untracked();
+            let answered = self.found.with_untracked(Option::is_some)
+                || self.not_found.with_untracked(|n| n.as_ref() == Some(&number));
+            if !number.is_empty() && !answered {
+                self.run(number);
+            }
+        })
+    }
+
+    /// "Not found" while the field holds the number tracking did not know.
+    pub fn not_found_text(self, t: &'static Texts) -> Option<String> {
+        let number = self.number.get();
+        self.not_found.with(|n| n.as_ref() == Some(&number)).then(|| t.err_tracking_not_found.to_owned())
+    }
+
+    /// The parcel's newest tracking event, in words.
+    pub fn latest_view(self) -> impl IntoView {
+        let ctx = expect_context::<Ctx>();
+        let t = ctx.texts;
+        let lang = ctx.lang.tag();
+        view! {
+            <div class="pd-parcel" aria-live="polite">
+                {move || self.found.get().and_then(|l| l.latest()).map(|e| view! {
+                    <p class="pd-hint">{t.latest_status}": "<strong>{phase_text(&ctx, &e)}</strong>
+                        {e.event_at.as_deref().map(|at| format!(" · {}", crate::format::date_time(lang, at)))}</p>
+                })}
+            </div>
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! The claim form's questions, each shown only for the claims that ask it
+//! ([`Asks`]): what happened, the contents, the parcel's outside and size,
+//! photos by what they show, remarks, a new address, the wish and the
+//! declaration.
+
+use leptos::prelude::*;
+use parcel_desk_wire::customer::rules::MAX_PHOTOS;
+use parcel_desk_wire::customer::{OrderItem, PhotoRole, Resolution};
+use parcel_desk_wire::tracking::{ClaimOffer, NotOffered};
+use parcel_desk_wire::{ClaimType, Route};
+
+use super::inputs::Inputs;
+use super::model::{Asks, Field, Missing, Situation};
+use crate::fields::{FieldErrorText, LabelText, TextField};
+use crate::i18n::Texts;
+use crate::upload::prepare::SUPPORT;
+use crate::upload::{FileList, Picked};
+use crate::Ctx;
+
+/// Why a situation cannot be claimed for this parcel now.
+pub fn not_offered_text(t: &Texts, lang: &str, reason: &NotOffered, from: Option<&str>) -> String {
+    let date = || from.map(|d| crate::format::date(lang, d)).unwrap_or_default();
+    match reason {
+        NotOffered::TooRecent => t.not_yet_lost.replace("{}", &date()),
+        NotOffered::NotLate => t.not_yet_lost.replace("{}", &date()),
+        NotOffered::Delivered => t.already_delivered.into(),
+        NotOffered::NotDelivered => t.not_delivered_yet.into(),
+        NotOffered::NotReturned => t.not_returned.into(),
+        NotOffered::Returning => t.already_returning.into(),
+        _ => t.not_possible_now.into(),
+    }
+}
+
+/// A radio button with its label and an optional hint.
+fn radio(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    hint: Signal<Option<String>>,
+    checked: Signal<bool>,
+    select: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="pd-radio">
+            <input type="radio" id=id name=name
+                aria-describedby=move || hint.with(Option::is_some).then(|| hint_id.clone())
+                prop:checked=move || checked.get()
+                on:change=move |_| select() />
+            <label for=id>{label}</label>
+            {move || hint.get().map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
+        </div>
+    }
+}
+
+fn situation_label(t: &Texts, s: Situation) -> &'static str {
+    match s {
+        Situation::NotArrived => t.situation_not_arrived,
+        Situation::Damaged => t.situation_damaged,
+        Situation::Missing => t.situation_missing,
+        Situation::Returned => t.situation_returned,
+        Situation::WrongAddress => t.situation_address,
+    }
+}
+
+/// "What happened?": every situation, each saying why tracking does not
+/// allow it now (it stays choosable: the notice under the list explains,
+/// and the form cannot be sent for it).
+#[component]
+pub fn SituationChoice(
+    situation: RwSignal<Option<Situation>>,
+    #[prop(into)] offers: Signal<Vec<ClaimOffer>>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.texts;
+    let lang = ctx.lang.tag();
+    view! {
+        <fieldset class="pd-field" class:pd-invalid=move || error.with(Option::is_some)
+            aria-describedby=move || error.with(Option::is_some).then_some("situation-error")>
+            <legend><LabelText text=t.situation_legend required=true /></legend>
+            {Situation::ALL.into_iter().map(|s| {
+                let hint = Signal::derive(move || {
+                    offers.with(|o| s.claim(o).err()).map(|(_, reason, from)| not_offered_text(t, lang, &reason, from.as_deref()))
+                });
+                radio("situation", s.id(), situation_label(t, s), hint,
+                    Signal::derive(move || situation.get() == Some(s)), move || situation.set(Some(s)))
+            }).collect_view()}
+            <FieldErrorText id="situation-error".to_owned() error=error />
+        </fieldset>
+    }
+}
+
+/// The order's items to tick, or the contents in the customer's words.
+#[component]
+fn Contents(inputs: Inputs, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.texts;
+    if ctx.items.is_empty() {
+        return view! {
+            <TextField id="contents" label=t.contents_label hint=t.contents_hint multiline=true
+                value=inputs.contents error=error required=true />
+        }
+        .into_any();
+    }
+    let picked = inputs.items;
+    view! {
+        <fieldset class="pd-field" class:pd-invalid=move || error.with(Option::is_some)>
+            <legend><LabelText text=t.items_legend required=true /></legend>
+            {ctx.items.iter().enumerate().map(|(i, item)| {
+                let id = if i == 0 { "contents".to_owned() } else { format!("contents-{i}") };
+                let item = OrderItem { name: item.name.clone(), quantity: item.quantity };
+                let label = format!("{} × {}", item.quantity, item.name);
+                let name = item.name.clone();
+                view! {
+                    <div class="pd-check">
+                        <input type="checkbox" id=id.clone()
+                            aria-invalid=move || error.with(Option::is_some).then_some("true")
+                            prop:checked=move || picked.with(|p| p.iter().any(|x| x.name == name))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                picked.update(|p| {
+                                    p.retain(|x| x.name != item.name);
+                                    if on { p.push(item.clone()); }
+                                });
+                            } />
+                        <label for=id>{label}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <TextField id="contents-other" label=t.contents_other multiline=true
+                value=inputs.contents error=Signal::derive(|| None::<String>) />
+            <FieldErrorText id="contents-error".to_owned() error=error />
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// The questions of `claim` beyond photos, the wish, the customer and the
+/// declaration.
+#[component]
+pub fn Questions(
+    inputs: Inputs,
+    #[prop(into)] claim: Signal<Option<ClaimType>>,
+    error_of: impl Fn(Field) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = expect_context::<Ctx>().texts;
+    let asks = move |f: fn(&Asks) -> bool| move || claim.get().map(Asks::of).is_some_and(|a| f(&a));
+    let is = move |c: ClaimType| move || claim.get() == Some(c);
+    let dims_error = error_of(Field::Dimensions);
+    let dim = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <div class="pd-grow">
+                <label for=id class="pd-sublabel">{label}</label>
+                <input type="text" id=id inputmode="decimal" autocomplete="off"
+                    aria-invalid=move || dims_error.with(Option::is_some).then_some("true")
+                    aria-describedby=move || dims_error.with(Option::is_some).then_some("dimensions-error")
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev)) />
+            </div>
+        }
+    };
+    let missing_is = move |m: Missing| Signal::derive(move || inputs.missing.get() == m);
+    let no_hint = || Signal::derive(|| None::<String>);
+    view! {
+        <Show when=is(ClaimType::Other)>
+            <fieldset class="pd-field">
+                <legend>{t.missing_legend}</legend>
+                {radio("missing", "missing-item", t.missing_item, no_hint(), missing_is(Missing::Item),
+                    move || inputs.missing.set(Missing::Item))}
+                {radio("missing", "missing-empty", t.missing_empty, no_hint(), missing_is(Missing::Empty),
+                    move || inputs.missing.set(Missing::Empty))}
+            </fieldset>
+        </Show>
+        <Show when=asks(|a| a.contents)>
+            <Contents inputs=inputs error=error_of(Field::Contents) />
+        </Show>
+        <Show when=asks(|a| a.exterior)>
+            <TextField id="exterior" label=t.exterior_label hint=t.exterior_hint multiline=true
+                value=inputs.exterior error=error_of(Field::Exterior) />
+        </Show>
+        <Show when=asks(|a| a.new_address)>
+            <TextField id="new_address" label=t.new_address_label hint=t.new_address_hint multiline=true
+                autocomplete="street-address" value=inputs.new_address error=error_of(Field::NewAddress) required=true />
+        </Show>
+        <Show when=asks(|a| a.dimensions)>
+            <details class="pd-field pd-dimensions" open=move || dims_error.with(Option::is_some)>
+                <summary>{t.size_legend}</summary>
+                <p class="pd-hint">{t.size_hint}</p>
+                <div class="pd-row">
+                    {dim("dimensions-length", t.length, inputs.length)}
+                    {dim("dimensions-width", t.width, inputs.width)}
+                    {dim("dimensions-height", t.height, inputs.height)}
+                </div>
+                <FieldErrorText id="dimensions-error".to_owned() error=dims_error />
+            </details>
+        </Show>
+        <Show when=move || claim.get().is_some_and(|c| c == ClaimType::Other)
+            fallback=move || view! {
+                <TextField id="remarks" label=t.remarks multiline=true value=inputs.remarks
+                    error=error_of(Field::Remarks) />
+            }>
+            <TextField id="remarks" label=t.missing_remarks multiline=true value=inputs.remarks
+                error=error_of(Field::Remarks) required=true />
+        </Show>
+    }
+}
+
+/// Photos by what they show: as many as the customer has, several per
+/// pick, the camera on phones; at most [`MAX_PHOTOS`] in all (the claim's
+/// photo fields upstream).
+#[component]
+pub fn Photos(
+    photos: [(PhotoRole, RwSignal<Vec<Picked>>); 3],
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let t = expect_context::<Ctx>().texts;
+    let label = |role: PhotoRole| match role {
+        PhotoRole::Damage => (t.photos_damage, "photos-damage"),
+        PhotoRole::Contents => (t.photos_contents, "photos-contents"),
+        PhotoRole::Packaging => (t.photos_packaging, "photos-packaging"),
+    };
+    view! {
+        <fieldset class="pd-field pd-documents" class:pd-invalid=move || error.with(Option::is_some)>
+            <legend><LabelText text=t.photos required=true /></legend>
+            <p class="pd-hint">{t.photos_hint}</p>
+            {photos.into_iter().enumerate().map(|(i, (role, files))| {
+                let (text, id) = label(role);
+                // The first list carries the field's error.
+                let error = if i == 0 { error } else { Signal::derive(|| None::<String>) };
+                view! {
+                    <FileList id=id label=text files=files max_files=MAX_PHOTOS error=error
+                        upload_route=Route::UploadFile limits=&SUPPORT photos=true />
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The customer's wish: for the shop, never sent to the carrier.
+#[component]
+pub fn ResolutionChoice(resolution: RwSignal<Option<Resolution>>) -> impl IntoView {
+    let t = expect_context::<Ctx>().texts;
+    let none = || Signal::derive(|| None::<String>);
+    let is = move |r: Resolution| Signal::derive(move || resolution.get() == Some(r));
+    view! {
+        <fieldset class="pd-field">
+            <legend>{t.resolution_legend}</legend>
+            <p class="pd-hint">{t.resolution_hint}</p>
+            {radio("resolution", "resolution-refund", t.resolution_refund, none(), is(Resolution::Refund),
+                move || resolution.set(Some(Resolution::Refund)))}
+            {radio("resolution", "resolution-replacement", t.resolution_replacement, none(), is(Resolution::Replacement),
+                move || resolution.set(Some(Resolution::Replacement)))}
+            {radio("resolution", "resolution-repair", t.resolution_repair, none(), is(Resolution::Repair),
+                move || resolution.set(Some(Resolution::Repair)))}
+        </fieldset>
+    }
+}
+
+/// "I confirm that I have not received this parcel", signed with the
+/// customer's typed name; the proxy turns it into the claim's PDF.
+#[component]
+pub fn Declaration(
+    declared: RwSignal<bool>,
+    signed_name: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into)] name_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let t = expect_context::<Ctx>().texts;
+    view! {
+        <fieldset class="pd-field" class:pd-invalid=move || error.with(Option::is_some)>
+            <legend>{t.declaration_legend}</legend>
+            <div class="pd-check">
+                <input type="checkbox" id="declaration" aria-required="true"
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-describedby=move || error.with(Option::is_some).then_some("declaration-error")
+                    prop:checked=move || declared.get()
+                    on:change=move |ev| declared.set(event_target_checked(&ev)) />
+                <label for="declaration"><LabelText text=t.declaration_text required=true /></label>
+            </div>
+            <FieldErrorText id="declaration-error".to_owned() error=error />
+            <TextField id="signed_name" label=t.signed_name hint=t.signed_name_hint autocomplete="name"
+                value=signed_name error=name_error required=true />
+        </fieldset>
+    }
+}
