@@ -259,16 +259,23 @@ pub fn ClaimForm(
             return; // a double click never files two claims
         }
         let Some(claim) = claim_type.get_untracked() else {
+            // Nothing to file yet: say what to answer first (the parcel, and
+            // what happened, or why tracking rules it out).
             let why = claim.get_untracked().and_then(Result::err);
-            errors.set(vec![(
+            let mut problems: Vec<(Field, FieldError)> = untrack(|| inputs.draft())
+                .to_request(ClaimType::Other)
+                .1
+                .into_iter()
+                .filter(|(f, _)| *f == Field::TrackingNumber)
+                .collect();
+            problems.push((
                 Field::Situation,
                 match why {
-                    Some((_, reason, from)) => {
-                        FieldError::Upstream(not_offered_text(t, lang, &reason, from.as_deref()))
-                    }
+                    Some((_, reason, from)) => FieldError::Upstream(not_offered_text(t, lang, &reason, from.as_deref())),
                     None => FieldError::Missing,
                 },
-            )]);
+            ));
+            errors.set(problems);
             banner.set(Some(t.err_fix_fields.into()));
             focus_first_invalid(form_ref);
             return;
