@@ -1,16 +1,37 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The lost-parcel claim form, found the way a person finds it: by labels,
- *  roles and visible text. Playwright's locators pierce the widget's open
- *  shadow root. */
-export class LostClaimForm {
+/** The widget's texts in one language, read from the language files the
+ *  widget itself loads (so a test in German finds German labels). */
+export type Texts = Record<string, string>;
+export function texts(lang: 'en' | 'de' = 'en'): Texts {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'i18n', `${lang}.json`), 'utf8'));
+}
+
+/** What happened, as the widget offers it, for each claim type. */
+export const SITUATION: Record<string, string> = {
+  lost: 'situation_not_arrived',
+  'delivered-but-not-received': 'situation_not_arrived',
+  'late-delivery': 'situation_not_arrived',
+  damage: 'situation_damaged',
+  other: 'situation_missing',
+  'unjust-return': 'situation_returned',
+  'address-change': 'situation_address',
+};
+
+/** The claim form, found the way a person finds it: by labels, roles and
+ *  visible text. Playwright's locators pierce the widget's open shadow
+ *  root. */
+export class ClaimForm {
   readonly page: Page;
   readonly widget: Locator;
+  readonly t: Texts;
 
-  constructor(page: Page, widget?: Locator) {
+  constructor(page: Page, widget?: Locator, lang: 'en' | 'de' = 'en') {
     this.page = page;
     this.widget = widget ?? page.locator('parcel-desk');
+    this.t = texts(lang);
   }
 
   async open(query = '') {
@@ -19,11 +40,7 @@ export class LostClaimForm {
   }
 
   get heading() {
-    return this.widget.getByRole('heading', { name: /Report a (lost|damaged) parcel/ });
-  }
-
-  async chooseDamaged() {
-    await this.widget.getByRole('radio', { name: 'It arrived damaged' }).check();
+    return this.widget.getByRole('heading', { name: this.t.claim_title });
   }
 
   /** The control labelled exactly `label` (a required field's label ends
@@ -33,41 +50,48 @@ export class LostClaimForm {
     return this.widget.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
   }
 
+  /** A field by its text key in the language file. */
+  f(key: string) {
+    return this.field(this.t[key]);
+  }
+
   get trackingNumber() {
-    return this.field('Tracking number');
+    return this.f('tracking_number');
+  }
+
+  /** Answers "What happened?" with the situation of `claimType`. */
+  async choose(claimType: string) {
+    await this.widget.getByRole('radio', { name: this.t[SITUATION[claimType]] }).check();
+  }
+
+  async customer(email = 'ann@example.com', name = 'Ann Example') {
+    await this.f('email').fill(email);
+    await this.f('name').fill(name);
+  }
+
+  async declare(name = 'Ann Example') {
+    await this.widget.getByRole('checkbox', { name: this.t.declaration_text }).check();
+    await this.f('signed_name').fill(name);
   }
 
   get submit() {
-    return this.widget.getByRole('button', { name: /Submit claim|Submitting/ });
+    return this.widget.getByRole('button', { name: new RegExp(`${this.t.submit}|${this.t.submitting}`) });
   }
 
   get banner() {
     return this.widget.getByRole('alert');
   }
 
-  async chooseOwnContract() {
-    await this.widget.getByRole('radio', { name: "On the shop's own carrier contract" }).check();
-  }
-
-  async chooseSendcloudRates() {
-    await this.widget.getByRole('radio', { name: "With the shop's Sendcloud label" }).check();
-  }
-
-  async fillPrice(legend: string, amount: string, currency = 'EUR') {
-    const group = this.widget.getByRole('group', { name: legend });
-    await group.getByLabel('Amount').fill(amount);
-    await group.getByLabel('Currency').selectOption(currency);
-  }
-
-  /** Picks a fixture (or any path) for a file field and waits for the upload. */
+  /** Picks a fixture (or any path, or several) for a file field and waits
+   *  for the upload. */
   async attach(label: string, file: string, uploadedName = path.basename(file)) {
     const full = path.isAbsolute(file) ? file : path.join(__dirname, '..', 'fixtures', file);
     const field = this.field(label);
     await field.setInputFiles(full);
-    await expect(await this.statusOf(field)).toContainText(`${uploadedName}: Uploaded`, { timeout: 15_000 });
+    await expect(await this.statusOf(field)).toContainText(`${uploadedName}: ${this.t.uploaded}`, { timeout: 15_000 });
   }
 
-  /** The upload status line of a file field. */
+  /** The upload status (list) of a file field. */
   async statusOf(field: Locator) {
     const id = await field.getAttribute('id');
     return this.widget.locator(`[id="${id}-status"]`);
@@ -87,10 +111,13 @@ export class LostClaimForm {
   }
 
   get successHeading() {
-    return this.widget.getByRole('heading', { name: 'Claim received' });
+    return this.widget.getByRole('heading', { name: this.t.success_title });
   }
 
   get reference() {
     return this.widget.locator('.pd-reference strong');
   }
 }
+
+/** Labels a customer must never see: the shop's facts. */
+export const SHOP_ONLY = /purchase|invoice|contract|how was the parcel shipped|claim form|portal|sales price|einkauf|rechnung|vertrag/i;
