@@ -206,7 +206,10 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::OpenApi => openapi(&st, &req),
                     Route::CustomerClaim => customer::create(&st, req).await.into_response(),
                     Route::ClaimLookup => customer::lookup::lookup(&st, req, ip).await.into_response(),
-                    Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) => match &st.jtl {
+                    Route::ChannelCreate
+                    | Route::ChannelUpload
+                    | Route::ChannelMessages(_)
+                    | Route::ChannelAttachment(..) => match &st.jtl {
                         Some(jtl) => crate::jtl::handle(jtl, &st.tickets.store, route, req, st.gate.json_limit).await,
                         None => envelope::not_found(),
                     },

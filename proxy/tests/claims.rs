@@ -336,6 +336,14 @@ async fn every_claim_type_files_against_the_sandbox_with_its_deflection_rules() 
     let dbnr = json!({"tracking_number": "PD-OWN-DELIVERED-0008"});
     let (state, reason) = settle_claim(&c, &s.api(""), "/dsf/tickets/delivered-but-not-received", None, &dbnr).await;
     assert_eq!(state, "filed", "{reason}");
+    // The late demo parcel and the one on its way back: the claims they are
+    // there to show.
+    let late = json!({"tracking_number": "PD-OWN-LATE-0009", "additional_remarks": "Expected three days ago"});
+    let (state, reason) = settle_claim(&c, &s.api(""), "/dsf/tickets/late-delivery", None, &late).await;
+    assert_eq!(state, "filed", "{reason}");
+    let returned = json!({"tracking_number": "PD-RETURNED-0010", "is_parcel_returned": true, "additional_details": "The address is right"});
+    let (state, reason) = settle_claim(&c, &s.api(""), "/dsf/tickets/unjust-return", None, &returned).await;
+    assert_eq!(state, "filed", "{reason}");
 
     // Each type's own rules, before anything is stored.
     let r = post_claim(&c, &s.api("/dsf/tickets/address-change"), None, &json!({"tracking_number": own})).await;
@@ -359,6 +367,8 @@ async fn every_claim_type_files_against_the_sandbox_with_its_deflection_rules() 
             json!({"new_address": "Stadhuisplein 10, 5611 EM Eindhoven"}),
             "Parcel is already delivered",
         ),
+        ("/dsf/tickets/delivered-but-not-received", "PD-OWN-LATE-0009", json!({}), "Parcel is not delivered yet"),
+        ("/dsf/tickets/delivered-but-not-received", "PD-RETURNED-0010", json!({}), "Parcel is not delivered yet"),
         (
             "/dsf/tickets/late-delivery",
             "PD-DELIVERED-0002",

@@ -132,7 +132,7 @@ async fn lost_claims_for_every_demo_parcel() {
     assert_eq!(t.ticket_type.unwrap().as_str(), "lost");
     assert!(t.requested_actions.is_empty());
     assert!(t.created_at.ends_with("+00:00") && t.created_at.len() == 25, "{}", t.created_at);
-    assert_eq!(DEMO_PARCELS.len(), 8);
+    assert_eq!(DEMO_PARCELS.len(), 10);
 }
 
 #[tokio::test]

@@ -604,7 +604,8 @@ async fn end_to_end_through_sandbox_mode() {
             assert_eq!(msgs[0]["from"], "BUYER");
             assert_eq!(msgs[1]["from"], "SELLER");
             assert!(msgs[1]["text"].as_str().unwrap().contains("sandbox reply"), "{conv}");
-            assert_eq!(msgs[1]["attachments"], json!([{"filename": "sandbox-reply.pdf"}]));
+            assert_eq!(msgs[1]["attachments"][0]["filename"], "sandbox-reply.pdf");
+            assert_eq!(msgs[1]["attachments"].as_array().unwrap().len(), 1);
             assert_eq!(msgs.len(), 2, "stored once: {conv}");
             break;
         }
@@ -660,4 +661,160 @@ async fn a_message_sent_again_with_its_idempotency_key_creates_one_ticket() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 400);
     assert_eq!(env.handle.count("POST", "/v1/channel/ticket"), 2);
+}
+
+/// A seller reply with files, polled by the proxy; answers the ticket's
+/// id, token and the conversation in which the reply appeared.
+async fn ticket_with_seller_files(env: &Env, files: &[(&str, &str, &[u8])]) -> (String, String, Value) {
+    let (s, t) = post_json(&env.api("/channel/ticket"), &body(json!({}))).await;
+    assert_eq!(s, 201, "{t}");
+    let created: Value = serde_json::from_str(&t).unwrap();
+    let id = created["ticket_id"].as_str().unwrap().to_owned();
+    let token = created["access_token"].as_str().unwrap().to_owned();
+    env.handle.push_reply_with(&id, "Here is your label.", files);
+    let url = env.api(&format!("/channel/ticket/{id}/messages"));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let conv = jv(client().get(&url).header("x-ticket-token", &token).send().await.unwrap()).await;
+        if conv["messages"].as_array().unwrap().len() >= 2 {
+            return (id, token, conv);
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no seller reply: {conv}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+#[tokio::test]
+async fn seller_attachments_download_through_the_proxy_with_the_ticket_token() {
+    let env = Env::new(|_| {}, |c| c.jtl.poll_secs = NonZeroU64::new(1)).await;
+    let evil = "../..\\etc/\"quoted\"\r\nX-Evil: 1 über.png";
+    let files: &[(&str, &str, &[u8])] = &[
+        ("label.pdf", "application/pdf", b"%PDF-1.4 label"),
+        (evil, "image/png", PNG),
+        ("page.html", "text/html", b"<script>"),
+    ];
+    let (id, token, conv) = ticket_with_seller_files(&env, files).await;
+    let reply = &conv["messages"][1];
+    assert_eq!(reply["from"], "SELLER");
+    let atts = reply["attachments"].as_array().unwrap();
+    assert_eq!(atts.len(), 3);
+    let ids: Vec<String> = atts.iter().map(|a| a["id"].as_str().unwrap().to_owned()).collect();
+    assert!(ids.iter().all(|i| parcel_desk_wire::route::is_channel_attachment_id(i)), "{ids:?}");
+    // The customer's own message has no download ids.
+    assert!(conv["messages"][0]["attachments"].as_array().unwrap().iter().all(|a| a.get("id").is_none()));
+
+    let url = |att: &str| env.api(&format!("/channel/ticket/{id}/attachments/{att}"));
+    let get = |u: String, tok: Option<String>| async move {
+        let mut rb = client().get(u);
+        if let Some(tok) = tok {
+            rb = rb.header("x-ticket-token", tok);
+        }
+        rb.send().await.unwrap()
+    };
+
+    // Success: the bytes, their type, a download with a safe name.
+    let r = get(url(&ids[0]), Some(token.clone())).await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["content-disposition"], "attachment; filename=\"label.pdf\"; filename*=UTF-8''label.pdf");
+    assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 label");
+    // A hostile name: no path, no quotes, no line breaks in the header.
+    let r = get(url(&ids[1]), Some(token.clone())).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    let cd = r.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(cd.starts_with("attachment; filename=\""), "{cd}");
+    let ascii = cd.split('"').nth(1).unwrap();
+    assert!(!ascii.contains(['/', '\\', '\r', '\n', '"']), "{cd}");
+    assert!(!cd.contains("..") && !cd.contains('\r') && !cd.contains('\n'), "{cd}");
+    assert_eq!(&r.bytes().await.unwrap()[..], PNG);
+    // A type JTL would not take as an attachment is only ever bytes.
+    let r = get(url(&ids[2]), Some(token.clone())).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+
+    // No token, a wrong token, another ticket's token, an unknown id, a
+    // malformed id, an unknown ticket: the same 404, byte for byte.
+    let (_, t2) = post_json(&env.api("/channel/ticket"), &body(json!({}))).await;
+    let other: Value = serde_json::from_str(&t2).unwrap();
+    let other_token = other["access_token"].as_str().unwrap().to_owned();
+    let unknown_ticket = env.api(&format!("/channel/ticket/PD-{}/attachments/{}", "0".repeat(32), ids[0]));
+    let mut bodies = Vec::new();
+    for (u, tok) in [
+        (url(&ids[0]), None),
+        (url(&ids[0]), Some("v1.bogus.token".to_owned())),
+        (url(&ids[0]), Some(other_token.clone())),
+        (url("0123456789abcdef"), Some(token.clone())),
+        (url("not-an-id"), Some(token.clone())),
+        (unknown_ticket, Some(token.clone())),
+    ] {
+        let r = get(u.clone(), tok).await;
+        assert_eq!(r.status(), 404, "{u}");
+        bodies.push(r.text().await.unwrap());
+    }
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    assert_envelope(&bodies[0], 404, "not_found");
+    // The same body as the conversation read's 404.
+    let r = get(env.api(&format!("/channel/ticket/{id}/messages")), None).await;
+    assert_eq!(r.text().await.unwrap(), bodies[0]);
+    // Only GET; no query keys.
+    let r = client().post(url(&ids[0])).header("x-ticket-token", &token).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = get(format!("{}?filename=x", url(&ids[0])), Some(token.clone())).await;
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn a_seller_file_gone_upstream_is_a_bad_gateway_not_a_leak() {
+    let env = Env::new(|_| {}, |c| c.jtl.poll_secs = NonZeroU64::new(1)).await;
+    let (id, token, conv) = ticket_with_seller_files(&env, &[("label.pdf", "application/pdf", b"%PDF-1.4 x")]).await;
+    let att = conv["messages"][1]["attachments"][0]["id"].as_str().unwrap().to_owned();
+    env.handle.forget_reply_files();
+    let r = client()
+        .get(env.api(&format!("/channel/ticket/{id}/attachments/{att}")))
+        .header("x-ticket-token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 502);
+    assert_envelope(&r.text().await.unwrap(), 502, "jtl_unavailable");
+}
+
+#[tokio::test]
+async fn the_sandbox_reply_carries_a_pdf_that_downloads_through_sandbox_mode() {
+    let cfg = Config { listen: loopback(), sandbox: true, ..Config::default() };
+    let running = parcel_desk_proxy::start(cfg).await.unwrap();
+    let api = |p: &str| format!("{}{}{p}", running.proxy.url(), running.config.api_prefix);
+    let (s, t) = post_json(&api("/channel/ticket"), &body(json!({}))).await;
+    assert_eq!(s, 201, "{t}");
+    let created: Value = serde_json::from_str(&t).unwrap();
+    let id = created["ticket_id"].as_str().unwrap();
+    let token = created["access_token"].as_str().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let att = loop {
+        let url = api(&format!("/channel/ticket/{id}/messages"));
+        let conv = jv(client().get(&url).header("x-ticket-token", token).send().await.unwrap()).await;
+        if let Some(a) = conv["messages"][1]["attachments"][0]["id"].as_str() {
+            assert_eq!(conv["messages"][1]["attachments"][0]["filename"], "sandbox-reply.pdf");
+            break a.to_owned();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no seller reply: {conv}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let r = client()
+        .get(api(&format!("/channel/ticket/{id}/attachments/{att}")))
+        .header("x-ticket-token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.") && bytes.ends_with(b"%%EOF\n"));
+    assert_eq!(&bytes[..], parcel_desk_sandbox::demo::jtl::REPLY_ATTACHMENT_PDF);
 }

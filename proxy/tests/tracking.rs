@@ -84,6 +84,8 @@ async fn lost_claim_eligibility_and_not_found() {
         ("PD-RECENT-0006", false, json!("too_recent")),
         ("PD-EXCEPTION-0007", false, json!("too_recent")),
         ("PD-OWN-DELIVERED-0008", false, json!("delivered")),
+        ("PD-OWN-LATE-0009", false, json!("too_recent")),
+        ("PD-RETURNED-0010", false, json!("too_recent")),
     ] {
         let (status, body) = track(&c, &s, tn, None).await;
         assert_eq!(status, 200);

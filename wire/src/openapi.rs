@@ -90,6 +90,8 @@ fn schema_of(name: &str, gen: &mut SchemaGenerator) -> Value {
         "ClaimLookup" => of::<crate::customer::ClaimLookup>(gen),
         "ClaimFound" => of::<crate::customer::ClaimFound>(gen),
         "OpenApiDocument" => json!({"type": "object", "description": "This document."}),
+        "AttachmentFile" => json!({"type": "string", "contentMediaType": "application/octet-stream",
+            "description": "The file's bytes, in its own content type."}),
         other => panic!("route table names a type the OpenAPI generator does not know: {other}"),
     }
 }
@@ -177,6 +179,11 @@ fn path_parameter(path: &str, name: &str) -> Value {
             "The tracking number, percent-encoded: 1–255 characters (Sendcloud's limit) once decoded, none \
              of them `/`, `\\` or a control character, and not `.` or `..`; any other value answers 404.",
         ),
+        (_, "attachment_id") => (
+            json!({"type": "string", "pattern": "^[0-9a-f]{16}$", "examples": ["0123456789abcdef"]}),
+            "A seller attachment's `id` as the conversation answered it; any other value answers the same \
+             404 as an unknown ticket.",
+        ),
         _ => (
             json!({"type": "string", "examples": ["PD-0123456789abcdef0123456789abcdef"]}),
             "The contact ticket's id as its creation answered: `PD-` and 32 lower-case hex digits; any \
@@ -238,6 +245,15 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
     let mut r = Map::new();
     let (status, t) = spec.response;
     let mut ok = json!({"description": "Success.", "content": {"application/json": {"schema": schema_of(t, gen)}}});
+    if t == "AttachmentFile" {
+        ok = json!({"description": "The file, as a download.",
+            "headers": {
+                "Content-Disposition": {"description": "`attachment; filename=\"…\"` with the filename sanitised (and `filename*` in UTF-8).",
+                    "schema": {"type": "string"}},
+                "X-Content-Type-Options": {"description": "Always `nosniff`.", "schema": {"type": "string", "const": "nosniff"}}
+            },
+            "content": {"*/*": {"schema": schema_of(t, gen)}}});
+    }
     if let Some(example) = example(t) {
         ok["content"]["application/json"]["example"] = example;
     }
@@ -295,7 +311,13 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
     if spec.path == "/parcels/tracking" {
         r.insert("409".into(), relayed("Upstream: the parcel or tracking number exists already.", gen));
     }
-    if !matches!(spec.path, "/channel/ticket/{id}/messages" | "/channel/ticket/attachment-upload" | "/openapi.json") {
+    if !matches!(
+        spec.path,
+        "/channel/ticket/{id}/messages"
+            | "/channel/ticket/attachment-upload"
+            | "/openapi.json"
+            | "/channel/ticket/{id}/attachments/{attachment_id}"
+    ) {
         r.insert(
             "422".into(),
             relayed("Upstream refused it (for a claim: e.g. a parcel that is already delivered).", gen),

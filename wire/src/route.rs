@@ -21,8 +21,8 @@ mod segment;
 mod table;
 
 pub use segment::{
-    encode_component, is_channel_ticket_id, parse_ticket_id, parse_uuid, percent_decode, raw_path_is_clean,
-    valid_tracking_number,
+    encode_component, is_channel_attachment_id, is_channel_ticket_id, parse_ticket_id, parse_uuid, percent_decode,
+    raw_path_is_clean, valid_tracking_number,
 };
 use segment::{encode_segment, single_segment};
 pub use table::{examples, markdown_table, ROUTES};
@@ -181,6 +181,43 @@ impl ChannelTicketRef {
     }
 }
 
+/// The attachment segment of
+/// `GET /channel/ticket/{id}/attachments/{attachment_id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChannelAttachmentRef {
+    /// 16 lower-case hex digits: what the conversation answers.
+    Id(String),
+    /// Any other single segment, kept raw: answered like an unknown one.
+    Invalid(String),
+}
+
+impl ChannelAttachmentRef {
+    /// Classifies one raw path segment (or an id as the conversation
+    /// answered it).
+    pub fn parse(seg: &str) -> ChannelAttachmentRef {
+        if is_channel_attachment_id(seg) {
+            ChannelAttachmentRef::Id(seg.to_owned())
+        } else {
+            ChannelAttachmentRef::Invalid(encode_segment(seg))
+        }
+    }
+
+    fn parse_raw(seg: &str) -> ChannelAttachmentRef {
+        if is_channel_attachment_id(seg) {
+            ChannelAttachmentRef::Id(seg.to_owned())
+        } else {
+            ChannelAttachmentRef::Invalid(seg.to_owned())
+        }
+    }
+
+    fn segment(&self) -> String {
+        match self {
+            ChannelAttachmentRef::Id(id) => id.clone(),
+            ChannelAttachmentRef::Invalid(raw) => raw.clone(),
+        }
+    }
+}
+
 /// One route of the proxy contract, with its typed path parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Route {
@@ -215,6 +252,9 @@ pub enum Route {
     ChannelUpload,
     /// `GET /channel/ticket/{id}/messages` → [`crate::jtl::Conversation`].
     ChannelMessages(ChannelTicketRef),
+    /// `GET /channel/ticket/{id}/attachments/{attachment_id}`: one file of a
+    /// seller reply (its bytes, as a download).
+    ChannelAttachment(ChannelTicketRef, ChannelAttachmentRef),
     /// `GET /openapi.json`: this contract as an OpenAPI 3.1 document.
     OpenApi,
     /// `POST /claims`: a customer's claim in their own words
@@ -279,9 +319,10 @@ impl Route {
             Route::ChannelUpload => 13,
             Route::ChannelCreate => 14,
             Route::ChannelMessages(_) => 15,
-            Route::OpenApi => 16,
-            Route::CustomerClaim => 17,
-            Route::ClaimLookup => 18,
+            Route::ChannelAttachment(..) => 16,
+            Route::OpenApi => 17,
+            Route::CustomerClaim => 18,
+            Route::ClaimLookup => 19,
         };
         &ROUTES[i]
     }
@@ -294,6 +335,7 @@ impl Route {
             | Route::GetRequestedData
             | Route::Tracking(_)
             | Route::ChannelMessages(_)
+            | Route::ChannelAttachment(..)
             | Route::OpenApi => Method::Get,
             _ => Method::Post,
         }
@@ -323,6 +365,7 @@ impl Route {
             Route::ChannelCreate => "/channel/ticket".into(),
             Route::ChannelUpload => "/channel/ticket/attachment-upload".into(),
             Route::ChannelMessages(t) => format!("/channel/ticket/{}/messages", t.segment()),
+            Route::ChannelAttachment(t, a) => format!("/channel/ticket/{}/attachments/{}", t.segment(), a.segment()),
             Route::OpenApi => "/openapi.json".into(),
             Route::CustomerClaim => "/claims".into(),
             Route::ClaimLookup => "/claims/lookup".into(),
@@ -378,6 +421,12 @@ impl Route {
                     }
                 } else if let Some(seg) = single_segment(rest, "/channel/ticket/", "/messages") {
                     Route::ChannelMessages(ChannelTicketRef::parse(seg))
+                } else if let Some((t, a)) = rest
+                    .strip_prefix("/channel/ticket/")
+                    .and_then(|r| r.split_once("/attachments/"))
+                    .filter(|(t, a)| !t.is_empty() && !a.is_empty() && !t.contains('/') && !a.contains('/'))
+                {
+                    Route::ChannelAttachment(ChannelTicketRef::parse(t), ChannelAttachmentRef::parse_raw(a))
                 } else {
                     return None;
                 }
@@ -393,6 +442,9 @@ impl Route {
     /// True for the JTL-SCX routes (`/channel/...`), which exist only when
     /// the proxy has JTL configured.
     pub fn is_channel(&self) -> bool {
-        matches!(self, Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_))
+        matches!(
+            self,
+            Route::ChannelCreate | Route::ChannelUpload | Route::ChannelMessages(_) | Route::ChannelAttachment(..)
+        )
     }
 }

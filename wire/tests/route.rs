@@ -3,7 +3,7 @@
 //! proxy answers like a missing resource).
 
 use parcel_desk_wire::route::{
-    examples, raw_path_is_clean, ChannelTicketRef, Method, Route, TicketRef, TrackingRef, ROUTES,
+    examples, raw_path_is_clean, ChannelAttachmentRef, ChannelTicketRef, Method, Route, TicketRef, TrackingRef, ROUTES,
 };
 use parcel_desk_wire::ClaimType;
 
@@ -37,6 +37,15 @@ fn variants() -> Vec<Route> {
         Route::Tracking(TrackingRef::parse("a\u{7}b")),
         Route::ChannelMessages(ChannelTicketRef::Invalid("x".into())),
         Route::ChannelMessages(ChannelTicketRef::Invalid("PD-ABC".into())),
+        Route::ChannelAttachment(ChannelTicketRef::Invalid("x".into()), ChannelAttachmentRef::Invalid("y".into())),
+        Route::ChannelAttachment(
+            ChannelTicketRef::Id(format!("PD-{}", "a".repeat(32))),
+            ChannelAttachmentRef::parse("0123456789ABCDEF"),
+        ),
+        Route::ChannelAttachment(
+            ChannelTicketRef::Id(format!("PD-{}", "a".repeat(32))),
+            ChannelAttachmentRef::parse("a b/c?d#e"),
+        ),
     ]);
     all
 }
@@ -197,7 +206,9 @@ fn hostile_paths_parse_to_nothing_valid() {
             None
             | Some(Route::GetTicket(TicketRef::Invalid(_)))
             | Some(Route::Tracking(TrackingRef::Invalid(_)))
-            | Some(Route::ChannelMessages(ChannelTicketRef::Invalid(_))) => {}
+            | Some(Route::ChannelMessages(ChannelTicketRef::Invalid(_)))
+            | Some(Route::ChannelAttachment(ChannelTicketRef::Invalid(_), _))
+            | Some(Route::ChannelAttachment(_, ChannelAttachmentRef::Invalid(_))) => {}
             Some(other) => panic!("{} {rest} parsed as {other:?}", method.as_str()),
         }
     }
@@ -218,6 +229,24 @@ fn hostile_paths_parse_to_nothing_valid() {
     assert_eq!(
         Route::parse(Method::Get, "/channel/ticket/PD-0123456789abcdef0123456789abcdef/messages"),
         Some(Route::ChannelMessages(ChannelTicketRef::Id("PD-0123456789abcdef0123456789abcdef".into())))
+    );
+    assert_eq!(
+        Route::parse(Method::Get, "/channel/ticket/PD-0123456789abcdef0123456789abcdef/attachments/0123456789abcdef"),
+        Some(Route::ChannelAttachment(
+            ChannelTicketRef::Id("PD-0123456789abcdef0123456789abcdef".into()),
+            ChannelAttachmentRef::Id("0123456789abcdef".into())
+        ))
+    );
+    for rest in [
+        "/channel/ticket/PD-0123456789abcdef0123456789abcdef/attachments/",
+        "/channel/ticket//attachments/0123456789abcdef",
+        "/channel/ticket/PD-0123456789abcdef0123456789abcdef/attachments/0123456789abcdef/x",
+    ] {
+        assert_eq!(Route::parse(Method::Get, rest), None, "{rest}");
+    }
+    assert_eq!(
+        Route::parse(Method::Post, "/channel/ticket/PD-0123456789abcdef0123456789abcdef/attachments/0123456789abcdef"),
+        None
     );
 }
 

@@ -279,6 +279,46 @@ impl JtlClient {
     }
 }
 
+impl JtlClient {
+    /// `GET /v1/channel/ticket/attachment?sellerId=…&ticketId=…&filename=…`
+    /// (JTL's "Download Attachment"): the answer with its body unread, for
+    /// streaming; on a 401 re-authenticates once and asks again.
+    pub async fn download(&self, data: &AttachmentData, interactive: bool) -> Result<reqwest::Response, CallError> {
+        let mut url = self.url(&["v1", "channel", "ticket", "attachment"]);
+        url.query_pairs_mut()
+            .append_pair("sellerId", &data.seller_id)
+            .append_pair("ticketId", &data.ticket_id)
+            .append_pair("filename", &data.filename);
+        let send = |token: String| {
+            let url = url.clone();
+            async move {
+                let mut auth = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| CallError::Auth(None))?;
+                auth.set_sensitive(true);
+                self.http
+                    .get(url)
+                    .header(header::AUTHORIZATION, auth)
+                    .header(header::ACCEPT, "*/*")
+                    .header(header::ACCEPT_LANGUAGE, ACCEPT_LANGUAGE_EN)
+                    .header(header::USER_AGENT, crate::USER_AGENT)
+                    .send()
+                    .await
+                    .map_err(|e| if e.is_timeout() { CallError::Timeout } else { CallError::Unreachable })
+            }
+        };
+        self.slot(interactive).await?;
+        let (token, generation) = self.token().await?;
+        let resp = send(token).await?;
+        if resp.status() != StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        tracing::info!("JTL-SCX answered 401: re-authenticating once");
+        self.invalidate(generation).await;
+        self.slot(interactive).await?;
+        let (token, _) = self.token().await?;
+        send(token).await
+    }
+}
+
 fn json(rb: reqwest::RequestBuilder, body: &impl serde::Serialize) -> reqwest::RequestBuilder {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     rb.header(header::CONTENT_TYPE, "application/json").body(bytes)

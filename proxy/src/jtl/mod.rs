@@ -24,7 +24,7 @@ pub mod store;
 pub use errors::upstream_error;
 use errors::{call_error_message, upstream_message};
 use routes::upload_with_retry;
-pub use routes::{data_dir_for, handle, ticket_not_found};
+pub use routes::{content_disposition, data_dir_for, handle, ticket_not_found};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Weak};
@@ -39,7 +39,7 @@ use parcel_desk_wire::jtl::{
     ContactCreated, ContactRequest, Conversation, ErrorList, EventAck, EventList, Role, TicketAttachment, TicketFrom,
     TicketReference, EVENT_TICKET_REPLY, MAX_ATTACHMENT_BYTES,
 };
-use parcel_desk_wire::route::ChannelTicketRef;
+use parcel_desk_wire::route::{ChannelAttachmentRef, ChannelTicketRef};
 use parcel_desk_wire::{ApiError, ErrorEnvelope, Route, ValidationIssue};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;

@@ -32,6 +32,9 @@ pub async fn handle(jtl: &Jtl, store: &crate::store::Store, route: Route, req: R
         Route::ChannelCreate => create(jtl, store, req, json_limit).await,
         Route::ChannelUpload => upload(jtl, req).await,
         Route::ChannelMessages(ChannelTicketRef::Id(id)) => messages(jtl, req.headers(), &id).await,
+        Route::ChannelAttachment(ChannelTicketRef::Id(id), ChannelAttachmentRef::Id(file)) => {
+            attachment(jtl, req.headers(), &id, &file).await
+        }
         // Not a channel route (the dispatcher never sends one) or an id the
         // proxy cannot have issued: like an unknown ticket.
         _ => ticket_not_found(),
@@ -251,6 +254,122 @@ async fn messages(jtl: &Jtl, headers: &HeaderMap, ticket_id: &str) -> Response {
             )
         }
     }
+}
+
+/// `filename` made safe for `Content-Disposition`: the ASCII fallback
+/// (`filename="…"`, no quotes, backslashes, control or non-ASCII
+/// characters, no path) and the UTF-8 form (`filename*`).
+pub fn content_disposition(filename: &str) -> String {
+    let base = filename.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim().trim_start_matches('.');
+    let clean = if clean.is_empty() { "attachment" } else { clean };
+    let ascii: String = clean
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || " ._-()+,".contains(c) { c } else { '_' })
+        .take(150)
+        .collect();
+    let encoded = parcel_desk_wire::route::encode_component(clean);
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A seller reply's file, streamed from JTL-SCX: same token and the same
+/// 404 as the conversation read for anything the caller may not have.
+async fn attachment(jtl: &Jtl, headers: &HeaderMap, ticket_id: &str, attachment_id: &str) -> Response {
+    let token = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if jtl.tokens.verify(token.trim()).as_deref() != Some(ticket_id) {
+        return ticket_not_found();
+    }
+    let messages = match jtl.store.conversation(ticket_id).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the conversation");
+            return envelope::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "The file cannot be read right now. Please try again later.",
+            );
+        }
+    };
+    let Some(filename) = messages
+        .iter()
+        .filter(|m| m.from == Role::Seller)
+        .flat_map(|m| m.attachments.iter())
+        .find(|a| a.id.as_deref() == Some(attachment_id))
+        .map(|a| a.filename.clone())
+    else {
+        return ticket_not_found();
+    };
+    let data = AttachmentData { seller_id: jtl.seller_id.clone(), ticket_id: ticket_id.into(), filename };
+    let resp = match jtl.client.download(&data, true).await {
+        Ok(r) => r,
+        Err(CallError::Busy(wait)) => {
+            let mut res = envelope::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "hit_rate_limit",
+                call_error_message(&CallError::Busy(wait)),
+            );
+            if let Ok(v) = header::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return res;
+        }
+        Err(CallError::Timeout) => {
+            return envelope::error(StatusCode::GATEWAY_TIMEOUT, "jtl_timeout", call_error_message(&CallError::Timeout))
+        }
+        Err(e) => return envelope::error(StatusCode::BAD_GATEWAY, "jtl_unavailable", call_error_message(&e)),
+    };
+    let status = resp.status();
+    if !status.is_success() {
+        let retry_after = resp.headers().get(header::RETRY_AFTER).cloned();
+        let body = resp.bytes().await.unwrap_or_default();
+        return upstream_error(&Answer { status, body, retry_after });
+    }
+    if resp.content_length().is_some_and(|n| n > MAX_ATTACHMENT_BYTES) {
+        return too_large_upstream();
+    }
+    // Its own type when JTL would accept it as an attachment; anything else
+    // is only ever a download of bytes.
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .filter(|ct| is_allowed_attachment_type(ct) && ct.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let mut seen = 0u64;
+    let stream = futures_util::StreamExt::map(resp.bytes_stream(), move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen += chunk.len() as u64;
+        if seen > MAX_ATTACHMENT_BYTES {
+            // Cut off: the browser sees a failed download, never a whole
+            // file larger than the cap.
+            return Err(std::io::Error::other("attachment larger than the cap"));
+        }
+        Ok(chunk)
+    });
+    let mut res = Response::new(Body::from_stream(stream));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_str(&content_type)
+            .unwrap_or(header::HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = header::HeaderValue::from_str(&content_disposition(&data.filename)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    h.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+fn too_large_upstream() -> Response {
+    envelope::error(
+        StatusCode::BAD_GATEWAY,
+        "attachment_too_large",
+        format!("The file is larger than the {} MB the proxy passes on.", MAX_ATTACHMENT_BYTES / 1_000_000),
+    )
 }
 
 async fn upload(jtl: &Jtl, req: Request) -> Response {

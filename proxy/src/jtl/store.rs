@@ -42,12 +42,26 @@ fn names_json(names: &[String]) -> String {
     serde_json::to_string(names).unwrap_or_else(|_| "[]".into())
 }
 
-fn names_from(json: &str) -> Vec<ConversationAttachment> {
+/// The attachments of a stored message; a seller reply's (`event_id`)
+/// get their download ids.
+fn names_from(json: &str, event_id: Option<&str>) -> Vec<ConversationAttachment> {
     serde_json::from_str::<Vec<String>>(json)
         .unwrap_or_default()
         .into_iter()
-        .map(|filename| ConversationAttachment { filename })
+        .map(|filename| ConversationAttachment { id: event_id.map(|e| attachment_id(e, &filename)), filename })
         .collect()
+}
+
+/// The id a seller reply's file is downloaded by: 16 hex digits of
+/// SHA-256 over the reply's event id and the filename (unique in a reply),
+/// so it stays the same however often the conversation is read.
+pub fn attachment_id(event_id: &str, filename: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(event_id.as_bytes());
+    h.update([0u8]);
+    h.update(filename.as_bytes());
+    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl JtlStore {
@@ -139,14 +153,17 @@ impl JtlStore {
     /// The conversation of a ticket: the buyer's message, then the seller's
     /// replies in the order they arrived.
     pub async fn conversation(&self, ticket_id: &str) -> Result<Vec<ConversationMessage>, StoreError> {
-        // Rows of (created_at, text, attachments), all from `role`.
+        // Rows of (created_at, text, attachments[, event_id]), all from
+        // `role`; the seller's rows carry the event id their files' ids
+        // come from.
         let message = |role: Role| {
             move |r: &crate::store::db::Row<'_, '_>| {
+                let event_id: Option<String> = if role == Role::Seller { Some(r.get(3)?) } else { None };
                 Ok(ConversationMessage {
                     from: role.clone(),
                     created_at: r.get(0)?,
                     text: r.get(1)?,
-                    attachments: names_from(&r.get::<String>(2)?),
+                    attachments: names_from(&r.get::<String>(2)?, event_id.as_deref()),
                 })
             }
         };
@@ -167,7 +184,7 @@ impl JtlStore {
             self.db
                 .query(
                     &format!(
-                        "SELECT created_at, text, attachments FROM jtl_replies WHERE ticket_id = $1
+                        "SELECT created_at, text, attachments, event_id FROM jtl_replies WHERE ticket_id = $1
                          ORDER BY received_ms, {order}"
                     ),
                     &[Val::Text(ticket_id)],
@@ -389,7 +406,11 @@ mod tests {
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].from, Role::Buyer);
         assert_eq!(c[0].attachments[0].filename, "x.png");
+        assert_eq!(c[0].attachments[0].id, None, "the customer's own files are not downloadable");
         assert_eq!(c[1].text, "reply e1");
+        assert_eq!(c[1].attachments[0].id.as_deref(), Some(attachment_id("e1", "a.pdf").as_str()));
+        assert_ne!(c[1].attachments[0].id, c[2].attachments[0].id, "the same name in two replies");
+        assert!(parcel_desk_wire::route::is_channel_attachment_id(c[1].attachments[0].id.as_deref().unwrap()));
         assert_eq!(c[2].text, "reply e2");
         assert!(s.has_ticket("PD-1").await.unwrap());
         assert!(!s.has_ticket("PD-2").await.unwrap());

@@ -120,6 +120,28 @@ pub const DEMO_PARCELS: &[DemoParcel] = &[
         portal_claim: false,
         description: "own-contract parcel (postnl), delivered: a delivered-but-not-received claim needs only the tracking number; a lost claim gets 422",
     },
+    DemoParcel {
+        tracking_number: "PD-OWN-LATE-0009",
+        kind: ParcelKind::OwnContract,
+        carrier: "dhl",
+        parcel_id: 90009,
+        order_number: "ORD-0009",
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: false,
+        description: "own-contract parcel (dhl) in transit, expected 3 days ago, last news a day ago: a late-delivery claim needs only the tracking number; a lost claim is too early",
+    },
+    DemoParcel {
+        tracking_number: "PD-RETURNED-0010",
+        kind: ParcelKind::OwnContract,
+        carrier: "postnl",
+        parcel_id: 90010,
+        order_number: "ORD-0010",
+        delivered: false,
+        carrier_support_contact: true,
+        portal_claim: false,
+        description: "own-contract parcel (postnl) on its way back to the shop (sub-status returned_to_sender): an unjust-return claim is possible; a delivered-but-not-received claim gets 422",
+    },
 ];
 
 /// Seeded demo tickets: `(id, description)`, for the banner and README.

@@ -21,6 +21,8 @@ pub const DEMO_RECIPIENT_POSTAL_CODES: &[(&str, &str)] = &[
     ("PD-RECENT-0006", "1011 AB"),
     ("PD-EXCEPTION-0007", "1011 AB"),
     ("PD-OWN-DELIVERED-0008", "1011 AB"),
+    ("PD-OWN-LATE-0009", "50667"),
+    ("PD-RETURNED-0010", "1011 AB"),
 ];
 
 /// The shop: every demo parcel's sender.
@@ -378,6 +380,82 @@ pub fn demo_tracking(start: SystemTime) -> std::collections::BTreeMap<String, Va
                 (2 * D, "delivered", "success", "carrier", "The parcel has been delivered.", "none"),
             ],
             -2,
+        ),
+    );
+    add(
+        "PD-OWN-LATE-0009",
+        parcel(
+            start,
+            "PD-OWN-LATE-0009",
+            "dhl",
+            false,
+            recipient(
+                "Jonas Becker",
+                None,
+                "Ehrenstraße",
+                "7",
+                "3. OG",
+                "Köln",
+                "50667",
+                "DE",
+                "jonas.becker@mail.example",
+                "+4922198765432",
+            ),
+            &[
+                (7 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (6 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (
+                    5 * D,
+                    "sorted",
+                    "success",
+                    "carrier",
+                    "The parcel has been sorted at the distribution centre.",
+                    "none",
+                ),
+                (4 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+                (
+                    D,
+                    "in_transit",
+                    "warning",
+                    "carrier",
+                    "The parcel is delayed: it missed its connection at the hub.",
+                    "delayed",
+                ),
+            ],
+            -3,
+        ),
+    );
+    add(
+        "PD-RETURNED-0010",
+        parcel(
+            start,
+            "PD-RETURNED-0010",
+            "postnl",
+            false,
+            nl("Sem de Boer", None, "Spuistraat", "12", "sem.deboer@mail.example", "+31633344455"),
+            &[
+                (7 * D, "announced", "success", "carrier", "The carrier has received the shipment data.", "none"),
+                (6 * D, "accepted", "success", "carrier", "The parcel has been accepted by the carrier.", "none"),
+                (5 * D, "in_transit", "success", "carrier", "The parcel is on its way.", "none"),
+                (4 * D + 4 * H, "in_delivery", "success", "carrier", "The parcel is out for delivery.", "none"),
+                (
+                    4 * D,
+                    "attempted",
+                    "warning",
+                    "carrier",
+                    "Delivery attempt failed: the address could not be found.",
+                    "address_unknown",
+                ),
+                (
+                    2 * D,
+                    "in_transit",
+                    "warning",
+                    "carrier",
+                    "Returned to sender: recipient address unknown",
+                    "returned_to_sender",
+                ),
+            ],
+            -3,
         ),
     );
     m

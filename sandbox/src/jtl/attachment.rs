@@ -1,9 +1,11 @@
 //! `POST /v1/channel/ticket/attachment`: multipart `attachmentData` +
 //! `attachment`, for a file announced in the ticket's `attachment[]`, at
-//! most 16 MB, JTL's type allowlist.
+//! most 16 MB, JTL's type allowlist. `GET /v1/channel/ticket/attachment`
+//! (query `sellerId`, `ticketId`, `filename`): a file of a seller reply.
 
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{FromRequest, Multipart, RawQuery, Request, State};
 use axum::http::StatusCode;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use parcel_desk_wire::jtl::{is_allowed_attachment_type, AttachmentData, MAX_ATTACHMENT_BYTES};
 
@@ -142,4 +144,55 @@ pub(super) async fn upload_attachment(State(st): State<SimHandle>, req: Request)
     }
     drop(inner);
     Ok(StatusCode::CREATED.into_response())
+}
+
+/// `GET /v1/channel/ticket/attachment?sellerId=…&ticketId=…&filename=…`:
+/// the bytes of a file the seller attached to a reply of that ticket, in
+/// its own content type; 400 without the three keys, 404 for anything the
+/// seller did not attach.
+pub(super) async fn download_attachment(
+    State(st): State<SimHandle>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ChannelError> {
+    channel_guard(&st, &headers)?;
+    let en = english(&headers);
+    let (mut seller, mut ticket, mut filename) = (None, None, None);
+    for (k, v) in form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "sellerId" => seller = Some(v.into_owned()),
+            "ticketId" => ticket = Some(v.into_owned()),
+            "filename" => filename = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let (Some(seller), Some(ticket), Some(filename)) = (seller, ticket, filename) else {
+        return Err(ChannelError::one(
+            StatusCode::BAD_REQUEST,
+            "VAL100",
+            en,
+            "Pflichtparameter sellerId, ticketId oder filename nicht gefunden".into(),
+            "Required parameter sellerId, ticketId or filename not found".into(),
+            "",
+        ));
+    };
+    let inner = st.lock();
+    let file = inner
+        .tickets
+        .get(&ticket)
+        .filter(|t| t.ticket.seller_id == seller)
+        .and_then(|_| inner.reply_files.get(&(ticket.clone(), filename.clone())))
+        .cloned();
+    drop(inner);
+    let Some((content_type, bytes)) = file else {
+        return Err(ChannelError::one(
+            StatusCode::NOT_FOUND,
+            "VAL202",
+            en,
+            format!("Anhang {filename} nicht gefunden"),
+            format!("Attachment {filename} not found"),
+            "",
+        ));
+    };
+    Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }

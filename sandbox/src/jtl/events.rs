@@ -14,7 +14,7 @@ use parcel_desk_wire::jtl::{EventAck, EventList};
 use super::channel::channel_guard;
 use super::error::{english, ChannelError};
 use super::{SimHandle, MAX_DELIVERIES};
-use crate::demo::jtl::reply_to;
+use crate::demo::jtl::{reply_to, REPLY_ATTACHMENT, REPLY_ATTACHMENT_PDF};
 use crate::error::json;
 
 /// `GET /v1/channel/event`.
@@ -27,6 +27,12 @@ pub(super) async fn events(State(st): State<SimHandle>, headers: HeaderMap) -> R
     for ticket_id in due {
         let Some(t) = inner.tickets.get(&ticket_id).cloned() else { continue };
         let (text, att) = reply_to(&t.ticket);
+        for a in &att {
+            if a.filename == REPLY_ATTACHMENT {
+                let file = (a.content_type.clone(), REPLY_ATTACHMENT_PDF.to_vec());
+                inner.reply_files.insert((ticket_id.clone(), a.filename.clone()), file);
+            }
+        }
         st.queue_reply(&mut inner, &ticket_id, &t.ticket.seller_id, &text, att);
     }
     let redeliver = st.settings.redelivery_after;

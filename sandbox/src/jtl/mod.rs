@@ -11,6 +11,9 @@
 //! * `POST /v1/channel/ticket/attachment`: multipart `attachmentData` +
 //!   `attachment`, for a file announced in the ticket's `attachment[]`,
 //!   at most 16 MB, JTL's type allowlist.
+//! * `GET /v1/channel/ticket/attachment?sellerId&ticketId&filename`: the
+//!   bytes of a file the seller attached to a reply (JTL's public docs,
+//!   "Download Attachment"; 404 `errorList` for anything else).
 //! * `GET /v1/channel/event` / `DELETE /v1/channel/event`: an event queue;
 //!   an event not acknowledged is delivered again after
 //!   [`SimSettings::redelivery_after`] (at most 10 times).
@@ -95,6 +98,8 @@ struct Inner {
     /// (due, ticket id) of replies not yet queued.
     replies_due: Vec<(Instant, String)>,
     events: Vec<SimEvent>,
+    /// Files of seller replies: (ticket id, filename) → (content type, bytes).
+    reply_files: HashMap<(String, String), (String, Vec<u8>)>,
     /// Filename → failures still to inject on upload.
     fail_uploads: HashMap<String, u32>,
     /// Log of (method, path, status) of every request.
@@ -155,9 +160,23 @@ impl SimState {
     }
     /// Queues a seller reply for `ticket_id` now; returns the event id.
     pub fn push_reply(&self, ticket_id: &str, text: &str) -> String {
+        self.push_reply_with(ticket_id, text, &[])
+    }
+    /// Queues a seller reply with files `(filename, content type, bytes)`;
+    /// the channel downloads them with `GET /v1/channel/ticket/attachment`.
+    pub fn push_reply_with(&self, ticket_id: &str, text: &str, files: &[(&str, &str, &[u8])]) -> String {
         let seller = self.ticket(ticket_id).map(|t| t.ticket.seller_id).unwrap_or_default();
         let mut inner = self.lock();
-        self.queue_reply(&mut inner, ticket_id, &seller, text, Vec::new())
+        let mut att = Vec::new();
+        for (name, content_type, bytes) in files {
+            inner.reply_files.insert((ticket_id.into(), (*name).into()), ((*content_type).into(), bytes.to_vec()));
+            att.push(TicketAttachment { filename: (*name).into(), content_type: (*content_type).into() });
+        }
+        self.queue_reply(&mut inner, ticket_id, &seller, text, att)
+    }
+    /// Forgets the files of every seller reply (a later download is 404).
+    pub fn forget_reply_files(&self) {
+        self.lock().reply_files.clear();
     }
     /// Ids of events acknowledged so far.
     pub fn acked(&self) -> Vec<String> {
@@ -215,7 +234,10 @@ pub fn router(settings: SimSettings) -> (Router, SimHandle) {
     let router = Router::new()
         .route("/v1/auth", post(channel::auth))
         .route("/v1/channel/ticket", post(channel::create_ticket))
-        .route("/v1/channel/ticket/attachment", post(attachment::upload_attachment))
+        .route(
+            "/v1/channel/ticket/attachment",
+            post(attachment::upload_attachment).get(attachment::download_attachment),
+        )
         .route("/v1/channel/event", get(events::events).delete(events::ack))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::not_found)

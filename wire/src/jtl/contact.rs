@@ -220,6 +220,11 @@ pub struct ConversationMessage {
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConversationAttachment {
     pub filename: String,
+    /// Set on the seller's attachments: the id to download it with
+    /// (`GET {proxy}/channel/ticket/{ticketId}/attachments/{id}`, the same
+    /// `X-Ticket-Token`); 16 lower-case hex digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Answer of `GET {proxy}/channel/ticket/{ticketId}/messages`: oldest first.

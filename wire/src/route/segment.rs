@@ -61,6 +61,12 @@ pub fn parse_uuid(seg: &str) -> Option<String> {
     Some(seg.to_ascii_lowercase())
 }
 
+/// Ids the proxy gives the seller's attachments in a conversation: 16
+/// lower-case hex digits.
+pub fn is_channel_attachment_id(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Ticket ids the proxy issues for JTL contact tickets: `PD-` and 32
 /// lower-case hex digits.
 pub fn is_channel_ticket_id(s: &str) -> bool {

@@ -1,7 +1,7 @@
 //! The contract's table: one [`RouteSpec`] per kind of route, an example
 //! of each, and the README's table generated from them.
 
-use super::{headers, Body, ChannelTicketRef, Method, Route, RouteSpec, TicketRef, TrackingRef};
+use super::{headers, Body, ChannelAttachmentRef, ChannelTicketRef, Method, Route, RouteSpec, TicketRef, TrackingRef};
 use crate::claim::ClaimType;
 
 pub(super) const CLAIM_HEADERS: &[&str] = &[headers::IDEMPOTENCY_KEY];
@@ -31,6 +31,10 @@ pub fn examples() -> Vec<Route> {
         Route::ChannelUpload,
         Route::ChannelCreate,
         Route::ChannelMessages(ChannelTicketRef::Id(format!("PD-{}", "0".repeat(32)))),
+        Route::ChannelAttachment(
+            ChannelTicketRef::Id(format!("PD-{}", "0".repeat(32))),
+            ChannelAttachmentRef::Id("0123456789abcdef".into()),
+        ),
         Route::OpenApi,
         Route::CustomerClaim,
         Route::ClaimLookup,
@@ -214,6 +218,17 @@ pub static ROUTES: &[RouteSpec] = &[
         creates: false,
         upstream: "—",
         notes: "The customer's message and the seller's replies (polled from JTL's event queue and stored by the proxy)",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/channel/ticket/{id}/attachments/{attachment_id}",
+        query: &[],
+        headers: TICKET_HEADERS,
+        request: Body::None,
+        response: (200, "AttachmentFile"),
+        creates: false,
+        upstream: "`GET /v1/channel/ticket/attachment` (JTL-SCX)",
+        notes: "One file of a seller reply, by the `id` the conversation gives it, with the conversation's `X-Ticket-Token`: streamed with its content type, `Content-Disposition: attachment` (the filename sanitised), `X-Content-Type-Options: nosniff`, at most 16 MB; a wrong token and an unknown id answer the same 404 as an unknown ticket",
     },
     RouteSpec {
         method: Method::Get,
