@@ -1,6 +1,7 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { LostClaimForm } from '../pages/claim-form';
+import { ClaimForm } from '../pages/claim-form';
+import { noisyJpeg } from '../pages/photos';
 
 // axe-core (WCAG 2.0/2.1 A and AA rules) on every view and state of the
 // widget, in light and dark. axe walks the widget's open shadow root.
@@ -24,22 +25,40 @@ async function expectNoViolations(page: Page, state: string) {
   }
 }
 
-type Setup = (page: Page, form: LostClaimForm) => Promise<void>;
+type Setup = (page: Page, form: ClaimForm) => Promise<void>;
+
+/** A full lost claim (the form's required answers). */
+async function fillLostClaim(form: ClaimForm, tracking: string) {
+  await form.trackingNumber.fill(tracking);
+  await form.choose('lost');
+  await form.f('contents_label').fill('Two bags of coffee beans');
+  await form.customer();
+  await form.declare();
+}
 
 const STATES: [string, Setup][] = [
   ['claim form, empty', async (_page, form) => {
     await form.open();
   }],
-  ['claim form, errors shown', async (_page, form) => {
+  ['claim form, nothing chosen, errors shown', async (_page, form) => {
     await form.open();
-    await form.trackingNumber.fill('PD-TRANSIT-0001');
     await form.submit.click();
     await expect(form.banner).toContainText('Some answers need your attention.');
   }],
+  ['claim form, errors shown', async (_page, form) => {
+    await form.open();
+    await form.trackingNumber.fill('PD-OWN-0003');
+    await form.choose('lost');
+    await form.submit.click();
+    await expect(form.banner).toContainText('Some answers need your attention.');
+  }],
+  ['claim form, too early for a lost parcel', async (_page, form) => {
+    await form.open('?claim=lost&tracking=PD-RECENT-0006');
+    await expect(form.widget.getByText(/Your parcel may still be on its way\. If it has not arrived by .+, you can report it here\./).first()).toBeVisible();
+  }],
   ['claim status, refused upstream', async (_page, form) => {
     await form.open();
-    await form.trackingNumber.fill('PD-NOPE-9999');
-    await form.chooseOwnContract();
+    await fillLostClaim(form, 'PD-NOPE-9999');
     await form.submit.click();
     await expect(form.successHeading).toBeVisible();
     await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
@@ -47,10 +66,9 @@ const STATES: [string, Setup][] = [
   }],
   ['claim form, submitting', async (page, form) => {
     await form.open();
-    await form.trackingNumber.fill('PD-OWN-0003');
-    await form.chooseOwnContract();
+    await fillLostClaim(form, 'PD-OWN-0003');
     // Hold the claim until axe is done (released in the test's end).
-    await page.route('**/api/dsf/tickets/lost', async (route) => {
+    await page.route('**/api/claims', async (route) => {
       await new Promise<void>((release) => { (page as unknown as { release: () => void }).release = release; });
       await route.continue();
     });
@@ -60,18 +78,29 @@ const STATES: [string, Setup][] = [
   }],
   ['claim submitted', async (_page, form) => {
     await form.open();
-    await form.trackingNumber.fill('PD-OWN-0003');
-    await form.chooseOwnContract();
+    await fillLostClaim(form, 'PD-OWN-0003');
     await form.submit.click();
     await expect(form.successHeading).toBeVisible();
   }],
   ['damage form', async (_page, form) => {
     await form.open('?claim=damage');
-    await expect(form.widget.getByRole('heading', { name: 'Report a damaged parcel' })).toBeVisible();
+    await expect(form.widget.getByRole('radio', { name: 'It arrived damaged' })).toBeChecked();
+    await expect(form.f('photos_damage')).toBeVisible();
   }],
-  ['damage form with an uploaded document', async (_page, form) => {
-    await form.open('?claim=damage&tracking=PD-TRANSIT-0001');
-    await form.attach('Sales invoice', 'invoice.pdf');
+  ['damage form with an uploaded photo', async (page, form) => {
+    const photo = await noisyJpeg(page.context().browser()!, 800, 600);
+    await form.open('?claim=damage&tracking=PD-OWN-0003');
+    await form.attach('Photos of the damage', photo, 'parcel-desk-photo-800x600.jpg');
+  }],
+  ['missing-item form, errors shown', async (_page, form) => {
+    await form.open('?claim=other&tracking=PD-OWN-0003');
+    await expect(form.widget.getByRole('radio', { name: 'An item is missing' })).toBeChecked();
+    await form.submit.click();
+    await expect(form.banner).toContainText('Some answers need your attention.');
+  }],
+  ['address-change form', async (_page, form) => {
+    await form.open('?claim=address-change&tracking=PD-OWN-0003');
+    await expect(form.f('new_address_label')).toBeVisible();
   }],
   ['status lookup', async (page) => {
     await page.goto('/?view=status');
@@ -152,7 +181,7 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const [state, setup] of STATES) {
       test(state, async ({ page }) => {
         followSystemTheme(page);
-        const form = new LostClaimForm(page);
+        const form = new ClaimForm(page);
         await setup(page, form);
         await expectNoViolations(page, `${state} (${scheme})`);
         const release = (page as unknown as { release?: () => void }).release;
@@ -171,7 +200,7 @@ test.describe('theme', () => {
     page.locator('parcel-desk').locator('.pd-root').evaluate((el) => getComputedStyle(el).backgroundColor);
 
   test('a dark system gets the light widget unless theme="auto"', async ({ page }) => {
-    const form = new LostClaimForm(page);
+    const form = new ClaimForm(page);
     await form.open();
     expect(await background(page)).toBe('rgb(255, 255, 255)');
     await form.open('?theme=auto');
@@ -182,7 +211,7 @@ test.describe('theme', () => {
 });
 
 test('axe, theme="dark" on a light system: claim form with errors', async ({ page }) => {
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await form.open('?theme=dark');
   await form.submit.click();
   await expect(form.banner).toBeVisible();
@@ -203,40 +232,91 @@ async function tabTo(page: Page, target: Locator, max = 60) {
 }
 
 test('a whole own-contract lost claim with the keyboard alone', async ({ page }) => {
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await form.open();
 
-  // Submitting the empty form: focus moves to the first field with an error.
+  // Submitting the empty form: the summary says what to answer first, and
+  // its link leads to "What happened?".
+  await tabTo(page, form.submit);
+  await page.keyboard.press('Enter');
+  await expect(form.banner).toContainText('Some answers need your attention.');
+  const toSituation = form.banner.getByRole('link', { name: 'What happened?' });
+  await tabTo(page, toSituation);
+  await page.keyboard.press('Enter');
+  const notArrived = form.widget.getByRole('radio', { name: 'My parcel has not arrived' });
+  const damaged = form.widget.getByRole('radio', { name: 'It arrived damaged' });
+  await expect(notArrived).toBeFocused();
+  // The situation by arrow keys: down to "damaged", back up to "not arrived".
+  await page.keyboard.press('ArrowDown');
+  await expect(damaged).toBeChecked();
+  await expect(damaged).toBeFocused();
+  await expect(form.f('photos_damage')).toBeVisible();
+  await page.keyboard.press('ArrowUp');
+  await expect(notArrived).toBeChecked();
+  await expect(notArrived).toBeFocused();
+  await expect(form.f('photos_damage')).toHaveCount(0);
+  await expect(toSituation).toHaveCount(0);
+
+  // Submitting again: focus moves to the first field with an error.
   await tabTo(page, form.submit);
   await page.keyboard.press('Enter');
   await expect(form.banner).toContainText('Some answers need your attention.');
   await expect(form.trackingNumber).toBeFocused();
   await expect(form.trackingNumber).toHaveAttribute('aria-invalid', 'true');
-
   await page.keyboard.type('PD-OWN-0003');
-  // The parcel kind: Tab into the radio group, arrow to "own contract".
-  const own = form.widget.getByRole('radio', { name: "On the shop's own carrier contract" });
-  const rates = form.widget.getByRole('radio', { name: "With the shop's Sendcloud label" });
-  await tabTo(page, (await own.isChecked()) ? own : rates);
-  if (!(await own.isChecked())) await page.keyboard.press('ArrowDown');
-  await expect(own).toBeChecked();
-  await expect(own).toBeFocused();
-  await tabTo(page, form.field('Carrier contract number'));
-  await page.keyboard.type('123');
-  await tabTo(page, form.field('What was in the parcel?'));
+  await tabTo(page, form.f('contents_label'));
   await page.keyboard.type('Two bags of coffee beans');
-  // The portal checkbox with Space, and back off again.
-  const portal = form.widget.getByRole('checkbox');
-  await tabTo(page, portal);
+  // The optional size: the <details> opens with Enter.
+  const size = form.widget.getByText('Parcel size (optional)');
+  await tabTo(page, size);
+  await page.keyboard.press('Enter');
+  await tabTo(page, form.f('length'));
+  await page.keyboard.type('30');
+  await page.keyboard.press('Tab');
+  await expect(form.f('width')).toBeFocused();
+  await page.keyboard.type('20');
+  await page.keyboard.press('Tab');
+  await expect(form.f('height')).toBeFocused();
+  await page.keyboard.type('15');
+  // The wish: Tab into the group, arrow to "A replacement".
+  const refund = form.widget.getByRole('radio', { name: 'A refund' });
+  const replacement = form.widget.getByRole('radio', { name: 'A replacement' });
+  await tabTo(page, refund);
+  await page.keyboard.press('ArrowDown');
+  await expect(replacement).toBeChecked();
+  await tabTo(page, form.f('email'));
+  await page.keyboard.type('ann@example.com');
+  await tabTo(page, form.f('name'));
+  await page.keyboard.type('Ann Example');
+  // The declaration with Space, off and on again.
+  const declaration = form.widget.getByRole('checkbox', { name: form.t.declaration_text });
+  await tabTo(page, declaration);
   await page.keyboard.press('Space');
-  await expect(portal).toBeChecked();
+  await expect(declaration).toBeChecked();
   await page.keyboard.press('Space');
-  await expect(portal).not.toBeChecked();
+  await expect(declaration).not.toBeChecked();
+  await page.keyboard.press('Space');
+  await expect(declaration).toBeChecked();
+  await tabTo(page, form.f('signed_name'));
+  await page.keyboard.type('Ann Example');
 
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/claims') && r.method() === 'POST');
   await tabTo(page, form.submit);
   await page.keyboard.press('Enter');
+  const body = JSON.parse((await sent).postData()!);
+  expect(body).toMatchObject({
+    claim_type: 'lost',
+    tracking_number: 'PD-OWN-0003',
+    contents: 'Two bags of coffee beans',
+    dimensions: { length: 30, width: 20, height: 15 },
+    resolution: 'replacement',
+    email: 'ann@example.com',
+    name: 'Ann Example',
+    declaration: { accepted: true, signed_name: 'Ann Example' },
+  });
   await expect(form.successHeading).toBeVisible();
   await expect(form.successHeading).toBeFocused();
+  await expect(form.reference).toHaveText(/^PD-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
   // From the success screen on to the status, by keyboard.
   const follow = form.widget.getByRole('button', { name: 'Follow this claim' });
   await tabTo(page, follow);

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { LostClaimForm } from '../pages/claim-form';
+import { ClaimForm } from '../pages/claim-form';
 
 // The claim-only build (`make widget` → dist/claim/, npm `parcel-desk/claim`):
 // only the claim view, for shops that embed nothing else.
@@ -7,7 +7,7 @@ import { LostClaimForm } from '../pages/claim-form';
 test('the claim-only build files a claim, shows no other views and is the smaller download', async ({ page }) => {
   const wasm: string[] = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await form.open('claim/');
   expect(wasm).toEqual(['/claim/parcel-desk_bg.wasm']);
 
@@ -17,11 +17,13 @@ test('the claim-only build files a claim, shows no other views and is the smalle
   await expect(form.widget.getByRole('button', { name: 'Claim status' })).toHaveCount(0);
 
   await form.trackingNumber.fill('PD-OWN-0003');
-  await form.chooseOwnContract();
-  await form.field('What was in the parcel?').fill('Two bags of coffee beans');
+  await form.choose('lost');
+  await form.f('contents_label').fill('Two bags of coffee beans');
+  await form.customer();
+  await form.declare();
   await form.submit.click();
   await expect(form.successHeading).toBeVisible();
-  await expect(form.reference).toHaveText(/^[0-9a-f-]{36}$/);
+  await expect(form.reference).toHaveText(/^PD-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
   // Following the claim needs the status view: not offered here.
   await expect(form.widget.getByRole('button', { name: 'Follow this claim' })).toHaveCount(0);
   await expect(form.widget.getByRole('button', { name: 'Report another parcel' })).toBeVisible();
@@ -35,7 +37,7 @@ test('the claim-only build files a claim, shows no other views and is the smalle
 
 test('a view the claim-only build does not have, and an unknown view, are refused with their reason', async ({ page }) => {
   await page.goto('/claim/');
-  await expect(new LostClaimForm(page).heading).toBeVisible();
+  await expect(new ClaimForm(page).heading).toBeVisible();
   const errors = await page.evaluate(async () => {
     const mountWith = (view: string) => new Promise<{ message: string; mounted: boolean }>((resolve) => {
       const el = document.createElement('parcel-desk');
@@ -63,6 +65,6 @@ test('a view the claim-only build does not have, and an unknown view, are refuse
 
   // Fixing the attribute mounts the widget in its place.
   await page.evaluate(() => document.querySelectorAll('parcel-desk')[1].setAttribute('view', 'claim'));
-  await expect(refused.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(refused.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
   await expect(refused.getByRole('alert')).toHaveCount(0);
 });

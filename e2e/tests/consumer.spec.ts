@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { LostClaimForm } from '../pages/claim-form';
+import { ClaimForm } from '../pages/claim-form';
 
 // The Vite app in consumer/ installs the packed npm package (global-setup.ts),
 // mounts the widget with mountParcelDesk and listens for its events. A second
@@ -15,12 +15,16 @@ test('a Vite app using the npm package files an own-contract lost claim', async 
   expect((await wasm).status()).toBe(200);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'claim');
 
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await expect(form.heading).toBeVisible();
   await form.trackingNumber.fill('PD-OWN-0003');
-  await form.chooseOwnContract();
-  await form.field('What was in the parcel?').fill('Two bags of coffee beans');
+  await form.choose('lost');
+  await form.f('contents_label').fill('Two bags of coffee beans');
+  await form.customer();
+  await form.declare();
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/claims') && r.method() === 'POST');
   await form.submit.click();
+  expect((await sent).url()).toBe(`${CONSUMER}/api/claims`);
   await expect(form.successHeading).toBeVisible();
 
   const events = await page.evaluate(() => window.parcelDeskEvents);
@@ -29,7 +33,9 @@ test('a Vite app using the npm package files an own-contract lost claim', async 
   const detail = submitted[0].detail as Record<string, unknown>;
   expect(detail).toMatchObject({ kind: 'claim', claimType: 'lost' });
   expect(detail.ticketId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  await expect(form.reference).toHaveText(detail.ticketId as string);
+  // The customer sees the short reference the event carries.
+  expect(detail.reference).toMatch(/^PD-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
+  await expect(form.reference).toHaveText(detail.reference as string);
   expect(detail.accessToken).toMatch(/^v1\./);
   await expect(page.locator('#log')).toHaveText(`Ticket ${detail.ticketId} (claim, lost)`);
   expect(events.filter((e) => e.type === 'parcel-desk:error')).toHaveLength(0);
@@ -51,10 +57,13 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   });
   await page.goto(`${CONSUMER}/claim.html`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'claim');
-  const form = new LostClaimForm(page);
-  await expect(form.widget.getByRole('heading', { name: 'Verlorenes Paket melden' })).toBeVisible();
+  const form = new ClaimForm(page, undefined, 'de');
+  await expect(form.widget.getByRole('heading', { name: 'Problem mit Ihrem Paket melden' })).toBeVisible();
+  await expect(form.heading).toBeVisible();
   await expect(form.widget.getByRole('navigation')).toHaveCount(0);
   await expect(page.locator('body')).not.toHaveAttribute('data-error');
+  // The German situations, from the German language file.
+  await expect(form.widget.getByRole('radio', { name: form.t.situation_not_arrived })).toBeVisible();
 
   // One .wasm and the German file, both emitted by Vite; the .wasm is the
   // claim-only build, smaller than the full one the other page loads.

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { LostClaimForm } from '../pages/claim-form';
+import { ClaimForm } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
 
 // The strict policy from the README, sent as a response header on the
@@ -61,28 +61,26 @@ test.beforeEach(async ({ page }) => {
   await page.evaluate(() => localStorage.clear());
 });
 
-test('under a strict CSP: a claim with uploads, its status, and tracking run with no violation', async ({ page }) => {
+test('under a strict CSP: a claim with uploads, its status, and tracking run with no violation', async ({ page, browser }) => {
   test.setTimeout(60_000);
+  const photo = await noisyJpeg(browser, 800, 600);
   const csp = await strictPage(page);
-  const form = new LostClaimForm(page);
-  await form.open('?tracking=PD-TRANSIT-0001');
+  const form = new ClaimForm(page);
+  await form.open('?tracking=PD-OWN-0003');
 
-  // A complete Sendcloud-rates claim with four uploaded documents.
-  await form.attach('Sales invoice', 'invoice.pdf');
-  await form.fillPrice('Value of the contents (sales price)', '49,90');
-  await form.fillPrice('Purchase price of the contents', '20');
-  await form.field('What was in the parcel?').fill('1 kg house blend');
-  await form.field('What did the parcel look like?').fill('Brown box');
-  await form.field('Length (cm)').fill('30');
-  await form.field('Width (cm)').fill('20');
-  await form.field('Height (cm)').fill('15');
-  await form.field('Anything else the carrier should know?').fill('Tracking stopped a week ago.');
-  await form.field('Anything else the carrier should know?').fill('Tracking stopped a week ago.');
-  await form.attach('Purchase invoice', 'purchase.pdf');
-  await form.attach('Signed statement that the parcel did not arrive', 'statement.pdf');
-  await form.attach("Carrier's claim form, filled in", 'claim-form.pdf');
+  // A complete damage claim, a photo in each of the three pickers.
+  await form.choose('damage');
+  await form.attach('Photos of the damage', photo, 'parcel-desk-photo-800x600.jpg');
+  await form.attach('Photos of the contents', photo, 'parcel-desk-photo-800x600.jpg');
+  await form.attach('Photos of the packaging', photo, 'parcel-desk-photo-800x600.jpg');
+  await form.f('contents_label').fill('1 kg house blend');
+  await form.f('exterior_label').fill('Brown box, crushed on one side');
+  await form.f('remarks').fill('The bag inside is torn.');
+  await form.widget.getByRole('radio', { name: 'A replacement' }).check();
+  await form.customer();
   await form.submit.click();
   await expect(form.successHeading).toBeVisible();
+  await expect(form.reference).toHaveText(/^PD-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
 
   // Its status, straight from the success screen.
   await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
@@ -91,7 +89,7 @@ test('under a strict CSP: a claim with uploads, its status, and tracking run wit
 
   // Tracking a parcel.
   await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
-  await form.widget.getByLabel(/^Tracking number/).fill('PD-TRANSIT-0001');
+  await form.widget.getByLabel(/^Tracking number/).fill('PD-OWN-0003');
   await form.widget.getByRole('button', { name: 'Track', exact: true }).click();
   await expect(form.widget.locator('ol.pd-timeline li').first()).toBeVisible();
 
@@ -103,9 +101,10 @@ test('under a strict CSP: a damage claim with a photo (shrunk in the browser) ha
   test.setTimeout(60_000);
   const photo = await noisyJpeg(browser, 2000, 1500);
   const csp = await strictPage(page);
-  const form = new LostClaimForm(page);
-  await form.open('?claim=damage&tracking=PD-TRANSIT-0001');
-  await form.attach('Outside of the parcel', photo, 'parcel-desk-photo-2000x1500.jpg');
+  const form = new ClaimForm(page);
+  await form.open('?claim=damage&tracking=PD-OWN-0003');
+  await expect(form.widget.getByRole('radio', { name: 'It arrived damaged' })).toBeChecked();
+  await form.attach('Photos of the damage', photo, 'parcel-desk-photo-2000x1500.jpg');
   await csp.expectNoViolation();
   await csp.expectPolicyEnforced();
 });
@@ -113,6 +112,6 @@ test('under a strict CSP: a damage claim with a photo (shrunk in the browser) ha
 test('the demo shop page runs under the strict CSP too', async ({ page }) => {
   const csp = await strictPage(page);
   await page.goto('/shop.html');
-  await expect(page.locator('parcel-desk').getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(page.locator('parcel-desk').getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
   await csp.expectNoViolation();
 });

@@ -1,15 +1,6 @@
 import { test, expect, type Request } from '@playwright/test';
-import { LostClaimForm } from '../pages/claim-form';
+import { ClaimForm, SHOP_ONLY } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
-
-const PHOTOS = [
-  'Outside of the parcel',
-  'Inside: the padding',
-  'Damage, close-up',
-  'Damage, second view',
-  'Package from above',
-  'The whole product',
-];
 
 test.beforeEach(async ({ page }) => {
   // Every test starts without drafts from an earlier one.
@@ -17,13 +8,35 @@ test.beforeEach(async ({ page }) => {
   await page.evaluate(() => localStorage.clear());
 });
 
+/** Picks several files at once in a photo picker and waits until the
+ *  picker lists `total` uploaded files. */
+async function addPhotos(form: ClaimForm, label: string, files: string[], total: number) {
+  const field = form.field(label);
+  await field.setInputFiles(files);
+  const list = await form.statusOf(field);
+  await expect(list.getByText(`: ${form.t.uploaded}`)).toHaveCount(total, { timeout: 30_000 });
+}
+
+/** A full lost claim for an own-contract parcel. */
+async function fillLostClaim(form: ClaimForm, tracking = 'PD-OWN-0003') {
+  await form.trackingNumber.fill(tracking);
+  await form.choose('lost');
+  await form.f('contents_label').fill('A kettle');
+  await form.customer();
+  await form.declare();
+}
+
 test('a damaged-parcel claim with six 12-megapixel photos uploads each as at most 1.5 MB', async ({ page, browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
   const photo = await noisyJpeg(browser);
   await page.setViewportSize({ width: 375, height: 800 });
-  const form = new LostClaimForm(page);
-  await form.open('?claim=damage&tracking=PD-TRANSIT-0001');
-  await expect(form.widget.getByRole('heading', { name: 'Report a damaged parcel' })).toBeVisible();
+  const form = new ClaimForm(page);
+  await form.open('?claim=damage&tracking=PD-OWN-0003');
+  await expect(form.widget.getByRole('radio', { name: 'It arrived damaged' })).toBeChecked();
+  // Only the customer's questions: never the shop's facts.
+  await expect(form.widget.getByText(SHOP_ONLY)).toHaveCount(0);
 
   // Record the size of every file the widget hands to XMLHttpRequest.
   await page.evaluate(() => {
@@ -39,9 +52,10 @@ test('a damaged-parcel claim with six 12-megapixel photos uploads each as at mos
   });
   const uploads: Request[] = [];
   page.on('request', (r) => { if (r.url().endsWith('/api/dsf/files')) uploads.push(r); });
-  for (const label of PHOTOS) {
-    await form.attach(label, photo, 'parcel-desk-photo-4000x3000.jpg');
-  }
+  // Several per pick, in the three pickers: six in all.
+  await addPhotos(form, 'Photos of the damage', [photo, photo, photo], 3);
+  await addPhotos(form, 'Photos of the contents', [photo, photo], 2);
+  await addPhotos(form, 'Photos of the packaging', [photo], 1);
   expect(uploads).toHaveLength(6);
   const sizes: number[] = await page.evaluate(() => (window as unknown as { uploadSizes: number[] }).uploadSizes);
   expect(sizes).toHaveLength(6);
@@ -50,99 +64,165 @@ test('a damaged-parcel claim with six 12-megapixel photos uploads each as at mos
     expect(size).toBeLessThanOrEqual(1_500_000);
   }
   console.log(`12-megapixel photo uploaded as ${sizes[0]} bytes`);
-  await form.fillPrice('Value of the contents (sales price)', '120');
-  await form.field('What was in the parcel?').fill('A ceramic vase');
-  await form.field('What did the parcel look like?').fill('Box crushed on one corner');
-  await form.field('Anything else the carrier should know?').fill('The vase is in three pieces.');
-  for (const [label, file] of [
-    ['Signed statement describing the damage', 'statement.pdf'],
-    ['Sales invoice', 'invoice.pdf'],
-    ['Purchase invoice', 'purchase.pdf'],
-  ]) {
-    await form.attach(label, file);
-  }
-  const claim = page.waitForRequest((r) => r.url().endsWith('/api/dsf/tickets/damage'));
+  await form.f('contents_label').fill('A ceramic vase');
+  await form.f('exterior_label').fill('Box crushed on one corner');
+  await form.f('remarks').fill('The vase is in three pieces.');
+  await form.widget.getByRole('radio', { name: 'A refund' }).check();
+  await form.customer();
+  // No declaration for a damaged parcel.
+  await expect(form.widget.getByRole('checkbox', { name: form.t.declaration_text })).toHaveCount(0);
+  const claim = page.waitForRequest((r) => r.url().endsWith('/api/claims') && r.method() === 'POST');
   await form.submit.click();
-  const body = JSON.parse((await claim).postData()!);
-  expect(Object.keys(body).filter((k) => k.endsWith('_photo') || k.startsWith('damage_photo'))).toHaveLength(6);
-  expect(body).not.toHaveProperty('parcel_dimensions');
+  const request = await claim;
+  expect(await request.headerValue('idempotency-key')).toBeTruthy();
+  const body = JSON.parse(request.postData()!);
+  expect(body).toMatchObject({
+    claim_type: 'damage',
+    tracking_number: 'PD-OWN-0003',
+    contents: 'A ceramic vase',
+    exterior: 'Box crushed on one corner',
+    remarks: 'The vase is in three pieces.',
+    email: 'ann@example.com',
+    name: 'Ann Example',
+    resolution: 'refund',
+  });
+  expect(body.photos.map((p: { role: string }) => p.role)).toEqual(['damage', 'damage', 'damage', 'contents', 'contents', 'packaging']);
+  for (const p of body.photos) expect(p.file_token).toBeTruthy();
+  expect(body.dimensions ?? null).toBeNull();
+  expect(body.declaration ?? null).toBeNull();
   await expect(form.successHeading).toBeVisible();
+  await expect(form.reference).toHaveText(/^PD-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
   await page.screenshot({ path: 'screenshots/damage-success-375.png', fullPage: true });
+  // The widget never crashed on the way.
+  expect(pageErrors).toEqual([]);
 });
 
-test('an upload shows its progress and can be cancelled, and a failed one retried', async ({ page }) => {
-  const form = new LostClaimForm(page);
-  await form.open();
-  // Hold the first upload so its progress bar and Cancel stay on screen.
+test('a damage claim needs at least one photo and takes at most six in all', async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  const photo = await noisyJpeg(browser, 800, 600);
+  const form = new ClaimForm(page);
+  await form.open('?claim=damage&tracking=PD-OWN-0003');
+  await form.f('contents_label').fill('A ceramic vase');
+  await form.customer();
+  let claims = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/claims')) claims += 1; });
+  await form.submit.click();
+  await expect(form.banner.getByRole('link', { name: 'Photos', exact: true })).toBeVisible();
+  await form.expectInvalid(form.f('photos_damage'), form.t.err_photo_needed);
+
+  await addPhotos(form, 'Photos of the damage', [photo, photo, photo, photo], 4);
+  await expect(form.f('photos_damage')).not.toHaveAttribute('aria-invalid', 'true');
+  await addPhotos(form, 'Photos of the packaging', [photo, photo, photo], 3);
+  await form.submit.click();
+  await form.expectInvalid(form.f('photos_damage'), form.t.err_too_many_photos);
+  expect(claims).toBe(0);
+  // Removing one is enough.
+  const packaging = await form.statusOf(form.f('photos_packaging'));
+  await packaging.getByRole('button', { name: 'Remove parcel-desk-photo-800x600.jpg' }).first().click();
+  await expect(packaging.getByText(`: ${form.t.uploaded}`)).toHaveCount(2);
+  await expect(form.f('photos_damage')).not.toHaveAttribute('aria-invalid', 'true');
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
+  expect(claims).toBe(1);
+});
+
+test('an upload shows its progress and can be cancelled, and a failed one retried', async ({ page, browser }) => {
+  const photo = await noisyJpeg(browser, 800, 600);
+  const form = new ClaimForm(page);
+  await form.open('?claim=damage&tracking=PD-OWN-0003');
+  // Hold the first upload so its progress bar and its remove button stay on screen.
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   await page.route('**/api/dsf/files', async (route) => {
     await held;
     await route.continue().catch(() => { /* cancelled by the widget meanwhile */ });
   });
-  await form.field('Sales invoice').setInputFiles('fixtures/invoice.pdf');
-  await expect(form.widget.getByRole('progressbar', { name: 'Upload progress for invoice.pdf' })).toBeVisible();
-  await form.widget.getByRole('button', { name: 'Cancel' }).click();
+  await form.f('photos_damage').setInputFiles(photo);
+  await expect(form.widget.getByRole('progressbar', { name: 'Upload progress for parcel-desk-photo-800x600.jpg' })).toBeVisible();
+  await form.widget.getByRole('button', { name: 'Remove parcel-desk-photo-800x600.jpg' }).click();
   await expect(form.widget.getByRole('progressbar')).toHaveCount(0);
-  await expect(form.widget.getByText('invoice.pdf: Uploaded')).toHaveCount(0);
+  await expect(form.widget.getByText('parcel-desk-photo-800x600.jpg: Uploaded')).toHaveCount(0);
   release();
   await page.unroute('**/api/dsf/files');
 
-  // The network drops the next upload: the field says so and offers a retry.
+  // The network drops the next upload: the picker says so and offers a retry.
   await page.route('**/api/dsf/files', (route) => route.abort('connectionreset'));
-  await form.field('Purchase invoice').setInputFiles('fixtures/purchase.pdf');
-  await form.expectInvalid(form.field('Purchase invoice'), /could not reach the service/);
+  const packaging = form.f('photos_packaging');
+  await packaging.setInputFiles(photo);
+  await expect(packaging).toHaveAttribute('aria-invalid', 'true');
+  await expect(await form.statusOf(packaging)).toContainText(/could not reach the service/);
   await page.unroute('**/api/dsf/files');
   await form.widget.getByRole('button', { name: 'Try again' }).click();
-  await expect(form.widget.getByText('purchase.pdf: Uploaded')).toBeVisible();
-  await expect(form.field('Purchase invoice')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(form.widget.getByText('parcel-desk-photo-800x600.jpg: Uploaded')).toBeVisible();
+  await expect(packaging).not.toHaveAttribute('aria-invalid', 'true');
 });
 
-test('what was typed and uploaded survives a reload, with a start-over choice', async ({ page }) => {
-  const form = new LostClaimForm(page);
+test('what was typed and uploaded survives a reload, with a start-over choice', async ({ page, browser }) => {
+  const photo = await noisyJpeg(browser, 800, 600);
+  const form = new ClaimForm(page);
   await form.open();
-  await form.trackingNumber.fill('PD-TRANSIT-0001');
-  await form.field('What was in the parcel?').fill('Three books');
-  await form.fillPrice('Value of the contents (sales price)', '45,50', 'GBP');
-  await form.attach('Sales invoice', 'invoice.pdf');
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('damage');
+  await form.f('contents_label').fill('Three books');
+  await form.f('exterior_label').fill('Wet box');
+  await form.widget.getByRole('radio', { name: 'A replacement' }).check();
+  await form.f('email').fill('ann@example.com');
+  await form.attach('Photos of the damage', photo, 'parcel-desk-photo-800x600.jpg');
 
   await page.reload();
   await expect(form.heading).toBeVisible();
   await expect(form.widget.getByRole('status').filter({ hasText: 'We restored the answers you entered earlier.' })).toBeVisible();
-  await expect(form.trackingNumber).toHaveValue('PD-TRANSIT-0001');
-  await expect(form.field('What was in the parcel?')).toHaveValue('Three books');
-  const price = form.widget.getByRole('group', { name: 'Value of the contents (sales price)' });
-  await expect(price.getByLabel('Amount')).toHaveValue('45,50');
-  await expect(price.getByLabel('Currency')).toHaveValue('GBP');
-  await expect(form.widget.getByText('invoice.pdf: Uploaded')).toBeVisible();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  await expect(form.widget.getByRole('radio', { name: 'It arrived damaged' })).toBeChecked();
+  await expect(form.f('contents_label')).toHaveValue('Three books');
+  await expect(form.f('exterior_label')).toHaveValue('Wet box');
+  await expect(form.widget.getByRole('radio', { name: 'A replacement' })).toBeChecked();
+  await expect(form.f('email')).toHaveValue('ann@example.com');
+  await expect(form.widget.getByText('parcel-desk-photo-800x600.jpg: Uploaded')).toBeVisible();
   const stored = await page.evaluate(() => JSON.stringify(localStorage));
-  expect(stored).not.toContain('%PDF'); // tokens are kept, never file contents
+  expect(stored).not.toContain('JFIF'); // tokens are kept, never file contents
+  expect(stored).not.toContain('/9j/');
 
   await form.widget.getByRole('button', { name: 'Start over' }).click();
   await expect(form.trackingNumber).toHaveValue('');
+  await expect(form.widget.getByRole('radio', { name: 'It arrived damaged' })).not.toBeChecked();
   await page.reload();
-  await expect(form.field('What was in the parcel?')).toHaveValue('');
+  await expect(form.heading).toBeVisible();
+  await expect(form.f('contents_label')).toHaveCount(0);
+  await expect(form.trackingNumber).toHaveValue('');
+});
+
+test('restored answers survive a second reload too', async ({ page }) => {
+  const form = new ClaimForm(page);
+  await form.open();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('lost');
+  await form.f('contents_label').fill('Three books');
+  await page.reload();
+  await expect(form.f('contents_label')).toHaveValue('Three books');
+  // Nothing changed since the restore: the draft is still there.
+  await page.reload();
+  await expect(form.heading).toBeVisible();
+  await expect(form.f('contents_label')).toHaveValue('Three books');
 });
 
 test('a retry after a lost answer files the claim once (Idempotency-Key replay)', async ({ page }) => {
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await form.open();
-  await form.trackingNumber.fill('PD-OWN-0003');
-  await form.chooseOwnContract();
-  await form.field('What was in the parcel?').fill('A kettle');
+  await fillLostClaim(form);
 
   // The claim reaches the proxy, but its answer never reaches the browser.
   const keys: string[] = [];
-  await page.route('**/api/dsf/tickets/lost', async (route) => {
+  await page.route('**/api/claims', async (route) => {
     keys.push(route.request().headers()['idempotency-key']);
     await route.fetch();
     await route.abort('connectionreset');
   });
   await form.submit.click();
   await expect(form.banner).toContainText('We could not reach the service.');
-  await page.unroute('**/api/dsf/tickets/lost');
+  await page.unroute('**/api/claims');
 
-  const answer = page.waitForResponse((r) => r.url().endsWith('/api/dsf/tickets/lost'));
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/claims'));
   await form.submit.click();
   const response = await answer;
   expect(response.headers()['idempotent-replayed']).toBe('true');
@@ -151,31 +231,30 @@ test('a retry after a lost answer files the claim once (Idempotency-Key replay)'
 });
 
 test('a reload during submit reuses the same key', async ({ page }) => {
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await form.open();
-  await form.trackingNumber.fill('PD-OWN-0003');
-  await form.chooseOwnContract();
-  const first = page.waitForRequest((r) => r.url().endsWith('/api/dsf/tickets/lost'));
-  await page.route('**/api/dsf/tickets/lost', () => { /* never answered: the tab is reloaded */ });
+  await fillLostClaim(form);
+  const first = page.waitForRequest((r) => r.url().endsWith('/api/claims'));
+  await page.route('**/api/claims', () => { /* never answered: the tab is reloaded */ });
   await form.submit.click();
   const key = await (await first).headerValue('idempotency-key');
   // Reload while the claim is in flight (unrouting first would let it through).
   await page.reload();
-  await page.unroute('**/api/dsf/tickets/lost');
+  await page.unroute('**/api/claims');
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
-  const again = page.waitForRequest((r) => r.url().endsWith('/api/dsf/tickets/lost'));
+  await expect(form.f('signed_name')).toHaveValue('Ann Example');
+  const again = page.waitForRequest((r) => r.url().endsWith('/api/claims'));
   await form.submit.click();
   expect(await (await again).headerValue('idempotency-key')).toBe(key);
   await expect(form.successHeading).toBeVisible();
 });
 
 test('on 429 the widget shows the wait and sends the claim by itself', async ({ page }) => {
-  const form = new LostClaimForm(page);
+  const form = new ClaimForm(page);
   await form.open();
-  await form.trackingNumber.fill('PD-OWN-0003');
-  await form.chooseOwnContract();
+  await fillLostClaim(form);
   let calls = 0;
-  await page.route('**/api/dsf/tickets/lost', async (route) => {
+  await page.route('**/api/claims', async (route) => {
     calls += 1;
     if (calls === 1) {
       await route.fulfill({

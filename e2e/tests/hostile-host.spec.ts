@@ -28,13 +28,21 @@ const INNER = [
   'fieldset.pd-field legend',
   'input[type="radio"]',
   '.pd-radio label',
-  'select',
+  'button.pd-link',
   'textarea',
+  'details > summary',
+  'input[type="checkbox"]',
+  '.pd-check label',
   '.pd-submit',
 ];
 
 async function widgetStyles(page: Page) {
-  await expect(page.locator('parcel-desk').getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  const widget = page.locator('parcel-desk');
+  await expect(widget.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
+  // A situation chosen, so that its questions (text areas, the size, the
+  // declaration's checkbox) are on screen too.
+  await widget.getByRole('radio', { name: 'My parcel has not arrived' }).check();
+  await expect(widget.getByRole('checkbox', { name: 'I confirm that I have not received this parcel.' })).toBeVisible();
   return page.evaluate(([selectors, props]) => {
     const root = document.querySelector('parcel-desk')!.shadowRoot!;
     const out: Record<string, Record<string, string>> = {};
@@ -75,10 +83,13 @@ async function pixelDifference(page: Page, a: Buffer, b: Buffer): Promise<number
 test('the hostile page leaves the widget looking exactly as on the standalone page', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
   const normal = await widgetStyles(page);
   const inner = page.locator('parcel-desk').locator('.pd-form');
   const normalShot = await inner.screenshot();
 
+  // No draft from the standalone page (it would be restored, with a notice).
+  await page.evaluate(() => localStorage.clear());
   await page.goto('/hostile.html');
   // The page's CSS is in force around the widget…
   await expect(page.locator('.host-button')).toHaveCSS('background-color', 'rgb(0, 0, 0)');
@@ -130,7 +141,7 @@ for (const path of ['/hostile.html', '/shop.html']) {
 
     await page.unroute('**/parcel-desk-element.js');
     await page.goto(path);
-    await expect(page.locator('parcel-desk').getByRole('heading', { name: /Report a lost parcel/ })).toBeVisible();
+    await expect(page.locator('parcel-desk').getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
     const withWidget = await hostStyles(page);
     expect(withWidget).toEqual(without);
   });

@@ -15,9 +15,10 @@ test('several widgets on one page work independently, share one WebAssembly inst
   });
   const first = page.locator('parcel-desk').first();
   const second = page.locator('#second');
-  await expect(first.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(first.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
   await expect(second.getByRole('heading', { name: 'Paket verfolgen' })).toBeVisible();
 
+  await first.getByRole('radio', { name: 'My parcel has not arrived' }).check();
   await first.getByLabel(/^What was in the parcel\?/).fill('Coffee beans');
   await second.getByLabel(/^Sendungsnummer/).fill('PD-TRANSIT-0001');
   await expect(first.getByLabel(/^Tracking number/)).toHaveValue('PD-TRANSIT-0001');
@@ -40,8 +41,10 @@ test('several widgets on one page work independently, share one WebAssembly inst
   // Attribute changes re-render in place (here: the language).
   await page.evaluate(() => document.querySelector('parcel-desk')!.setAttribute('lang', 'fr'));
   await expect(first.locator('.pd-root')).toHaveAttribute('lang', 'fr');
-  await expect(first.getByRole('heading', { name: 'Signaler un colis perdu' })).toBeVisible();
-  await expect(first.locator('textarea#contents_description')).toHaveValue('Coffee beans');
+  await expect(first.getByRole('heading', { name: 'Signaler un problème avec votre colis' })).toBeVisible();
+  // What was answered stays (the situation and the contents).
+  await expect(first.locator('input#situation-not-arrived')).toBeChecked();
+  await expect(first.locator('textarea#contents')).toHaveValue('Coffee beans');
 });
 
 test('only the language a page needs is downloaded, alongside the WebAssembly', async ({ page }) => {
@@ -49,7 +52,7 @@ test('only the language a page needs is downloaded, alongside the WebAssembly', 
   page.on('request', (r) => { const u = new URL(r.url()); if (/\.(wasm|json|js)$/.test(u.pathname)) files.push(u.pathname); });
   await page.goto('/?lang=nl');
   const widget = page.locator('parcel-desk');
-  await expect(widget.getByRole('heading', { name: 'Verloren pakket melden' })).toBeVisible();
+  await expect(widget.getByRole('heading', { name: 'Een probleem met uw pakket melden' })).toBeVisible();
   expect(files.filter((f) => f.includes('/i18n/'))).toEqual(['/i18n/nl.json']);
   // Requested before the WebAssembly was there, not after it.
   expect(files.indexOf('/i18n/nl.json')).toBeLessThan(files.indexOf('/parcel-desk_bg.wasm') + 2);
@@ -57,7 +60,7 @@ test('only the language a page needs is downloaded, alongside the WebAssembly', 
   // English is compiled in: an English page fetches no language file.
   files.length = 0;
   await page.goto('/?lang=en');
-  await expect(widget.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(widget.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
   expect(files.filter((f) => f.includes('/i18n/'))).toEqual([]);
 });
 
@@ -74,7 +77,8 @@ test('a language file that cannot be loaded leaves a working widget in English a
   expect(await message).toBe('parcel-desk could not load language "it", showing English: Error: 503 Service Unavailable');
   const widget = page.locator('parcel-desk');
   await expect(widget.locator('.pd-root')).toHaveAttribute('lang', 'en');
-  await expect(widget.getByRole('heading', { name: 'Report a lost parcel' })).toBeVisible();
+  await expect(widget.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
   await widget.getByRole('button', { name: 'Submit claim' }).click();
+  await expect(widget.getByRole('alert')).toContainText('Some answers need your attention.');
   await expect(widget.getByText('Please fill in this field.').first()).toBeVisible();
 });
