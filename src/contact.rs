@@ -464,7 +464,10 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
                                         <p class="pd-message-text">{m.text}</p>
                                         {(!m.attachments.is_empty()).then(|| view! {
                                             <ul class="pd-message-files">
-                                                {m.attachments.into_iter().map(|a| view! { <li>{a.filename}</li> }).collect_view()}
+                                                {m.attachments.into_iter().map(|a| match a.id {
+                                                    Some(id) => view! { <li><Download reference=reference name=a.filename id=id /></li> }.into_any(),
+                                                    None => view! { <li>{a.filename}</li> }.into_any(),
+                                                }).collect_view()}
                                             </ul>
                                         })}
                                     </li>
@@ -478,4 +481,66 @@ fn ConversationView(thread: Thread, new_message: Callback<()>) -> impl IntoView 
             <button type="button" class="pd-secondary" part="secondary-button" on:click=move |_| new_message.run(())>{t.new_message}</button>
         </section>
     }
+}
+
+/// One seller attachment: a button that fetches it through the proxy (with
+/// the conversation's token in a header) and saves it under its name.
+#[component]
+fn Download(reference: StoredValue<Thread>, name: String, id: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.texts;
+    let proxy = StoredValue::new(ctx.proxy.clone());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
+    let label = format!("{} {name}", t.download);
+    let file = name.clone();
+    let fetch = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let (proxy, r, id, file) = (proxy.get_value(), reference.get_value(), id.clone(), file.clone());
+        spawn_local(async move {
+            let answer = proxy.seller_attachment(&r.ticket_id, &r.token, &id).await;
+            busy.try_set(false);
+            match answer {
+                Ok(blob) => {
+                    error.try_set(None);
+                    save(button, &blob, &file);
+                }
+                Err(f) => {
+                    error.try_set(Some(crate::api::failure_text(t, &f)));
+                }
+            }
+        });
+    };
+    view! {
+        <button type="button" class="pd-link" node_ref=button aria-label=label aria-busy=move || busy.get().then_some("true")
+            on:click=fetch>{name}</button>
+        {move || error.get().map(|e| view! { <span class="pd-field-error" role="alert">{e}</span> })}
+    }
+}
+
+/// Saves `blob` as `name` through a temporary link next to `at`.
+fn save(at: NodeRef<leptos::html::Button>, blob: &web_sys::Blob, name: &str) {
+    use wasm_bindgen::JsCast;
+    let (Some(button), Ok(url)) = (at.get_untracked(), web_sys::Url::create_object_url_with_blob(blob)) else { return };
+    let Some(link) = button
+        .owner_document()
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    if let Some(parent) = button.parent_node() {
+        let _ = parent.append_child(&link);
+        link.click();
+        let _ = parent.remove_child(&link);
+    }
+    // Revoked once the browser has started the download.
+    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&url); }, std::time::Duration::from_secs(30));
 }

@@ -37,6 +37,19 @@ test("a question with an attachment reaches the seller, and the seller's reply a
   await expect(w.locator('.pd-message.pd-from-seller')).toBeVisible({ timeout: 20_000 });
   await expect(w.locator('.pd-message.pd-from-seller')).toContainText('The shop');
 
+  // The seller's attachment downloads through the proxy (token in a header,
+  // never in a URL).
+  const fetched = page.waitForRequest((r) => r.url().includes('/attachments/'));
+  const download = page.waitForEvent('download');
+  await w.getByRole('button', { name: 'Download sandbox-reply.pdf' }).click();
+  const request = await fetched;
+  expect(request.url()).not.toContain('token');
+  expect(request.headers()['x-ticket-token']).toBeTruthy();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('sandbox-reply.pdf');
+  const saved = await file.path();
+  expect(require('node:fs').readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
+
   // The conversation survives a reload.
   await page.reload();
   await expect(w.locator('.pd-message.pd-from-seller')).toBeVisible();

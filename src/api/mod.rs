@@ -233,6 +233,26 @@ impl Proxy {
         read(Request::get(&url).header("Accept", "application/json").header(headers::TICKET_TOKEN, token).send().await)
             .await
     }
+
+    /// `GET /channel/ticket/{id}/attachments/{attachment_id}`: a seller's
+    /// attachment, as a blob (the token goes in a header, never in a URL).
+    pub async fn seller_attachment(&self, id: &str, token: &str, attachment_id: &str) -> Result<web_sys::Blob, ApiFailure> {
+        use parcel_desk_wire::route::{ChannelAttachmentRef, ChannelTicketRef};
+        let route = Route::ChannelAttachment(ChannelTicketRef::parse(id), ChannelAttachmentRef::parse(attachment_id));
+        let sent = Request::get(&self.url(&route, &[])).header(headers::TICKET_TOKEN, token).send().await;
+        let response = sent.map_err(|_| ApiFailure::Network)?;
+        if !response.ok() {
+            let status = response.status();
+            let text = response.text().await.unwrap_or_default();
+            return Err(ApiFailure::Http { status, envelope: crate::json::from_str::<ErrorEnvelope>(&text), retry_after: None });
+        }
+        let kind = response.headers().get("content-type").unwrap_or_default();
+        let bytes = response.binary().await.map_err(|_| ApiFailure::Network)?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let props = web_sys::BlobPropertyBag::new();
+        props.set_type(&kind);
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(|_| ApiFailure::BadAnswer(200))
+    }
 }
 
 #[cfg(feature = "staff")]
