@@ -542,5 +542,10 @@ fn save(at: NodeRef<leptos::html::Button>, blob: &web_sys::Blob, name: &str) {
         let _ = parent.remove_child(&link);
     }
     // Revoked once the browser has started the download.
-    set_timeout(move || { let _ = web_sys::Url::revoke_object_url(&url); }, std::time::Duration::from_secs(30));
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
 }

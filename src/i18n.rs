@@ -234,7 +234,7 @@ texts! {
         optional, tracking_number, tracking_hint, amount, currency, contents_hint, exterior_hint,
         dimensions, length, width, height, remarks, documents, submit, submitting, uploading, uploaded,
         remove_file, success_title, reference, new_claim, err_required, err_number, err_positive,
-        err_whole_number, err_fix_fields, err_file_too_large, err_file_type, err_upload_failed,
+        err_whole_number, err_fix_fields, err_file_too_large, err_file_type, err_photo_type, err_upload_failed,
         err_upload_pending, err_parcel_not_found, err_already_delivered, err_no_carrier_contact,
         err_unprocessable, err_rate_limited, err_rate_limited_secs, seconds_one, seconds_many,
         err_network, err_unavailable, err_unexpected, kept_note, err_shop_refused, err_message_rate,

@@ -143,11 +143,15 @@ fn labels(page: &Page) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn a_customer_is_never_asked_what_only_the_shop_knows() {
-    for claim_type in ["lost", "damage", "delivered-but-not-received", "late-delivery", "unjust-return", "address-change", "other"] {
+    for claim_type in
+        ["lost", "damage", "delivered-but-not-received", "late-delivery", "unjust-return", "address-change", "other"]
+    {
         let page = Page::mount(&format!(r#"{{"lang": "en", "claimType": "{claim_type}"}}"#)).await;
         let shown = labels(&page);
         assert!(shown.iter().any(|l| l.contains("email")), "{claim_type}: {shown:?}");
-        for shop_only in ["purchase", "invoice", "contract", "how was the parcel shipped", "claim form", "portal", "sales price"] {
+        for shop_only in
+            ["purchase", "invoice", "contract", "how was the parcel shipped", "claim form", "portal", "sales price"]
+        {
             assert!(!shown.iter().any(|l| l.contains(shop_only)), "{claim_type} asks {shop_only:?}: {shown:?}");
         }
     }
@@ -157,7 +161,10 @@ async fn a_customer_is_never_asked_what_only_the_shop_knows() {
 async fn without_an_answer_to_what_happened_the_form_says_so() {
     let page = Page::mount(r#"{"lang": "en"}"#).await;
     page.click(&page.button("Submit claim")).await;
-    assert_eq!(page.error_of("Tracking number").as_deref(), Some("Please enter the tracking number, or your order number."));
+    assert_eq!(
+        page.error_of("Tracking number").as_deref(),
+        Some("Please enter the tracking number, or your order number.")
+    );
     let situation = page.root.get_element_by_id("situation-error").expect("the question says what is wrong");
     assert_eq!(situation.text_content().unwrap(), "Please fill in this field.");
     let banner = page.all("[role=alert]");
@@ -182,7 +189,10 @@ async fn a_lost_parcel_asks_the_contents_the_customer_and_a_signed_declaration()
     for label in ["Tracking number", "What was in the parcel?", "Name", "Your full name, as your signature"] {
         assert!(page.invalid(label), "{label} should be marked invalid");
     }
-    assert_eq!(page.error_of("I confirm that I have not received this parcel.").as_deref(), Some("Please tick the box to confirm."));
+    assert_eq!(
+        page.error_of("I confirm that I have not received this parcel.").as_deref(),
+        Some("Please tick the box to confirm.")
+    );
     assert_eq!(page.by_label("Email").value(), "ann@example.com", "prefilled");
     assert!(!page.invalid("Email"));
     assert!(!page.invalid("Length (cm)"), "the size is optional");
@@ -204,6 +214,18 @@ async fn a_damaged_parcel_takes_photos_by_what_they_show() {
     assert!(page.try_by_label("Length (cm)").is_none(), "a damage claim has no size");
     page.click(&page.button("Submit claim")).await;
     assert_eq!(page.error_of("Photos of the damage").as_deref(), Some("Please add at least one photo of the damage."));
+    // A document picked (or dropped) as a photo is refused before upload.
+    let pick = js_sys::Function::new_with_args(
+        "input",
+        "const dt = new DataTransfer();
+         dt.items.add(new File(['%PDF-1.4 test'], 'invoice.pdf', { type: 'application/pdf' }));
+         input.files = dt.files;
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    pick.call1(&wasm_bindgen::JsValue::NULL, &page.by_label("Photos of the contents")).unwrap();
+    sleep(50).await;
+    let listed: Vec<String> = page.all("#photos-contents-status li span").iter().map(|s| s.text_content().unwrap()).collect();
+    assert_eq!(listed, ["invoice.pdf: Please choose a photo (JPEG, PNG, GIF or WebP)."]);
     assert!(page.invalid("What was in the parcel?"));
     assert!(!page.invalid("What did the parcel look like when it arrived?"), "optional");
     assert!(page.by_label("A replacement").type_() == "radio", "the customer's wish");
@@ -211,18 +233,16 @@ async fn a_damaged_parcel_takes_photos_by_what_they_show() {
 
 #[wasm_bindgen_test]
 async fn something_missing_asks_what_and_the_order_items_are_ticked() {
-    let page = Page::mount(
-        r#"{"lang": "en", "claimType": "other", "items": "[{\"name\": \"Grinder\", \"quantity\": 1}]"}"#,
-    )
-    .await;
+    let page =
+        Page::mount(r#"{"lang": "en", "claimType": "other", "items": "[{\"name\": \"Grinder\", \"quantity\": 1}]"}"#)
+            .await;
     assert!(page.by_label("An item is missing").checked());
     page.click(&page.button("Submit claim")).await;
     assert!(page.invalid("What is missing, and what did you find in the parcel?"));
     drop(page);
-    let page = Page::mount(
-        r#"{"lang": "en", "claimType": "damage", "items": "[{\"name\": \"Grinder\", \"quantity\": 2}]"}"#,
-    )
-    .await;
+    let page =
+        Page::mount(r#"{"lang": "en", "claimType": "damage", "items": "[{\"name\": \"Grinder\", \"quantity\": 2}]"}"#)
+            .await;
     assert_eq!(page.by_label("2 × Grinder").type_(), "checkbox", "the order's items are offered");
     page.click(&page.by_label("2 × Grinder").unchecked_into()).await;
     page.click(&page.button("Submit claim")).await;
@@ -300,6 +320,10 @@ async fn a_draft_survives_a_remount_and_can_be_discarded() {
     assert_eq!(page.by_label("What was in the parcel?").value(), "Two mugs");
     let notice = page.all("[role=status]");
     assert!(notice[0].text_content().unwrap().contains("We restored the answers you entered earlier."));
+    drop(page);
+    // Restored answers are kept again, for the next visit too.
+    let page = Page::mount_keeping_drafts(r#"{"lang": "en", "proxyUrl": "/draft-test"}"#).await;
+    assert_eq!(page.by_label("What was in the parcel?").value(), "Two mugs", "a second remount");
 
     page.click(&page.button("Start over")).await;
     assert_eq!(page.by_label("Tracking number").value(), "");
@@ -448,7 +472,10 @@ async fn speaks_dutch_french_spanish_and_italian() {
         page.click(&page.button(submit)).await;
         assert!(page.invalid(tracking_label), "{option}");
         let error = page.error_of(tracking_label).unwrap_or_default();
-        assert!(!error.is_empty() && error != "Please enter the tracking number, or your order number.", "{option}: {error}");
+        assert!(
+            !error.is_empty() && error != "Please enter the tracking number, or your order number.",
+            "{option}: {error}"
+        );
     }
 }
 
@@ -688,11 +715,8 @@ async fn errors_clear_as_soon_as_the_field_is_valid_and_the_summary_links_to_eac
     );
 
     // A link moves focus to its field.
-    let to_contents = page
-        .all(".pd-banner a")
-        .into_iter()
-        .find(|a| a.get_attribute("href").as_deref() == Some("#contents"))
-        .unwrap();
+    let to_contents =
+        page.all(".pd-banner a").into_iter().find(|a| a.get_attribute("href").as_deref() == Some("#contents")).unwrap();
     page.click(to_contents.unchecked_ref()).await;
     assert_eq!(page.root.active_element().unwrap().id(), "contents");
 
@@ -763,7 +787,8 @@ async fn tracking_decides_what_can_be_claimed_and_says_why_not() {
     page.click(&page.by_label("My parcel has not arrived").unchecked_into()).await;
     let said: Vec<String> = page.all("[role=status]").iter().map(|e| e.text_content().unwrap()).collect();
     assert!(
-        said.iter().any(|s| s == "Tracking says your parcel was delivered. We will report that you did not receive it."),
+        said.iter()
+            .any(|s| s == "Tracking says your parcel was delivered. We will report that you did not receive it."),
         "{said:?}"
     );
     assert!(page.try_by_label("I confirm that I have not received this parcel.").is_some());

@@ -236,7 +236,12 @@ impl Proxy {
 
     /// `GET /channel/ticket/{id}/attachments/{attachment_id}`: a seller's
     /// attachment, as a blob (the token goes in a header, never in a URL).
-    pub async fn seller_attachment(&self, id: &str, token: &str, attachment_id: &str) -> Result<web_sys::Blob, ApiFailure> {
+    pub async fn seller_attachment(
+        &self,
+        id: &str,
+        token: &str,
+        attachment_id: &str,
+    ) -> Result<web_sys::Blob, ApiFailure> {
         use parcel_desk_wire::route::{ChannelAttachmentRef, ChannelTicketRef};
         let route = Route::ChannelAttachment(ChannelTicketRef::parse(id), ChannelAttachmentRef::parse(attachment_id));
         let sent = Request::get(&self.url(&route, &[])).header(headers::TICKET_TOKEN, token).send().await;
@@ -244,7 +249,11 @@ impl Proxy {
         if !response.ok() {
             let status = response.status();
             let text = response.text().await.unwrap_or_default();
-            return Err(ApiFailure::Http { status, envelope: crate::json::from_str::<ErrorEnvelope>(&text), retry_after: None });
+            return Err(ApiFailure::Http {
+                status,
+                envelope: crate::json::from_str::<ErrorEnvelope>(&text),
+                retry_after: None,
+            });
         }
         let kind = response.headers().get("content-type").unwrap_or_default();
         let bytes = response.binary().await.map_err(|_| ApiFailure::Network)?;

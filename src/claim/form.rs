@@ -103,6 +103,8 @@ pub fn ClaimForm(
     // One draft per proxy URL, unless the page prefilled another parcel.
     let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
     let draft_key = move || proxy_base.with_value(|base| draft::key(base, "customer-claim"));
+    // What an untouched form is: no draft is kept for it.
+    let pristine = StoredValue::new(untrack(|| inputs.saved()));
     if let Some(saved) = draft::load::<Saved>(&draft_key()) {
         let same_parcel = tracking_number.is_empty() || saved.draft.tracking_number == tracking_number;
         if same_parcel {
@@ -110,7 +112,6 @@ pub fn ClaimForm(
             restored.set(true);
         }
     }
-    let pristine = StoredValue::new(untrack(|| inputs.saved()));
     Effect::new(move |_| {
         let saved = inputs.saved();
         if submitted.with(Option::is_some) {
@@ -271,7 +272,9 @@ pub fn ClaimForm(
             problems.push((
                 Field::Situation,
                 match why {
-                    Some((_, reason, from)) => FieldError::Upstream(not_offered_text(t, lang, &reason, from.as_deref())),
+                    Some((_, reason, from)) => {
+                        FieldError::Upstream(not_offered_text(t, lang, &reason, from.as_deref()))
+                    }
                     None => FieldError::Missing,
                 },
             ));

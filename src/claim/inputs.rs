@@ -79,14 +79,18 @@ impl Inputs {
             .photos
             .iter()
             .flat_map(|(role, list)| {
-                list.get().into_iter().filter_map(move |p| match p.slot.state.get() {
-                    Upload::Done { name, token } => Some((*role, name, token)),
+                // `try_`: a list's files outlive their picker when the form
+                // is replaced (the success screen), and are gone then.
+                list.get().into_iter().filter_map(move |p| match p.slot.state.try_get() {
+                    Some(Upload::Done { name, token }) => Some((*role, name, token)),
                     _ => None,
                 })
             })
             .collect();
-        let uploading =
-            self.photos.iter().any(|(_, list)| list.with(|l| l.iter().any(|p| p.slot.state.with(Upload::busy))));
+        let uploading = self
+            .photos
+            .iter()
+            .any(|(_, list)| list.with(|l| l.iter().any(|p| p.slot.state.try_with(Upload::busy).unwrap_or(false))));
         let use_order = self.use_order.get();
         Draft {
             tracking_number: if use_order { String::new() } else { self.tracking_number.get() },

@@ -13,7 +13,7 @@ use super::inputs::Inputs;
 use super::model::{Asks, Field, Missing, Situation};
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
-use crate::upload::prepare::SUPPORT;
+use crate::upload::prepare::PHOTOS;
 use crate::upload::{FileList, Picked};
 use crate::Ctx;
 
@@ -40,11 +40,33 @@ fn radio(
     checked: Signal<bool>,
     select: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
+    radio_in(name, id, label, hint, Signal::derive(|| false), checked, select)
+}
+
+/// [`radio`] in a group that can be invalid: then every radio says so
+/// (and is described by the group's error), so focus can go to it.
+fn radio_in(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    hint: Signal<Option<String>>,
+    invalid: Signal<bool>,
+    checked: Signal<bool>,
+    select: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let hint_id = format!("{id}-hint");
+    let error_id = format!("{name}-error");
     view! {
         <div class="pd-radio">
             <input type="radio" id=id name=name
-                aria-describedby=move || hint.with(Option::is_some).then(|| hint_id.clone())
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby=move || {
+                    let ids: Vec<&str> = [
+                        hint.with(Option::is_some).then_some(hint_id.as_str()),
+                        invalid.get().then_some(error_id.as_str()),
+                    ].into_iter().flatten().collect();
+                    (!ids.is_empty()).then(|| ids.join(" "))
+                }
                 prop:checked=move || checked.get()
                 on:change=move |_| select() />
             <label for=id>{label}</label>
@@ -83,7 +105,8 @@ pub fn SituationChoice(
                 let hint = Signal::derive(move || {
                     offers.with(|o| s.claim(o).err()).map(|(_, reason, from)| not_offered_text(t, lang, &reason, from.as_deref()))
                 });
-                radio("situation", s.id(), situation_label(t, s), hint,
+                radio_in("situation", s.id(), situation_label(t, s), hint,
+                    Signal::derive(move || error.with(Option::is_some)),
                     Signal::derive(move || situation.get() == Some(s)), move || situation.set(Some(s)))
             }).collect_view()}
             <FieldErrorText id="situation-error".to_owned() error=error />
@@ -228,9 +251,12 @@ pub fn Photos(
                 let (text, id) = label(role);
                 // The first list carries the field's error.
                 let error = if i == 0 { error } else { Signal::derive(|| None::<String>) };
+                // Six in all: each list has room for what the others left.
+                let others = photos.into_iter().filter(|(r, _)| *r != role).map(|(_, f)| f).collect::<Vec<_>>();
+                let room = Signal::derive(move || MAX_PHOTOS.saturating_sub(others.iter().map(|f| f.with(Vec::len)).sum()));
                 view! {
-                    <FileList id=id label=text files=files max_files=MAX_PHOTOS error=error
-                        upload_route=Route::UploadFile limits=&SUPPORT photos=true />
+                    <FileList id=id label=text files=files max_files=room error=error
+                        upload_route=Route::UploadFile limits=&PHOTOS photos=true />
                 }
             }).collect_view()}
         </fieldset>

@@ -27,7 +27,7 @@ pub fn FileList(
     #[prop(into)] id: String,
     label: &'static str,
     files: RwSignal<Vec<Picked>>,
-    max_files: usize,
+    #[prop(into)] max_files: Signal<usize>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] hint: Option<&'static str>,
     upload_route: Route,
@@ -45,9 +45,9 @@ pub fn FileList(
     let next_key = StoredValue::new(files.with_untracked(|f| f.iter().map(|p| p.key + 1).max().unwrap_or(0)));
 
     let add = move |list: web_sys::FileList| {
-        let room = max_files.saturating_sub(files.with_untracked(Vec::len));
-        refused
-            .set((list.length() as usize > room).then(|| t.err_too_many_files.replace("{}", &max_files.to_string())));
+        let max = max_files.get_untracked();
+        let room = max.saturating_sub(files.with_untracked(Vec::len));
+        refused.set((list.length() as usize > room).then(|| t.err_too_many_files.replace("{}", &max.to_string())));
         for i in 0..list.length().min(room as u32) {
             let Some(file) = list.get(i) else { continue };
             let key = next_key.get_value();
@@ -110,7 +110,7 @@ pub fn FileList(
     } else {
         "image/*,application/pdf,.doc,.docx,.odt,.rtf,.txt"
     };
-    let full = move || files.with(Vec::len) >= max_files;
+    let full = move || files.with(Vec::len) >= max_files.get();
 
     view! {
         <div class="pd-field pd-file" class:pd-invalid=move || shown_error.with(Option::is_some)

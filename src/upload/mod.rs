@@ -50,7 +50,9 @@ impl Upload {
 
 fn prepare_error_text(t: &Texts, e: PrepareError, limits: &Limits) -> &'static str {
     let jtl = std::ptr::eq(limits, &prepare::JTL);
+    let photos = std::ptr::eq(limits, &prepare::PHOTOS);
     match e {
+        PrepareError::Type if photos => t.err_photo_type,
         PrepareError::Type if jtl => t.err_attachment_type,
         PrepareError::TooLarge if jtl => t.err_attachment_too_large,
         PrepareError::Type => t.err_file_type,

@@ -26,6 +26,14 @@ pub struct Limits {
 /// Sendcloud's `POST /dsf/files`: 6 MB, its type allowlist.
 pub static SUPPORT: Limits = Limits { max_bytes: MAX_UPLOAD_BYTES as f64, allowed: is_allowed_type };
 
+/// A claim's photos: `POST /dsf/files` with images only (GIF, JPEG, PNG,
+/// WebP, … as upstream takes them; other photos are re-encoded as JPEG).
+pub static PHOTOS: Limits = Limits { max_bytes: MAX_UPLOAD_BYTES as f64, allowed: is_image_type };
+
+fn is_image_type(media_type: &str) -> bool {
+    media_type.starts_with("image/") && is_allowed_type(media_type)
+}
+
 /// JTL-SCX attachments: 16 MB; plain text, PDF, Word, Excel, images.
 pub static JTL: Limits = Limits {
     max_bytes: parcel_desk_wire::jtl::MAX_ATTACHMENT_BYTES as f64,
