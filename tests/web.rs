@@ -224,7 +224,8 @@ async fn a_damaged_parcel_takes_photos_by_what_they_show() {
     );
     pick.call1(&wasm_bindgen::JsValue::NULL, &page.by_label("Photos of the contents")).unwrap();
     sleep(50).await;
-    let listed: Vec<String> = page.all("#photos-contents-status li span").iter().map(|s| s.text_content().unwrap()).collect();
+    let listed: Vec<String> =
+        page.all("#photos-contents-status li span").iter().map(|s| s.text_content().unwrap()).collect();
     assert_eq!(listed, ["invoice.pdf: Please choose a photo (JPEG, PNG, GIF or WebP)."]);
     assert!(page.invalid("What was in the parcel?"));
     assert!(!page.invalid("What did the parcel look like when it arrived?"), "optional");
@@ -801,6 +802,21 @@ async fn tracking_decides_what_can_be_claimed_and_says_why_not() {
         Some("Tracking shows the parcel as delivered, so this is no longer possible.")
     );
     assert_eq!(FakeNetwork::fetched(), ["GET /mock-api/parcels/tracking/PD-DELIVERED-0002"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_submit_before_tracking_answered_waits_for_it() {
+    let _net = FakeNetwork::install(200, DELIVERED);
+    let page = Page::mount(
+        r#"{"lang": "en", "proxyUrl": "/mock-api", "claimType": "other", "email": "a@b.example", "name": "A"}"#,
+    )
+    .await;
+    page.type_into("Tracking number", "PD-DELIVERED-0002").await;
+    page.type_into("What is missing, and what did you find in the parcel?", "One mug").await;
+    // At once, not 600 ms later: tracking is asked first, then the claim sent.
+    page.click(&page.button("Submit claim")).await;
+    sleep(100).await;
+    assert_eq!(FakeNetwork::fetched(), ["GET /mock-api/parcels/tracking/PD-DELIVERED-0002", "POST /mock-api/claims"]);
 }
 
 #[wasm_bindgen_test]

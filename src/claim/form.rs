@@ -252,12 +252,19 @@ pub fn ClaimForm(
     let summary_links = Signal::derive(move || {
         errors.with(|es| es.iter().map(|(f, _)| (f.id().to_owned(), field_label(t, *f))).collect())
     });
-    let busy = move || pending.get() || waiting.get();
+    // A submit while tracking is still being asked waits for its answer:
+    // which claim "not arrived" is depends on it.
+    let after_lookup = RwSignal::new(false);
+    let busy = move || pending.get() || waiting.get() || after_lookup.get();
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() || waiting.get_untracked() {
+    let try_submit = move || {
+        if pending.get_untracked() || waiting.get_untracked() || after_lookup.get_untracked() {
             return; // a double click never files two claims
+        }
+        if !inputs.use_order.get_untracked() && !untrack(|| lookup.settled()) {
+            after_lookup.set(true);
+            lookup.now().run(());
+            return;
         }
         let Some(claim) = claim_type.get_untracked() else {
             // Nothing to file yet: say what to answer first (the parcel, and
@@ -301,6 +308,16 @@ pub fn ClaimForm(
         // submit then sends it again under the same key.
         draft::save(&draft_key(), &untrack(|| inputs.saved()));
         submit.dispatch(Attempt { body, key });
+    };
+    Effect::new(move |_| {
+        if after_lookup.get() && lookup.settled() {
+            after_lookup.set(false);
+            try_submit();
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        try_submit();
     };
 
     let start_over = move |_| {

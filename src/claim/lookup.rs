@@ -19,6 +19,8 @@ pub struct ParcelLookup {
     pub found: RwSignal<Option<Tracking>>,
     /// The (normalised) number tracking answered 404 for.
     not_found: RwSignal<Option<String>>,
+    /// The number the last look-up finished for, whatever it answered.
+    settled: RwSignal<Option<String>>,
     number: Memo<String>,
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
     seq: StoredValue<u32>,
@@ -31,6 +33,7 @@ impl ParcelLookup {
         let lookup = ParcelLookup {
             found: RwSignal::new(None),
             not_found: RwSignal::new(None),
+            settled: RwSignal::new(None),
             number: Memo::new(move |_| normalize_tracking_number(&input.get())),
             timer: StoredValue::new_local(None),
             seq: StoredValue::new(0),
@@ -73,6 +76,7 @@ impl ParcelLookup {
             if self.seq.try_get_value() != Some(seq) {
                 return; // the number changed meanwhile
             }
+            self.settled.try_set(Some(number.clone()));
             match answer {
                 Ok(found) => {
                     self.found.try_set(Some(found));
@@ -83,6 +87,13 @@ impl ParcelLookup {
                 Err(_) => {}
             }
         });
+    }
+
+    /// True once tracking answered for the number in the field (or there
+    /// is nothing to look up). Tracked.
+    pub fn settled(self) -> bool {
+        let number = self.number.get();
+        number.len() < 4 || self.settled.with(|s| s.as_ref() == Some(&number))
     }
 
     /// Enter in the field: look it up now, unless it was answered already.
