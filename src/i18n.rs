@@ -244,7 +244,7 @@ texts! {
         err_staff_token, err_staff_disabled, err_already_registered, err_country_code, err_email,
         contact_title, contact_intro, topic, buyer_name, subject, message, chars_left, reference_type,
         reference_value, reference_hint, reply_wanted, attachments, attachment, attachments_hint,
-        add_attachment, err_too_many_files, send_message, sending, message_sent, conversation, download, from_you,
+        add_attachment, err_too_many_files, err_photos_not_added, send_message, sending, message_sent, conversation, download, from_you,
         from_seller, waiting_reply, new_message, err_too_long, err_attachment_type,
         err_attachment_too_large, attachment_failed, message_queued, message_saved,
         err_shop_unavailable, nav_contact, status_title, status_lookup_intro, ticket_number,

@@ -47,7 +47,13 @@ pub fn FileList(
     let add = move |list: web_sys::FileList| {
         let max = max_files.get_untracked();
         let room = max.saturating_sub(files.with_untracked(Vec::len));
-        refused.set((list.length() as usize > room).then(|| t.err_too_many_files.replace("{}", &max.to_string())));
+        refused.set((list.length() as usize > room).then(|| {
+            if photos {
+                t.err_photos_not_added.to_owned()
+            } else {
+                t.err_too_many_files.replace("{}", &max.to_string())
+            }
+        }));
         for i in 0..list.length().min(room as u32) {
             let Some(file) = list.get(i) else { continue };
             let key = next_key.get_value();
