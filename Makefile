@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 LISTEN ?= 127.0.0.1:8080
 PROXY := target/debug/parcel-desk-proxy
 
-.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e sizes bench fuzz clean
+.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e package-check sizes bench fuzz clean
 
 # --demo-staff: the staff view on, with a token generated for this run and
 # printed with the staff view's URL.
@@ -77,6 +77,10 @@ test-browser:
 
 test-e2e:
 	cd e2e && npx tsc -p . && npx playwright test
+
+# The four crates package for crates.io (cargo package --no-verify, no build).
+package-check:
+	scripts/package-check.sh
 
 sizes:
 	@scripts/sizes.sh

@@ -33,6 +33,8 @@ lint() {
     echo "lint: no module cycles, cargo fmt and clippy clean"
 }
 run lint lint
+# The four publishable crates package (no build: scripts/package-check.sh).
+run package scripts/package-check.sh
 run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk-sandbox -p parcel-desk --lib --tests
 run browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p parcel-desk --test web
 run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
@@ -56,6 +58,7 @@ echo "in-browser (wasm-bindgen-test): $browser passed, $browser_failed failed"
 echo "end-to-end (Playwright):        $e2e passed, $e2e_failed failed"
 echo "module cycles, fmt, clippy:     $(grep -q '^lint: no module cycles, cargo fmt and clippy clean' "$log_dir/lint.log" && echo clean || echo FAILED)"
 echo "API (schemathesis):             ${api_line#schemathesis: }"
+echo "cargo package (--no-verify):    $(grep -E '^crates packaged: ' "$log_dir/package.log" | tail -n 1 || echo 'crates packaged: none (did not run)')"
 failed=$((native_failed + browser_failed + e2e_failed + api_failed))
 if [ ${#failed_suites[@]} -gt 0 ] && [ "$failed" -eq 0 ]; then
   failed=${#failed_suites[@]} # a suite broke before counting (e.g. did not compile)
