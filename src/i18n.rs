@@ -242,10 +242,14 @@ texts! {
         err_too_long, err_attachment_type, err_attachment_too_large, attachment_failed, message_queued, message_saved,
         err_shop_unavailable, nav_contact, status_title, status_lookup_intro, ticket_number,
         ticket_number_hint, order_number, show_status, err_ticket_not_found, err_ticket_number,
-        status_pending, status_needs_attention, status_queued, status_filing, status_filed, status_with_shop, stage_label, stage_received, stage_action, stage_solved, claim_label,
+        status_pending, status_needs_attention, status_queued, status_filing, status_filed, status_with_shop, stage_label, stage_received, stage_with_shop, stage_filed, stage_resolved, claim_label,
         carrier_label, created_label, updated_label, requested_title, answer_comment, answer_file,
-        send_answer, answer_sent, err_answer_empty, resolution_title, compensation, solved_on,
-        refresh, last_checked, status_link, track_title, track_intro, postal_code, postal_code_hint,
+        send_answer, answer_sent, err_answer_empty, solved_on,
+        refresh, last_checked, status_link, claim_reference, claim_reference_hint, email_or_postal_code,
+        email_or_postal_code_hint, status_reference_intro, status_confirm_intro, err_reference, err_claim_not_found,
+        err_lookup_rate_limited, err_lookup_rate_limited_secs, lookup_by_ticket, lookup_by_reference, another_claim,
+        phase_filed, phase_filed_detail, phase_needs_you, phase_needs_you_detail, phase_declined, phase_resolved_detail,
+        phase_attention, attention_reason, shop_handles_requests, status_link_reference, track_title, track_intro, postal_code, postal_code_hint,
         track_button, err_tracking_not_found, expected_delivery, carrier_link, timeline,
         delivery_address, latest_status, looking_up, claim_delivered, report_damaged_instead,
         claim_too_recent, lost_anyway, nav_claim, nav_status, nav_track, nav_label,
@@ -257,7 +261,7 @@ texts! {
         draft_restored, start_over, err_sending_in, sending_again, follow_status, status_link_note,
     }
     tables {
-        topics, reference_types, ticket_statuses, ticket_stages, ticket_types, data_types, outcomes,
+        topics, reference_types, ticket_stages, ticket_types, data_types, customer_outcomes,
         tracking_phases, status_types,
     }
 }
