@@ -74,10 +74,11 @@ pub fn update(proxy: &str, claim_id: &str, change: impl FnOnce(&mut Remembered))
 /// The claim id and token this tab remembers for `reference_or_id` (a
 /// reference as typed, or a claim id itself).
 pub fn find(proxy: &str, reference_or_id: &str) -> Option<(String, Remembered)> {
-    let id = match canonical(reference_or_id) {
-        Some(reference) => storage()?.get_item(&reference_key(proxy, &reference)).ok()??,
-        None => reference_or_id.trim().to_owned(),
-    };
-    let record = load(proxy, &id);
-    record.token.is_some().then_some((id, record))
+    let by_reference = canonical(reference_or_id)
+        .and_then(|reference| storage()?.get_item(&reference_key(proxy, &reference)).ok().flatten());
+    // (A ticket number of six digits also reads as a reference.)
+    [by_reference, Some(reference_or_id.trim().to_owned())].into_iter().flatten().find_map(|id| {
+        let record = load(proxy, &id);
+        record.token.is_some().then_some((id, record))
+    })
 }
