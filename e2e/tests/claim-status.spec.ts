@@ -12,12 +12,13 @@ fs.mkdirSync(SHOTS, { recursive: true });
 
 type Created = { reference: string; claim_id: string; access_token: string; state: string };
 
-/** A lost claim for a parcel in transit (the sandbox's proxy ships on its own contract). */
+/** A lost claim for a parcel shipped on the shop's own carrier contract:
+ *  the proxy files it with the sandbox's carrier within seconds. */
 async function fileClaim(request: APIRequestContext, email = 'ann@example.com'): Promise<Created> {
   const r = await request.post('/api/claims', {
     data: {
       claim_type: 'lost',
-      tracking_number: 'PD-TRANSIT-0001',
+      tracking_number: 'PD-OWN-0003',
       contents: 'Blue mug',
       email,
       name: 'Ann',

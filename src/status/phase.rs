@@ -50,8 +50,8 @@ pub enum Phase {
     NeedsYou,
     /// Resolved, with the carrier's outcome when it gave one.
     Resolved { outcome: Option<Outcome> },
-    /// The carrier's service refused the claim as filed: upstream's reason,
-    /// for the shop.
+    /// The carrier's service refused the claim as filed: upstream's reason
+    /// (for the shop, which sees it with the claim; not shown to the customer).
     Attention { reason: String },
 }
 

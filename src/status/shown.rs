@@ -36,11 +36,9 @@ pub fn PhaseText(phase: Phase) -> impl IntoView {
                 .into(),
             None,
         ),
-        Phase::Attention { reason } => (
-            t.phase_attention,
-            t.status_needs_attention.into(),
-            (!reason.trim().is_empty()).then(|| format!("{} {reason}", t.attention_reason)),
-        ),
+        // Upstream's reason names upstream's fields: it is for the shop
+        // (which sees it with the claim), not shown here.
+        Phase::Attention { .. } => (t.phase_attention, t.status_needs_attention.into(), None),
     };
     let class = match phase {
         Phase::NeedsYou | Phase::Attention { .. } => "pd-phase pd-phase-attention",
