@@ -806,16 +806,14 @@ async fn the_status_lookup_asks_for_the_reference_and_email_and_never_says_which
 #[wasm_bindgen_test]
 async fn too_many_lookups_have_their_own_text() {
     let _net = FakeNetwork::install(429, r#"{"errors": [{"code": "rate_limited", "detail": "Too many requests."}]}"#);
-    let page = Page::mount(r#"{"lang": "de", "proxyUrl": "/mock-api", "view": "status"}"#).await;
-    page.type_into("Referenz Ihrer Meldung", "PD-4K7Q-2M").await;
-    page.type_into("E-Mail-Adresse oder Postleitzahl", "1011 AB").await;
-    page.click(&page.button("Status anzeigen")).await;
+    add_languages();
+    let page = Page::mount(r#"{"lang": "nl", "proxyUrl": "/mock-api", "view": "status"}"#).await;
+    page.type_into("Referentie van uw melding", "PD-4K7Q-2M").await;
+    page.type_into("E-mailadres of postcode", "1011 AB").await;
+    page.click(&page.button("Status bekijken")).await;
     sleep(50).await;
     let alerts: Vec<String> = page.all("[role=alert]").iter().map(|a| a.text_content().unwrap_or_default()).collect();
-    assert_eq!(
-        alerts,
-        ["Zu viele Abfragen in kurzer Zeit. Bitte warten Sie eine Minute und versuchen Sie es dann erneut."]
-    );
+    assert_eq!(alerts, ["Te veel zoekopdrachten in korte tijd. Wacht een minuut en probeer het dan opnieuw."]);
     let t = parcel_desk::i18n::Lang::En.texts();
     let failure = |retry_after| parcel_desk::api::ApiFailure::Http { status: 429, envelope: None, retry_after };
     assert_eq!(
@@ -840,10 +838,15 @@ async fn a_remembered_claim_opens_by_its_reference_and_an_embedded_widget_leaves
     let current: Vec<String> =
         page.all(".pd-steps [aria-current=step]").iter().map(|l| l.text_content().unwrap_or_default()).collect();
     assert_eq!(current, ["With the shop"]);
-    assert_eq!(web_sys::window().unwrap().location().href().unwrap(), before, "no syncUrl: the page's URL is left alone");
+    assert_eq!(
+        web_sys::window().unwrap().location().href().unwrap(),
+        before,
+        "no syncUrl: the page's URL is left alone"
+    );
     // An unknown reference only prefills the look-up.
     drop(page);
-    let page = Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status", "reference": "pd-0000-01"}"#).await;
+    let page =
+        Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status", "reference": "pd-0000-01"}"#).await;
     assert_eq!(page.by_label("Claim reference").value(), "pd-0000-01");
     assert!(page.all(".pd-intro")[0].text_content().unwrap_or_default().starts_with("To see claim PD-0000-01 again"));
     web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
