@@ -145,9 +145,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
             }
         });
     }
-    if ctx.sync_url {
-        url::show_claim(claim_reference.as_deref().unwrap_or(&ticket.id));
-    }
+    // What the address bar gets once the claim shows (the standalone page).
+    let in_url = StoredValue::new(ctx.sync_url.then(|| claim_reference.clone().unwrap_or_else(|| ticket.id.clone())));
     let furthest = RwSignal::new(remembered.step());
     let state = RwSignal::new(Loaded::Loading);
     let checked = RwSignal::new(None::<String>);
@@ -159,6 +158,7 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
     let load = move || {
         let proxy = proxy.get_value();
         let r = reference.get_value();
+        let in_url = in_url.get_value();
         spawn_local(async move {
             let answer = proxy.ticket(&r.id, &access_of(&r)).await;
             checked.set(Some(format::date_time(lang, &String::from(js_sys::Date::new_0().to_iso_string()))));
@@ -176,6 +176,11 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                 Err(ApiFailure::Http { status: 404, .. }) => Loaded::Failed(t.err_ticket_not_found.into()),
                 Err(f) => Loaded::Failed(crate::api::failure_text(t, &f)),
             };
+            // Still this claim's panel (not answered after "look up another").
+            let current = nav.ticket.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == r.id));
+            if let (Loaded::Shown(..), Some(shown), true) = (&loaded, &in_url, current) {
+                url::show_claim(shown);
+            }
             if let Loaded::Shown(phase, _) = &loaded {
                 // The bar shows the furthest step reached: a later read
                 // reporting an earlier state does not move it back.
