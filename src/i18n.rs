@@ -249,7 +249,7 @@ texts! {
         email_or_postal_code_hint, status_reference_intro, status_confirm_intro, err_reference, err_claim_not_found,
         err_lookup_rate_limited, err_lookup_rate_limited_secs, lookup_by_ticket, lookup_by_reference, another_claim,
         phase_filed, phase_filed_detail, phase_needs_you, phase_needs_you_detail, phase_declined, phase_resolved_detail,
-        phase_attention, shop_handles_requests, status_link_reference, track_title, track_intro, postal_code, postal_code_hint,
+        phase_attention, attention_details, shop_handles_requests, status_link_reference, track_title, track_intro, postal_code, postal_code_hint,
         track_button, err_tracking_not_found, expected_delivery, carrier_link, timeline,
         delivery_address, latest_status, looking_up, claim_delivered, report_damaged_instead,
         claim_too_recent, lost_anyway, nav_claim, nav_status, nav_track, nav_label,

@@ -35,9 +35,11 @@ test('an own-contract lost claim for PD-OWN-0003 reaches the success screen', as
 async function expectRefused(form: LostClaimForm, reason: string) {
   await expect(form.successHeading).toBeVisible();
   await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
-  const alert = form.widget.getByRole('alert');
-  await expect(alert).toContainText('Your claim could not be filed with the carrier.', { timeout: 15_000 });
-  await expect(alert).toContainText(reason);
+  // In customer words; upstream's reason folded away for the shop.
+  const phase = form.widget.getByRole('status').filter({ hasText: 'The shop is looking into your claim' });
+  await expect(phase).toContainText("The carrier's service did not accept your claim", { timeout: 15_000 });
+  await phase.getByText('Details for the shop').click();
+  await expect(phase.locator('.pd-reason')).toContainText(reason);
 }
 
 test('a claim the carrier refuses (PD-DELIVERED-0002) is received, then its status says why', async ({ page }) => {

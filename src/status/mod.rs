@@ -190,7 +190,11 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                     base.with_value(|b| store::update(b, &r.id, |rec| rec.step = step.map(Step::index)));
                 }
             }
-            state.set(loaded);
+            // Unchanged: nothing re-renders (an answer being typed, a
+            // folded detail stay as they are).
+            if state.with_untracked(|s| *s != loaded) {
+                state.set(loaded);
+            }
         });
     };
     load();

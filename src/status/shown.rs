@@ -36,9 +36,13 @@ pub fn PhaseText(phase: Phase) -> impl IntoView {
                 .into(),
             None,
         ),
-        // Upstream's reason names upstream's fields: it is for the shop
-        // (which sees it with the claim), not shown here.
         Phase::Attention { .. } => (t.phase_attention, t.status_needs_attention.into(), None),
+    };
+    // Upstream's reason names upstream's fields: folded away, for the shop
+    // (a customer who contacts it can pass it on).
+    let reason = match &phase {
+        Phase::Attention { reason } if !reason.trim().is_empty() => Some(reason.clone()),
+        _ => None,
     };
     let class = match phase {
         Phase::NeedsYou | Phase::Attention { .. } => "pd-phase pd-phase-attention",
@@ -49,6 +53,9 @@ pub fn PhaseText(phase: Phase) -> impl IntoView {
             <p class="pd-status-word"><strong>{headline}</strong></p>
             <p>{detail}</p>
             {extra.map(|e| view! { <p class="pd-muted">{e}</p> })}
+            {reason.map(|r| view! {
+                <details class="pd-muted"><summary>{t.attention_details}</summary><p class="pd-reason">{r}</p></details>
+            })}
         </div>
     }
 }
