@@ -90,6 +90,9 @@ const URL_PARAMETERS = {
   theme: 'theme',
   claim: 'claimType',
   ticket: 'ticket',
+  // The status view's claim (a reference such as PD-4K7Q-2M, or a claim
+  // id): the widget keeps it here itself (see syncUrl below).
+  ref: 'reference',
 };
 
 function emit(target, name, detail = {}) {
@@ -121,6 +124,11 @@ export class ParcelDeskElement extends HTMLElement {
       // which browsers never send to a server.
       const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
       if (token && options.ticket) options.token = token;
+      // This page's URL is the widget's: the status view keeps
+      // `view=status&ref=…` in it (history.replaceState, never the token)
+      // so that a reload or a shared link opens the same claim. Embedded
+      // without options-from-url, the widget leaves the page's URL alone.
+      options.syncUrl = 'true';
     }
     if (options.proxyUrl) {
       options.proxyUrl = new URL(options.proxyUrl, document.baseURI).href;

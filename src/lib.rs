@@ -63,6 +63,10 @@ pub struct Ctx {
     pub email: Option<String>,
     /// The order's items (kept for the claim form).
     pub items: Vec<OrderItem>,
+    /// True when the widget owns the page's URL (the standalone page,
+    /// `syncUrl`): the status view keeps `view=status&ref=…` in the
+    /// address bar (`history.replaceState`), never the access token.
+    pub sync_url: bool,
 }
 
 /// One item of the order, as the host page passes it (`items` option).
@@ -149,6 +153,10 @@ pub struct TicketRef {
 pub struct Nav {
     pub view: RwSignal<View>,
     pub ticket: RwSignal<Option<TicketRef>>,
+    /// The customer's claim reference (`PD-4K7Q-2M`) of `ticket`, when it
+    /// has one; without a ticket, the reference that prefills the status
+    /// view's look-up (a link or reload with `ref` but no remembered token).
+    pub reference: RwSignal<Option<String>>,
 }
 
 /// Options of one widget instance; the custom element's attributes and the
@@ -182,6 +190,15 @@ pub struct Options {
     pub ticket: Option<String>,
     /// The proxy's access token for `ticket` (from a status link).
     pub token: Option<String>,
+    /// For the status view: a claim reference (`PD-4K7Q-2M`) or claim id
+    /// (URL parameter `ref`). Opens the claim when this browser tab
+    /// remembers its token, else prefills the look-up by reference.
+    pub reference: Option<String>,
+    /// `true`: the widget owns the page's URL and keeps the status view's
+    /// state in it (`view=status&ref=…`, never the token). The standalone
+    /// page's `<parcel-desk options-from-url>` sets it; a widget embedded
+    /// in a shop's page leaves the shop's URL alone.
+    pub sync_url: Option<String>,
     /// URL of the merchant's status page, used in bookmarkable links.
     pub status_page_url: Option<String>,
     /// `light` (also when absent), `dark`, or `auto` to follow the
@@ -235,8 +252,14 @@ fn pick_lang(option: Option<&str>) -> Lang {
 pub fn Widget(options: Options) -> impl IntoView {
     // A language whose file was not loaded (see `addLanguage`) shows English.
     let lang = Some(pick_lang(options.lang.as_deref())).filter(|l| l.loaded().is_some()).unwrap_or(Lang::En);
+    let proxy = Proxy::new(options.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL));
+    #[cfg(feature = "status")]
+    let (ticket, reference) =
+        status::initial(proxy.base(), options.ticket.clone(), options.token.clone(), options.reference.clone());
+    #[cfg(not(feature = "status"))]
+    let (ticket, reference): (Option<TicketRef>, Option<String>) = (None, None);
     provide_context(Ctx {
-        proxy: Proxy::new(options.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL)),
+        proxy,
         lang,
         texts: lang.texts(),
         status_page: options.status_page_url.clone(),
@@ -244,10 +267,12 @@ pub fn Widget(options: Options) -> impl IntoView {
         customer_name: options.name.clone(),
         email: options.email.clone(),
         items: options.order_items().unwrap_or_default(),
+        sync_url: options.sync_url.as_deref() == Some("true"),
     });
     let nav = Nav {
         view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
-        ticket: RwSignal::new(options.ticket.clone().map(|id| TicketRef { id, token: options.token.clone() })),
+        ticket: RwSignal::new(ticket),
+        reference: RwSignal::new(reference),
     };
     provide_context(nav);
     let claim_type = options.claim_type.as_deref().and_then(|c| match c {

@@ -883,3 +883,89 @@ async fn order_items_must_be_a_list_of_names_and_quantities() {
     let mut widget = mount(host.clone(), options).expect("an array of items");
     widget.unmount();
 }
+
+#[wasm_bindgen_test]
+async fn the_status_lookup_asks_for_the_reference_and_email_and_never_says_which_is_wrong() {
+    let _net = FakeNetwork::install(404, r#"{"errors": [{"code": "not_found", "detail": "Not found."}]}"#);
+    let page = Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status"}"#).await;
+    assert_eq!(page.all("h2")[0].text_content().as_deref(), Some("Claim status"));
+    // Nothing typed: each field says so, nothing is sent.
+    page.click(&page.button("Show status")).await;
+    assert_eq!(page.error_of("Claim reference").as_deref(), Some("Please fill in this field."));
+    assert_eq!(page.error_of("Email address or postal code").as_deref(), Some("Please fill in this field."));
+    assert!(FakeNetwork::fetched().is_empty());
+    // Not a reference at all: said at the field.
+    page.type_into("Claim reference", "order 12").await;
+    page.type_into("Email address or postal code", "ann@example.com").await;
+    page.click(&page.button("Show status")).await;
+    assert_eq!(
+        page.error_of("Claim reference").as_deref(),
+        Some("Please enter the reference as shown in your confirmation, e.g. PD-4K7Q-2M.")
+    );
+    assert!(FakeNetwork::fetched().is_empty());
+    // Any case and spacing is a reference; the proxy's 404 is one text.
+    page.type_into("Claim reference", " pd 4k7q 2m ").await;
+    page.click(&page.button("Show status")).await;
+    sleep(50).await;
+    assert_eq!(FakeNetwork::fetched(), ["POST /mock-api/claims/lookup"]);
+    assert!(!page.invalid("Claim reference") && !page.invalid("Email address or postal code"));
+    let alerts = page.all("[role=alert]");
+    assert_eq!(
+        alerts.iter().map(|a| a.text_content().unwrap_or_default()).collect::<Vec<_>>(),
+        ["No claim matches this reference and email address or postal code. Please check both and try again."]
+    );
+    // The older look-up stays one click away.
+    page.click(&page.button("Look up by ticket number and order number instead")).await;
+    assert!(page.try_by_label("Ticket number").is_some() && page.try_by_label("Order number").is_some());
+    page.click(&page.button("Look up by claim reference instead")).await;
+    assert!(page.try_by_label("Claim reference").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn too_many_lookups_have_their_own_text() {
+    let _net = FakeNetwork::install(429, r#"{"errors": [{"code": "rate_limited", "detail": "Too many requests."}]}"#);
+    add_languages();
+    let page = Page::mount(r#"{"lang": "nl", "proxyUrl": "/mock-api", "view": "status"}"#).await;
+    page.type_into("Referentie van uw melding", "PD-4K7Q-2M").await;
+    page.type_into("E-mailadres of postcode", "1011 AB").await;
+    page.click(&page.button("Status bekijken")).await;
+    sleep(50).await;
+    let alerts: Vec<String> = page.all("[role=alert]").iter().map(|a| a.text_content().unwrap_or_default()).collect();
+    assert_eq!(alerts, ["Te veel zoekopdrachten in korte tijd. Wacht een minuut en probeer het dan opnieuw."]);
+    let t = parcel_desk::i18n::Lang::En.texts();
+    let failure = |retry_after| parcel_desk::api::ApiFailure::Http { status: 429, envelope: None, retry_after };
+    assert_eq!(
+        parcel_desk::status::lookup_failure_text(t, &failure(Some(30))),
+        "Too many look-ups in a short time. Please wait 30 seconds and try again."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_remembered_claim_opens_by_its_reference_and_an_embedded_widget_leaves_the_url_alone() {
+    let id = "6f1c2a4e-8b1d-4c1e-9a63-2f6d1e0b7c55";
+    let _net = FakeNetwork::install(202, &format!(r#"{{"ticket_id": "{id}", "pending": true, "state": "with_shop"}}"#));
+    parcel_desk::status::remember("/mock-api/", "pd 4k7q 2m", id, "v1.test.token");
+    let before = web_sys::window().unwrap().location().href().unwrap();
+    let page =
+        Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status", "reference": "PD-4K7Q-2M"}"#).await;
+    sleep(50).await;
+    assert_eq!(FakeNetwork::fetched(), [format!("GET /mock-api/dsf/tickets/{id}")]);
+    assert_eq!(page.all(".pd-claim-reference strong")[0].text_content().as_deref(), Some("PD-4K7Q-2M"));
+    let phase = page.all(".pd-phase")[0].text_content().unwrap_or_default();
+    assert!(phase.starts_with("With the shop"), "{phase}");
+    let current: Vec<String> =
+        page.all(".pd-steps [aria-current=step]").iter().map(|l| l.text_content().unwrap_or_default()).collect();
+    assert_eq!(current, ["With the shop"]);
+    assert_eq!(
+        web_sys::window().unwrap().location().href().unwrap(),
+        before,
+        "no syncUrl: the page's URL is left alone"
+    );
+    // An unknown reference only prefills the look-up.
+    drop(page);
+    let page =
+        Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status", "reference": "pd-0000-01"}"#).await;
+    assert_eq!(page.by_label("Claim reference").value(), "pd-0000-01");
+    assert!(page.all(".pd-intro")[0].text_content().unwrap_or_default().starts_with("To see claim PD-0000-01 again"));
+    web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
+}

@@ -228,6 +228,42 @@ test('the reference and the e-mail address find the claim again after a reload',
   await expect(status.getByText(reference).first()).toBeVisible();
 });
 
+test('a claim the carrier refuses is received, then its status says so in customer words', async ({ page }) => {
+  // PD-TRANSIT-0001 ships on Sendcloud rates: upstream wants the shop's
+  // documents, which the sandbox proxy (own contract by default) cannot add.
+  const form = new ClaimForm(page);
+  await form.open('?tracking=PD-TRANSIT-0001&claim=lost');
+  await expect(form.widget.getByText(form.t.latest_status)).toBeVisible();
+  await form.f('contents_label').fill('Espresso machine');
+  await form.customer();
+  await form.declare();
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
+  await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
+  // In customer words; upstream's reason folded away for the shop.
+  const phase = form.widget.getByRole('status').filter({ hasText: 'The shop is looking into your claim' });
+  await expect(phase).toContainText("The carrier's service did not accept your claim", { timeout: 15_000 });
+  await phase.getByText('Details for the shop').click();
+  await expect(phase.locator('.pd-reason')).toContainText('Field required');
+  await shoot(page, 'claim-refused');
+});
+
+test('an unknown tracking number is said at the field and nothing is sent', async ({ page }) => {
+  const form = new ClaimForm(page);
+  await form.open('?claim=address-change');
+  await form.trackingNumber.fill('NOPE-123');
+  await form.trackingNumber.press('Enter');
+  await form.expectInvalid(form.trackingNumber, form.t.err_tracking_not_found);
+  await form.f('new_address_label').fill('Keizersgracht 1, 1015 CJ Amsterdam');
+  await form.customer();
+  let claimsSent = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/api/claims')) claimsSent += 1; });
+  await form.submit.click();
+  await expect(form.banner).toContainText('Some answers need your attention.');
+  await expect(form.trackingNumber).toBeFocused();
+  expect(claimsSent).toBe(0);
+});
+
 test('a double click files one claim', async ({ page }) => {
   const form = new ClaimForm(page);
   await form.open('?tracking=PD-OWN-0003&claim=address-change');

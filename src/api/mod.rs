@@ -194,6 +194,24 @@ impl Proxy {
         read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
     }
 
+    /// `POST /claims/lookup`: a customer's claim by its reference (as typed;
+    /// the proxy normalises it) and the e-mail address given with the claim
+    /// or the parcel's postal code. A wrong reference, e-mail address or
+    /// postal code is the same 404.
+    pub async fn lookup_claim(
+        &self,
+        reference: &str,
+        email_or_postal_code: &str,
+    ) -> Result<parcel_desk_wire::customer::ClaimFound, ApiFailure> {
+        let body = parcel_desk_wire::customer::ClaimLookup {
+            reference: reference.trim().to_owned(),
+            email_or_postal_code: email_or_postal_code.trim().to_owned(),
+        };
+        let request =
+            Request::post(&self.url(&Route::ClaimLookup, &[])).header("Accept", "application/json").json_body(&body)?;
+        read(request.send().await).await
+    }
+
     /// `GET /parcels/tracking/{tracking_number}`; with the recipient's
     /// postal code the proxy keeps the addresses, without it strips them.
     pub async fn tracking(

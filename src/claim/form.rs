@@ -290,7 +290,12 @@ pub fn ClaimForm(
             focus_first_invalid(form_ref);
             return;
         };
-        let (body, problems) = untrack(|| inputs.draft()).to_request(claim);
+        let (body, mut problems) = untrack(|| inputs.draft()).to_request(claim);
+        // Tracking does not know the number: say so, send nothing.
+        if let Some(unknown) = untrack(|| lookup.not_found_text(t)).filter(|_| !inputs.use_order.get_untracked()) {
+            problems.retain(|(f, _)| *f != Field::TrackingNumber);
+            problems.insert(0, (Field::TrackingNumber, FieldError::Upstream(unknown)));
+        }
         if !problems.is_empty() {
             errors.set(problems);
             banner.set(Some(t.err_fix_fields.into()));

@@ -13,11 +13,10 @@ fn wire_values(table: &str) -> Option<Vec<String>> {
         values.iter().map(|v| as_str(v).to_owned()).collect()
     }
     Some(match table {
-        "ticket_statuses" => all(ticket::TicketStatus::ALL, ticket::TicketStatus::as_str),
         "ticket_stages" => all(ticket::TicketStage::ALL, ticket::TicketStage::as_str),
         "ticket_types" => all(ticket::TicketType::ALL, ticket::TicketType::as_str),
         "data_types" => all(ticket::DataType::ALL, ticket::DataType::as_str),
-        "outcomes" => all(ticket::Outcome::ALL, ticket::Outcome::as_str),
+        "customer_outcomes" => all(ticket::Outcome::ALL, ticket::Outcome::as_str),
         "tracking_phases" => all(tracking::TrackingStatus::ALL, tracking::TrackingStatus::as_str),
         "status_types" => all(tracking::StatusType::ALL, tracking::StatusType::as_str),
         "topics" => all(jtl::Topic::ALL, jtl::Topic::as_str),
@@ -91,10 +90,10 @@ fn every_field_holds_its_own_text() {
 fn a_file_with_missing_or_malformed_fields_is_refused_naming_them() {
     let mut broken = fields(Lang::De);
     broken.remove("submit");
-    broken.insert("outcomes".into(), Value::String("nope".into()));
+    broken.insert("customer_outcomes".into(), Value::String("nope".into()));
     broken.insert("cancel".into(), Value::Bool(true));
     let err = Texts::parse(&Value::Object(broken).to_string()).expect_err("refused");
-    assert_eq!(err, "missing or not text: submit, cancel, outcomes");
+    assert_eq!(err, "missing or not text: submit, cancel, customer_outcomes");
     assert_eq!(Texts::parse("[1]").err().as_deref(), Some("not a JSON object"));
     assert!(Texts::parse("{").err().unwrap().starts_with("not JSON"));
 }
@@ -171,7 +170,7 @@ fn every_value_table_covers_exactly_the_wire_values_in_every_language() {
             }
         }
     }
-    assert_eq!(tables_seen.len(), 9, "value tables: {tables_seen:?}");
+    assert_eq!(tables_seen.len(), 8, "value tables: {tables_seen:?}");
     assert_eq!(wire_values("tracking_phases").unwrap().len(), 18);
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }

@@ -1,5 +1,6 @@
 //! Carrier data requests: `GET /dsf/tickets/requested-data` (open requests)
-//! and `POST /dsf/tickets/requested-data` (answer one).
+//! and `POST /dsf/tickets/requested-data` (answer one), and which of them a
+//! customer can answer ([`DataType::customer_can_answer`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,68 @@ pub struct RequestedData {
     #[serde(default)]
     pub order_number: Option<String>,
     pub data_type: DataType,
+}
+
+impl RequestedData {
+    /// True when the customer can answer this request (see
+    /// [`DataType::customer_can_answer`]).
+    pub fn customer_can_answer(&self) -> bool {
+        self.data_type.customer_can_answer()
+    }
+}
+
+/// Parts of a data type's name that only the shop can answer: its
+/// documents and figures (invoices, sales and purchase data, prices), the
+/// carrier's claim form or claim letter, the carrier contract.
+const SHOP_WORDS: &[&str] = &[
+    "invoice",
+    "sales",
+    "purchase",
+    "price",
+    "value",
+    "contract",
+    "claim_form",
+    "claims_form",
+    "letter",
+    "iban",
+    "bank",
+];
+
+/// Parts of a data type's name a customer can answer: what they saw and
+/// have (photos, a description, their signed declaration), where they are
+/// (a correct address) and how to reach them (a phone number), or a few
+/// words of their own.
+const CUSTOMER_WORDS: &[&str] =
+    &["photo", "picture", "image", "description", "declaration", "confirmation", "address", "phone", "comment", "text"];
+
+impl DataType {
+    /// True when the customer can answer a request for this data: photos,
+    /// a description of the contents, the signed declaration, free text
+    /// (`other`), and among values this version does not know those that
+    /// name a photo, a description, an address, a phone number or a text.
+    /// False for what only the shop has: invoices (sales, purchase), sales
+    /// data and prices, the carrier's claim form, the claim letter, the
+    /// contract, and any other unknown value (the shop sees every request;
+    /// the customer only those they can act on).
+    pub fn customer_can_answer(&self) -> bool {
+        match self {
+            DataType::DescriptionOfContents
+            | DataType::CustomerConfirmation
+            | DataType::ExteriorPhoto
+            | DataType::InteriorPhoto
+            | DataType::DamagePhoto
+            | DataType::Other => true,
+            DataType::ClaimLetter
+            | DataType::SalesInvoice
+            | DataType::SalesData
+            | DataType::PurchaseInvoice
+            | DataType::CarrierClaimsForm => false,
+            DataType::Unlisted(raw) => {
+                let name = raw.to_ascii_lowercase();
+                !SHOP_WORDS.iter().any(|w| name.contains(w)) && CUSTOMER_WORDS.iter().any(|w| name.contains(w))
+            }
+        }
+    }
 }
 
 /// `{"data": [...]}`: the list the proxy answers (filtered to one ticket),
@@ -66,6 +129,42 @@ impl RequestedDataAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_what_a_customer_has_is_theirs_to_answer() {
+        let customer = [
+            "description_of_contents",
+            "customer_confirmation",
+            "exterior_photo",
+            "interior_photo",
+            "damage_photo",
+            "other",
+        ];
+        let shop = ["claim_letter", "sales_invoice", "sales_data", "purchase_invoice", "carrier_claims_form"];
+        for t in DataType::ALL {
+            let name = t.as_str();
+            assert!(customer.contains(&name) || shop.contains(&name), "{name} is not classified here");
+            assert_eq!(t.customer_can_answer(), customer.contains(&name), "{name}");
+        }
+        // Values upstream may add: the customer's own facts, or the shop's.
+        for name in ["delivery_address", "correct_address", "phone_number", "Phone", "free_text", "product_picture"] {
+            assert!(DataType::from_wire(name).customer_can_answer(), "{name}");
+        }
+        for name in ["contract", "carrier_contract", "purchase_price", "invoice_address", "sales_photo", "hologram", ""]
+        {
+            assert!(!DataType::from_wire(name).customer_can_answer(), "{name}");
+        }
+        let request = |t: &str| RequestedData {
+            request_id: 1,
+            title: String::new(),
+            description: String::new(),
+            tracking_number: None,
+            order_number: None,
+            data_type: DataType::from_wire(t),
+        };
+        assert!(request("damage_photo").customer_can_answer());
+        assert!(!request("sales_invoice").customer_can_answer());
+    }
 
     #[test]
     fn answer_rejects_unknown_fields_and_round_trips() {
