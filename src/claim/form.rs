@@ -20,7 +20,7 @@ use crate::api::{failure_text, ApiFailure};
 use crate::fields::{ErrorSummary, TextField};
 use crate::i18n::Texts;
 use crate::tracking::TrackingExt;
-use crate::{draft, Ctx, Nav, TicketRef, View};
+use crate::{draft, Ctx, Nav, View};
 
 /// The text for an error of one field.
 pub fn field_error_text(t: &Texts, e: &FieldError) -> String {
@@ -165,6 +165,13 @@ pub fn ClaimForm(
                         ("ticketId", crate::events::text(&created.claim_id)),
                         ("accessToken", crate::events::text(&created.access_token)),
                     ],
+                );
+                #[cfg(feature = "status")]
+                crate::status::remember(
+                    &proxy_base.get_value(),
+                    &created.reference.to_string(),
+                    &created.claim_id,
+                    &created.access_token,
                 );
                 submitted.set(Some(created));
                 request_animation_frame(move || {
@@ -404,9 +411,11 @@ pub fn ClaimForm(
     };
 
     let follow = move |_| {
-        if let (Some(nav), Some(created), true) = (nav, submitted.get_untracked(), View::Status.compiled_in()) {
-            nav.ticket.set(Some(TicketRef { id: created.claim_id, token: Some(created.access_token) }));
-            nav.view.set(View::Status);
+        #[cfg(feature = "status")]
+        if let (Some(nav), Some(created)) = (nav, submitted.get_untracked()) {
+            let base = proxy_base.get_value();
+            let reference = created.reference.to_string();
+            crate::status::open_claim(nav, &base, &reference, &created.claim_id, &created.access_token);
         }
     };
 
