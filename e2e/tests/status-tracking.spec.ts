@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { LostClaimForm } from '../pages/claim-form';
+import { ClaimForm } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
 
 const SHOTS = 'screenshots';
@@ -19,10 +19,11 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('from "claim submitted" to the live status without retyping, and back by bookmark', async ({ page }) => {
-  const form = new LostClaimForm(page);
-  await form.open();
+  const form = new ClaimForm(page);
+  await form.open('?claim=address-change');
   await form.trackingNumber.fill('PD-OWN-0003');
-  await form.chooseOwnContract();
+  await form.f('new_address_label').fill('Keizersgracht 1, 1015 CJ Amsterdam');
+  await form.customer();
   await form.submit.click();
   await expect(form.successHeading).toBeVisible();
   await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
@@ -124,21 +125,20 @@ test('tracking: a timeline in words, the address only with the right postal code
   await expect(w.getByRole('alert')).toContainText('We could not find a parcel with this tracking number.');
 });
 
-test('the claim form says before anything is typed that a delivered parcel cannot be lost', async ({ page }) => {
-  const form = new LostClaimForm(page);
+test('the claim form says before anything else is answered what tracking allows', async ({ page }) => {
+  const form = new ClaimForm(page);
   await form.open();
   await form.trackingNumber.fill('PD-DELIVERED-0002');
   await expect(form.widget.getByText('Latest status:')).toContainText('Delivered');
-  await expect(form.widget.getByText('This parcel was delivered, so it cannot be reported as lost.')).toBeVisible();
+  await expect(form.widget.getByRole('radio', { name: form.t.situation_address }))
+    .toHaveAccessibleDescription(form.t.already_delivered);
+  await form.choose('lost');
+  await expect(form.widget.getByText(form.t.filed_as_not_received)).toBeVisible();
   await shoot(page, 'claim-delivered-hint');
-  await form.widget.getByRole('button', { name: 'Report it as damaged' }).click();
-  await expect(form.widget.getByRole('heading', { name: 'Report a damaged parcel' })).toBeVisible();
-  await expect(form.trackingNumber).toHaveValue('PD-DELIVERED-0002');
 
   // Too early: the merchant's window (5 days without news) is not over yet.
-  await form.widget.getByRole('radio', { name: 'It never arrived' }).check();
   await form.trackingNumber.fill('PD-RECENT-0006');
-  await expect(form.widget.getByText(/you can report it as lost/)).toBeVisible();
+  await expect(form.widget.getByText(/If it has not arrived by .*, you can report it here/).first()).toBeVisible();
 });
 
 const TIMELINES: [string, string, number][] = [
