@@ -49,7 +49,7 @@ const TEXTS = {
     show: 'Status anzeigen',
     filed: 'Beim Versanddienstleister eingereicht',
     received: 'Eingegangen',
-    carrierStep: 'Beim Versanddienstleister',
+    carrierStep: 'Beim Paketdienst',
     noMatch: 'Zu dieser Referenz und dieser E-Mail-Adresse oder Postleitzahl gibt es keine Meldung.',
     confirm: 'Um die Meldung',
     progress: 'Fortschritt',
