@@ -58,7 +58,7 @@ const STATES: [string, Setup][] = [
   }],
   ['claim status, refused upstream', async (_page, form) => {
     await form.open();
-    await fillLostClaim(form, 'PD-NOPE-9999');
+    await fillLostClaim(form, 'PD-TRANSIT-0001');
     await form.submit.click();
     await expect(form.successHeading).toBeVisible();
     await form.widget.getByRole('button', { name: 'Follow this claim' }).click();

@@ -36,15 +36,21 @@ test('from "claim submitted" to the live status without retyping, and back by bo
   await expect(progress.getByText('With the carrier')).toHaveAttribute('aria-current', 'step');
   await expect(progress.getByText('Received')).toHaveClass(/pd-step-done/);
   const link = await w.locator('a.pd-bookmark').getAttribute('href');
-  expect(link).toMatch(/\?view=status&ticket=[0-9a-f-]{36}#token=v1\./);
+  // The link names the claim by its reference; the token never goes in it.
+  expect(link).toMatch(/\?view=status&ref=PD-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
 
-  // A new tab (no draft, no state): the bookmarked link alone shows the claim.
+  // A new tab (no stored token): the link opens the look-up with the
+  // reference filled in; the e-mail address opens the claim.
   const other = await page.context().newPage();
   await other.goto(link!);
-  await expect(other.locator('parcel-desk').getByText('Filed with the carrier')).toBeVisible({ timeout: 30_000 });
-  // Without the token the same ticket is not readable.
-  await other.goto(link!.split('#')[0]);
-  await expect(other.locator('parcel-desk').getByRole('alert')).toContainText('We could not find a claim');
+  const o = other.locator('parcel-desk');
+  await expect(o.getByLabel(/^Claim reference/)).toHaveValue(/^PD-/);
+  await o.getByLabel(/^Email address or postal code/).fill('someone@example.com');
+  await o.getByRole('button', { name: 'Show status' }).click();
+  await expect(o.getByRole('alert')).toContainText('No claim matches this reference and email address or postal code.');
+  await o.getByLabel(/^Email address or postal code/).fill('ann@example.com');
+  await o.getByRole('button', { name: 'Show status' }).click();
+  await expect(o.getByText('Filed with the carrier')).toBeVisible({ timeout: 30_000 });
 });
 
 const BY_TICKET = 'Look up by ticket number and order number instead';
