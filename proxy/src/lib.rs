@@ -19,6 +19,7 @@ pub mod declaration;
 pub mod envelope;
 pub mod idempotency;
 pub mod jtl;
+pub mod orders;
 pub mod proxy;
 /// The one rate limiter (in wire, shared with the sandbox).
 pub use parcel_desk_wire::ratelimit;
