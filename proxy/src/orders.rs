@@ -160,8 +160,12 @@ pub fn apply(claim: &CustomerClaim, order: &Order, fallback: ShopPart, declared_
     };
     let t = claim.claim_type;
     let has = |f: ClaimField| t.fields().contains(&f);
-    if c.items.is_empty() && c.contents.as_deref().is_none_or(|s| s.trim().is_empty()) && has(ClaimField::ContentsDescription) {
-        c.items = order.items.iter().map(|l| OrderItem { name: l.name.trim().to_owned(), quantity: l.quantity }).collect();
+    if c.items.is_empty()
+        && c.contents.as_deref().is_none_or(|s| s.trim().is_empty())
+        && has(ClaimField::ContentsDescription)
+    {
+        c.items =
+            order.items.iter().map(|l| OrderItem { name: l.name.trim().to_owned(), quantity: l.quantity }).collect();
     }
     let mut body = upstream_body(&c, shop, declared_on);
     let lines = order.claimed_lines(&claim.items);

@@ -250,7 +250,8 @@ fn the_shops_part_of_a_customers_claim() {
 
 #[test]
 fn orders_rules() {
-    let env = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+    let env =
+        |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
     assert!(Config::load(None, Vec::new()).unwrap().orders.url.is_none());
     let c = Config::load(
         None,

@@ -22,8 +22,8 @@ use parcel_desk_wire::{validate, ClaimField, ClaimRequest, ClaimState, FileRef, 
 
 use super::{bad_query, read_json, ProxyState};
 use crate::envelope::ProxyError;
-use crate::orders::{apply, Applied, Fetched, MISSING_ORDER_FACTS};
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
+use crate::orders::{apply, Applied, Fetched, MISSING_ORDER_FACTS};
 use crate::store::claims::{Accepted, NewClaim};
 use crate::store::customer::CustomerPart;
 use crate::store::StoredAnswer;

@@ -168,7 +168,14 @@ impl Store {
                    AND customer IS NOT NULL AND order_number IS NOT NULL
                  ORDER BY next_attempt_at LIMIT $2",
                 &[Val::Int(now), Val::Int(limit)],
-                |r| Ok(WaitingForOrder { id: r.get(0)?, customer: r.get(1)?, order_number: r.get(2)?, attempts: r.get(3)? }),
+                |r| {
+                    Ok(WaitingForOrder {
+                        id: r.get(0)?,
+                        customer: r.get(1)?,
+                        order_number: r.get(2)?,
+                        attempts: r.get(3)?,
+                    })
+                },
             )
             .await
     }
