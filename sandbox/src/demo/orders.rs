@@ -68,8 +68,10 @@ pub fn demo_order(order_number: &str) -> Option<Order> {
         }),
         _ => {
             let parcel = DEMO_PARCELS.iter().find(|p| p.order_number == order_number)?;
-            let postal =
-                DEMO_RECIPIENT_POSTAL_CODES.iter().find(|(t, _)| *t == parcel.tracking_number).map_or("1011 AB", |p| p.1);
+            let postal = DEMO_RECIPIENT_POSTAL_CODES
+                .iter()
+                .find(|(t, _)| *t == parcel.tracking_number)
+                .map_or("1011 AB", |p| p.1);
             let kind = match parcel.kind {
                 ParcelKind::OwnContract => own(parcel.tracking_number),
                 ParcelKind::SendcloudRates => OrderParcel {
