@@ -137,8 +137,8 @@ pub enum Applied {
 /// e-mail against the order's customer), the parcel (the claim's
 /// tracking number, or the order's only parcel), its kind and carrier
 /// contract, prices of the claimed lines (the picked items, else all),
-/// and the order's items as contents when the customer picked none and
-/// wrote none. `fallback` is the configured shop part, used when the
+/// and the order's items listed into the contents when the customer
+/// picked none and the order has one parcel (so it held them all). `fallback` is the configured shop part, used when the
 /// order has several parcels and the claim names none (the claim then
 /// still lacks its tracking number).
 pub fn apply(claim: &CustomerClaim, order: &Order, fallback: ShopPart, declared_on: &str) -> Applied {
@@ -160,10 +160,7 @@ pub fn apply(claim: &CustomerClaim, order: &Order, fallback: ShopPart, declared_
     };
     let t = claim.claim_type;
     let has = |f: ClaimField| t.fields().contains(&f);
-    if c.items.is_empty()
-        && c.contents.as_deref().is_none_or(|s| s.trim().is_empty())
-        && has(ClaimField::ContentsDescription)
-    {
+    if c.items.is_empty() && order.parcels.len() == 1 && has(ClaimField::ContentsDescription) {
         c.items =
             order.items.iter().map(|l| OrderItem { name: l.name.trim().to_owned(), quantity: l.quantity }).collect();
     }
@@ -176,4 +173,86 @@ pub fn apply(claim: &CustomerClaim, order: &Order, fallback: ShopPart, declared_
         body.contents_purchase_price = Order::purchase_price(&lines);
     }
     Applied::Complete { body: Box::new(body), shop }
+}
+
+#[cfg(test)]
+mod tests {
+    use parcel_desk_wire::ParcelKind;
+
+    use super::*;
+
+    fn order(json: &str) -> Order {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const ORDER: &str = r#"{"order_number":"O-1","order_date":"2026-11-20",
+        "customer":{"email":"c@example.com","postal_code":"10435"},
+        "items":[{"name":"Lamp","quantity":1,"unit_price":49.9,"currency":"EUR","tax_rate":19},
+                 {"name":"Bulb","quantity":4,"unit_price":3.5,"currency":"EUR","tax_rate":19}],
+        "parcels":[{"tracking_number":"T1","kind":"sendcloud_rates"}]}"#;
+
+    fn claim(extra: &str) -> CustomerClaim {
+        serde_json::from_str(&format!(
+            r#"{{"claim_type":"damage","order_number":"O-1","email":"C@example.com ","name":"A",
+            "photos":[{{"file_token":"p","role":"damage"}}]{extra}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_only_parcel_its_kind_the_order_items_and_their_price() {
+        let c = claim(r#","contents":"Glass shattered""#);
+        let Applied::Complete { body, shop } = apply(&c, &order(ORDER), ShopPart::default(), "2026-12-03") else {
+            panic!("owned")
+        };
+        assert_eq!(shop, ShopPart { kind: Some(ParcelKind::SendcloudRates), carrier_contract_id: None });
+        assert_eq!(body.tracking_number, "T1");
+        assert_eq!(body.contents_description.as_deref(), Some("Glass shattered\nItems: 1 × Lamp, 4 × Bulb"));
+        assert_eq!(body.contents_sales_price.unwrap().price, 63.9);
+        assert_eq!(body.contents_purchase_price, None);
+    }
+
+    #[test]
+    fn picked_items_are_priced_alone_and_the_customers_words_are_kept() {
+        let c = claim(r#","contents":"Broken","items":[{"name":"bulb","quantity":2}]"#);
+        let Applied::Complete { body, .. } = apply(&c, &order(ORDER), ShopPart::default(), "") else { panic!() };
+        assert_eq!(body.contents_description.as_deref(), Some("Broken\nItems: 2 × bulb"));
+        assert_eq!(body.contents_sales_price.unwrap().price, 7.0);
+    }
+
+    #[test]
+    fn several_parcels_without_a_tracking_number_keep_the_configured_part() {
+        let mut o = order(ORDER);
+        o.parcels.push(o.parcels[0].clone());
+        o.parcels[1].tracking_number = "T2".into();
+        let fallback = ShopPart { kind: Some(ParcelKind::OwnContract), carrier_contract_id: Some(9) };
+        let Applied::Complete { body, shop } = apply(&claim(""), &o, fallback, "") else { panic!() };
+        assert_eq!((shop, body.tracking_number.as_str()), (fallback, ""));
+        let Applied::Complete { body, shop } = apply(&claim(r#","tracking_number":"t2""#), &o, fallback, "") else {
+            panic!()
+        };
+        assert_eq!((shop.kind, body.tracking_number.as_str()), (Some(ParcelKind::SendcloudRates), "T2"));
+    }
+
+    #[test]
+    fn a_stranger_or_a_foreign_parcel_is_not_the_owner() {
+        let mut c = claim("");
+        c.email = "x@example.com".into();
+        assert!(matches!(apply(&c, &order(ORDER), ShopPart::default(), ""), Applied::NotOwned));
+        let c = claim(r#","tracking_number":"T9""#);
+        assert!(matches!(apply(&c, &order(ORDER), ShopPart::default(), ""), Applied::NotOwned));
+    }
+
+    #[test]
+    fn the_order_number_is_one_encoded_segment() {
+        let cfg = |url: &str| OrdersConfig {
+            url: Some(crate::config::BaseUrl::parse(url).unwrap()),
+            ..OrdersConfig::default()
+        };
+        let src = OrderSource::new(&cfg("https://shop.example/o/")).unwrap().unwrap();
+        assert_eq!(src.url_for("A 1/2?#").as_str(), "https://shop.example/o/A%201%2F2%3F%23");
+        let src = OrderSource::new(&cfg("https://shop.example/o")).unwrap().unwrap();
+        assert_eq!(src.url_for("ORD-1").as_str(), "https://shop.example/o/ORD-1");
+        assert!(OrderSource::new(&OrdersConfig::default()).unwrap().is_none());
+    }
 }

@@ -4,7 +4,8 @@
 //! that is not the order's answer byte for byte the same; the shop's
 //! endpoint down (connection refused, then 500) leaves the claim
 //! `with_shop` until the endpoint is back, then it completes and files by
-//! itself; the shared secret reaches the shop and never a response.
+//! itself, also across a restart (the wait is in the store); the shared
+//! secret reaches the shop and never a response.
 
 mod common;
 
@@ -88,7 +89,10 @@ async fn a_claim_by_order_number_and_email_is_completed_from_the_order_and_filed
     assert_eq!(filed["carrier_contract_id"], DEMO_CARRIER_CONTRACT_ID);
     assert_eq!(filed["contents_sales_price"], json!({"price": 74.98, "currency": "EUR"}), "2 × 19.99 + 35.00");
     assert_eq!(filed["contents_purchase_price"], json!({"price": 29.0, "currency": "EUR"}), "2 × 7.50 + 14.00");
-    assert!(filed["contents_description"].as_str().unwrap().starts_with("A blue vase"));
+    assert_eq!(
+        filed["contents_description"], "A blue vase and two shirts\nItems: 2 × T-shirt, 1 × Vase",
+        "the customer's words, then the order's items"
+    );
 }
 
 #[tokio::test]
@@ -221,4 +225,44 @@ async fn the_shop_down_then_back_completes_the_waiting_claim_without_the_custome
     assert_eq!(odd, wrong);
     assert_eq!(odd.0, 404);
     assert!(shop.paths.lock().unwrap().iter().any(|p| p == "/shop/orders/ORD%200003%2Fx%3Fy"), "{:?}", shop.paths);
+}
+
+#[tokio::test]
+async fn a_claim_waiting_for_order_facts_survives_a_restart() {
+    let addr: SocketAddr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let options = SandboxOptions::default();
+    let stats = options.stats.clone();
+    let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
+    let sandbox = start_sandbox_with(loopback(), creds, options).await.unwrap();
+    let store = parcel_desk_proxy::config::temp_store_path();
+    let tweak = |c: &mut Config| {
+        c.claims.parcel_kind = None;
+        c.orders.url = Some(BaseUrl::parse(&format!("http://{addr}/shop/orders")).unwrap());
+        c.orders.secret = Secret::new(SHOP_SECRET);
+        c.orders.retry_base = Duration::from_millis(100);
+        c.store.path = Some(store.clone());
+    };
+    let (c, first) = (client(), proxy_to(&sandbox.url(), tweak).await);
+    let api = format!("{}/api", first.proxy.url());
+    let (status, _, text) = post_claim(&c, &api, &lost_by_order("ORD-0003", DEMO_ORDER_EMAIL)).await;
+    assert_eq!(status, 202, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["state"], "with_shop");
+    let (id, token) = (v["claim_id"].as_str().unwrap().to_owned(), v["access_token"].as_str().unwrap().to_owned());
+    first.proxy.shutdown().await.unwrap();
+
+    // The shop is back; a new proxy on the same store completes the claim.
+    serve_shop(tokio::net::TcpListener::bind(addr).await.unwrap(), Arc::new(Shop::default())).await;
+    let second = proxy_to(&sandbox.url(), tweak).await;
+    let api = format!("{}/api", second.proxy.url());
+    poll_claim(&c, &api, &id, &token, 30, |st, v| claim_state(st, v) == "filed").await;
+    let filed = stats.claims.lock().unwrap().iter().find(|(s, _)| s == "lost").map(|(_, b)| b.clone()).unwrap();
+    assert_eq!(filed["tracking_number"], "PD-OWN-0003");
+    drop(second);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
+    }
 }
