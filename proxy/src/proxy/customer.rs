@@ -7,6 +7,13 @@
 //! the parcel kind, the claim is `received` and the filing worker takes it
 //! (uploading the declaration PDF first, [`super::pipeline`]); otherwise it
 //! is `with_shop`, with what is missing, and the pipeline leaves it alone.
+//!
+//! With an order source (`orders.url`) and an order number in the claim,
+//! the shop's part comes from the shop's order ([`crate::orders`]): an
+//! unknown order, a wrong e-mail and a tracking number that is not the
+//! order's are all answered with [`unknown_order`] (no enumeration, nothing
+//! stored); an endpoint that cannot answer leaves the claim `with_shop`
+//! with `order_facts` missing, for [`order_facts`] to complete.
 //! `POST /claims/lookup` is in [`lookup`].
 
 use axum::body::Body;
