@@ -19,6 +19,7 @@ pub mod declaration;
 pub mod envelope;
 pub mod idempotency;
 pub mod jtl;
+pub mod orders;
 pub mod proxy;
 /// The one rate limiter (in wire, shared with the sandbox).
 pub use parcel_desk_wire::ratelimit;
@@ -215,6 +216,10 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
     for (id, d) in DEMO_TICKETS {
         out.push_str(&format!("  {id:<22} {d}\n"));
     }
+    out.push_str(&format!(
+        "demo orders (claims by order number, e-mail {}): ORD-0001 … ORD-0010 (one per demo parcel), ORD-1001 (two parcels), ORD-1002\n",
+        parcel_desk_sandbox::demo::orders::DEMO_ORDER_EMAIL
+    ));
     out
 }
 

@@ -248,6 +248,45 @@ async fn instances_starting_together_migrate_once(at: Location) {
     assert!(s.claim("after").await.unwrap().is_some());
 }
 
+/// A customer's claim waiting for its order's facts: listed when due,
+/// put back after a failed fetch, completed once (to `received`, which the
+/// filing worker then leases).
+async fn claims_wait_for_order_facts(at: Location) {
+    use parcel_desk_proxy::store::customer::CustomerPart;
+    let s = open(&at).await;
+    let part = |missing| CustomerPart {
+        route: "claims",
+        json: "{\"claim_type\":\"lost\"}",
+        email: "a@b.co",
+        name: "A",
+        resolution: None,
+        order_number: Some("ORD-1"),
+        state: "with_shop",
+        missing: Some(missing),
+        declaration: false,
+    };
+    let mut no_tn = claim("w1", None);
+    no_tn.tracking_number = "";
+    let answer_for = |bits: u32| answer(&bits.to_string());
+    s.accept_customer_claim(&no_tn, &part("tracking_number,order_facts"), || 11, answer_for).await.unwrap();
+    s.accept_customer_claim(&claim("w2", None), &part("parcel_kind"), || 12, answer_for).await.unwrap();
+    let now = now_ms() + 1;
+    let due = s.claims_waiting_for_order(now, 10).await.unwrap();
+    assert_eq!(due.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), ["w1"]);
+    assert_eq!((due[0].order_number.as_str(), due[0].attempts), ("ORD-1", 0));
+    s.order_fetch_failed("w1", now + 60_000).await.unwrap();
+    assert!(s.claims_waiting_for_order(now, 10).await.unwrap().is_empty(), "not due before its next attempt");
+    let later = s.claims_waiting_for_order(now + 60_000, 10).await.unwrap();
+    assert_eq!(later[0].attempts, 1);
+    assert!(s.lease_due(now + 60_000, 10_000).await.unwrap().is_none(), "with_shop is never leased");
+    assert!(s.complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", "received", None).await.unwrap());
+    assert!(!s.complete_from_order("w1", b"{}", "T9", "received", None).await.unwrap(), "only once");
+    assert!(s.claims_waiting_for_order(now + 60_000, 10).await.unwrap().is_empty());
+    let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("received claims are leased");
+    assert_eq!((leased.id.as_str(), leased.tracking_number.as_str(), leased.attempts), ("w1", "T9", 0));
+    assert_eq!(s.claim_missing("w1").await.unwrap(), None);
+}
+
 async fn suite(name: &str, fresh: impl Fn() -> Location) {
     macro_rules! run {
         ($($scenario:ident),* $(,)?) => {$(
@@ -266,6 +305,7 @@ async fn suite(name: &str, fresh: impl Fn() -> Location) {
         ticket_reads_are_kept,
         jtl_replies_are_stored_once,
         the_jtl_outbox_hands_a_ticket_to_one_worker,
+        claims_wait_for_order_facts,
     );
 }
 

@@ -9,7 +9,8 @@
 //!   paths at its root — status codes, error envelopes, rate limits, the
 //!   UUID-on-create / int64-on-read ticket ids, and injected faults.
 //! * [`jtl`]: the JTL-SCX Channel API (tickets, attachments, events).
-//! * [`app`]: both, the JTL-SCX simulator under `/jtl` — what the proxy
+//! * [`app`]: both, the JTL-SCX simulator under `/jtl` and the shop's demo
+//!   orders at `/orders/{order_number}` ([`demo::orders`]) — what the proxy
 //!   serves with `--sandbox` and its `sandbox` subcommand, on a real socket
 //!   so that its forwarding path is the production one.
 //! * [`demo`]: the demo parcels, tickets, tracking histories and JTL seller.
@@ -33,5 +34,6 @@ pub use support::{
 /// key and its seller [`demo::jtl::SANDBOX_SELLER_ID`].
 pub fn app(creds: Credentials, options: SandboxOptions) -> axum::Router {
     let (jtl_sim, _) = jtl::router(jtl::SimSettings::new(creds.secret_key.clone()));
-    router_with(creds, options).nest("/jtl", jtl_sim)
+    let orders = demo::orders::router(creds.secret_key.clone());
+    router_with(creds, options).nest("/jtl", jtl_sim).merge(orders)
 }

@@ -115,7 +115,8 @@ pub struct CustomerClaim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     /// The order number: alone, the claim waits for the shop to name the
-    /// parcel (`with_shop`).
+    /// parcel (`with_shop`), unless the proxy reads the shop's order
+    /// (`orders.url`, [`crate::orders`]) and it has one parcel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_number: Option<String>,
     /// What was in the parcel, in the customer's words.
@@ -165,7 +166,8 @@ pub struct CustomerClaimCreated {
     /// waits for the shop's part).
     pub state: ClaimState,
     /// With `with_shop`: what the shop still has to add (upstream's field
-    /// names, or `tracking_number`, `parcel_kind`).
+    /// names, or `tracking_number`, `parcel_kind`, `order_facts`: the
+    /// shop's order could not be read yet and is fetched again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
 }

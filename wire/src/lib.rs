@@ -22,6 +22,7 @@
 //!   call, built and parsed from one typed table.
 //! * [`jtl`]: JTL-SCX Channel API tickets, events and errors, and the
 //!   widget's contact request.
+//! * [`orders`]: order facts from the shop (`docs/orders.md`).
 //! * [`time`]: RFC 3339 date-times (jiff), as upstream writes them.
 //!
 //! Feature `server` (the proxy and the sandbox; never the widget):
@@ -39,6 +40,7 @@ pub mod error;
 pub mod jtl;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod orders;
 #[cfg(feature = "server")]
 pub mod ratelimit;
 pub mod reference;

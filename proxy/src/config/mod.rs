@@ -69,6 +69,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("claims.lost_after_days", "days without a tracking event before a lost claim is possible"),
     ("claims.parcel_kind", "how the shop ships: own_contract or sendcloud_rates (unset: unknown)"),
     ("claims.carrier_contract_id", "the shop's carrier contract id (own_contract only)"),
+    ("orders.url", "the shop's order endpoint: GET {url}/{order_number} (docs/orders.md; unset: no order facts)"),
+    ("orders.secret", "shared secret sent to orders.url as X-Parcel-Desk-Secret"),
     ("staff.token", "bearer token of the staff routes (unset: no staff routes)"),
     ("jtl.base_url", "JTL-SCX Channel API base URL"),
     ("jtl.refresh_token", "JTL-SCX API refresh token"),
@@ -115,6 +117,8 @@ pub struct Config {
     pub access: AccessConfig,
     pub tracking: TrackingConfig,
     pub claims: ClaimsConfig,
+    /// The shop's order endpoint (`orders.*`).
+    pub orders: OrdersConfig,
     pub staff: StaffConfig,
     /// JTL-SCX channel tickets (`jtl.*`); off unless a refresh token and a
     /// seller id are set, or in sandbox mode.
@@ -140,6 +144,7 @@ impl Default for Config {
             access: AccessConfig::default(),
             tracking: TrackingConfig::default(),
             claims: ClaimsConfig::default(),
+            orders: OrdersConfig::default(),
             staff: StaffConfig::default(),
             jtl: JtlConfig::default(),
             upstream: UpstreamConfig::default(),
@@ -231,7 +236,12 @@ impl Config {
         self.support.token_url = base.with_suffix("/oauth2/token/")?;
         self.support.base_url = base.clone();
         self.support.public_key = public_key;
-        self.support.secret_key = secret_key;
+        self.support.secret_key = secret_key.clone();
+        if self.orders.url.is_none() {
+            // The sandbox's demo orders, with the sandbox's secret.
+            self.orders.url = Some(base.with_suffix("/orders")?);
+            self.orders.secret = secret_key.clone();
+        }
         self.tracking.base_url = base;
         if self.claims.parcel_kind.is_none() {
             // The demo parcels customers claim are own-contract parcels.

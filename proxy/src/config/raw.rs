@@ -133,6 +133,7 @@ layer!(RawStore, "store" { url: Text, path: Text, idempotency_hours: UInt });
 layer!(RawAccess, "access" { token_key: Text, token_days: UInt });
 layer!(RawTracking, "tracking" { base_url: Text });
 layer!(RawClaims, "claims" { lost_after_days: UInt, parcel_kind: Text, carrier_contract_id: UInt });
+layer!(RawOrders, "orders" { url: Text, secret: Text });
 layer!(RawStaff, "staff" { token: Text });
 layer!(RawJtl, "jtl" { base_url: Text, refresh_token: Text, seller_id: Text, poll_secs: UInt, timeout_secs: UInt });
 layer!(RawTop, "" {
@@ -163,6 +164,8 @@ pub(super) struct RawConfig {
     pub tracking: RawTracking,
     #[serde(default)]
     pub claims: RawClaims,
+    #[serde(default)]
+    pub orders: RawOrders,
     #[serde(default)]
     pub staff: RawStaff,
     #[serde(default)]
@@ -205,6 +208,7 @@ impl RawConfig {
         self.access.merge(over.access, origin, origins);
         self.tracking.merge(over.tracking, origin, origins);
         self.claims.merge(over.claims, origin, origins);
+        self.orders.merge(over.orders, origin, origins);
         self.staff.merge(over.staff, origin, origins);
         self.jtl.merge(over.jtl, origin, origins);
         self.upstream.merge(over.upstream, origin, origins);

@@ -220,6 +220,34 @@ impl Default for ClaimsConfig {
     }
 }
 
+/// `orders.*`: the shop's order endpoint (`docs/orders.md`). Off unless
+/// `url` is set (or in sandbox mode, where it is the sandbox's).
+#[derive(Clone, Debug)]
+pub struct OrdersConfig {
+    /// `GET {url}/{order_number}`.
+    pub url: Option<BaseUrl>,
+    /// Sent as `X-Parcel-Desk-Secret`; never shown to a browser.
+    pub secret: Secret,
+    /// Not configuration keys (tests tune them): the request timeout,
+    /// the largest answer read, and the first retry delay after a failed
+    /// fetch (doubles each time, at most 5 minutes).
+    pub timeout: Duration,
+    pub max_bytes: usize,
+    pub retry_base: Duration,
+}
+
+impl Default for OrdersConfig {
+    fn default() -> Self {
+        OrdersConfig {
+            url: None,
+            secret: Secret::default(),
+            timeout: Duration::from_secs(5),
+            max_bytes: 256 * 1024,
+            retry_base: Duration::from_secs(2),
+        }
+    }
+}
+
 /// Staff-only routes (`POST /parcels/tracking`).
 #[derive(Clone, Debug, Default)]
 pub struct StaffConfig {

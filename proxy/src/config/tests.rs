@@ -57,7 +57,7 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn keys_are_exactly_the_raw_layer() {
     use super::raw::*;
-    let sections: [(&str, &[&str]); 10] = [
+    let sections: [(&str, &[&str]); 11] = [
         ("", RawTop::FIELDS),
         ("support", RawSupport::FIELDS),
         ("limits", RawLimits::FIELDS),
@@ -66,6 +66,7 @@ fn keys_are_exactly_the_raw_layer() {
         ("access", RawAccess::FIELDS),
         ("tracking", RawTracking::FIELDS),
         ("claims", RawClaims::FIELDS),
+        ("orders", RawOrders::FIELDS),
         ("staff", RawStaff::FIELDS),
         ("jtl", RawJtl::FIELDS),
     ];
@@ -245,4 +246,48 @@ fn the_shops_part_of_a_customers_claim() {
     let mut sandbox = Config::default();
     sandbox.use_sandbox("http://127.0.0.1:1", "pk".into(), Secret::new("sk"), "4711").unwrap();
     assert_eq!(sandbox.claims.parcel_kind, Some(ParcelKind::OwnContract));
+}
+
+#[test]
+fn orders_rules() {
+    let env =
+        |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+    assert!(Config::load(None, Vec::new()).unwrap().orders.url.is_none());
+    let c = Config::load(
+        None,
+        env(&[
+            ("PARCEL_DESK_ORDERS_URL", "https://shop.example/parcel-desk/orders"),
+            ("PARCEL_DESK_ORDERS_SECRET", "orders-secret-0123456789"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(c.orders.url.as_ref().unwrap().as_str(), "https://shop.example/parcel-desk/orders");
+    assert_eq!(c.orders.secret.expose(), "orders-secret-0123456789");
+    assert!(!format!("{c:?}").contains("orders-secret-0123456789"));
+
+    let e = Config::load(None, env(&[("PARCEL_DESK_ORDERS_URL", "ftp://shop.example/orders")])).unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("orders.url"));
+    assert_eq!(e.origin, "environment variable PARCEL_DESK_ORDERS_URL");
+    assert!(e.to_string().contains("must be an absolute http(s) URL"), "{e}");
+    let e = Config::load(None, env(&[("PARCEL_DESK_ORDERS_URL", "not a url")])).unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("orders.url"));
+
+    let e = Config::load(None, env(&[("PARCEL_DESK_ORDERS_SECRET", "orders-secret-0123456789")])).unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("orders.secret"));
+    assert!(e.to_string().contains("only with orders.url"), "{e}");
+    assert!(!e.to_string().contains("orders-secret-0123456789"));
+    let e = Config::load(
+        None,
+        env(&[("PARCEL_DESK_ORDERS_URL", "https://shop.example/o"), ("PARCEL_DESK_ORDERS_SECRET", "short")]),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("at least 16 characters"), "{e}");
+
+    let p = write("[orders]\nurl = \"http://127.0.0.1:9/orders\"\nsecret = \"orders-secret-0123456789\"\n");
+    assert!(Config::load(Some(&p), Vec::new()).unwrap().orders.url.is_some());
+
+    let mut sandbox = Config::default();
+    sandbox.use_sandbox("http://127.0.0.1:9", "pk".into(), Secret::new("sandbox-secret"), "seller").unwrap();
+    assert_eq!(sandbox.orders.url.as_ref().unwrap().as_str(), "http://127.0.0.1:9/orders");
+    assert_eq!(sandbox.orders.secret.expose(), "sandbox-secret");
 }

@@ -185,6 +185,19 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
         }
         cfg.access.token_key = Some(Secret::new(v.0));
     }
+    let o = raw.orders;
+    if let Some(v) = o.url.filter(|v| !v.0.trim().is_empty()) {
+        cfg.orders.url = Some(c.base_url("orders.url", v.0.trim())?);
+    }
+    if let Some(v) = o.secret.filter(|v| !v.0.is_empty()) {
+        if cfg.orders.url.is_none() {
+            return Err(c.err("orders.secret", "only with orders.url (the shop's order endpoint)"));
+        }
+        if v.0.chars().count() < 16 {
+            return Err(c.err("orders.secret", "must be at least 16 characters"));
+        }
+        cfg.orders.secret = Secret::new(v.0);
+    }
     if let Some(v) = raw.staff.token.filter(|v| !v.0.is_empty()) {
         if v.0.chars().count() < 16 {
             return Err(c.err("staff.token", "must be at least 16 characters"));

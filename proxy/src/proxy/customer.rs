@@ -7,6 +7,13 @@
 //! the parcel kind, the claim is `received` and the filing worker takes it
 //! (uploading the declaration PDF first, [`super::pipeline`]); otherwise it
 //! is `with_shop`, with what is missing, and the pipeline leaves it alone.
+//!
+//! With an order source (`orders.url`) and an order number in the claim,
+//! the shop's part comes from the shop's order ([`crate::orders`]): an
+//! unknown order, a wrong e-mail and a tracking number that is not the
+//! order's are all answered with [`unknown_order`] (no enumeration, nothing
+//! stored); an endpoint that cannot answer leaves the claim `with_shop`
+//! with `order_facts` missing, for [`order_facts`] to complete.
 //! `POST /claims/lookup` is in [`lookup`].
 
 use axum::body::Body;
@@ -23,11 +30,13 @@ use parcel_desk_wire::{validate, ClaimField, ClaimRequest, ClaimState, FileRef, 
 use super::{bad_query, read_json, ProxyState};
 use crate::envelope::ProxyError;
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
+use crate::orders::{apply, Applied, Fetched, MISSING_ORDER_FACTS};
 use crate::store::claims::{Accepted, NewClaim};
 use crate::store::customer::CustomerPart;
 use crate::store::StoredAnswer;
 
 pub(super) mod lookup;
+pub(super) mod order_facts;
 
 /// The idempotency route of `POST /claims`.
 const ROUTE: &str = "claims";
@@ -63,6 +72,18 @@ pub fn missing_fields(claim: &CustomerClaim, body: &ClaimRequest, shop: ShopPart
     missing
 }
 
+/// The answer for an order the shop does not know, and for one whose
+/// customer is not the claim's e-mail (or whose parcels do not include the
+/// claim's tracking number): the same status and body, so the answer never
+/// tells whether an order number exists.
+pub(crate) fn unknown_order() -> ProxyError {
+    ProxyError::new(
+        StatusCode::NOT_FOUND,
+        "order_not_found",
+        "No order with this order number was found for this e-mail address.",
+    )
+}
+
 /// 30 random bits for a reference.
 fn draw() -> u32 {
     let b = uuid::Uuid::new_v4().into_bytes();
@@ -83,16 +104,39 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
     if !issues.is_empty() {
         return Err(ProxyError::validation(&issues));
     }
-    let shop = st.tickets.shop;
+    let now = rfc3339_utc(std::time::SystemTime::now());
+    let today = now.get(..10).unwrap_or(&now);
+    let mut shop = st.tickets.shop;
+    let mut from_order = None;
+    let mut waiting_for_order = false;
+    let order_number = claim.order_number.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    if let (Some(source), Some(number)) = (&st.tickets.orders, order_number) {
+        match source.fetch(number).await {
+            Fetched::Found(order) => match apply(&claim, &order, shop, today) {
+                Applied::Complete { body, shop: from } => {
+                    shop = from;
+                    from_order = Some(*body);
+                }
+                Applied::NotOwned => return Err(unknown_order()),
+            },
+            Fetched::Unknown => return Err(unknown_order()),
+            Fetched::Failed(why) => {
+                tracing::warn!(reason = %why, "order facts not available: the claim waits for them");
+                waiting_for_order = true;
+            }
+        }
+    }
     if let Some(kind) = shop.kind.filter(|k| !claim.claim_type.offered_for(*k)) {
         debug_assert_eq!(kind, ParcelKind::SendcloudRates);
         return Err(ProxyError::bad_request(
             "A late delivery can only be claimed for parcels shipped on the shop's own carrier contract; this shop ships with Sendcloud rates.",
         ));
     }
-    let now = rfc3339_utc(std::time::SystemTime::now());
-    let body = upstream_body(&claim, shop, now.get(..10).unwrap_or(&now));
-    let missing = missing_fields(&claim, &body, shop);
+    let body = from_order.unwrap_or_else(|| upstream_body(&claim, shop, today));
+    let mut missing = missing_fields(&claim, &body, shop);
+    if waiting_for_order {
+        missing.push(MISSING_ORDER_FACTS.to_owned());
+    }
     let state = if missing.is_empty() { ClaimState::Received } else { ClaimState::WithShop };
     let (Ok(json), Ok(customer)) = (serde_json::to_vec(&body), serde_json::to_string(&claim)) else {
         return Err(ProxyError::bad_request("Claim could not be encoded."));

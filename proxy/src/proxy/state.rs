@@ -74,6 +74,8 @@ pub(crate) struct Tickets {
     /// The shop's part of a customer's claim (`claims.parcel_kind`,
     /// `claims.carrier_contract_id`).
     pub shop: parcel_desk_wire::customer::mapping::ShopPart,
+    /// The shop's order endpoint (`orders.url`), if configured.
+    pub orders: Option<crate::orders::OrderSource>,
     /// Wakes the filing worker (a claim was accepted).
     pub wake: Arc<tokio::sync::Notify>,
     pub worker: Mutex<pipeline::WorkerState>,
@@ -178,6 +180,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
     } else {
         None
     };
+    let orders = crate::orders::OrderSource::new(&config.orders).map_err(BuildError)?;
     let limits = &config.limits;
     let minute = Duration::from_secs(60);
     let state = Arc::new(ProxyState {
@@ -212,6 +215,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
                 kind: config.claims.parcel_kind,
                 carrier_contract_id: config.claims.carrier_contract_id,
             },
+            orders,
             wake: Arc::new(tokio::sync::Notify::new()),
             worker: Mutex::new(pipeline::WorkerState::default()),
             read_locks: Mutex::new(HashMap::new()),
@@ -220,6 +224,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
         jtl,
     });
     pipeline::spawn(&state);
+    super::customer::order_facts::spawn(&state);
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
 }
 

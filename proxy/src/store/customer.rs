@@ -34,6 +34,18 @@ pub struct ByReference {
     pub tracking_number: String,
 }
 
+/// A customer's claim waiting for its order's facts (`missing` has
+/// `order_facts`), due for another fetch.
+#[derive(Debug)]
+pub struct WaitingForOrder {
+    pub id: String,
+    /// The customer's answers, as JSON.
+    pub customer: String,
+    pub order_number: String,
+    /// Fetches that failed so far.
+    pub attempts: i64,
+}
+
 /// Attempts at drawing a reference the store does not have yet (30 bits:
 /// a collision is rare until there are many millions of claims).
 const DRAWS: usize = 16;
@@ -145,6 +157,73 @@ impl Store {
             .query_opt("SELECT missing FROM claims WHERE id = $1", &[Val::Text(id)], |r| r.get::<Option<String>>(0))
             .await?
             .flatten())
+    }
+
+    /// Claims waiting for their order's facts whose next fetch is due.
+    pub async fn claims_waiting_for_order(&self, now: i64, limit: i64) -> Result<Vec<WaitingForOrder>, StoreError> {
+        self.db
+            .query(
+                "SELECT id, customer, order_number, attempts FROM claims
+                 WHERE state = 'with_shop' AND missing LIKE '%order_facts%' AND next_attempt_at <= $1
+                   AND customer IS NOT NULL AND order_number IS NOT NULL
+                 ORDER BY next_attempt_at LIMIT $2",
+                &[Val::Int(now), Val::Int(limit)],
+                |r| {
+                    Ok(WaitingForOrder {
+                        id: r.get(0)?,
+                        customer: r.get(1)?,
+                        order_number: r.get(2)?,
+                        attempts: r.get(3)?,
+                    })
+                },
+            )
+            .await
+    }
+
+    /// A fetch of the claim's order failed: the next one at `next_at`.
+    pub async fn order_fetch_failed(&self, id: &str, next_at: i64) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "UPDATE claims SET attempts = attempts + 1, next_attempt_at = $2, updated_at = $3
+                 WHERE id = $1 AND state = 'with_shop'",
+                &[Val::Text(id), Val::Int(next_at), Val::Int(now_ms())],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The claim's order facts arrived: its new body and tracking number,
+    /// and `received` (the pipeline files it) or `with_shop` with what is
+    /// still missing. False when it no longer waited.
+    pub async fn complete_from_order(
+        &self,
+        id: &str,
+        body: &[u8],
+        tracking_number: &str,
+        state: &str,
+        missing: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let reason = (state == "with_shop")
+            .then(|| format!("waiting for the shop's part: {}", missing.unwrap_or("").replace(',', ", ")));
+        Ok(self
+            .db
+            .exec(
+                "UPDATE claims SET body = $2, tracking_number = $3, state = $4, missing = $5, reason = $6,
+                     attempts = 0, next_attempt_at = $7, updated_at = $7
+                 WHERE id = $1 AND state = 'with_shop' AND missing LIKE '%order_facts%'",
+                &[
+                    Val::Text(id),
+                    Val::Bytes(body),
+                    Val::Text(tracking_number),
+                    Val::Text(state),
+                    Val::OptText(missing),
+                    Val::OptText(reason.as_deref()),
+                    Val::Int(now),
+                ],
+            )
+            .await?
+            == 1)
     }
 
     /// Keeps the uploaded declaration's file token (only the first: a

@@ -3,6 +3,7 @@
 //! name them; the simulators serve them.
 
 pub mod jtl;
+pub mod orders;
 mod tickets;
 mod tracking;
 

@@ -26,8 +26,9 @@ use crate::claim::{ClaimRequest, ClaimType, FileRef, ParcelKind};
 /// The sentence the customer signs.
 pub const DECLARATION_SENTENCE: &str = "I confirm that I have not received this parcel.";
 
-/// What the shop adds to a customer's claim (from the proxy's
-/// configuration until the shop can complete claims itself).
+/// What the shop adds to a customer's claim: from the shop's order
+/// ([`crate::orders`]) when the proxy reads it, else from the proxy's
+/// configuration.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ShopPart {
     /// How the shop ships; `None`: not known.
