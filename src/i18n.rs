@@ -229,7 +229,7 @@ texts! {
         new_address_hint, photos_hint, photos_damage, photos_contents, photos_packaging,
         resolution_legend, resolution_hint, resolution_refund, resolution_replacement,
         resolution_repair, you_legend, email_hint, declaration_legend, declaration_text, signed_name,
-        signed_name_hint, success_received, success_with_shop, reference_note, err_no_parcel,
+        signed_name_hint, success_received, success_with_shop, reference_note, err_no_parcel, err_order_not_found,
         err_tracking_format, err_photo_needed, err_too_many_photos, err_not_accepted, required_note,
         optional, tracking_number, tracking_hint, amount, currency, contents_hint, exterior_hint,
         dimensions, length, width, height, remarks, documents, submit, submitting, uploading, uploaded,

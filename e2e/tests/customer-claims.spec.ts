@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import { ClaimForm, SHOP_ONLY } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
 
+/** The customer of the sandbox's demo orders (sandbox/src/demo/orders.rs). */
+const DEMO_ORDER_EMAIL = 'customer@example.com';
+
 const SHOTS = 'screenshots';
 fs.mkdirSync(SHOTS, { recursive: true });
 
@@ -269,6 +272,25 @@ test('an unknown tracking number is said at the field and nothing is sent', asyn
   await expect(form.banner).toContainText('Some answers need your attention.');
   await expect(form.trackingNumber).toBeFocused();
   expect(claimsSent).toBe(0);
+});
+
+test("a claim by order number: the shop's order completes it; a wrong e-mail is said at the fields", async ({ page }) => {
+  const form = new ClaimForm(page);
+  await form.open('?claim=address-change');
+  await form.widget.getByRole('button', { name: form.t.no_tracking_number }).click();
+  await form.f('order_number').fill('ORD-0003');
+  await form.f('new_address_label').fill('Keizersgracht 1, 1015 CJ Amsterdam');
+  await form.customer('someone.else@example.com', 'Ann Example');
+  await form.submit.click();
+  await form.expectInvalid(form.f('order_number'), form.t.err_order_not_found);
+  await form.expectInvalid(form.f('email'), form.t.err_order_not_found);
+  await expect(form.f('order_number')).toBeFocused();
+  await form.f('email').fill(DEMO_ORDER_EMAIL);
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/claims') && r.request().method() === 'POST');
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
+  const created = await (await answered).json();
+  expect(created.state).toBe('received');
 });
 
 test('a double click files one claim', async ({ page }) => {

@@ -202,6 +202,17 @@ pub fn ClaimForm(
                     Duration::from_secs(secs as u64),
                 );
             }
+            // The order number and the e-mail address do not match an order
+            // of the shop (one answer for both, by design).
+            Err(failure) if failure.code() == "order_not_found" => {
+                failure.emit(t.err_order_not_found);
+                errors.set(vec![
+                    (Field::TrackingNumber, FieldError::Upstream(t.err_order_not_found.into())),
+                    (Field::Email, FieldError::Upstream(t.err_order_not_found.into())),
+                ]);
+                banner.set(Some(t.err_fix_fields.into()));
+                focus_first_invalid(form_ref);
+            }
             Err(failure) => {
                 let mut mapped: Vec<(Field, FieldError)> = Vec::new();
                 for issue in failure.validation_issues() {
