@@ -4,9 +4,7 @@
 //! recipient's postal code is given; this view shows an address only when
 //! the proxy sent one.
 
-pub use parcel_desk_wire::tracking::{
-    ClaimOffer, LostClaimEligibility, LostClaimReason, ParcelTrackingResponse as Tracking, TrackingEvent,
-};
+pub use parcel_desk_wire::tracking::{ClaimOffer, ParcelTrackingResponse as Tracking, TrackingEvent};
 
 use crate::Ctx;
 #[cfg(feature = "track")]
@@ -26,8 +24,6 @@ pub trait TrackingExt {
     fn timeline(&self) -> Vec<TrackingEvent>;
     /// The newest event.
     fn latest(&self) -> Option<TrackingEvent>;
-    /// The proxy's verdict on a lost claim, when it added one.
-    fn lost_claim(&self) -> Option<&LostClaimEligibility>;
     /// The carrier's tracking page, HTTPS only.
     fn carrier_link(&self) -> Option<String>;
     /// Which claims the proxy says this parcel allows (empty: it did not say).
@@ -43,10 +39,6 @@ impl TrackingExt for Tracking {
 
     fn latest(&self) -> Option<TrackingEvent> {
         self.timeline().into_iter().next()
-    }
-
-    fn lost_claim(&self) -> Option<&LostClaimEligibility> {
-        self.parcel_desk.as_ref().map(|p| &p.lost_claim)
     }
 
     fn carrier_link(&self) -> Option<String> {

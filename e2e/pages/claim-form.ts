@@ -69,6 +69,15 @@ export class ClaimForm {
     await this.f('name').fill(name);
   }
 
+  /** A full lost claim: every answer the form requires. */
+  async fillLost(tracking = 'PD-OWN-0003', contents = 'A kettle') {
+    await this.trackingNumber.fill(tracking);
+    await this.choose('lost');
+    await this.f('contents_label').fill(contents);
+    await this.customer();
+    await this.declare();
+  }
+
   async declare(name = 'Ann Example') {
     await this.widget.getByRole('checkbox', { name: this.t.declaration_text }).check();
     await this.f('signed_name').fill(name);

@@ -27,15 +27,6 @@ async function expectNoViolations(page: Page, state: string) {
 
 type Setup = (page: Page, form: ClaimForm) => Promise<void>;
 
-/** A full lost claim (the form's required answers). */
-async function fillLostClaim(form: ClaimForm, tracking: string) {
-  await form.trackingNumber.fill(tracking);
-  await form.choose('lost');
-  await form.f('contents_label').fill('Two bags of coffee beans');
-  await form.customer();
-  await form.declare();
-}
-
 const STATES: [string, Setup][] = [
   ['claim form, empty', async (_page, form) => {
     await form.open();
@@ -58,7 +49,7 @@ const STATES: [string, Setup][] = [
   }],
   ['claim status, refused upstream', async (_page, form) => {
     await form.open();
-    await fillLostClaim(form, 'PD-TRANSIT-0001');
+    await form.fillLost('PD-TRANSIT-0001', 'Two bags of coffee beans');
     await form.submit.click();
     await expect(form.successHeading).toBeVisible();
     await form.widget.getByRole('button', { name: 'Follow this claim' }).click();
@@ -66,7 +57,7 @@ const STATES: [string, Setup][] = [
   }],
   ['claim form, submitting', async (page, form) => {
     await form.open();
-    await fillLostClaim(form, 'PD-OWN-0003');
+    await form.fillLost('PD-OWN-0003', 'Two bags of coffee beans');
     // Hold the claim until axe is done (released in the test's end).
     await page.route('**/api/claims', async (route) => {
       await new Promise<void>((release) => { (page as unknown as { release: () => void }).release = release; });
@@ -78,7 +69,7 @@ const STATES: [string, Setup][] = [
   }],
   ['claim submitted', async (_page, form) => {
     await form.open();
-    await fillLostClaim(form, 'PD-OWN-0003');
+    await form.fillLost('PD-OWN-0003', 'Two bags of coffee beans');
     await form.submit.click();
     await expect(form.successHeading).toBeVisible();
   }],

@@ -1,14 +1,11 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import * as fs from 'node:fs';
+import { shoot } from '../pages/shots';
 
 // The customer's status view: a claim filed through the API (as the claim
 // form files it), found again by its reference + e-mail address, shown in
 // customer words, kept across a reload (the reference in the URL, the
 // token in sessionStorage, never in the URL), and a wrong e-mail address
 // answered with the one no-match text.
-
-const SHOTS = 'screenshots';
-fs.mkdirSync(SHOTS, { recursive: true });
 
 type Created = { reference: string; claim_id: string; access_token: string; state: string };
 
@@ -55,13 +52,6 @@ const TEXTS = {
     progress: 'Fortschritt',
   },
 } as const;
-
-async function shoot(page: Page, name: string) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-}
 
 for (const lang of ['en', 'de'] as const) {
   const t = TEXTS[lang];

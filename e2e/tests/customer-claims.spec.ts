@@ -1,20 +1,10 @@
 import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
-import * as fs from 'node:fs';
 import { ClaimForm, SHOP_ONLY } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
+import { shoot } from '../pages/shots';
 
 /** The customer of the sandbox's demo orders (sandbox/src/demo/orders.rs). */
 const DEMO_ORDER_EMAIL = 'customer@example.com';
-
-const SHOTS = 'screenshots';
-fs.mkdirSync(SHOTS, { recursive: true });
-
-async function shoot(page: Page, name: string) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-}
 
 test.beforeEach(async ({ page }) => {
   // Every test starts without drafts from an earlier one.

@@ -17,15 +17,6 @@ async function addPhotos(form: ClaimForm, label: string, files: string[], total:
   await expect(list.getByText(`: ${form.t.uploaded}`)).toHaveCount(total, { timeout: 30_000 });
 }
 
-/** A full lost claim for an own-contract parcel. */
-async function fillLostClaim(form: ClaimForm, tracking = 'PD-OWN-0003') {
-  await form.trackingNumber.fill(tracking);
-  await form.choose('lost');
-  await form.f('contents_label').fill('A kettle');
-  await form.customer();
-  await form.declare();
-}
-
 test('a damaged-parcel claim with six 12-megapixel photos uploads each as at most 1.5 MB', async ({ page, browser }) => {
   test.setTimeout(120_000);
   const pageErrors: string[] = [];
@@ -205,7 +196,7 @@ test('restored answers survive a second reload too', async ({ page }) => {
 test('a retry after a lost answer files the claim once (Idempotency-Key replay)', async ({ page }) => {
   const form = new ClaimForm(page);
   await form.open();
-  await fillLostClaim(form);
+  await form.fillLost();
 
   // The claim reaches the proxy, but its answer never reaches the browser.
   const keys: string[] = [];
@@ -229,7 +220,7 @@ test('a retry after a lost answer files the claim once (Idempotency-Key replay)'
 test('a reload during submit reuses the same key', async ({ page }) => {
   const form = new ClaimForm(page);
   await form.open();
-  await fillLostClaim(form);
+  await form.fillLost();
   const first = page.waitForRequest((r) => r.url().endsWith('/api/claims'));
   await page.route('**/api/claims', () => { /* never answered: the tab is reloaded */ });
   await form.submit.click();
@@ -248,7 +239,7 @@ test('a reload during submit reuses the same key', async ({ page }) => {
 test('on 429 the widget shows the wait and sends the claim by itself', async ({ page }) => {
   const form = new ClaimForm(page);
   await form.open();
-  await fillLostClaim(form);
+  await form.fillLost();
   let calls = 0;
   await page.route('**/api/claims', async (route) => {
     calls += 1;

@@ -1,17 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
-import * as fs from 'node:fs';
 import { ClaimForm } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
-
-const SHOTS = 'screenshots';
-fs.mkdirSync(SHOTS, { recursive: true });
-
-async function shoot(page: Page, name: string) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-}
+import { shoot } from '../pages/shots';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

@@ -22,15 +22,6 @@ test.beforeEach(async ({ page }) => {
   await page.evaluate(() => localStorage.clear());
 });
 
-/** A full lost claim for an own-contract parcel. */
-async function fillLostClaim(form: ClaimForm, tracking = 'PD-OWN-0003') {
-  await form.trackingNumber.fill(tracking);
-  await form.choose('lost');
-  await form.f('contents_label').fill('A kettle');
-  await form.customer();
-  await form.declare();
-}
-
 test('the progress bar moves while a photo uploads', async ({ page, context, browser }) => {
   test.setTimeout(60_000);
   const photo = await noisyJpeg(browser);
@@ -125,7 +116,7 @@ test('a ZIP file is refused in the browser, and by the proxy with its 415 messag
 test('a submit retried after a dropped connection leaves exactly one claim', async ({ page }) => {
   const form = new ClaimForm(page);
   await form.open();
-  await fillLostClaim(form);
+  await form.fillLost();
   let first: { reference: string; claim_id: string } | undefined;
   await page.route('**/api/claims', async (route) => {
     const response = await route.fetch();

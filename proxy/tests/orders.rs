@@ -164,6 +164,13 @@ async fn shop_order(
     }
 }
 
+/// A loopback address with nothing listening (connection refused) until
+/// a test binds it.
+fn unused_loopback_addr() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap()
+}
+
 async fn serve_shop(listener: tokio::net::TcpListener, shop: Arc<Shop>) {
     let app = Router::new().route("/shop/orders/{number}", get(shop_order)).with_state(shop);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -172,10 +179,7 @@ async fn serve_shop(listener: tokio::net::TcpListener, shop: Arc<Shop>) {
 #[tokio::test]
 async fn the_shop_down_then_back_completes_the_waiting_claim_without_the_customer() {
     // A port with nothing listening: connection refused.
-    let addr: SocketAddr = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    let addr = unused_loopback_addr();
     let options = SandboxOptions::default();
     let stats = options.stats.clone();
     let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
@@ -229,10 +233,7 @@ async fn the_shop_down_then_back_completes_the_waiting_claim_without_the_custome
 
 #[tokio::test]
 async fn a_claim_waiting_for_order_facts_survives_a_restart() {
-    let addr: SocketAddr = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    let addr = unused_loopback_addr();
     let options = SandboxOptions::default();
     let stats = options.stats.clone();
     let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };

@@ -21,8 +21,7 @@ use crate::Ctx;
 pub fn not_offered_text(t: &Texts, lang: &str, reason: &NotOffered, from: Option<&str>) -> String {
     let date = || from.map(|d| crate::format::date(lang, d)).unwrap_or_default();
     match reason {
-        NotOffered::TooRecent => t.not_yet_lost.replace("{}", &date()),
-        NotOffered::NotLate => t.not_yet_lost.replace("{}", &date()),
+        NotOffered::TooRecent | NotOffered::NotLate => t.not_yet_lost.replace("{}", &date()),
         NotOffered::Delivered => t.already_delivered.into(),
         NotOffered::NotDelivered => t.not_delivered_yet.into(),
         NotOffered::NotReturned => t.not_returned.into(),
