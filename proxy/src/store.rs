@@ -26,6 +26,7 @@
 pub mod claims;
 pub mod customer;
 pub mod db;
+pub mod history;
 mod migrations;
 
 use migrations::migrate;

@@ -125,6 +125,19 @@ pub const MIGRATIONS: &[&str] = &[
      ALTER TABLE claims ADD COLUMN declaration INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE claims ADD COLUMN declaration_token TEXT;
      CREATE UNIQUE INDEX claims_reference ON claims (reference);",
+    // 6: each claim's history (who did what, when: the staff inbox shows
+    // it) and the upstream ticket's last known status (`open`,
+    // `needs_customer`, `resolved`, ...), kept by the ticket watcher.
+    "ALTER TABLE claims ADD COLUMN upstream_status TEXT;
+     CREATE TABLE claim_history (
+         seq INTEGER PRIMARY KEY,
+         claim_id TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         actor TEXT NOT NULL,
+         action TEXT NOT NULL,
+         detail TEXT
+     );
+     CREATE INDEX claim_history_claim ON claim_history (claim_id, at);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -234,6 +247,17 @@ pub const PG_MIGRATIONS: &[&str] = &[
      ALTER TABLE claims ADD COLUMN declaration BIGINT NOT NULL DEFAULT 0;
      ALTER TABLE claims ADD COLUMN declaration_token TEXT;
      CREATE UNIQUE INDEX claims_reference ON claims (reference);",
+    // 4: claim history and the upstream status (SQLite's step 6).
+    "ALTER TABLE claims ADD COLUMN upstream_status TEXT;
+     CREATE TABLE claim_history (
+         seq BIGSERIAL PRIMARY KEY,
+         claim_id TEXT NOT NULL,
+         at BIGINT NOT NULL,
+         actor TEXT NOT NULL,
+         action TEXT NOT NULL,
+         detail TEXT
+     );
+     CREATE INDEX claim_history_claim ON claim_history (claim_id, at);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {
