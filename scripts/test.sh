@@ -30,18 +30,21 @@ lint() {
     cargo clippy --workspace --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --no-default-features -- -D warnings &&
-    echo "lint: no module cycles, cargo fmt and clippy clean"
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p parcel-desk --target wasm32-unknown-unknown &&
+    echo "lint: no module cycles, cargo fmt, clippy and rustdoc clean"
 }
 run lint lint
 # The four publishable crates package (no build: scripts/package-check.sh).
 run package scripts/package-check.sh
 run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk-sandbox -p parcel-desk --lib --tests
+# The component library's doc examples compile (src/components.rs).
+run doc cargo test --no-fail-fast -p parcel-desk --doc
 run browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p parcel-desk --test web
 run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
 run api scripts/schemathesis.sh
 
-native=$(cargo_count "$log_dir/native.log" passed)
-native_failed=$(cargo_count "$log_dir/native.log" failed)
+native=$(( $(cargo_count "$log_dir/native.log" passed) + $(cargo_count "$log_dir/doc.log" passed) ))
+native_failed=$(( $(cargo_count "$log_dir/native.log" failed) + $(cargo_count "$log_dir/doc.log" failed) ))
 browser=$(cargo_count "$log_dir/browser.log" passed)
 browser_failed=$(cargo_count "$log_dir/browser.log" failed)
 e2e=$(grep -oE "^ +[0-9]+ passed" "$log_dir/e2e.log" | awk '{ s += $1 } END { print s + 0 }')
@@ -56,7 +59,7 @@ echo
 echo "native (cargo test):            $native passed, $native_failed failed"
 echo "in-browser (wasm-bindgen-test): $browser passed, $browser_failed failed"
 echo "end-to-end (Playwright):        $e2e passed, $e2e_failed failed"
-echo "module cycles, fmt, clippy:     $(grep -q '^lint: no module cycles, cargo fmt and clippy clean' "$log_dir/lint.log" && echo clean || echo FAILED)"
+echo "module cycles, fmt, clippy:     $(grep -q '^lint: no module cycles, cargo fmt, clippy and rustdoc clean' "$log_dir/lint.log" && echo clean || echo FAILED)"
 echo "API (schemathesis):             ${api_line#schemathesis: }"
 echo "cargo package (--no-verify):    $(grep -E '^crates packaged: ' "$log_dir/package.log" | tail -n 1 || echo 'crates packaged: none (did not run)')"
 failed=$((native_failed + browser_failed + e2e_failed + api_failed))

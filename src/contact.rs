@@ -267,14 +267,13 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                     draft_key.with_value(|k| draft::clear(k));
                     attempt_key.with_value(|k| draft::clear(k));
                     attempt.set_value(None);
-                    crate::events::emit(
-                        "parcel-desk:submitted",
-                        &[
-                            ("kind", crate::events::text("contact")),
-                            ("ticketId", crate::events::text(&created.ticket_id)),
-                            ("accessToken", crate::events::text(&created.access_token)),
-                        ],
-                    );
+                    crate::events::submitted(crate::events::Submitted {
+                        kind: crate::events::SubmittedKind::Contact,
+                        claim_type: None,
+                        reference: None,
+                        ticket_id: created.ticket_id.clone(),
+                        access_token: created.access_token.clone(),
+                    });
                     // Queued attachments are not failed ones: they go with the message.
                     let failed = created
                         .attachments

@@ -11,25 +11,58 @@
 //! `<parcel-desk>` custom element (`js/parcel-desk-element.js`) is a thin
 //! wrapper around exactly that.
 
+#![deny(missing_docs)]
+
+// The public API: the components and their options (`components`), the
+// events and callbacks (`events`), the JS entry points below.
+mod components;
+pub mod events;
+
+// Internals. Public only for the crate's own in-browser tests
+// (tests/web.rs); hidden from the docs, no semver promise.
+#[doc(hidden)]
 pub mod api;
+#[doc(hidden)]
 pub mod claim;
 #[cfg(feature = "contact")]
+#[doc(hidden)]
 pub mod contact;
 // Run by build.rs; in the crate only for its tests.
 #[cfg(test)]
 mod css_min;
+#[doc(hidden)]
 pub mod draft;
-pub mod events;
+#[doc(hidden)]
 pub mod fields;
+#[doc(hidden)]
 pub mod format;
+#[doc(hidden)]
 pub mod i18n;
+#[doc(hidden)]
 pub mod json;
 #[cfg(feature = "staff")]
+#[doc(hidden)]
 pub mod staff;
 #[cfg(feature = "status")]
+#[doc(hidden)]
 pub mod status;
+#[doc(hidden)]
 pub mod tracking;
+#[doc(hidden)]
 pub mod upload;
+
+#[cfg(feature = "status")]
+pub use components::ClaimStatus;
+#[cfg(feature = "contact")]
+pub use components::ContactShop;
+#[cfg(feature = "staff")]
+pub use components::StaffDesk;
+#[cfg(feature = "track")]
+pub use components::TrackParcel;
+pub use components::{ClaimForm, ParcelDesk, ParcelDeskOptions, Prefill, Theme};
+pub use events::{Submitted, SubmittedKind, WidgetError};
+pub use i18n::Lang;
+pub use parcel_desk_wire::ClaimType;
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -38,15 +71,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::api::Proxy;
-use crate::i18n::{Lang, Texts};
-use parcel_desk_wire::ClaimType;
+use crate::i18n::Texts;
 
 /// The widget's stylesheet, compiled in so it can be adopted by shadow roots
 /// (works under a strict `style-src`, no `<style>` or inline styles):
 /// `style/widget.css`, minified at build time (`build.rs`, `src/css_min.rs`).
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
-/// What every component of one widget instance shares.
+/// What every component of one widget instance shares (internal).
+#[doc(hidden)]
 #[derive(Clone)]
 pub struct Ctx {
     pub proxy: Proxy,
@@ -72,7 +105,9 @@ pub struct Ctx {
 /// One item of the order, as the host page passes it (`items` option).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct OrderItem {
+    /// The item's name, as the order shows it.
     pub name: String,
+    /// How many were ordered.
     pub quantity: u32,
 }
 
@@ -92,6 +127,8 @@ pub enum View {
 }
 
 impl View {
+    /// The view's name in the `view` option: `claim`, `status`, `track`,
+    /// `contact`, `staff`.
     pub fn name(self) -> &'static str {
         match self {
             View::Claim => "claim",
@@ -113,6 +150,7 @@ impl View {
         }
     }
 
+    /// The view of a `view` option's value; `None` for an unknown name.
     pub fn from_name(name: &str) -> Option<View> {
         match name {
             "claim" => Some(View::Claim),
@@ -141,14 +179,18 @@ impl View {
     }
 }
 
-/// A ticket the customer may read: its reference and the proxy's token.
+/// A ticket the customer may read: its reference and the proxy's token
+/// (internal).
+#[doc(hidden)]
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketRef {
     pub id: String,
     pub token: Option<String>,
 }
 
-/// Moving between views inside one widget, without retyping anything.
+/// Moving between views inside one widget, without retyping anything
+/// (internal).
+#[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct Nav {
     pub view: RwSignal<View>,
@@ -234,47 +276,64 @@ pub(crate) fn sort_small<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
 /// The proxy URL used when none is configured.
 pub const DEFAULT_PROXY_URL: &str = "/api";
 
-fn pick_lang(option: Option<&str>) -> Lang {
-    let page = || {
-        let doc = web_sys::window()?.document()?.document_element()?;
-        doc.get_attribute("lang")
-    };
-    let browser = || web_sys::window()?.navigator().language();
-    option
-        .and_then(Lang::from_tag)
-        .or_else(|| page().as_deref().and_then(Lang::from_tag))
-        .or_else(|| browser().as_deref().and_then(Lang::from_tag))
-        .unwrap_or(Lang::En)
+impl Options {
+    /// These options as the components' typed options.
+    pub fn desk_options(&self) -> ParcelDeskOptions {
+        let mut o = ParcelDeskOptions::default()
+            .proxy_url(self.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL))
+            .theme(match self.theme.as_deref() {
+                Some("dark") => Theme::Dark,
+                Some("auto") => Theme::Auto,
+                _ => Theme::Light,
+            })
+            .sync_url(self.sync_url.as_deref() == Some("true"))
+            .prefill(Prefill {
+                order_number: self.order_number.clone(),
+                email: self.email.clone(),
+                name: self.name.clone(),
+                items: self.order_items().unwrap_or_default(),
+            });
+        if let Some(lang) = self.lang.as_deref().and_then(Lang::from_tag) {
+            o = o.lang(lang);
+        }
+        if let Some(url) = &self.status_page_url {
+            o = o.status_page_url(url.clone());
+        }
+        o
+    }
 }
 
-/// The whole widget for one set of options.
+/// The whole widget for one set of options: the views behind tabs, inside
+/// a [`ParcelDesk`] (the custom element and the standalone page).
 #[component]
-pub fn Widget(options: Options) -> impl IntoView {
-    // A language whose file was not loaded (see `addLanguage`) shows English.
-    let lang = Some(pick_lang(options.lang.as_deref())).filter(|l| l.loaded().is_some()).unwrap_or(Lang::En);
-    let proxy = Proxy::new(options.proxy_url.as_deref().unwrap_or(DEFAULT_PROXY_URL));
+pub fn Widget(
+    /// The element's attributes or the page's URL parameters.
+    options: Options,
+) -> impl IntoView {
+    let desk = options.desk_options();
+    view! {
+        <ParcelDesk options=desk>
+            <Tabs options=options.clone() />
+        </ParcelDesk>
+    }
+}
+
+/// The tabs and the view they show.
+#[component]
+fn Tabs(options: Options) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     #[cfg(feature = "status")]
     let (ticket, reference) =
-        status::initial(proxy.base(), options.ticket.clone(), options.token.clone(), options.reference.clone());
+        status::initial(ctx.proxy.base(), options.ticket.clone(), options.token.clone(), options.reference.clone());
     #[cfg(not(feature = "status"))]
     let (ticket, reference): (Option<TicketRef>, Option<String>) = (None, None);
-    provide_context(Ctx {
-        proxy,
-        lang,
-        texts: lang.texts(),
-        status_page: options.status_page_url.clone(),
-        order_number: options.order_number.clone(),
-        customer_name: options.name.clone(),
-        email: options.email.clone(),
-        items: options.order_items().unwrap_or_default(),
-        sync_url: options.sync_url.as_deref() == Some("true"),
-    });
     let nav = Nav {
         view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
         ticket: RwSignal::new(ticket),
         reference: RwSignal::new(reference),
     };
     provide_context(nav);
+    provide_context(components::Tabbed);
     let claim_type = options.claim_type.as_deref().and_then(|c| match c {
         "damaged" => Some(ClaimType::Damage),
         c => ClaimType::from_segment(c),
@@ -282,8 +341,7 @@ pub fn Widget(options: Options) -> impl IntoView {
     let tracking = options.tracking_number.unwrap_or_default();
     #[cfg(feature = "contact")]
     let order_number = options.order_number.clone().unwrap_or_default();
-    let root = NodeRef::<leptos::html::Div>::new();
-    let t = lang.texts();
+    let t = ctx.texts;
     let tabs: Vec<(View, &'static str)> = [
         (View::Claim, t.nav_claim),
         (View::Status, t.nav_status),
@@ -293,49 +351,40 @@ pub fn Widget(options: Options) -> impl IntoView {
     .into_iter()
     .filter(|(v, _)| v.compiled_in())
     .collect();
-    let emitter = events::Emitter { root };
-    provide_context(emitter);
     // Tell the host page when the customer moves between views.
-    Effect::new(move |previous: Option<View>| {
-        let view = nav.view.get();
-        if previous.is_some_and(|p| p != view) {
-            emitter.emit("parcel-desk:view-change", &[("view", events::text(view.name()))]);
-        }
-        view
-    });
-    let theme = match options.theme.as_deref() {
-        Some("dark") => "pd-root pd-theme-dark",
-        Some("auto") => "pd-root pd-theme-auto",
-        _ => "pd-root pd-theme-light",
-    };
+    if let Some(emitter) = use_context::<events::Emitter>() {
+        Effect::new(move |previous: Option<View>| {
+            let view = nav.view.get();
+            if previous.is_some_and(|p| p != view) {
+                emitter.view_changed(view);
+            }
+            view
+        });
+    }
     view! {
-        <div class=theme part="root" lang=lang.tag() node_ref=root>
-            // Tabs to the views this build has; none when it has only one
-            // (the claim-only build).
-            {(tabs.len() > 1).then(|| view! {
-                <nav class="pd-nav" part="nav" aria-label=t.nav_label>
-                    {tabs.into_iter()
-                        .map(|(v, label)| view! {
-                            <button type="button" class="pd-tab" part="tab" aria-pressed=move || (nav.view.get() == v).to_string()
-                                on:click=move |_| nav.view.set(v)>{label}</button>
-                        })
-                        .collect_view()}
-                </nav>
-            })}
-            {move || match nav.view.get() {
-                #[cfg(feature = "status")]
-                View::Status => view! { <status::StatusView /> }.into_any(),
-                #[cfg(feature = "track")]
-                View::Track => view! { <tracking::TrackView tracking_number=tracking.clone() /> }.into_any(),
-                #[cfg(feature = "staff")]
-                View::Staff => view! { <staff::StaffView /> }.into_any(),
-                #[cfg(feature = "contact")]
-                View::Contact => view! { <contact::ContactView order_number=order_number.clone() /> }.into_any(),
-                _ => view! {
-                    <claim::ClaimForm claim_type=claim_type tracking_number=tracking.clone() />
-                }.into_any(),
-            }}
-        </div>
+        // Tabs to the views this build has; none when it has only one
+        // (the claim-only build).
+        {(tabs.len() > 1).then(|| view! {
+            <nav class="pd-nav" part="nav" aria-label=t.nav_label>
+                {tabs.into_iter()
+                    .map(|(v, label)| view! {
+                        <button type="button" class="pd-tab" part="tab" aria-pressed=move || (nav.view.get() == v).to_string()
+                            on:click=move |_| nav.view.set(v)>{label}</button>
+                    })
+                    .collect_view()}
+            </nav>
+        })}
+        {move || match nav.view.get() {
+            #[cfg(feature = "status")]
+            View::Status => view! { <ClaimStatus /> }.into_any(),
+            #[cfg(feature = "track")]
+            View::Track => view! { <TrackParcel tracking_number=tracking.clone() /> }.into_any(),
+            #[cfg(feature = "staff")]
+            View::Staff => view! { <StaffDesk /> }.into_any(),
+            #[cfg(feature = "contact")]
+            View::Contact => view! { <ContactShop order_number=order_number.clone() /> }.into_any(),
+            _ => view! { <ClaimForm claim_type=claim_type tracking_number=tracking.clone() /> }.into_any(),
+        }}
     }
 }
 
@@ -364,7 +413,12 @@ impl MountedWidget {
     }
 }
 
-fn shadow_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
+/// Gives `root` the widget's one shared stylesheet.
+pub(crate) fn adopt_sheet(root: &ShadowRoot) {
+    SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
+}
+
+pub(crate) fn shadow_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
     match host.shadow_root() {
         Some(root) => Ok(root),
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)),
@@ -377,7 +431,7 @@ fn shadow_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
 /// missing (English is compiled in).
 #[wasm_bindgen(js_name = languageToLoad)]
 pub fn language_to_load(lang: Option<String>) -> Option<String> {
-    let lang = pick_lang(lang.as_deref());
+    let lang = components::pick_lang(lang.as_deref().and_then(Lang::from_tag));
     lang.loaded().is_none().then(|| lang.tag().to_owned())
 }
 
@@ -443,12 +497,15 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
     }
     options.order_items().map_err(|e| JsValue::from_str(&e))?;
     let root = shadow_of(&host)?;
-    SHEET.with(|sheet| root.set_adopted_style_sheets(&js_sys::Array::of1(sheet)));
+    adopt_sheet(&root);
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("parcel-desk: element has no document"))?;
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_class_name("pd-host");
     root.append_child(&container)?;
-    let handle = leptos::mount::mount_to(container.clone(), move || view! { <Widget options=options /> });
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        provide_context(components::InShadowRoot);
+        view! { <Widget options=options /> }
+    });
     Ok(MountedWidget { handle: Some(Box::new(handle)), container })
 }
 

@@ -969,3 +969,68 @@ async fn a_remembered_claim_opens_by_its_reference_and_an_embedded_widget_leaves
     assert!(page.all(".pd-intro")[0].text_content().unwrap_or_default().starts_with("To see claim PD-0000-01 again"));
     web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
 }
+
+/// The component library: a Leptos app renders `<ParcelDesk>` with a view
+/// inside (no custom element, no `mount`). The widget gets a shadow root of
+/// its own with the shared stylesheet, its styles do not reach the app, and
+/// the component's typed props prefill the form.
+mod library {
+    use super::settle;
+    use leptos::prelude::*;
+    use parcel_desk::{ClaimForm, ClaimType, ParcelDesk, ParcelDeskOptions, Theme};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+    use web_sys::{HtmlElement, HtmlInputElement};
+
+    #[wasm_bindgen_test]
+    async fn claim_form_in_a_leptos_app_is_isolated_and_prefilled() {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let app: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+        doc.body().unwrap().append_child(&app).unwrap();
+        // The app's own button, beside the widget.
+        let outside: HtmlElement = doc.create_element("button").unwrap().unchecked_into();
+        outside.set_text_content(Some("App button"));
+        app.append_child(&outside).unwrap();
+        let before = web_sys::window().unwrap().get_computed_style(&outside).unwrap().unwrap();
+        let before =
+            (before.get_property_value("background-color").unwrap(), before.get_property_value("padding-top").unwrap());
+        let handle = leptos::mount::mount_to(app.clone(), || {
+            let options = ParcelDeskOptions::default().proxy_url("/nowhere").theme(Theme::Dark);
+            view! {
+                <ParcelDesk options=options>
+                    <ClaimForm claim_type=ClaimType::Damage tracking_number="PD-LIB-0001" />
+                </ParcelDesk>
+            }
+        });
+        settle().await;
+        let host = app.query_selector(".pd-isolated").unwrap().expect("the provider's element");
+        let root = host.shadow_root().expect("the provider renders into a shadow root");
+        assert_eq!(root.adopted_style_sheets().length(), 1, "one shared stylesheet");
+        let widget = root.query_selector(".pd-root").unwrap().expect("the widget's root");
+        assert!(widget.class_name().contains("pd-theme-dark"), "the typed theme: {}", widget.class_name());
+        let heading = root.query_selector("h2").unwrap().expect("a heading").text_content().unwrap();
+        assert_eq!(heading, "Report a problem with your parcel");
+        let label = root.query_selector_all("label").unwrap();
+        let tracking = (0..label.length())
+            .map(|i| label.get(i).unwrap().unchecked_into::<web_sys::Element>())
+            .find(|l| l.text_content().unwrap_or_default().trim_end_matches(" *").trim() == "Tracking number")
+            .and_then(|l| l.get_attribute("for"))
+            .and_then(|id| root.get_element_by_id(&id))
+            .expect("a tracking number field")
+            .unchecked_into::<HtmlInputElement>();
+        assert_eq!(tracking.value(), "PD-LIB-0001");
+        let damaged = root.query_selector("input[type=radio]:checked").unwrap().expect("a situation picked");
+        let damaged_label = root.query_selector(&format!("label[for=\"{}\"]", damaged.id())).unwrap().unwrap();
+        assert_eq!(damaged_label.text_content().unwrap(), "It arrived damaged");
+        // Nothing of the widget's CSS reached the app.
+        let after = web_sys::window().unwrap().get_computed_style(&outside).unwrap().unwrap();
+        let after =
+            (after.get_property_value("background-color").unwrap(), after.get_property_value("padding-top").unwrap());
+        assert_eq!(before, after);
+        drop(handle);
+        settle().await;
+        assert!(app.query_selector(".pd-isolated").unwrap().is_none(), "unmounted with the app");
+        app.remove();
+    }
+}

@@ -59,13 +59,7 @@ impl ApiFailure {
 
     /// Tells the page: `parcel-desk:error` with `{status, message}`.
     pub fn emit(&self, message: &str) {
-        crate::events::emit(
-            "parcel-desk:error",
-            &[
-                ("status", self.status().map(wasm_bindgen::JsValue::from).unwrap_or(wasm_bindgen::JsValue::NULL)),
-                ("message", crate::events::text(message)),
-            ],
-        );
+        crate::events::error(self.status(), message);
     }
 }
 

@@ -156,16 +156,13 @@ pub fn ClaimForm(
         match result {
             Ok(created) => {
                 draft::clear(&draft_key());
-                crate::events::emit(
-                    "parcel-desk:submitted",
-                    &[
-                        ("kind", crate::events::text("claim")),
-                        ("claimType", crate::events::text(attempt.body.claim_type.as_str())),
-                        ("reference", crate::events::text(&created.reference.to_string())),
-                        ("ticketId", crate::events::text(&created.claim_id)),
-                        ("accessToken", crate::events::text(&created.access_token)),
-                    ],
-                );
+                crate::events::submitted(crate::events::Submitted {
+                    kind: crate::events::SubmittedKind::Claim,
+                    claim_type: Some(attempt.body.claim_type),
+                    reference: Some(created.reference.to_string()),
+                    ticket_id: created.claim_id.clone(),
+                    access_token: created.access_token.clone(),
+                });
                 #[cfg(feature = "status")]
                 crate::status::remember(
                     &proxy_base.get_value(),

@@ -2,7 +2,7 @@
 //! picked (file picker, drag and drop, or the phone camera), while the
 //! customer goes on with the form. Per file: a progress bar, cancel, retry,
 //! a thumbnail for photos. Photos are shrunk in the browser first
-//! ([`prepare`]). The field keeps only the upstream file token.
+//! (`prepare`). The field keeps only the upstream file token.
 
 mod list;
 pub mod prepare;
