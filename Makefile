@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 LISTEN ?= 127.0.0.1:8080
 PROXY := target/debug/parcel-desk-proxy
 
-.PHONY: demo test setup setup-test widget proxy npm test-native test-browser test-e2e package-check sizes bench fuzz clean
+.PHONY: demo test setup setup-test widget example proxy npm test-native test-browser test-e2e package-check sizes bench fuzz clean
 
 # --demo-staff: the staff view on, with a token generated for this run and
 # printed with the staff view's URL.
@@ -20,7 +20,7 @@ FAULTS ?= 0
 demo: setup widget proxy
 	$(PROXY) --sandbox --demo-staff --sandbox-faults $(FAULTS) --static dist --listen $(LISTEN)
 
-test: setup-test widget proxy
+test: setup-test widget example proxy
 	@scripts/test.sh
 
 setup:
@@ -59,6 +59,21 @@ dist/.widget-built: $(WIDGET_INPUTS)
 	@touch dist.new/.widget-built
 	@rm -rf dist && mv dist.new dist
 	@scripts/sizes.sh
+
+# The example Leptos shop (examples/leptos-shop/): the component library used
+# from another Leptos app, built with the widget's release settings into
+# examples/leptos-shop/dist/ (make test runs one Playwright flow on it).
+EXAMPLE_INPUTS := $(shell find examples/leptos-shop/src -type f 2>/dev/null) \
+  examples/leptos-shop/Cargo.toml examples/leptos-shop/Trunk.toml examples/leptos-shop/index.html \
+  examples/leptos-shop/shop.css
+example: examples/leptos-shop/dist/.built
+
+examples/leptos-shop/dist/.built: $(WIDGET_INPUTS) $(EXAMPLE_INPUTS)
+	scripts/trunk-release.sh --in examples/leptos-shop
+	@for f in examples/leptos-shop/dist/*.wasm examples/leptos-shop/dist/*.js examples/leptos-shop/dist/*.css; do \
+	  brotli -q 11 -k -f "$$f"; \
+	done
+	@touch $@
 
 proxy:
 	cargo build -p parcel-desk-proxy

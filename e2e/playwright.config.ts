@@ -6,6 +6,9 @@ const PORT = Number(process.env.PD_E2E_PORT ?? 8091);
 // A second proxy serves the Vite consumer app (consumer/dist, built by
 // global-setup.ts from the packed npm package) on the next port.
 const CONSUMER_PORT = PORT + 1;
+// A third serves the example Leptos shop (examples/leptos-shop/dist, built by
+// `make example`), which uses the crate as a component library.
+const SHOP_PORT = PORT + 2;
 
 // The suite files more claims a minute than any real customer: lift the
 // proxy's per-client limits, the account budget of its filing worker and
@@ -59,6 +62,13 @@ export default defineConfig({
   }, {
     command: `mkdir -p consumer/dist && ../target/debug/parcel-desk-proxy --sandbox --static consumer/dist --listen 127.0.0.1:${CONSUMER_PORT}`,
     url: `http://127.0.0.1:${CONSUMER_PORT}/healthz`,
+    reuseExistingServer: false,
+    env: PROXY_ENV,
+    stdout: 'pipe',
+    timeout: 30_000,
+  }, {
+    command: `../target/debug/parcel-desk-proxy --sandbox --static ../examples/leptos-shop/dist --listen 127.0.0.1:${SHOP_PORT}`,
+    url: `http://127.0.0.1:${SHOP_PORT}/healthz`,
     reuseExistingServer: false,
     env: PROXY_ENV,
     stdout: 'pipe',

@@ -31,5 +31,11 @@ if [ "${PD_STABLE_STD:-}" != 1 ]; then
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
   export CARGO_TARGET_DIR="$PWD/target/widget"
 fi
+# `--in DIR` builds the app whose Trunk.toml is in DIR instead (the example
+# Leptos shop), with the same settings and target directory.
+if [ "${1:-}" = "--in" ]; then
+  cd "$2"
+  shift 2
+fi
 # (--release last: Trunk 0.21 would read a following path as its value.)
 exec trunk build "$@" --release
