@@ -13,11 +13,17 @@ use std::cell::RefCell;
 /// A supported language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
+    /// English (compiled in).
     En,
+    /// German.
     De,
+    /// Dutch.
     Nl,
+    /// French.
     Fr,
+    /// Spanish.
     Es,
+    /// Italian.
     It,
 }
 
@@ -40,6 +46,7 @@ impl Lang {
         }
     }
 
+    /// The language's tag: `en`, `de`, `nl`, `fr`, `es`, `it`.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -51,12 +58,15 @@ impl Lang {
         }
     }
 
-    /// This language's texts, English while they are not loaded.
+    /// This language's texts, English while they are not loaded (internal).
+    #[doc(hidden)]
     pub fn texts(self) -> &'static Texts {
         self.loaded().unwrap_or_else(english)
     }
 
-    /// This language's texts, if they are loaded (English always is).
+    /// This language's texts, if they are loaded (English always is;
+    /// internal).
+    #[doc(hidden)]
     pub fn loaded(self) -> Option<&'static Texts> {
         if self == Lang::En {
             return Some(english());
