@@ -42,6 +42,10 @@ pub mod jtl;
 pub mod openapi;
 pub mod orders;
 #[cfg(feature = "server")]
+pub mod pdf;
+#[cfg(feature = "server")]
+pub mod documents;
+#[cfg(feature = "server")]
 pub mod ratelimit;
 pub mod reference;
 pub mod requested_data;

@@ -66,16 +66,20 @@ pub struct OrderParcel {
     pub carrier_contract_id: Option<i64>,
 }
 
-/// Which invoice a PDF is.
+/// Which document a PDF is: the sales invoice (`sales_invoice`), the
+/// purchase invoice (`purchase_invoice`) or the carrier's claim form
+/// (`carrier_claim_form`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceKind {
     Sales,
     Purchase,
+    CarrierClaimForm,
 }
 
-/// An invoice PDF the proxy may download (http(s) URL).
+/// A document PDF the proxy downloads when it files the claim (an
+/// `https` URL; `http` only on a loopback host, for tests).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OrderInvoice {
@@ -94,6 +98,7 @@ pub struct Order {
     pub customer: OrderCustomer,
     pub items: Vec<OrderLine>,
     pub parcels: Vec<OrderParcel>,
+    /// The order's documents as PDFs by URL, at most one of each kind.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoices: Vec<OrderInvoice>,
 }
@@ -189,6 +194,9 @@ impl Order {
             if !(u.starts_with("https://") || u.starts_with("http://")) {
                 return p(format!("invoices[{i}].url must be an http(s) URL"));
             }
+            if self.invoices[..i].iter().any(|o| o.kind == inv.kind) {
+                return p(format!("invoices[{i}]: a second document of the same kind"));
+            }
         }
         Ok(())
     }
@@ -243,6 +251,11 @@ impl Order {
         (price > 0.0).then_some(Money { price, currency })
     }
 
+    /// The URL of the order's document of `kind`, if it has one.
+    pub fn invoice_url(&self, kind: InvoiceKind) -> Option<&str> {
+        self.invoices.iter().find(|i| i.kind == kind).map(|i| i.url.trim())
+    }
+
     /// The purchase price of `lines` when every line has one.
     pub fn purchase_price(lines: &[(&OrderLine, u32)]) -> Option<Money> {
         let currency = lines.first()?.0.currency.clone();
@@ -282,6 +295,10 @@ mod tests {
         assert_eq!(o.parcels[0].kind, OrderParcelKind::OwnContract);
         assert_eq!(ParcelKind::from(o.parcels[0].kind), ParcelKind::OwnContract);
         assert_eq!(o.invoices[0].kind, InvoiceKind::Sales);
+        assert_eq!(o.invoice_url(InvoiceKind::Sales), Some("https://shop.example/invoices/1001.pdf"));
+        assert_eq!(o.invoice_url(InvoiceKind::Purchase), None);
+        let form: OrderInvoice = serde_json::from_str(r#"{"kind":"carrier_claim_form","url":"https://s/f.pdf"}"#).unwrap();
+        assert_eq!(form.kind, InvoiceKind::CarrierClaimForm);
     }
 
     #[test]
@@ -336,6 +353,7 @@ mod tests {
         assert!(bad(|o| o.parcels[0].carrier_contract_id = Some(0)).contains("carrier_contract_id"));
         assert!(bad(|o| o.parcels[0].kind = OrderParcelKind::SendcloudRates).contains("only for own_contract"));
         assert!(bad(|o| o.invoices[0].url = "ftp://x".into()).contains("invoices[0].url"));
+        assert!(bad(|o| o.invoices.push(o.invoices[0].clone())).contains("invoices[1]: a second document"));
         let missing: Result<Order, _> = serde_json::from_str(r#"{"order_number":"X"}"#);
         assert!(missing.is_err());
     }
