@@ -244,7 +244,10 @@ impl OrderSource {
             return DocumentFetch::Refused(format!("its URL answered {content_type}, not a PDF"));
         }
         let too_large = || {
-            DocumentFetch::Refused(format!("the PDF is larger than {} MB, what Sendcloud accepts", MAX_UPLOAD_BYTES / 1_000_000))
+            DocumentFetch::Refused(format!(
+                "the PDF is larger than {} MB, what Sendcloud accepts",
+                MAX_UPLOAD_BYTES / 1_000_000
+            ))
         };
         if res.content_length().is_some_and(|n| n > MAX_UPLOAD_BYTES) {
             return too_large();
@@ -290,7 +293,7 @@ fn without_url(e: &reqwest::Error) -> String {
 pub enum Applied {
     /// The claim's customer owns the order: the upstream body with the
     /// order's facts, the shop's part used, and the tracking number.
-    Complete { body: Box<ClaimRequest>, shop: ShopPart, documents: Documents },
+    Complete { body: Box<ClaimRequest>, shop: ShopPart, documents: Box<Documents> },
     /// The e-mail is not the order's customer's, or the claim's tracking
     /// number is not one of the order's parcels: answered like an unknown
     /// order.
@@ -337,7 +340,7 @@ pub fn apply(claim: &CustomerClaim, order: &Order, fallback: ShopPart, declared_
         body.contents_purchase_price = Order::purchase_price(&lines);
     }
     let documents = documents(t, shop.kind, order, &lines, &body.tracking_number);
-    Applied::Complete { body: Box::new(body), shop, documents }
+    Applied::Complete { body: Box::new(body), shop, documents: Box::new(documents) }
 }
 
 /// Where the claim's documents come from: each of the order's PDFs whose
@@ -486,7 +489,10 @@ mod tests {
         let d = documents(ClaimType::Lost, rates, &o, &lines(&o), "T1");
         let Some(DocumentSource::Generate(req)) = &d.sales_invoice else { panic!("{d:?}") };
         assert_eq!((req.tracking_number.as_str(), req.currency_code.as_str(), req.tax_rate), ("T1", "EUR", 19.0));
-        assert_eq!(req.items.iter().map(|i| (i.description.as_str(), i.quantity)).collect::<Vec<_>>(), [("Lamp", 1), ("Bulb", 4)]);
+        assert_eq!(
+            req.items.iter().map(|i| (i.description.as_str(), i.quantity)).collect::<Vec<_>>(),
+            [("Lamp", 1), ("Bulb", 4)]
+        );
         assert_eq!((d.purchase_invoice.is_none(), d.carrier_claim_form.is_none(), req.force), (true, true, false));
         // Own contract: not required, not generated; late delivery has no invoice field.
         assert!(documents(ClaimType::Lost, Some(ParcelKind::OwnContract), &o, &lines(&o), "T1").is_empty());

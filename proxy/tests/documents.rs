@@ -95,6 +95,13 @@ async fn the_shops_invoices_by_url_are_uploaded_and_filed_in_their_fields() {
     assert_eq!(bodies.len(), 1);
     let body = &bodies[0];
     assert_eq!(body["tracking_number"], "PD-TRANSIT-0001");
+    assert!(body.get("carrier_contract_id").is_none(), "a Sendcloud-rates body has none");
+    assert_eq!(body["contents_sales_price"], json!({"price": 74.98, "currency": "EUR"}));
+    assert_eq!(
+        body["contents_purchase_price"],
+        json!({"price": 29.0, "currency": "EUR"}),
+        "the order's purchase prices"
+    );
     for (field, kind) in [
         ("sales_invoice", InvoiceKind::Sales),
         ("purchase_invoice", InvoiceKind::Purchase),
@@ -254,7 +261,10 @@ async fn an_invoice_url_that_answers_no_pdf_puts_the_claim_in_needs_attention() 
     let (id, tok) = (v["claim_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
     let (_, read) = poll_claim(&c, &api, id, tok, 20, |st, v| claim_state(st, v) == "needs_attention").await;
     let reason = read["reason"].as_str().unwrap();
-    assert!(reason.contains("The shop's sales invoice cannot be used") && reason.contains("text/html, not a PDF"), "{reason}");
+    assert!(
+        reason.contains("The shop's sales invoice cannot be used") && reason.contains("text/html, not a PDF"),
+        "{reason}"
+    );
     assert!(!reason.contains(SHOP_SECRET));
     assert!(filed(&stats, "lost").is_empty());
     assert_eq!(shop.sales_requests.load(Ordering::SeqCst), 1, "a wrong answer is not retried");

@@ -281,7 +281,10 @@ async fn claims_wait_for_order_facts(at: Location) {
     assert_eq!(later[0].attempts, 1);
     assert!(s.lease_due(now + 60_000, 10_000).await.unwrap().is_none(), "with_shop is never leased");
     let docs = r#"{"sales_invoice":{"url":"https://shop.example/i.pdf"}}"#;
-    assert!(s.complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", Some(docs), "received", None).await.unwrap());
+    assert!(s
+        .complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", Some(docs), "received", None)
+        .await
+        .unwrap());
     assert!(!s.complete_from_order("w1", b"{}", "T9", None, "received", None).await.unwrap(), "only once");
     assert!(s.claims_waiting_for_order(now + 60_000, 10).await.unwrap().is_empty());
     let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("received claims are leased");

@@ -116,9 +116,11 @@ pub fn decode_invoice_request(bytes: &[u8]) -> Result<GenerateInvoiceRequest, In
                         "String should have at least 1 character",
                     )),
                     Some(Value::String(_)) => {}
-                    Some(_) => {
-                        issues.push(issue("string_type", &["items", &n, "description"], "Input should be a valid string"))
-                    }
+                    Some(_) => issues.push(issue(
+                        "string_type",
+                        &["items", &n, "description"],
+                        "Input should be a valid string",
+                    )),
                 }
                 match item.get("quantity") {
                     None => issues.push(issue("missing", &["items", &n, "quantity"], "Field required")),
@@ -251,8 +253,13 @@ mod tests {
             vec![("too_short".to_owned(), "items".to_owned())]
         );
         assert_eq!(
-            issues(r#"{"tracking_number":"T","items":[{"description":"a","quantity":1.5,"unit_price":"1"}],"currency_code":"EUR","tax_rate":0}"#),
-            vec![("int_type".to_owned(), "items.0.quantity".to_owned()), ("float_type".to_owned(), "items.0.unit_price".to_owned())]
+            issues(
+                r#"{"tracking_number":"T","items":[{"description":"a","quantity":1.5,"unit_price":"1"}],"currency_code":"EUR","tax_rate":0}"#
+            ),
+            vec![
+                ("int_type".to_owned(), "items.0.quantity".to_owned()),
+                ("float_type".to_owned(), "items.0.unit_price".to_owned())
+            ]
         );
     }
 

@@ -297,7 +297,8 @@ mod tests {
         assert_eq!(o.invoices[0].kind, InvoiceKind::Sales);
         assert_eq!(o.invoice_url(InvoiceKind::Sales), Some("https://shop.example/invoices/1001.pdf"));
         assert_eq!(o.invoice_url(InvoiceKind::Purchase), None);
-        let form: OrderInvoice = serde_json::from_str(r#"{"kind":"carrier_claim_form","url":"https://s/f.pdf"}"#).unwrap();
+        let form: OrderInvoice =
+            serde_json::from_str(r#"{"kind":"carrier_claim_form","url":"https://s/f.pdf"}"#).unwrap();
         assert_eq!(form.kind, InvoiceKind::CarrierClaimForm);
     }
 

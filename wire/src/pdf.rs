@@ -194,7 +194,8 @@ mod tests {
 
     #[test]
     fn a_valid_file_with_the_text_in_win_ansi() {
-        let pdf = text_pdf(&[Line::new(Font::Bold, 18.0, "Invoice"), Line::new(Font::Regular, 11.0, "Jürgen (x) \\ 日")]);
+        let pdf =
+            text_pdf(&[Line::new(Font::Bold, 18.0, "Invoice"), Line::new(Font::Regular, 11.0, "Jürgen (x) \\ 日")]);
         assert_eq!(check_structure(&pdf), Ok(()));
         assert!(contains(&pdf, b"(Invoice)"));
         assert!(contains(&pdf, b"(J\xfcrgen \\(x\\) \\\\ ?)"));

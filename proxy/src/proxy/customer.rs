@@ -49,7 +49,12 @@ const ROUTE: &str = "claims";
 /// `parcel_kind` (the shop's way of shipping is not configured). The
 /// documents the worker gets when it files (`documents`: the order's PDFs,
 /// a generated sales invoice) count as there. Empty: it can be filed.
-pub fn missing_fields(claim: &CustomerClaim, body: &ClaimRequest, shop: ShopPart, documents: &Documents) -> Vec<String> {
+pub fn missing_fields(
+    claim: &CustomerClaim,
+    body: &ClaimRequest,
+    shop: ShopPart,
+    documents: &Documents,
+) -> Vec<String> {
     let mut missing = Vec::new();
     if body.tracking_number.trim().is_empty() {
         missing.push("tracking_number".to_owned());
@@ -130,7 +135,7 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
                 Applied::Complete { body, shop: from, documents: docs } => {
                     shop = from;
                     from_order = Some(*body);
-                    documents = docs;
+                    documents = *docs;
                 }
                 Applied::NotOwned => return Err(unknown_order()),
             },

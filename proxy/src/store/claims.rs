@@ -329,7 +329,9 @@ impl Store {
             .await?;
         Ok(self
             .db
-            .query_opt(&format!("SELECT {col} FROM claims WHERE id = $1"), &[Val::Text(id)], |r| r.get::<Option<String>>(0))
+            .query_opt(&format!("SELECT {col} FROM claims WHERE id = $1"), &[Val::Text(id)], |r| {
+                r.get::<Option<String>>(0)
+            })
             .await?
             .flatten())
     }

@@ -23,10 +23,10 @@ use axum::Router;
 use crate::error::json;
 use axum::http::header;
 use axum::response::IntoResponse;
-use parcel_desk_wire::pdf::{text_pdf, Font, Line};
 use parcel_desk_wire::orders::{
     InvoiceKind, Order, OrderCustomer, OrderInvoice, OrderLine, OrderParcel, OrderParcelKind,
 };
+use parcel_desk_wire::pdf::{text_pdf, Font, Line};
 use parcel_desk_wire::secret::Secret;
 use parcel_desk_wire::{Currency, ParcelKind};
 
@@ -175,9 +175,8 @@ pub fn router(secret: Secret) -> Router {
 
 fn refused(secret: &Secret, headers: &HeaderMap) -> Option<Response> {
     let given = headers.get(SECRET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-    (secret.is_empty() || given != secret.expose()).then(|| {
-        json(StatusCode::UNAUTHORIZED, &serde_json::json!({"error": "missing or wrong X-Parcel-Desk-Secret"}))
-    })
+    (secret.is_empty() || given != secret.expose())
+        .then(|| json(StatusCode::UNAUTHORIZED, &serde_json::json!({"error": "missing or wrong X-Parcel-Desk-Secret"})))
 }
 
 async fn get_order(

@@ -17,7 +17,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use parcel_desk_wire::documents::{decode_invoice_request, GenerateInvoiceRequest, GeneratedDocument, InvoiceRequestError};
+use parcel_desk_wire::documents::{
+    decode_invoice_request, GenerateInvoiceRequest, GeneratedDocument, InvoiceRequestError,
+};
 use parcel_desk_wire::pdf::{text_pdf, Font, Line};
 use parcel_desk_wire::time::rfc3339_utc;
 
@@ -46,7 +48,12 @@ pub fn invoice_lines(req: &GenerateInvoiceRequest, parcel_id: i64, order_number:
         lines.push(Line::new(
             Font::Regular,
             11.0,
-            format!("{} x {} @ {:.2} {cur} = {amount:.2} {cur}", item.quantity, item.description.trim(), item.unit_price),
+            format!(
+                "{} x {} @ {:.2} {cur} = {amount:.2} {cur}",
+                item.quantity,
+                item.description.trim(),
+                item.unit_price
+            ),
         ));
     }
     let total = req.total();
@@ -151,7 +158,8 @@ mod tests {
         assert!(text.contains("(1 x Vase \\(blue\\) @ 35.00 EUR = 35.00 EUR)"));
         assert!(text.contains("(Total: 74.98 EUR)"));
         assert!(text.contains("(Order number: ORD-0001)"));
-        let res = app.clone().oneshot(Request::get(format!("/dsf/documents/preview/{token}")).body(Body::empty()).unwrap());
+        let res =
+            app.clone().oneshot(Request::get(format!("/dsf/documents/preview/{token}")).body(Body::empty()).unwrap());
         let res = res.await.unwrap();
         assert_eq!(res.headers()["content-type"], "application/pdf");
         assert_eq!(res.into_body().collect().await.unwrap().to_bytes().to_vec(), pdf);

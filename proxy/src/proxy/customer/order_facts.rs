@@ -71,7 +71,7 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
             return st.tickets.store.order_fetch_failed(&w.id, now_ms() + wait).await;
         }
         Fetched::Found(order) => match apply(&claim, &order, fallback, today) {
-            Applied::Complete { body, shop, documents } => (Some(*body), shop, documents),
+            Applied::Complete { body, shop, documents } => (Some(*body), shop, *documents),
             Applied::NotOwned => (None, fallback, Documents::default()),
         },
         Fetched::Unknown => (None, fallback, Documents::default()),

@@ -20,7 +20,6 @@ use crate::declaration::{declaration_pdf, DeclarationText};
 use crate::store::claims::ClaimRow;
 use crate::store::{now_ms, StoreError};
 
-
 /// The declaration of a stored customer's claim as a PDF, dated the day
 /// the claim was accepted (so every rendering is the same).
 pub fn render(claim: &ClaimRow) -> Option<Vec<u8>> {

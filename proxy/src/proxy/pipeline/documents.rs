@@ -110,7 +110,8 @@ async fn get(
     let (segments, content_type, body): (&[&str], String, Vec<u8>) = match source {
         DocumentSource::Url(url) => {
             let Some(orders) = &st.tickets.orders else {
-                let reason = format!("The shop's {what} is at a URL, but orders.url is no longer configured to fetch it.");
+                let reason =
+                    format!("The shop's {what} is at a URL, but orders.url is no longer configured to fetch it.");
                 st.tickets.store.mark_needs_attention(&claim.id, &reason).await?;
                 return Ok(None);
             };
@@ -165,8 +166,12 @@ async fn get(
         }
         Ok(a) if a.status.is_success() => {
             let token = match source {
-                DocumentSource::Generate(_) => serde_json::from_slice::<GeneratedDocument>(&a.body).ok().map(|g| g.file_token),
-                DocumentSource::Url(_) => serde_json::from_slice::<FileTokenResponse>(&a.body).ok().map(|f| f.file_token),
+                DocumentSource::Generate(_) => {
+                    serde_json::from_slice::<GeneratedDocument>(&a.body).ok().map(|g| g.file_token)
+                }
+                DocumentSource::Url(_) => {
+                    serde_json::from_slice::<FileTokenResponse>(&a.body).ok().map(|f| f.file_token)
+                }
             };
             match token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                 Some(t) => {
