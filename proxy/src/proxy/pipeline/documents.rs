@@ -69,8 +69,9 @@ pub(super) async fn with_documents(
         st.tickets.store.mark_needs_attention(&claim.id, "The claim's documents could not be read.").await?;
         return Ok(None);
     };
+    let mut value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
     let mut tokens = Vec::new();
-    for (field, source) in plan.planned() {
+    for (field, source) in to_get(&value, &plan) {
         let field = document_field(field);
         let token = match claim.document_tokens.get(field) {
             Some(t) => t.to_owned(),
@@ -81,13 +82,18 @@ pub(super) async fn with_documents(
         };
         tokens.push((field.wire_name(), token));
     }
-    let mut value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
     if let Value::Object(map) = &mut value {
         for (name, token) in tokens {
             map.insert(name.into(), json!({ "file_token": token }));
         }
     }
     Ok(Some(serde_json::to_vec(&value).unwrap_or_default()))
+}
+
+/// The planned documents `body` does not carry yet (one the shop's staff
+/// put into the body is kept, never replaced).
+fn to_get<'a>(body: &Value, plan: &'a Documents) -> Vec<(ClaimField, &'a DocumentSource)> {
+    plan.planned().into_iter().filter(|(f, _)| body.get(f.wire_name()).is_none_or(Value::is_null)).collect()
 }
 
 /// Back to `queued` with backoff from `base_ms`.
@@ -195,5 +201,36 @@ async fn get(
             st.tickets.store.mark_needs_attention(&claim.id, &reason).await?;
             Ok(None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_already_in_the_body_is_kept() {
+        let plan = Documents {
+            sales_invoice: Some(DocumentSource::Url("https://shop.example/i.pdf".into())),
+            purchase_invoice: Some(DocumentSource::Url("https://shop.example/p.pdf".into())),
+            carrier_claim_form: None,
+        };
+        let all: Vec<ClaimField> =
+            to_get(&json!({"tracking_number": "T"}), &plan).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(all, [ClaimField::SalesInvoice, ClaimField::PurchaseInvoice]);
+        let body = json!({"tracking_number": "T", "sales_invoice": {"file_token": "staff"}, "purchase_invoice": null});
+        let left: Vec<ClaimField> = to_get(&body, &plan).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(left, [ClaimField::PurchaseInvoice]);
+    }
+
+    #[test]
+    fn the_multipart_has_one_pdf_part_named_file() {
+        let (boundary, body) = pdf_multipart("sales_invoice.pdf", b"%PDF-1.4 x");
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.starts_with(&format!("--{boundary}\r\n")));
+        assert!(text.contains(
+            "name=\"file\"; filename=\"sales_invoice.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 x\r\n"
+        ));
+        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }
 }
