@@ -284,3 +284,32 @@ async fn a_document_on_the_orders_origin_gets_the_secret() {
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert!(seen.iter().all(|(_, secret)| secret == SHOP_SECRET), "{seen:?}");
 }
+
+#[tokio::test]
+async fn uploads_and_generations_wait_for_the_accounts_read_budget() {
+    let options = SandboxOptions { upstream_limits: false, ..SandboxOptions::default() };
+    let stats = options.stats.clone();
+    let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
+    let sandbox = start_sandbox_with(loopback(), creds, options).await.unwrap();
+    let orders = BaseUrl::parse(&format!("{}/orders", sandbox.url())).unwrap();
+    let proxy = proxy_to(&sandbox.url(), |c: &mut Config| {
+        c.claims.parcel_kind = None;
+        c.orders.url = Some(orders);
+        c.orders.secret = Secret::new(SECRET);
+        // One upstream read-budget call per second (a sliding window).
+        c.upstream.window = std::time::Duration::from_secs(1);
+        c.upstream.reads_per_minute = 1.try_into().unwrap();
+    })
+    .await;
+    let s = Stack { sandbox, proxy };
+    let (c, api) = (client(), s.api(""));
+    let started = std::time::Instant::now();
+    // The declaration and three documents: four calls, one per window.
+    let v = post_claim(&c, &api, &claim("lost", "ORD-0001")).await;
+    let (id, tok) = (v["claim_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert!(stats.pdfs.lock().unwrap().len() <= 1, "one call in the first window");
+    poll_claim(&c, &api, id, tok, 30, |st, v| claim_state(st, v) == "filed").await;
+    assert!(started.elapsed() >= std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+    assert_eq!(stats.pdfs.lock().unwrap().len(), 4, "each uploaded once, however long it waited");
+}
