@@ -545,4 +545,54 @@ mod tests {
             assert!(acceptable_scheme(&u), "{ok}");
         }
     }
+
+    /// A shop serving `/{case}` for the download checks.
+    async fn document_server() -> std::net::SocketAddr {
+        use axum::http::{header, StatusCode};
+        use axum::response::IntoResponse;
+        async fn serve(axum::extract::Path(case): axum::extract::Path<String>) -> axum::response::Response {
+            let pdf = |body: Vec<u8>| ([(header::CONTENT_TYPE, "application/pdf")], body).into_response();
+            match case.as_str() {
+                "ok" => pdf(b"%PDF-1.4 tiny".to_vec()),
+                "untyped" => b"%PDF-1.4 untyped".to_vec().into_response(),
+                "fake" => pdf(b"<html>not really</html>".to_vec()),
+                "huge" => pdf([b"%PDF-1.4".as_slice(), &vec![b' '; 6_000_001]].concat()),
+                "moved" => (StatusCode::FOUND, [(header::LOCATION, "/ok")]).into_response(),
+                "busy" => StatusCode::TOO_MANY_REQUESTS.into_response(),
+                _ => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = axum::Router::new().route("/{case}", axum::routing::get(serve));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_download_is_a_pdf_or_says_why_not() {
+        let addr = document_server().await;
+        let cfg = OrdersConfig {
+            url: Some(crate::config::BaseUrl::parse(&format!("http://{addr}/orders")).unwrap()),
+            ..OrdersConfig::default()
+        };
+        let src = OrderSource::new(&cfg).unwrap().unwrap();
+        let get = |case: &str| {
+            let (url, src) = (format!("http://{addr}/{case}"), &src);
+            async move { format!("{:?}", src.fetch_document(&url).await) }
+        };
+        assert_eq!(
+            src.fetch_document(&format!("http://{addr}/ok")).await,
+            DocumentFetch::Pdf(b"%PDF-1.4 tiny".to_vec())
+        );
+        assert!(matches!(src.fetch_document(&format!("http://{addr}/untyped")).await, DocumentFetch::Pdf(_)));
+        assert!(get("fake").await.contains("Refused(\"its URL answered something that is not a PDF"));
+        assert!(get("huge").await.contains("larger than 6 MB"), "{}", get("huge").await);
+        assert!(get("moved").await.contains("redirect (302)"));
+        assert!(get("gone").await.contains("Refused(\"its URL answered 404"));
+        assert!(get("busy").await.starts_with("Retry("));
+        let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let refused = src.fetch_document(&format!("http://{down}/ok")).await;
+        assert!(matches!(&refused, DocumentFetch::Retry(why) if why.contains("connection failed")), "{refused:?}");
+    }
 }
