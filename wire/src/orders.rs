@@ -98,7 +98,7 @@ pub struct Order {
     pub customer: OrderCustomer,
     pub items: Vec<OrderLine>,
     pub parcels: Vec<OrderParcel>,
-    /// The order's documents as PDFs by URL, at most one of each kind.
+    /// The order's documents as PDFs by URL (the first of each kind is used).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoices: Vec<OrderInvoice>,
 }
@@ -194,9 +194,6 @@ impl Order {
             if !(u.starts_with("https://") || u.starts_with("http://")) {
                 return p(format!("invoices[{i}].url must be an http(s) URL"));
             }
-            if self.invoices[..i].iter().any(|o| o.kind == inv.kind) {
-                return p(format!("invoices[{i}]: a second document of the same kind"));
-            }
         }
         Ok(())
     }
@@ -251,7 +248,7 @@ impl Order {
         (price > 0.0).then_some(Money { price, currency })
     }
 
-    /// The URL of the order's document of `kind`, if it has one.
+    /// The URL of the order's (first) document of `kind`, if it has one.
     pub fn invoice_url(&self, kind: InvoiceKind) -> Option<&str> {
         self.invoices.iter().find(|i| i.kind == kind).map(|i| i.url.trim())
     }
@@ -297,6 +294,10 @@ mod tests {
         assert_eq!(o.invoices[0].kind, InvoiceKind::Sales);
         assert_eq!(o.invoice_url(InvoiceKind::Sales), Some("https://shop.example/invoices/1001.pdf"));
         assert_eq!(o.invoice_url(InvoiceKind::Purchase), None);
+        let mut two = o.clone();
+        two.invoices.push(OrderInvoice { kind: InvoiceKind::Sales, url: "https://shop.example/second.pdf".into() });
+        assert_eq!(two.validate(), Ok(()));
+        assert_eq!(two.invoice_url(InvoiceKind::Sales), Some("https://shop.example/invoices/1001.pdf"), "the first");
         let form: OrderInvoice =
             serde_json::from_str(r#"{"kind":"carrier_claim_form","url":"https://s/f.pdf"}"#).unwrap();
         assert_eq!(form.kind, InvoiceKind::CarrierClaimForm);
@@ -354,7 +355,6 @@ mod tests {
         assert!(bad(|o| o.parcels[0].carrier_contract_id = Some(0)).contains("carrier_contract_id"));
         assert!(bad(|o| o.parcels[0].kind = OrderParcelKind::SendcloudRates).contains("only for own_contract"));
         assert!(bad(|o| o.invoices[0].url = "ftp://x".into()).contains("invoices[0].url"));
-        assert!(bad(|o| o.invoices.push(o.invoices[0].clone())).contains("invoices[1]: a second document"));
         let missing: Result<Order, _> = serde_json::from_str(r#"{"order_number":"X"}"#);
         assert!(missing.is_err());
     }
