@@ -76,6 +76,9 @@ pub enum InvoiceKind {
     Sales,
     Purchase,
     CarrierClaimForm,
+    /// Any other kind (a delivery note, …): ignored.
+    #[serde(other)]
+    Other,
 }
 
 /// A document PDF the proxy downloads when it files the claim (an
@@ -301,6 +304,8 @@ mod tests {
         let form: OrderInvoice =
             serde_json::from_str(r#"{"kind":"carrier_claim_form","url":"https://s/f.pdf"}"#).unwrap();
         assert_eq!(form.kind, InvoiceKind::CarrierClaimForm);
+        let note: OrderInvoice = serde_json::from_str(r#"{"kind":"delivery_note","url":"https://s/n.pdf"}"#).unwrap();
+        assert_eq!(note.kind, InvoiceKind::Other, "another kind is read, and ignored");
     }
 
     #[test]

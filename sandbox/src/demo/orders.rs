@@ -70,6 +70,7 @@ fn kind_segment(kind: InvoiceKind) -> &'static str {
         InvoiceKind::Sales => "sales_invoice",
         InvoiceKind::Purchase => "purchase_invoice",
         InvoiceKind::CarrierClaimForm => "carrier_claim_form",
+        InvoiceKind::Other => "other",
     }
 }
 
@@ -98,6 +99,7 @@ pub fn demo_document_pdf(order_number: &str, kind: InvoiceKind) -> Option<Vec<u8
         InvoiceKind::Sales => "Sales invoice (the shop's own)",
         InvoiceKind::Purchase => "Purchase invoice (the shop's supplier)",
         InvoiceKind::CarrierClaimForm => "Carrier claim form",
+        InvoiceKind::Other => "Document",
     };
     let mut lines = vec![
         Line::new(Font::Bold, 18.0, title),
