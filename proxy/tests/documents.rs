@@ -151,6 +151,8 @@ struct Shop {
     documents: Mutex<String>,
     down: AtomicBool,
     html: AtomicBool,
+    /// The orders endpoint answers 503.
+    orders_down: AtomicBool,
     sales_requests: AtomicUsize,
     /// (path, the secret it carried).
     seen: Mutex<Vec<(String, String)>>,
@@ -159,6 +161,9 @@ struct Shop {
 async fn shop_order(State(shop): State<Arc<Shop>>, headers: HeaderMap, Path(number): Path<String>) -> Response {
     if headers.get("x-parcel-desk-secret").and_then(|v| v.to_str().ok()) != Some(SHOP_SECRET) {
         return StatusCode::UNAUTHORIZED.into_response();
+    }
+    if shop.orders_down.load(Ordering::SeqCst) {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     let Some(mut order) = demo_order_at(&number, &shop.base.lock().unwrap()) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -312,4 +317,22 @@ async fn uploads_and_generations_wait_for_the_accounts_read_budget() {
     poll_claim(&c, &api, id, tok, 30, |st, v| claim_state(st, v) == "filed").await;
     assert!(started.elapsed() >= std::time::Duration::from_secs(3), "{:?}", started.elapsed());
     assert_eq!(stats.pdfs.lock().unwrap().len(), 4, "each uploaded once, however long it waited");
+}
+
+#[tokio::test]
+async fn a_claim_completed_later_from_its_order_gets_the_orders_documents() {
+    let shop = Arc::new(Shop::default());
+    shop.orders_down.store(true, Ordering::SeqCst);
+    let (s, stats, _) = shop_stack(shop.clone()).await;
+    let (c, api) = (client(), s.api(""));
+    let v = post_claim(&c, &api, &claim("lost", "ORD-0001")).await;
+    assert_eq!(v["state"], "with_shop", "{v}");
+    assert!(v["missing"].as_array().unwrap().contains(&json!("order_facts")), "{v}");
+    let (id, tok) = (v["claim_id"].as_str().unwrap(), v["access_token"].as_str().unwrap());
+    shop.orders_down.store(false, Ordering::SeqCst);
+    poll_claim(&c, &api, id, tok, 30, |st, v| claim_state(st, v) == "filed").await;
+    let body = filed(&stats, "lost").pop().unwrap();
+    let sales = stats.pdf(&token(&body, "sales_invoice")).unwrap();
+    assert_eq!(sales, demo_document_pdf("ORD-0001", InvoiceKind::Sales).unwrap());
+    assert!(stats.pdf(&token(&body, "carrier_claim_form")).is_some());
 }
