@@ -217,7 +217,7 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
         out.push_str(&format!("  {id:<22} {d}\n"));
     }
     out.push_str(&format!(
-        "demo orders (claims by order number, e-mail {}): ORD-0001 … ORD-0010 (one per demo parcel), ORD-1001 (two parcels), ORD-1002\n",
+        "demo orders (claims by order number, e-mail {}): ORD-0001 … ORD-0010 (one per demo parcel; ORD-0001 with its invoices and claim form by URL, ORD-0002 without a sales invoice: generated), ORD-1001 (two parcels), ORD-1002\n",
         parcel_desk_sandbox::demo::orders::DEMO_ORDER_EMAIL
     ));
     out

@@ -264,6 +264,7 @@ async fn claims_wait_for_order_facts(at: Location) {
         state: "with_shop",
         missing: Some(missing),
         declaration: false,
+        documents: None,
     };
     let mut no_tn = claim("w1", None);
     no_tn.tracking_number = "";
@@ -279,12 +280,35 @@ async fn claims_wait_for_order_facts(at: Location) {
     let later = s.claims_waiting_for_order(now + 60_000, 10).await.unwrap();
     assert_eq!(later[0].attempts, 1);
     assert!(s.lease_due(now + 60_000, 10_000).await.unwrap().is_none(), "with_shop is never leased");
-    assert!(s.complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", "received", None).await.unwrap());
-    assert!(!s.complete_from_order("w1", b"{}", "T9", "received", None).await.unwrap(), "only once");
+    let docs = r#"{"sales_invoice":{"url":"https://shop.example/i.pdf"}}"#;
+    assert!(s
+        .complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", Some(docs), "received", None)
+        .await
+        .unwrap());
+    assert!(!s.complete_from_order("w1", b"{}", "T9", None, "received", None).await.unwrap(), "only once");
     assert!(s.claims_waiting_for_order(now + 60_000, 10).await.unwrap().is_empty());
     let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("received claims are leased");
     assert_eq!((leased.id.as_str(), leased.tracking_number.as_str(), leased.attempts), ("w1", "T9", 0));
     assert_eq!(s.claim_missing("w1").await.unwrap(), None);
+    assert_eq!(leased.documents.as_deref(), Some(docs));
+    assert_eq!(leased.document_tokens, Default::default());
+
+    // A document that cannot be got yet: queued, one attempt counted.
+    s.document_retry("w1", now_ms() + 60_000, "the shop's sales invoice could not be downloaded yet").await.unwrap();
+    let row = s.claim("w1").await.unwrap().unwrap();
+    assert_eq!((row.state.as_str(), row.document_attempts), ("queued", 1));
+    assert!(row.reason.unwrap().contains("sales invoice"));
+    // Tokens are kept once, per document.
+    use parcel_desk_proxy::store::claims::DocumentField;
+    let keep = |f, t: &'static str| s.keep_document_token("w1", f, t);
+    assert_eq!(keep(DocumentField::SalesInvoice, "first").await.unwrap().as_deref(), Some("first"));
+    assert_eq!(keep(DocumentField::SalesInvoice, "second").await.unwrap().as_deref(), Some("first"));
+    assert_eq!(keep(DocumentField::CarrierClaimForm, "form").await.unwrap().as_deref(), Some("form"));
+    let row = s.claim("w1").await.unwrap().unwrap();
+    assert_eq!(row.document_tokens.get(DocumentField::SalesInvoice), Some("first"));
+    assert_eq!(row.document_tokens.get(DocumentField::PurchaseInvoice), None);
+    assert_eq!(row.document_tokens.get(DocumentField::CarrierClaimForm), Some("form"));
+    assert_eq!(row.document_attempts, 0, "a document got resets the backoff");
 }
 
 async fn suite(name: &str, fresh: impl Fn() -> Location) {

@@ -36,11 +36,15 @@ pub mod claim;
 #[cfg(feature = "server")]
 pub mod claim_body;
 pub mod customer;
+#[cfg(feature = "server")]
+pub mod documents;
 pub mod error;
 pub mod jtl;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod orders;
+#[cfg(feature = "server")]
+pub mod pdf;
 #[cfg(feature = "server")]
 pub mod ratelimit;
 pub mod reference;

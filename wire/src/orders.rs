@@ -66,16 +66,23 @@ pub struct OrderParcel {
     pub carrier_contract_id: Option<i64>,
 }
 
-/// Which invoice a PDF is.
+/// Which document a PDF is: the sales invoice (`sales_invoice`), the
+/// purchase invoice (`purchase_invoice`) or the carrier's claim form
+/// (`carrier_claim_form`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceKind {
     Sales,
     Purchase,
+    CarrierClaimForm,
+    /// Any other kind (a delivery note, …): ignored.
+    #[serde(other)]
+    Other,
 }
 
-/// An invoice PDF the proxy may download (http(s) URL).
+/// A document PDF the proxy downloads when it files the claim (an
+/// `https` URL; `http` only on a loopback host, for tests).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OrderInvoice {
@@ -94,6 +101,7 @@ pub struct Order {
     pub customer: OrderCustomer,
     pub items: Vec<OrderLine>,
     pub parcels: Vec<OrderParcel>,
+    /// The order's documents as PDFs by URL (the first of each kind is used).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoices: Vec<OrderInvoice>,
 }
@@ -243,6 +251,11 @@ impl Order {
         (price > 0.0).then_some(Money { price, currency })
     }
 
+    /// The URL of the order's (first) document of `kind`, if it has one.
+    pub fn invoice_url(&self, kind: InvoiceKind) -> Option<&str> {
+        self.invoices.iter().find(|i| i.kind == kind).map(|i| i.url.trim())
+    }
+
     /// The purchase price of `lines` when every line has one.
     pub fn purchase_price(lines: &[(&OrderLine, u32)]) -> Option<Money> {
         let currency = lines.first()?.0.currency.clone();
@@ -282,6 +295,17 @@ mod tests {
         assert_eq!(o.parcels[0].kind, OrderParcelKind::OwnContract);
         assert_eq!(ParcelKind::from(o.parcels[0].kind), ParcelKind::OwnContract);
         assert_eq!(o.invoices[0].kind, InvoiceKind::Sales);
+        assert_eq!(o.invoice_url(InvoiceKind::Sales), Some("https://shop.example/invoices/1001.pdf"));
+        assert_eq!(o.invoice_url(InvoiceKind::Purchase), None);
+        let mut two = o.clone();
+        two.invoices.push(OrderInvoice { kind: InvoiceKind::Sales, url: "https://shop.example/second.pdf".into() });
+        assert_eq!(two.validate(), Ok(()));
+        assert_eq!(two.invoice_url(InvoiceKind::Sales), Some("https://shop.example/invoices/1001.pdf"), "the first");
+        let form: OrderInvoice =
+            serde_json::from_str(r#"{"kind":"carrier_claim_form","url":"https://s/f.pdf"}"#).unwrap();
+        assert_eq!(form.kind, InvoiceKind::CarrierClaimForm);
+        let note: OrderInvoice = serde_json::from_str(r#"{"kind":"delivery_note","url":"https://s/n.pdf"}"#).unwrap();
+        assert_eq!(note.kind, InvoiceKind::Other, "another kind is read, and ignored");
     }
 
     #[test]

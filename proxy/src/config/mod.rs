@@ -55,7 +55,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("limits.lookup_per_minute", "ticket lookups by order number per client per minute"),
     ("sandbox_faults", "share of sandbox ticket calls that fail (0 to 1; sandbox only)"),
     ("upstream.creates_per_minute", "ticket creations per window for the whole account"),
-    ("upstream.reads_per_minute", "ticket reads per window for the whole account"),
+    (
+        "upstream.reads_per_minute",
+        "ticket reads, and document uploads and generations, per window for the whole account",
+    ),
     ("upstream.window_secs", "length of the account's limit window in seconds"),
     ("upstream.read_cache_secs", "how long a ticket read answers status reads"),
     ("upstream.reconcile_after_secs", "wait after an attempt that may have arrived before looking for its ticket"),

@@ -230,10 +230,12 @@ pub struct OrdersConfig {
     pub secret: Secret,
     /// Not configuration keys (tests tune them): the request timeout,
     /// the largest answer read, and the first retry delay after a failed
-    /// fetch (doubles each time, at most 5 minutes).
+    /// fetch (doubles each time, at most 5 minutes); the timeout of a
+    /// document download (an order's invoice PDF).
     pub timeout: Duration,
     pub max_bytes: usize,
     pub retry_base: Duration,
+    pub document_timeout: Duration,
 }
 
 impl Default for OrdersConfig {
@@ -244,6 +246,7 @@ impl Default for OrdersConfig {
             timeout: Duration::from_secs(5),
             max_bytes: 256 * 1024,
             retry_base: Duration::from_secs(2),
+            document_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -13,7 +13,10 @@
 //! unknown order, a wrong e-mail and a tracking number that is not the
 //! order's are all answered with [`unknown_order`] (no enumeration, nothing
 //! stored); an endpoint that cannot answer leaves the claim `with_shop`
-//! with `order_facts` missing, for [`order_facts`] to complete.
+//! with `order_facts` missing, for [`order_facts`] to complete. The
+//! order's documents (invoice PDFs by URL, or a sales invoice Sendcloud
+//! generates) are stored as where they come from; the filing worker gets
+//! them ([`super::pipeline`]'s `documents`).
 //! `POST /claims/lookup` is in [`lookup`].
 
 use axum::body::Body;
@@ -30,7 +33,7 @@ use parcel_desk_wire::{validate, ClaimField, ClaimRequest, ClaimState, FileRef, 
 use super::{bad_query, read_json, ProxyState};
 use crate::envelope::ProxyError;
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
-use crate::orders::{apply, Applied, Fetched, MISSING_ORDER_FACTS};
+use crate::orders::{apply, Applied, Documents, Fetched, MISSING_ORDER_FACTS};
 use crate::store::claims::{Accepted, NewClaim};
 use crate::store::customer::CustomerPart;
 use crate::store::StoredAnswer;
@@ -43,9 +46,15 @@ const ROUTE: &str = "claims";
 
 /// What the shop still has to add before `body` can be filed: upstream's
 /// field names, `tracking_number` (only an order number was given) or
-/// `parcel_kind` (the shop's way of shipping is not configured). Empty:
-/// it can be filed.
-pub fn missing_fields(claim: &CustomerClaim, body: &ClaimRequest, shop: ShopPart) -> Vec<String> {
+/// `parcel_kind` (the shop's way of shipping is not configured). The
+/// documents the worker gets when it files (`documents`: the order's PDFs,
+/// a generated sales invoice) count as there. Empty: it can be filed.
+pub fn missing_fields(
+    claim: &CustomerClaim,
+    body: &ClaimRequest,
+    shop: ShopPart,
+    documents: &Documents,
+) -> Vec<String> {
     let mut missing = Vec::new();
     if body.tracking_number.trim().is_empty() {
         missing.push("tracking_number".to_owned());
@@ -57,6 +66,15 @@ pub fn missing_fields(claim: &CustomerClaim, body: &ClaimRequest, shop: ShopPart
             if needs_declaration_pdf(claim) {
                 // Filled by the worker with the uploaded declaration.
                 probe.customer_confirmation = Some(FileRef { file_token: "declaration".into() });
+            }
+            for (field, _) in documents.planned() {
+                // Filled by the worker with the uploaded or generated PDF.
+                let planned = Some(FileRef { file_token: "document".into() });
+                match field {
+                    ClaimField::SalesInvoice => probe.sales_invoice = planned,
+                    ClaimField::PurchaseInvoice => probe.purchase_invoice = planned,
+                    _ => probe.carrier_claim_form = planned,
+                }
             }
             if probe.tracking_number.trim().is_empty() {
                 probe.tracking_number = "-".into();
@@ -108,14 +126,16 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
     let today = now.get(..10).unwrap_or(&now);
     let mut shop = st.tickets.shop;
     let mut from_order = None;
+    let mut documents = Documents::default();
     let mut waiting_for_order = false;
     let order_number = claim.order_number.as_deref().map(str::trim).filter(|o| !o.is_empty());
     if let (Some(source), Some(number)) = (&st.tickets.orders, order_number) {
         match source.fetch(number).await {
             Fetched::Found(order) => match apply(&claim, &order, shop, today) {
-                Applied::Complete { body, shop: from } => {
+                Applied::Complete { body, shop: from, documents: docs } => {
                     shop = from;
                     from_order = Some(*body);
+                    documents = *docs;
                 }
                 Applied::NotOwned => return Err(unknown_order()),
             },
@@ -133,7 +153,8 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
         ));
     }
     let body = from_order.unwrap_or_else(|| upstream_body(&claim, shop, today));
-    let mut missing = missing_fields(&claim, &body, shop);
+    let mut missing = missing_fields(&claim, &body, shop, &documents);
+    let documents_json = documents.to_json();
     if waiting_for_order {
         missing.push(MISSING_ORDER_FACTS.to_owned());
     }
@@ -177,6 +198,7 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
         state: state.as_str(),
         missing: (!missing.is_empty()).then_some(missing_text.as_str()),
         declaration: needs_declaration_pdf(&claim),
+        documents: documents_json.as_deref(),
     };
     let mut drawn = None;
     let result = st

@@ -29,6 +29,7 @@ use crate::store::{now_ms, StoreError};
 use parcel_desk_wire::time::parse_rfc3339;
 
 pub mod declaration;
+mod documents;
 mod matching;
 
 use matching::match_pass;
@@ -187,6 +188,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
         tracing::info!(claim_id = %claim.id, "last attempt did not arrive: sending again");
     }
     let Some(body) = declaration::body_to_send(st, &claim).await? else { return Ok(()) };
+    let Some(body) = documents::with_documents(st, &claim, body).await? else { return Ok(()) };
     if let Err(wait) = st.take_budget(Budget::Create).await? {
         st.tickets
             .store

@@ -49,6 +49,62 @@ pub struct ClaimRow {
     pub declaration: bool,
     /// The declaration's file token, once uploaded (never uploaded twice).
     pub declaration_token: Option<String>,
+    /// Where the claim's documents come from (JSON of
+    /// [`crate::orders::Documents`]), when its order names any.
+    pub documents: Option<String>,
+    /// The documents' file tokens, once uploaded or generated.
+    pub document_tokens: DocumentTokens,
+    /// Failed attempts at getting the documents (for the backoff).
+    pub document_attempts: i64,
+}
+
+/// The file tokens of a claim's documents from the shop.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentTokens {
+    pub sales_invoice: Option<String>,
+    pub purchase_invoice: Option<String>,
+    pub carrier_claim_form: Option<String>,
+}
+
+/// A document a claim may carry from the shop's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentField {
+    SalesInvoice,
+    PurchaseInvoice,
+    CarrierClaimForm,
+}
+
+impl DocumentField {
+    pub const ALL: [DocumentField; 3] =
+        [DocumentField::SalesInvoice, DocumentField::PurchaseInvoice, DocumentField::CarrierClaimForm];
+
+    /// The upstream body field.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            DocumentField::SalesInvoice => "sales_invoice",
+            DocumentField::PurchaseInvoice => "purchase_invoice",
+            DocumentField::CarrierClaimForm => "carrier_claim_form",
+        }
+    }
+
+    /// Its token's column (a fixed name, never input).
+    fn column(self) -> &'static str {
+        match self {
+            DocumentField::SalesInvoice => "sales_invoice_token",
+            DocumentField::PurchaseInvoice => "purchase_invoice_token",
+            DocumentField::CarrierClaimForm => "claim_form_token",
+        }
+    }
+}
+
+impl DocumentTokens {
+    pub fn get(&self, f: DocumentField) -> Option<&str> {
+        match f {
+            DocumentField::SalesInvoice => self.sales_invoice.as_deref(),
+            DocumentField::PurchaseInvoice => self.purchase_invoice.as_deref(),
+            DocumentField::CarrierClaimForm => self.carrier_claim_form.as_deref(),
+        }
+    }
 }
 
 /// A claim to accept.
@@ -76,7 +132,8 @@ pub enum Accepted {
 
 pub(super) const COLUMNS: &str = "id, claim_type, portal, body, tracking_number, state, reason, attempts, ambiguous,
     next_attempt_at, first_sent_at, last_sent_at, upstream_uuid, ticket_id, created_at, ambiguous_since,
-    customer, declaration, declaration_token";
+    customer, declaration, declaration_token, documents, sales_invoice_token, purchase_invoice_token,
+    claim_form_token, document_attempts";
 
 pub(super) fn row(r: &Row<'_, '_>) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
@@ -99,6 +156,13 @@ pub(super) fn row(r: &Row<'_, '_>) -> Result<ClaimRow, StoreError> {
         customer: r.get(16)?,
         declaration: r.get::<i64>(17)? != 0,
         declaration_token: r.get(18)?,
+        documents: r.get(19)?,
+        document_tokens: DocumentTokens {
+            sales_invoice: r.get(20)?,
+            purchase_invoice: r.get(21)?,
+            carrier_claim_form: r.get(22)?,
+        },
+        document_attempts: r.get(23)?,
     })
 }
 
@@ -243,6 +307,56 @@ impl Store {
                     Val::OptText(reason),
                     Val::Int(now_ms()),
                 ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps a document's file token (only the first: a claim's document
+    /// is uploaded or generated once). Returns the token to use.
+    pub async fn keep_document_token(
+        &self,
+        id: &str,
+        field: DocumentField,
+        token: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let col = field.column();
+        self.db
+            .exec(
+                &format!("UPDATE claims SET {col} = $2, document_attempts = 0, updated_at = $3 WHERE id = $1 AND {col} IS NULL"),
+                &[Val::Text(id), Val::Text(token), Val::Int(now_ms())],
+            )
+            .await?;
+        Ok(self
+            .db
+            .query_opt(&format!("SELECT {col} FROM claims WHERE id = $1"), &[Val::Text(id)], |r| {
+                r.get::<Option<String>>(0)
+            })
+            .await?
+            .flatten())
+    }
+
+    /// A document could not be got yet: back to `queued` until `next_at`
+    /// with `reason`, one more failed document attempt counted.
+    pub async fn document_retry(&self, id: &str, next_at: i64, reason: &str) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "UPDATE claims SET state = 'queued', next_attempt_at = $2, reason = $3, lease_until = NULL,
+                     document_attempts = document_attempts + 1, updated_at = $4
+                 WHERE id = $1 AND state = 'filing'",
+                &[Val::Text(id), Val::Int(next_at), Val::Text(reason), Val::Int(now_ms())],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Extends the worker's lease on a claim it is filing to `until` (a
+    /// download that may take longer than the lease).
+    pub async fn extend_lease(&self, id: &str, until: i64) -> Result<(), StoreError> {
+        self.db
+            .exec(
+                "UPDATE claims SET lease_until = $2 WHERE id = $1 AND state = 'filing' AND lease_until < $2",
+                &[Val::Text(id), Val::Int(until)],
             )
             .await?;
         Ok(())

@@ -24,6 +24,9 @@ pub struct CustomerPart<'a> {
     pub missing: Option<&'a str>,
     /// Upload the declaration PDF before filing.
     pub declaration: bool,
+    /// Where the claim's documents come from (JSON of
+    /// [`crate::orders::Documents`]), when its order names any.
+    pub documents: Option<&'a str>,
 }
 
 /// A claim found by its reference: what proves the customer.
@@ -114,8 +117,8 @@ impl Store {
         tx.exec(
             "INSERT INTO claims (id, claim_type, portal, body, tracking_number, state, reason, next_attempt_at,
                  created_at, updated_at, reference, customer, email, name, resolution, order_number, missing,
-                 declaration)
-             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 declaration, documents)
+             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             &[
                 Val::Text(c.id),
                 Val::Text(c.claim_type),
@@ -132,6 +135,7 @@ impl Store {
                 Val::OptText(part.order_number),
                 Val::OptText(part.missing),
                 Val::Int(part.declaration as i64),
+                Val::OptText(part.documents),
             ],
         )
         .await?;
@@ -193,13 +197,15 @@ impl Store {
     }
 
     /// The claim's order facts arrived: its new body and tracking number,
-    /// and `received` (the pipeline files it) or `with_shop` with what is
-    /// still missing. False when it no longer waited.
+    /// where its documents come from, and `received` (the pipeline files
+    /// it) or `with_shop` with what is still missing. False when it no
+    /// longer waited.
     pub async fn complete_from_order(
         &self,
         id: &str,
         body: &[u8],
         tracking_number: &str,
+        documents: Option<&str>,
         state: &str,
         missing: Option<&str>,
     ) -> Result<bool, StoreError> {
@@ -210,7 +216,7 @@ impl Store {
             .db
             .exec(
                 "UPDATE claims SET body = $2, tracking_number = $3, state = $4, missing = $5, reason = $6,
-                     attempts = 0, next_attempt_at = $7, updated_at = $7
+                     attempts = 0, next_attempt_at = $7, updated_at = $7, documents = $8
                  WHERE id = $1 AND state = 'with_shop' AND missing LIKE '%order_facts%'",
                 &[
                     Val::Text(id),
@@ -220,6 +226,7 @@ impl Store {
                     Val::OptText(missing),
                     Val::OptText(reason.as_deref()),
                     Val::Int(now),
+                    Val::OptText(documents),
                 ],
             )
             .await?
@@ -266,6 +273,7 @@ mod tests {
             state: "received",
             missing: None,
             declaration: true,
+            documents: None,
         }
     }
 

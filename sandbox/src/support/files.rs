@@ -1,5 +1,6 @@
 //! `POST /dsf/files`: one multipart part `file`, at most 6 MB, of an
-//! allowed type; answers a file token the claims may then name.
+//! allowed type; answers a file token the claims may then name. PDFs are
+//! kept ([`super::SandboxStats::pdfs`]) so a test can open them.
 
 use std::sync::Arc;
 
@@ -55,20 +56,28 @@ pub(super) async fn upload_file(
             format!("File type '{}' is not allowed.", content_type.split(';').next().unwrap_or("").trim()),
         ));
     }
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let keep = essence == "application/pdf";
     let mut size: u64 = 0;
+    let mut pdf = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(malformed)? {
         size += chunk.len() as u64;
         if size > MAX_UPLOAD_BYTES {
             return Err(too_large());
+        }
+        if keep {
+            pdf.extend_from_slice(&chunk);
         }
     }
     drop(field);
     if multipart.next_field().await.map_err(malformed)?.is_some() {
         return Err(bad(one_part));
     }
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let hex: String = essence.bytes().map(|b| format!("{b:02x}")).collect();
     let file_token = format!("{}-{hex}", uuid::Uuid::new_v4());
     state.lock().file_tokens.insert(file_token.clone());
+    if keep {
+        state.options.stats.keep_pdf(&file_token, pdf);
+    }
     Ok(json(StatusCode::CREATED, &FileTokenResponse { file_token }))
 }

@@ -5,11 +5,13 @@
 //! * [`auth`]: HTTP Basic and OAuth2 client credentials.
 //! * [`tickets`]: ticket creation and reads.
 //! * [`files`]: `POST /dsf/files`.
+//! * [`documents`]: `POST /dsf/documents/generate/invoice` (a real PDF).
 //! * [`requested`]: the ticket list and the carrier's data requests.
 //! * [`tracking`]: the Parcel Tracking API.
 //! * [`faults`]: injected failures (`SandboxOptions::faults`).
 
 mod auth;
+mod documents;
 mod faults;
 mod files;
 mod requested;
@@ -80,6 +82,34 @@ pub struct SandboxStats {
     /// Tokens issued before this (ms since the epoch) are refused: set it
     /// to revoke every token issued so far.
     pub tokens_valid_from_ms: std::sync::atomic::AtomicU64,
+    /// The PDFs uploaded (`POST /dsf/files`) or generated, by file token:
+    /// the last [`KEPT_PDFS`] (at most [`KEPT_PDF_BYTES`] in all), so a
+    /// test can open what a claim names.
+    pub pdfs: std::sync::Mutex<std::collections::VecDeque<(String, Vec<u8>)>>,
+}
+
+/// How many PDFs [`SandboxStats::pdfs`] keeps.
+pub const KEPT_PDFS: usize = 64;
+/// How many bytes of PDFs it keeps at most.
+pub const KEPT_PDF_BYTES: usize = 32 * 1024 * 1024;
+
+impl SandboxStats {
+    /// Keeps a PDF under its file token (dropping the oldest past [`KEPT_PDFS`]).
+    pub fn keep_pdf(&self, file_token: &str, pdf: Vec<u8>) {
+        let mut kept = self.pdfs.lock().unwrap_or_else(|e| e.into_inner());
+        kept.push_back((file_token.to_owned(), pdf));
+        while kept.len() > KEPT_PDFS
+            || (kept.len() > 1 && kept.iter().map(|(_, p)| p.len()).sum::<usize>() > KEPT_PDF_BYTES)
+        {
+            kept.pop_front();
+        }
+    }
+
+    /// The PDF with this file token, if kept.
+    pub fn pdf(&self, file_token: &str) -> Option<Vec<u8>> {
+        let kept = self.pdfs.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter().find(|(t, _)| t == file_token).map(|(_, pdf)| pdf.clone())
+    }
 }
 
 impl Default for SandboxOptions {
@@ -219,6 +249,8 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
     Router::new()
         .route("/oauth2/token/", post(auth::issue_token))
         .route("/dsf/files", post(files::upload_file))
+        .route("/dsf/documents/generate/invoice", post(documents::generate_invoice))
+        .route("/dsf/documents/preview/{file_token}", get(documents::preview))
         .route("/dsf/tickets", get(requested::list_tickets))
         .route("/dsf/tickets/requested-data", get(requested::list_requests).post(requested::answer_request))
         // `{ticket_id}` for reads, a claim type's segment for creations.
@@ -233,4 +265,24 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
 
 async fn not_found() -> SandboxError {
     SandboxError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_pdfs_are_bounded_by_count_and_bytes() {
+        let stats = SandboxStats::default();
+        for i in 0..=KEPT_PDFS {
+            stats.keep_pdf(&format!("t{i}"), vec![b'%'; 10]);
+        }
+        assert!(stats.pdf("t0").is_none(), "the oldest goes first");
+        assert_eq!(stats.pdf(&format!("t{KEPT_PDFS}")).unwrap().len(), 10);
+        stats.keep_pdf("big", vec![0; KEPT_PDF_BYTES - 100]);
+        stats.keep_pdf("small", vec![1; 200]);
+        assert!(stats.pdf("big").is_none(), "bytes bound it too");
+        assert_eq!(stats.pdf("small").unwrap().len(), 200);
+        assert_eq!(stats.pdfs.lock().unwrap().len(), 1);
+    }
 }

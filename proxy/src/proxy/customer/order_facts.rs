@@ -22,7 +22,7 @@ use parcel_desk_wire::ClaimState;
 use super::super::pipeline::backoff_ms;
 use super::super::ProxyState;
 use super::missing_fields;
-use crate::orders::{apply, Applied, Fetched};
+use crate::orders::{apply, Applied, Documents, Fetched};
 use crate::store::customer::WaitingForOrder;
 use crate::store::{now_ms, StoreError};
 
@@ -64,21 +64,21 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
     let now = rfc3339_utc(std::time::SystemTime::now());
     let today = now.get(..10).unwrap_or(&now);
     let fallback = st.tickets.shop;
-    let (body, shop) = match source.fetch(&w.order_number).await {
+    let (body, shop, documents) = match source.fetch(&w.order_number).await {
         Fetched::Failed(why) => {
             let wait = backoff_ms(source.retry_base.as_millis() as i64, w.attempts + 1);
             tracing::info!(claim_id = %w.id, reason = %why, retry_in_ms = wait, "order facts: still not available");
             return st.tickets.store.order_fetch_failed(&w.id, now_ms() + wait).await;
         }
         Fetched::Found(order) => match apply(&claim, &order, fallback, today) {
-            Applied::Complete { body, shop } => (Some(*body), shop),
-            Applied::NotOwned => (None, fallback),
+            Applied::Complete { body, shop, documents } => (Some(*body), shop, *documents),
+            Applied::NotOwned => (None, fallback, Documents::default()),
         },
-        Fetched::Unknown => (None, fallback),
+        Fetched::Unknown => (None, fallback, Documents::default()),
     };
     let (body, missing) = match body {
         Some(body) => {
-            let missing = missing_fields(&claim, &body, shop);
+            let missing = missing_fields(&claim, &body, shop, &documents);
             (body, missing)
         }
         None => {
@@ -89,6 +89,7 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
     let state = if missing.is_empty() { ClaimState::Received } else { ClaimState::WithShop };
     let Ok(json) = serde_json::to_vec(&body) else { return Ok(()) };
     let missing_text = missing.join(",");
+    let documents = documents.to_json();
     let done = st
         .tickets
         .store
@@ -96,6 +97,7 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
             &w.id,
             &json,
             &body.tracking_number,
+            documents.as_deref(),
             state.as_str(),
             (!missing.is_empty()).then_some(missing_text.as_str()),
         )

@@ -2,7 +2,8 @@
 //! worker renders it as a PDF ([`crate::declaration`]) and uploads it
 //! (`POST /dsf/files`, part `file`, `declaration.pdf`, `application/pdf`)
 //! before filing, keeps the file token with the claim (so a retry never
-//! uploads it again), and sends it as `customer_confirmation`.
+//! uploads it again), and sends it as `customer_confirmation`. The upload
+//! takes a unit of the account's read budget.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -12,13 +13,12 @@ use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::FileTokenResponse;
 use serde_json::{json, Value};
 
-use super::super::{call, ProxyState, Upstream};
+use super::super::{call, Budget, ProxyState, Upstream};
+use super::documents::pdf_multipart;
 use super::{backoff_ms, refusal_reason};
 use crate::declaration::{declaration_pdf, DeclarationText};
 use crate::store::claims::ClaimRow;
 use crate::store::{now_ms, StoreError};
-
-const BOUNDARY: &str = "parcel-desk-declaration-6f1c2a9e";
 
 /// The declaration of a stored customer's claim as a PDF, dated the day
 /// the claim was accepted (so every rendering is the same).
@@ -35,17 +35,6 @@ pub fn render(claim: &ClaimRow) -> Option<Vec<u8>> {
     }))
 }
 
-/// `multipart/form-data` with the one part `file`.
-fn multipart(pdf: &[u8]) -> Vec<u8> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"declaration.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(pdf);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 /// Uploads the declaration; `Ok(Err(()))`: the claim was requeued or
 /// marked for attention, nothing to send now.
 async fn upload(st: &ProxyState, claim: &ClaimRow) -> Result<Result<String, ()>, StoreError> {
@@ -53,12 +42,17 @@ async fn upload(st: &ProxyState, claim: &ClaimRow) -> Result<Result<String, ()>,
         st.tickets.store.mark_needs_attention(&claim.id, "The customer's declaration could not be read.").await?;
         return Ok(Err(()));
     };
-    let body = multipart(&pdf);
+    let (boundary, body) = pdf_multipart("declaration.pdf", &pdf);
+    if let Err(wait) = st.take_budget(Budget::Read).await? {
+        let why = "waiting for the account's budget to upload the declaration";
+        st.tickets.store.requeue(&claim.id, now_ms() + wait, false, Some(why)).await?;
+        return Ok(Err(()));
+    }
     let up = Upstream {
         method: Method::POST,
         segments: &["dsf", "files"],
         query: None,
-        content_type: HeaderValue::from_str(&format!("multipart/form-data; boundary={BOUNDARY}")).ok(),
+        content_type: HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}")).ok(),
         content_length: Some(body.len() as u64),
         body: Some(reqwest::Body::from(body)),
     };
