@@ -138,9 +138,7 @@ pub const MIGRATIONS: &[&str] = &[
          detail TEXT
      );
      CREATE INDEX claim_history_claim ON claim_history (claim_id, at);",
-    // 7 (issue 16 §2; planned as step 9 after the staff inbox's and the
-    // mail outbox's steps: renumber at merge): a customer's claim's
-    // documents from the shop's order — where each comes from (`documents`,
+    // 7: a customer's claim's documents from the shop's order — where each comes from (`documents`,
     // JSON: a URL, or a sales invoice Sendcloud generates), the file token
     // of each once uploaded or generated (never twice), and the failed
     // attempts at getting them (the backoff).
@@ -269,7 +267,7 @@ pub const PG_MIGRATIONS: &[&str] = &[
          detail TEXT
      );
      CREATE INDEX claim_history_claim ON claim_history (claim_id, at);",
-    // 5: a claim's documents (SQLite's step 7; planned as 7, renumber at merge).
+    // 5: a claim's documents (SQLite's step 7).
     "ALTER TABLE claims ADD COLUMN documents TEXT;
      ALTER TABLE claims ADD COLUMN sales_invoice_token TEXT;
      ALTER TABLE claims ADD COLUMN purchase_invoice_token TEXT;
