@@ -27,6 +27,7 @@ pub mod claims;
 pub mod customer;
 pub mod db;
 pub mod history;
+pub mod mail;
 mod migrations;
 
 use migrations::migrate;

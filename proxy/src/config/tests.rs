@@ -57,7 +57,7 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn keys_are_exactly_the_raw_layer() {
     use super::raw::*;
-    let sections: [(&str, &[&str]); 11] = [
+    let sections: [(&str, &[&str]); 12] = [
         ("", RawTop::FIELDS),
         ("support", RawSupport::FIELDS),
         ("limits", RawLimits::FIELDS),
@@ -68,6 +68,7 @@ fn keys_are_exactly_the_raw_layer() {
         ("claims", RawClaims::FIELDS),
         ("orders", RawOrders::FIELDS),
         ("staff", RawStaff::FIELDS),
+        ("mail", RawMail::FIELDS),
         ("jtl", RawJtl::FIELDS),
     ];
     let mut raw: Vec<String> = sections

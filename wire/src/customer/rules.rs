@@ -25,6 +25,7 @@ pub const FIELDS: &[&str] = &[
     "name",
     "resolution",
     "declaration",
+    "language",
 ];
 
 /// The most photos a damage claim has fields for.
