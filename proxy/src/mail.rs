@@ -116,7 +116,7 @@ impl Mailer {
         let tick = self.tick;
         tokio::spawn(async move {
             let mut since = None;
-            let mut last_full = i64::MIN;
+            let mut last_full: Option<i64> = None;
             let mut last_scan = i64::MIN;
             let mut failures: i64 = 0;
             let mut hold_until = 0;
@@ -131,7 +131,8 @@ impl Mailer {
                     // Changed claims since the last scan (a minute of
                     // slack for clocks and slow transactions); all of them
                     // now and then.
-                    let changed_since = if now - last_full >= FULL_SCAN_MS { i64::MIN } else { last_scan - 60_000 };
+                    let full = last_full.is_none_or(|t| now.saturating_sub(t) >= FULL_SCAN_MS);
+                    let changed_since = if full { i64::MIN } else { last_scan.saturating_sub(60_000) };
                     m.store.enqueue_mails(since, changed_since).await?;
                     Ok::<_, StoreError>(changed_since == i64::MIN)
                 }
@@ -139,7 +140,7 @@ impl Mailer {
                 match scanned {
                     Ok(full) => {
                         if full {
-                            last_full = now;
+                            last_full = Some(now);
                         }
                         last_scan = now;
                     }
