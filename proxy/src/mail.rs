@@ -39,7 +39,7 @@ use parcel_desk_wire::reference::Reference;
 use crate::config::MailConfig;
 use crate::store::mail::{MailRow, Rendered};
 use crate::store::{now_ms, Store, StoreError};
-use render::{Moment, MailFacts};
+use render::{MailFacts, Moment};
 pub use smtp::{SmtpTls, SmtpUrl};
 
 /// The sender of sandbox mails when `mail.from` is not set.
@@ -186,7 +186,9 @@ impl Mailer {
     /// One attempt at a leased row.
     async fn attempt(&self, row: &MailRow) -> Result<Attempt, StoreError> {
         let rendered = match (&row.recipient, &row.subject, &row.text_body, &row.html_body, &row.message_id) {
-            (Some(to), Some(s), Some(t), Some(h), Some(id)) => (to.clone(), s.clone(), t.clone(), h.clone(), id.clone()),
+            (Some(to), Some(s), Some(t), Some(h), Some(id)) => {
+                (to.clone(), s.clone(), t.clone(), h.clone(), id.clone())
+            }
             _ => match self.render(row).await? {
                 Ok(r) => r,
                 Err(reason) => return Ok(Attempt::Failed(reason)),
@@ -196,7 +198,9 @@ impl Mailer {
         let detail = row.moment.clone();
         match &self.sink {
             Sink::Keep => {
-                self.store.mail_done(&row.claim_id, &row.moment, "kept", &format!("{detail} (kept by the sandbox)")).await?;
+                self.store
+                    .mail_done(&row.claim_id, &row.moment, "kept", &format!("{detail} (kept by the sandbox)"))
+                    .await?;
                 tracing::info!(claim_id = %row.claim_id, moment = %row.moment, "customer mail kept (sandbox)");
                 Ok(Attempt::Sent)
             }
@@ -220,7 +224,10 @@ impl Mailer {
     }
 
     /// Renders a row from its claim and keeps the rendering.
-    async fn render(&self, row: &MailRow) -> Result<Result<(String, String, String, String, String), String>, StoreError> {
+    async fn render(
+        &self,
+        row: &MailRow,
+    ) -> Result<Result<(String, String, String, String, String), String>, StoreError> {
         let Some(claim) = self.store.mail_claim(&row.claim_id).await? else {
             return Ok(Err("the claim is gone".into()));
         };
@@ -268,7 +275,12 @@ impl Mailer {
         let kept = self.store.claim_mails(&row.claim_id).await?.into_iter().find(|m| m.moment == row.moment);
         Ok(Ok(match kept {
             Some(MailRow {
-                recipient: Some(r), subject: Some(s), text_body: Some(t), html_body: Some(h), message_id: Some(i), ..
+                recipient: Some(r),
+                subject: Some(s),
+                text_body: Some(t),
+                html_body: Some(h),
+                message_id: Some(i),
+                ..
             }) => (r, s, t, h, i),
             _ => (to, mail.subject, mail.text, mail.html, message_id),
         }))

@@ -74,7 +74,9 @@ fn free_port() -> u16 {
 /// The mails the sink received (decoded by Python's email package).
 fn mails(dir: &Path) -> Vec<Value> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect()
+        })
         .unwrap_or_default();
     files.sort();
     files.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
@@ -97,7 +99,8 @@ const STATUS_PAGE: &str = "https://shop.example/reklamation";
 
 /// A sandbox without rate limits (the test reads a lot) and its stats.
 async fn sandbox() -> Server {
-    let options = SandboxOptions { upstream_limits: false, list_delay: Duration::from_millis(300), ..SandboxOptions::default() };
+    let options =
+        SandboxOptions { upstream_limits: false, list_delay: Duration::from_millis(300), ..SandboxOptions::default() };
     let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
     start_sandbox_with(loopback(), creds, options).await.unwrap()
 }
@@ -167,10 +170,9 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn by_subject<'a>(mails: &'a [Value], subject: &str) -> &'a Value {
-    mails
-        .iter()
-        .find(|m| m["subject"] == subject)
-        .unwrap_or_else(|| panic!("no mail {subject:?} among {:?}", mails.iter().map(|m| &m["subject"]).collect::<Vec<_>>()))
+    mails.iter().find(|m| m["subject"] == subject).unwrap_or_else(|| {
+        panic!("no mail {subject:?} among {:?}", mails.iter().map(|m| &m["subject"]).collect::<Vec<_>>())
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -194,7 +196,8 @@ async fn a_german_customer_gets_german_mails_at_each_moment() {
     // The carrier asks the customer for something, then the claim is paid.
     move_ticket(&c, &sandbox, ticket_id, json!({"status": "action_required", "requested": ["damage_photo"]})).await;
     let got = wait_for_mails(&dir, 3, 20).await;
-    let asks = by_subject(&got, &format!("Ihre Reklamation {reference}: Der Versanddienstleister benötigt Angaben von Ihnen"));
+    let asks =
+        by_subject(&got, &format!("Ihre Reklamation {reference}: Der Versanddienstleister benötigt Angaben von Ihnen"));
     move_ticket(&c, &sandbox, ticket_id, json!({"status": "claim_paid", "outcome": "claim_approved"})).await;
     let got = wait_for_mails(&dir, 4, 20).await;
     let resolved = by_subject(&got, &format!("Ihre Reklamation {reference} ist abgeschlossen"));

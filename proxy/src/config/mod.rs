@@ -73,7 +73,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("orders.url", "the shop's order endpoint: GET {url}/{order_number} (docs/orders.md; unset: no order facts)"),
     ("orders.secret", "shared secret sent to orders.url as X-Parcel-Desk-Secret"),
     ("staff.token", "bearer token of the staff routes (unset: no staff routes)"),
-    ("mail.smtp_url", "mail server for customer e-mail: smtp:// (STARTTLS), smtps:// (TLS), smtp://host?tls=none (local relay)"),
+    (
+        "mail.smtp_url",
+        "mail server for customer e-mail: smtp:// (STARTTLS), smtps:// (TLS), smtp://host?tls=none (local relay)",
+    ),
     ("mail.from", "sender of customer e-mail, e.g. Shop <claims@shop.example>"),
     ("mail.status_url", "page with the widget's status view that mails link to (?view=status&ref=PD-…)"),
     ("jtl.base_url", "JTL-SCX Channel API base URL"),

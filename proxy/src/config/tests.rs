@@ -321,7 +321,12 @@ fn mail_rules() {
     }
     for (var, value, key, says) in [
         ("PARCEL_DESK_MAIL_SMTP_URL", "http://u:mail-pass-4711@smtp.shop.example", "mail.smtp_url", "smtp://"),
-        ("PARCEL_DESK_MAIL_SMTP_URL", "smtp://u:mail-pass-4711@smtp.shop.example?tls=none", "mail.smtp_url", "in clear"),
+        (
+            "PARCEL_DESK_MAIL_SMTP_URL",
+            "smtp://u:mail-pass-4711@smtp.shop.example?tls=none",
+            "mail.smtp_url",
+            "in clear",
+        ),
         ("PARCEL_DESK_MAIL_FROM", "not an address", "mail.from", "expected an e-mail address"),
         ("PARCEL_DESK_MAIL_STATUS_URL", "shop.example/claims", "mail.status_url", "absolute http(s) URL"),
         ("PARCEL_DESK_MAIL_STATUS_URL", "https://shop.example/claims#x", "mail.status_url", "without a fragment"),

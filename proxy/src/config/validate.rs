@@ -274,14 +274,20 @@ fn mail(c: &Check<'_>, m: super::raw::RawMail, cfg: &mut Config) -> Result<(), C
     if let Some(v) = m.from.filter(|v| !v.0.trim().is_empty()) {
         let from = v.0.trim();
         if from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(c.err("mail.from", "expected an e-mail address, e.g. Shop <claims@shop.example> or claims@shop.example"));
+            return Err(c.err(
+                "mail.from",
+                "expected an e-mail address, e.g. Shop <claims@shop.example> or claims@shop.example",
+            ));
         }
         cfg.mail.from = Some(from.to_owned());
     }
     if let Some(v) = m.status_url.filter(|v| !v.0.trim().is_empty()) {
         let text = v.0.trim();
         let ok = reqwest::Url::parse(text).is_ok_and(|u| {
-            matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.fragment().is_none() && u.password().is_none()
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.fragment().is_none()
+                && u.password().is_none()
         });
         if !ok {
             return Err(c.err(

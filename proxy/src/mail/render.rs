@@ -356,6 +356,9 @@ mod tests {
     #[test]
     fn status_links() {
         assert_eq!(status_link("https://shop.example/", "PD-1"), "https://shop.example/?view=status&ref=PD-1");
-        assert_eq!(status_link("https://shop.example/p?lang=de", "PD-1"), "https://shop.example/p?lang=de&view=status&ref=PD-1");
+        assert_eq!(
+            status_link("https://shop.example/p?lang=de", "PD-1"),
+            "https://shop.example/p?lang=de&view=status&ref=PD-1"
+        );
     }
 }

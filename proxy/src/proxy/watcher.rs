@@ -101,7 +101,9 @@ pub(super) fn spawn(st: &Arc<ProxyState>, every: Duration) {
                     }
                 };
                 match result {
-                    Ok(true) => tracing::info!(claim_id = %claim.id, ticket = claim.ticket_id, "upstream ticket status changed"),
+                    Ok(true) => {
+                        tracing::info!(claim_id = %claim.id, ticket = claim.ticket_id, "upstream ticket status changed")
+                    }
                     Ok(false) => {}
                     Err(e) => {
                         tracing::warn!(error = %e, "ticket watcher: store failed");
@@ -144,16 +146,27 @@ mod tests {
         use TicketStage as G;
         use TicketStatus as S;
         assert_eq!(upstream_status(&ticket(S::Pending, G::InProgress, &[])), "open");
-        assert_eq!(upstream_status(&ticket(S::ActionRequired, G::ActionRequired, &[DataType::DamagePhoto])), "needs_customer");
         assert_eq!(
-            upstream_status(&ticket(S::ActionRequired, G::ActionRequired, &[DataType::SalesInvoice, DataType::DamagePhoto])),
+            upstream_status(&ticket(S::ActionRequired, G::ActionRequired, &[DataType::DamagePhoto])),
             "needs_customer"
         );
-        assert_eq!(upstream_status(&ticket(S::CustomerDocumentsRequested, G::ActionRequired, &[DataType::PurchaseInvoice])), "needs_shop");
+        assert_eq!(
+            upstream_status(&ticket(
+                S::ActionRequired,
+                G::ActionRequired,
+                &[DataType::SalesInvoice, DataType::DamagePhoto]
+            )),
+            "needs_customer"
+        );
+        assert_eq!(
+            upstream_status(&ticket(S::CustomerDocumentsRequested, G::ActionRequired, &[DataType::PurchaseInvoice])),
+            "needs_shop"
+        );
         assert_eq!(upstream_status(&ticket(S::ClaimPaid, G::ManuallySolved, &[])), "resolved");
         assert_eq!(upstream_status(&ticket(S::Processing, G::SolvedByAutomation, &[])), "resolved");
         let mut t = ticket(S::Pending, G::InProgress, &[]);
-        t.resolution = Some(TicketResolution { outcome: Outcome::ClaimDeclined, amount: None, currency: None, solved_at: None });
+        t.resolution =
+            Some(TicketResolution { outcome: Outcome::ClaimDeclined, amount: None, currency: None, solved_at: None });
         assert_eq!(upstream_status(&t), "resolved");
     }
 }

@@ -224,7 +224,13 @@ impl Store {
     }
 
     /// Not sent this time: `queued` again until `next_at`, with why.
-    pub async fn mail_requeue(&self, claim_id: &str, moment: &str, next_at: i64, reason: &str) -> Result<(), StoreError> {
+    pub async fn mail_requeue(
+        &self,
+        claim_id: &str,
+        moment: &str,
+        next_at: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
         self.db
             .exec(
                 "UPDATE mail_outbox SET state = 'queued', next_attempt_at = $3, reason = $4, lease_until = NULL
@@ -416,6 +422,15 @@ mod tests {
         // Claims before mails were on get none.
         customer_claim(&s, "old", 8).await;
         assert_eq!(s.enqueue_mails(i64::MAX, 0).await.unwrap(), 0);
+        // A claim the shop rejected: its mail, with the reason to quote.
+        customer_claim(&s, "r1", 9).await;
+        s.db.exec("UPDATE claims SET state = 'rejected', reason = 'Not our order' WHERE id = 'r1'", &[]).await.unwrap();
+        assert_eq!(s.enqueue_mails(since, 0).await.unwrap(), 3, "old's received, r1's received and rejected");
+        let r1: Vec<String> = s.claim_mails("r1").await.unwrap().into_iter().map(|m| m.moment).collect();
+        assert_eq!(r1, ["received", "rejected"]);
+        let facts = s.mail_claim("r1").await.unwrap().unwrap();
+        assert_eq!((facts.reason.as_deref(), facts.reference), (Some("Not our order"), Some(9)));
+        assert!(facts.customer.unwrap().contains("\"de\""));
     }
 
     #[tokio::test]

@@ -246,7 +246,11 @@ pub(super) async fn move_ticket(
     let mut added = Vec::new();
     for (i, data_type) in m.requested.into_iter().enumerate() {
         let request_id = next_request + i as i64;
-        ticket.requested_actions.push(RequestedAction { id: request_id, data_type: data_type.clone(), created_at: now.clone() });
+        ticket.requested_actions.push(RequestedAction {
+            id: request_id,
+            data_type: data_type.clone(),
+            created_at: now.clone(),
+        });
         added.push(RequestedData {
             request_id,
             title: data_type.as_str().replace('_', " "),
