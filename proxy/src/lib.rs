@@ -169,7 +169,10 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     let listener = TcpListener::bind(config.listen).await.map_err(StartError::Io)?;
     if config.sandbox && config.mail.status_url.is_none() {
         // The mails the sandbox keeps link to this proxy's widget page.
-        let addr = listener.local_addr().map_err(StartError::Io)?;
+        let mut addr = listener.local_addr().map_err(StartError::Io)?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
         config.mail.status_url = Some(format!("http://{addr}/"));
     }
     let router = proxy::router(&config).await.map_err(|e| StartError::Config(e.0))?;
@@ -236,6 +239,19 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
         parcel_desk_sandbox::demo::orders::DEMO_ORDER_EMAIL
     ));
     out
+}
+
+#[cfg(test)]
+mod banner_tests {
+    #[test]
+    fn the_banner_links_the_kept_mails_or_names_the_server_without_its_password() {
+        let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let mut c = crate::Config::default();
+        assert!(crate::mail_banner(addr, &c).contains("http://127.0.0.1:8080/sandbox/mails"));
+        c.mail.smtp_url = Some(crate::mail::SmtpUrl::parse("smtp://u:pass-4711@smtp.shop.example").unwrap());
+        let line = crate::mail_banner(addr, &c);
+        assert!(line.contains("smtp://u:***@smtp.shop.example:587") && !line.contains("pass-4711"), "{line}");
+    }
 }
 
 #[cfg(test)]
