@@ -13,7 +13,7 @@
 //!   attempt sends the same message with the same `Message-ID`. While the
 //!   mail server cannot be reached or answers a temporary error, rows wait
 //!   with a backoff (1 s doubling, at most 5 minutes); a permanent refusal
-//!   (an address the server rejects) marks the row `failed`, recorded in
+//!   (an address the server rejects) marks the row `needs_attention`, recorded in
 //!   the claim's history.
 //! * **The one duplicate window.** The server accepted the message and the
 //!   proxy died (or lost its store) before it marked the row sent: after

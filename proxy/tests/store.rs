@@ -328,6 +328,11 @@ async fn mails_are_enqueued_once_and_sent_once(at: Location) {
     a.mail_failed(&third.claim_id, &third.moment, "550 no such user").await.unwrap();
     let rows = b.claim_mails("m1").await.unwrap();
     assert_eq!(rows.iter().map(|r| r.moment.as_str()).collect::<Vec<_>>(), ["received", "filed", "resolved"]);
+    let states: Vec<&str> = rows.iter().map(|r| r.state.as_str()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "sent").count(), 1);
+    assert_eq!(states.iter().filter(|s| **s == "queued").count(), 1);
+    let refused = rows.iter().find(|r| r.state == "needs_attention").expect("the refused mail needs attention");
+    assert_eq!(refused.reason.as_deref(), Some("550 no such user"));
     let history = a.history("m1").await.unwrap();
     assert!(history.iter().any(|h| h.actor == "mail" && h.action == "mail_sent"));
     assert!(history.iter().any(|h| h.actor == "mail" && h.action == "mail_failed"));

@@ -19,7 +19,7 @@ fn entry(m: &MailRow) -> String {
     let subject = m.subject.as_deref().unwrap_or("(not written yet)");
     let state = match m.state.as_str() {
         "kept" => "kept".to_owned(),
-        "failed" => format!("failed: {}", m.reason.as_deref().unwrap_or("")),
+        "needs_attention" => format!("needs attention: {}", m.reason.as_deref().unwrap_or("")),
         other => other.to_owned(),
     };
     let when = time(m.sent_at.unwrap_or(m.created_at));

@@ -8,7 +8,7 @@
 //! often. A row goes `queued` → `sending` (leased to one proxy, rendered on
 //! its first attempt) → `sent` (or `kept`: the sandbox keeps it instead of
 //! sending), back to `queued` with a backoff while the mail server cannot
-//! be reached, or `failed` when it refuses the mail for good.
+//! be reached, or `needs_attention` when it refuses the mail for good.
 
 use super::db::Val;
 use super::{now_ms, Store, StoreError};
@@ -242,12 +242,12 @@ impl Store {
     }
 
     /// The mail cannot be sent (the server refused it for good, or the claim
-    /// has no address): `failed`, recorded in the claim's history.
+    /// has no address): `needs_attention`, recorded in the claim's history.
     pub async fn mail_failed(&self, claim_id: &str, moment: &str, reason: &str) -> Result<(), StoreError> {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         tx.exec(
-            "UPDATE mail_outbox SET state = 'failed', reason = $3, lease_until = NULL WHERE claim_id = $1 AND moment = $2",
+            "UPDATE mail_outbox SET state = 'needs_attention', reason = $3, lease_until = NULL WHERE claim_id = $1 AND moment = $2",
             &[Val::Text(claim_id), Val::Text(moment), Val::Text(reason)],
         )
         .await?;
