@@ -8,6 +8,10 @@
 //!   reference and the status link, as plain text plus HTML.
 //! * The mail server down: the mails wait, then arrive once it is up, each
 //!   exactly once, although two proxies share the store and both send.
+//! * A mail the server refuses for good (550): `needs_attention`, in the
+//!   claim's history, not retried.
+//! * Sandbox mode without a server: the mails are kept and shown at
+//!   `/sandbox/mails`, which no other proxy has.
 
 mod common;
 
@@ -137,10 +141,14 @@ fn german_claim() -> Value {
 
 /// Files the German claim; returns (claim id, token, reference).
 async fn file_claim(c: &reqwest::Client, api: &str) -> (String, String, String) {
+    file_claim_for(c, api, german_claim()).await
+}
+
+async fn file_claim_for(c: &reqwest::Client, api: &str, claim: Value) -> (String, String, String) {
     let r = c
         .post(format!("{api}/claims"))
         .header("content-type", "application/json")
-        .body(german_claim().to_string())
+        .body(claim.to_string())
         .send()
         .await
         .unwrap();
@@ -283,6 +291,38 @@ async fn a_mail_server_that_is_down_delays_the_mails_and_none_is_lost_or_sent_tw
     assert!(rows.iter().all(|m| m.state == "sent" && m.sent_at.is_some()), "{rows:?}");
     drop(sink);
     drop(b);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_mail_the_server_refuses_for_good_needs_attention_and_is_not_retried() {
+    let dir = temp_dir("refused");
+    let port = free_port();
+    let sink = start_sink(port, &dir);
+    let sandbox = sandbox().await;
+    let store_path = parcel_desk_proxy::config::temp_store_path();
+    let p = proxy(&sandbox, port, &store_path).await;
+    let api = format!("{}/api", p.proxy.url());
+    let c = client();
+    let mut claim = german_claim();
+    claim["email"] = json!("nobody@example.de");
+    let (id, _, _) = file_claim_for(&c, &api, claim).await;
+    let store = Store::open_path(&store_path, 24).await.unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    let row = loop {
+        let rows = store.claim_mails(&id).await.unwrap();
+        if let Some(r) = rows.into_iter().find(|r| r.moment == "received" && r.state == "needs_attention") {
+            break r;
+        }
+        assert!(std::time::Instant::now() < until, "the refused mail is not marked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(row.attempts, 1, "a permanent refusal is not retried");
+    assert!(row.reason.as_deref().unwrap().contains("No such user"), "{row:?}");
+    let history = store.history(&id).await.unwrap();
+    assert!(history.iter().any(|h| h.actor == "mail" && h.action == "mail_failed"));
+    assert!(mails(&dir).is_empty());
+    drop(sink);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

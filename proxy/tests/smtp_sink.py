@@ -6,7 +6,8 @@ smtp://127.0.0.1:PORT?tls=none) and writes every message it accepts to DIR:
 the raw message as NAME.eml and what the test checks, decoded by Python's
 email package, as NAME.json (subject, from, to, Message-ID, the content
 types, the text and HTML parts). Prints "ready" once it listens and stops
-when its standard input closes (so it never outlives the test).
+when its standard input closes (so it never outlives the test). Mail to
+nobody@… is refused with 550 (a permanent error).
 
     python3 smtp_sink.py --port 2525 --dir /tmp/mails
 """
@@ -26,6 +27,13 @@ from aiosmtpd.controller import Controller
 class Keep:
     def __init__(self, directory):
         self.directory = directory
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A mailbox that does not exist: refused for good, as a real server would.
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
