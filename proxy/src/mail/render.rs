@@ -57,11 +57,11 @@ const EN: Texts = Texts {
         "Your claim {ref} is resolved",
     ],
     bodies: [
-        "thank you for telling us. We have received your claim and are taking care of it. Please mention your reference if you contact us about it.",
-        "the carrier needs more information or documents from you to handle your claim. Please open the link below and answer the request.",
-        "we have filed your claim with the carrier. Their review can take a few days; we will write again as soon as there is news.",
-        "unfortunately we cannot pass your claim on to the carrier.",
-        "your claim has been resolved. The link below shows the outcome.",
+        "Thank you for telling us. We have received your claim and are taking care of it. Please mention your reference if you contact us about it.",
+        "The carrier needs more information or documents from you to handle your claim. Please open the link below and answer the request.",
+        "We have filed your claim with the carrier. Their review can take a few days; we will write again as soon as there is news.",
+        "Unfortunately we cannot pass your claim on to the carrier.",
+        "Your claim has been resolved. The link below shows the outcome.",
     ],
     reason: "The shop's reason:",
     reference: "Your reference:",
@@ -103,11 +103,11 @@ const NL: Texts = Texts {
         "Je claim {ref} is afgehandeld",
     ],
     bodies: [
-        "bedankt voor je melding. We hebben je claim ontvangen en gaan ermee aan de slag. Vermeld je referentie als je er contact over opneemt.",
-        "de vervoerder heeft meer informatie of documenten van je nodig om je claim te behandelen. Open de link hieronder en beantwoord het verzoek.",
-        "we hebben je claim ingediend bij de vervoerder. De beoordeling kan een paar dagen duren; we laten van ons horen zodra er nieuws is.",
-        "helaas kunnen we je claim niet doorsturen naar de vervoerder.",
-        "je claim is afgehandeld. Via de link hieronder zie je de uitkomst.",
+        "Bedankt voor je melding. We hebben je claim ontvangen en gaan ermee aan de slag. Vermeld je referentie als je er contact over opneemt.",
+        "De vervoerder heeft meer informatie of documenten van je nodig om je claim te behandelen. Open de link hieronder en beantwoord het verzoek.",
+        "We hebben je claim ingediend bij de vervoerder. De beoordeling kan een paar dagen duren; we laten van ons horen zodra er nieuws is.",
+        "Helaas kunnen we je claim niet doorsturen naar de vervoerder.",
+        "Je claim is afgehandeld. Via de link hieronder zie je de uitkomst.",
     ],
     reason: "Reden van de winkel:",
     reference: "Je referentie:",
@@ -126,11 +126,11 @@ const FR: Texts = Texts {
         "Votre réclamation {ref} est clôturée",
     ],
     bodies: [
-        "merci de nous avoir prévenus. Nous avons bien reçu votre réclamation et nous nous en occupons. Merci d'indiquer votre référence si vous nous contactez à ce sujet.",
-        "le transporteur a besoin d'informations ou de documents supplémentaires de votre part pour traiter votre réclamation. Ouvrez le lien ci-dessous et répondez à la demande.",
-        "nous avons transmis votre réclamation au transporteur. L'examen peut prendre quelques jours ; nous vous écrirons dès qu'il y aura du nouveau.",
-        "malheureusement, nous ne pouvons pas transmettre votre réclamation au transporteur.",
-        "votre réclamation est clôturée. Le lien ci-dessous en indique le résultat.",
+        "Merci de nous avoir prévenus. Nous avons bien reçu votre réclamation et nous nous en occupons. Merci d'indiquer votre référence si vous nous contactez à ce sujet.",
+        "Le transporteur a besoin d'informations ou de documents supplémentaires de votre part pour traiter votre réclamation. Ouvrez le lien ci-dessous et répondez à la demande.",
+        "Nous avons transmis votre réclamation au transporteur. L'examen peut prendre quelques jours ; nous vous écrirons dès qu'il y aura du nouveau.",
+        "Malheureusement, nous ne pouvons pas transmettre votre réclamation au transporteur.",
+        "Votre réclamation est clôturée. Le lien ci-dessous en indique le résultat.",
     ],
     reason: "Motif indiqué par la boutique :",
     reference: "Votre référence :",
@@ -149,11 +149,11 @@ const ES: Texts = Texts {
         "Tu reclamación {ref} está resuelta",
     ],
     bodies: [
-        "gracias por avisarnos. Hemos recibido tu reclamación y nos estamos ocupando de ella. Indica tu referencia si nos contactas sobre ella.",
-        "el transportista necesita más información o documentos tuyos para tramitar tu reclamación. Abre el enlace de abajo y responde a la solicitud.",
-        "hemos presentado tu reclamación al transportista. La revisión puede tardar unos días; te escribiremos en cuanto haya novedades.",
-        "lamentablemente no podemos enviar tu reclamación al transportista.",
-        "tu reclamación se ha resuelto. En el enlace de abajo puedes ver el resultado.",
+        "Gracias por avisarnos. Hemos recibido tu reclamación y nos estamos ocupando de ella. Indica tu referencia si nos contactas sobre ella.",
+        "El transportista necesita más información o documentos tuyos para tramitar tu reclamación. Abre el enlace de abajo y responde a la solicitud.",
+        "Hemos presentado tu reclamación al transportista. La revisión puede tardar unos días; te escribiremos en cuanto haya novedades.",
+        "Lamentablemente no podemos enviar tu reclamación al transportista.",
+        "Tu reclamación se ha resuelto. En el enlace de abajo puedes ver el resultado.",
     ],
     reason: "Motivo de la tienda:",
     reference: "Tu referencia:",
@@ -172,11 +172,11 @@ const IT: Texts = Texts {
         "Il tuo reclamo {ref} è stato risolto",
     ],
     bodies: [
-        "grazie per la segnalazione. Abbiamo ricevuto il tuo reclamo e ce ne stiamo occupando. Indica il tuo riferimento se ci contatti in merito.",
-        "il corriere ha bisogno di altre informazioni o documenti da parte tua per gestire il reclamo. Apri il link qui sotto e rispondi alla richiesta.",
-        "abbiamo inoltrato il tuo reclamo al corriere. La verifica può richiedere alcuni giorni; ti scriveremo appena ci saranno novità.",
-        "purtroppo non possiamo inoltrare il tuo reclamo al corriere.",
-        "il tuo reclamo è stato risolto. Il link qui sotto ne mostra l'esito.",
+        "Grazie per la segnalazione. Abbiamo ricevuto il tuo reclamo e ce ne stiamo occupando. Indica il tuo riferimento se ci contatti in merito.",
+        "Il corriere ha bisogno di altre informazioni o documenti da parte tua per gestire il reclamo. Apri il link qui sotto e rispondi alla richiesta.",
+        "Abbiamo inoltrato il tuo reclamo al corriere. La verifica può richiedere alcuni giorni; ti scriveremo appena ci saranno novità.",
+        "Purtroppo non possiamo inoltrare il tuo reclamo al corriere.",
+        "Il tuo reclamo è stato risolto. Il link qui sotto ne mostra l'esito.",
     ],
     reason: "Motivo indicato dal negozio:",
     reference: "Il tuo riferimento:",
@@ -325,6 +325,11 @@ mod tests {
                 assert!(mail.html.contains("href=\"https://shop.example/claims?view=status&amp;ref=PD-4K7Q-2M\""));
                 assert!(mail.html.contains(&format!("<html lang=\"{}\">", lang.as_str())));
                 assert!(!mail.html.contains("<img") && !mail.html.contains("src="), "no images, nothing remote");
+                // Only German goes on in lower case after the greeting's comma.
+                let first = mail.text.split("\n\n").nth(1).and_then(|b| b.chars().next()).unwrap();
+                if lang != Language::De {
+                    assert!(first.is_uppercase(), "{lang:?} {m:?}: {}", mail.text);
+                }
             }
         }
     }
