@@ -13,8 +13,9 @@
 //! A change is recorded in the claim's history, and the mail outbox picks
 //! `needs_customer` and `resolved` up. One proxy watches at a time (the
 //! `ticket-watcher` lease); every read goes through the proxy's ticket
-//! cache and the account's read budget, a few tickets per round: when the
-//! budget is used up the round stops and customers' own status reads keep
+//! cache and the account's read budget, and the watcher takes at most a
+//! third of that budget (10 reads a minute at Sendcloud's 30); when the
+//! budget is used up the round stops, so customers' own status reads keep
 //! the rest of it.
 
 use std::sync::{Arc, Weak};
@@ -28,8 +29,12 @@ use super::ProxyState;
 
 /// The lease of the one watching proxy.
 pub const LEASE: &str = "ticket-watcher";
-/// Tickets read in one round at most.
-const PER_ROUND: i64 = 5;
+/// Tickets read in one round: a third of the account's read budget over
+/// the round's length, at least one.
+fn per_round(reads_per_window: u32, window: Duration, tick: Duration) -> i64 {
+    let window_ms = window.as_millis().max(1);
+    ((u128::from(reads_per_window) * tick.as_millis()) / (3 * window_ms)).clamp(1, 100) as i64
+}
 
 /// What a ticket says for the customer.
 pub fn upstream_status(t: &TicketResponse) -> &'static str {
@@ -57,8 +62,11 @@ pub fn upstream_status(t: &TicketResponse) -> &'static str {
 pub(super) fn spawn(st: &Arc<ProxyState>, every: Duration) {
     let weak: Weak<ProxyState> = Arc::downgrade(st);
     let holder = uuid::Uuid::new_v4().to_string();
-    // A round at most every quarter interval (1 s to 30 s).
-    let tick = (every / 4).clamp(Duration::from_secs(1), Duration::from_secs(30));
+    // A round every quarter interval (1 s to 30 s), but not more often than
+    // a third of the read budget allows one read.
+    let budget = &st.sendcloud.budget;
+    let one_read = budget.window * 3 / budget.reads_per_minute.get();
+    let tick = (every / 4).clamp(Duration::from_secs(1), Duration::from_secs(30)).max(one_read);
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(tick).await;
@@ -74,7 +82,9 @@ pub(super) fn spawn(st: &Arc<ProxyState>, every: Duration) {
                 }
             }
             let due = crate::store::now_ms() - every.as_millis() as i64;
-            let claims = match store.claims_to_watch(due, PER_ROUND).await {
+            let budget = &st.sendcloud.budget;
+            let limit = per_round(budget.reads_per_minute.get(), budget.window, tick);
+            let claims = match store.claims_to_watch(due, limit).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::warn!(error = %e, "ticket watcher: store failed");
@@ -139,6 +149,14 @@ mod tests {
                 .collect(),
             resolution: None,
         }
+    }
+
+    #[test]
+    fn a_third_of_the_read_budget_at_most() {
+        let minute = Duration::from_secs(60);
+        assert_eq!(per_round(30, minute, Duration::from_secs(30)), 5, "10 a minute");
+        assert_eq!(per_round(30, minute, Duration::from_secs(1)), 1, "at least one");
+        assert_eq!(per_round(10_000, minute, Duration::from_secs(30)), 100, "at most 100");
     }
 
     #[test]
