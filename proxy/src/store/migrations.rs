@@ -165,7 +165,7 @@ pub const MIGRATIONS: &[&str] = &[
      CREATE INDEX mail_outbox_done ON mail_outbox (sent_at);
      CREATE TABLE mail_since (name TEXT PRIMARY KEY, since INTEGER NOT NULL);
      ALTER TABLE claims ADD COLUMN upstream_checked_at INTEGER;
-     CREATE INDEX claims_updated ON claims (updated_at);",
+     CREATE INDEX mail_claims_updated ON claims (updated_at);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -311,7 +311,7 @@ pub const PG_MIGRATIONS: &[&str] = &[
      CREATE INDEX mail_outbox_done ON mail_outbox (sent_at);
      CREATE TABLE mail_since (name TEXT PRIMARY KEY, since BIGINT NOT NULL);
      ALTER TABLE claims ADD COLUMN upstream_checked_at BIGINT;
-     CREATE INDEX claims_updated ON claims (updated_at);",
+     CREATE INDEX mail_claims_updated ON claims (updated_at);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {
