@@ -8,8 +8,9 @@
 #                            the workspace's and those of the standard library it rebuilds
 #   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt), PostgreSQL's
 #                            server binaries (apt; the tests start throwaway clusters),
-#                            the Node test dependencies, and schemathesis (PyPI, in
-#                            the virtualenv .tools/venv)
+#                            the Node test dependencies, and schemathesis and aiosmtpd
+#                            (PyPI, in the virtualenv .tools/venv; aiosmtpd is the SMTP
+#                            sink of the proxy's mail tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.28.2
 SCHEMATHESIS_VERSION=4.32.5
+AIOSMTPD_VERSION=1.4.6
 TOOLS_DIR=.tools
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -140,6 +142,14 @@ setup_test() {
     mkdir -p "$TOOLS_DIR"
     [ -x "$TOOLS_DIR/venv/bin/pip" ] || python3 -m venv "$TOOLS_DIR/venv"
     "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  # aiosmtpd is the SMTP server the proxy's mail tests start and stop
+  # (proxy/tests/smtp_sink.py, run with .tools/venv/bin/python).
+  if ! "$TOOLS_DIR/venv/bin/python" -c "import sys, aiosmtpd; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+    say "pip install aiosmtpd==$AIOSMTPD_VERSION into $TOOLS_DIR/venv"
+    mkdir -p "$TOOLS_DIR"
+    [ -x "$TOOLS_DIR/venv/bin/pip" ] || python3 -m venv "$TOOLS_DIR/venv"
+    "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
   fi
 }
 

@@ -76,6 +76,8 @@ test('a damaged-parcel claim with six 12-megapixel photos uploads each as at mos
     email: 'ann@example.com',
     name: 'Ann Example',
     resolution: 'refund',
+    // The page's language: the proxy's e-mails to the customer use it.
+    language: 'en',
   });
   expect(body.photos.map((p: { role: string }) => p.role)).toEqual(['damage', 'damage', 'damage', 'contents', 'contents', 'packaging']);
   for (const p of body.photos) expect(p.file_token).toBeTruthy();

@@ -19,6 +19,7 @@ pub mod declaration;
 pub mod envelope;
 pub mod idempotency;
 pub mod jtl;
+pub mod mail;
 pub mod orders;
 pub mod proxy;
 /// The one rate limiter (in wire, shared with the sandbox).
@@ -165,10 +166,27 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
             .map_err(|e| StartError::Config(format!("the sandbox's URL {}: {e}", server.url())))?;
         sandbox = Some(server);
     }
-    let router = proxy::router(&config).await.map_err(|e| StartError::Config(e.0))?;
     let listener = TcpListener::bind(config.listen).await.map_err(StartError::Io)?;
+    if config.sandbox && config.mail.status_url.is_none() {
+        // The mails the sandbox keeps link to this proxy's widget page.
+        let mut addr = listener.local_addr().map_err(StartError::Io)?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        config.mail.status_url = Some(format!("http://{addr}/"));
+    }
+    let router = proxy::router(&config).await.map_err(|e| StartError::Config(e.0))?;
     let proxy = serve(listener, router).map_err(StartError::Io)?;
     Ok(Running { proxy, sandbox, config })
+}
+
+/// The sandbox banner's line about customer e-mail: where the kept mails
+/// are shown, or that they go to the configured server.
+pub fn mail_banner(addr: SocketAddr, config: &Config) -> String {
+    match &config.mail.smtp_url {
+        None => format!("  mails:     http://{addr}/sandbox/mails (the customer e-mails the proxy would send)\n"),
+        Some(url) => format!("  mails:     sent through {}\n", url.redacted()),
+    }
 }
 
 /// What the sandbox banner says about the staff view.
@@ -221,6 +239,19 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
         parcel_desk_sandbox::demo::orders::DEMO_ORDER_EMAIL
     ));
     out
+}
+
+#[cfg(test)]
+mod banner_tests {
+    #[test]
+    fn the_banner_links_the_kept_mails_or_names_the_server_without_its_password() {
+        let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let mut c = crate::Config::default();
+        assert!(crate::mail_banner(addr, &c).contains("http://127.0.0.1:8080/sandbox/mails"));
+        c.mail.smtp_url = Some(crate::mail::SmtpUrl::parse("smtp://u:pass-4711@smtp.shop.example").unwrap());
+        let line = crate::mail_banner(addr, &c);
+        assert!(line.contains("smtp://u:***@smtp.shop.example:587") && !line.contains("pass-4711"), "{line}");
+    }
 }
 
 #[cfg(test)]

@@ -154,7 +154,8 @@ async fn main() -> ExitCode {
             (None, true) => parcel_desk_proxy::StaffBanner::Configured,
             (None, false) => parcel_desk_proxy::StaffBanner::Off,
         };
-        let banner = parcel_desk_proxy::sandbox_banner(addr, &running.config.api_prefix, staff);
+        let mut banner = parcel_desk_proxy::sandbox_banner(addr, &running.config.api_prefix, staff);
+        banner.push_str(&parcel_desk_proxy::mail_banner(addr, &running.config));
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(banner.as_bytes());
         let _ = out.flush();

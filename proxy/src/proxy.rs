@@ -40,6 +40,7 @@ mod tickets;
 mod tracking;
 pub mod upload;
 mod upstream;
+mod watcher;
 
 pub use state::{router, BuildError};
 use state::{Budget, ProxyState};
@@ -105,6 +106,15 @@ async fn dispatch(State(st): State<Arc<ProxyState>>, req: Request) -> Response {
             Method::GET | Method::HEAD => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response(),
             _ => envelope::not_found(),
         };
+    }
+    // Sandbox mode without a mail server: the mails it kept.
+    if path == "/sandbox/mails" {
+        if let Some(mail) = st.mail.as_ref().filter(|m| m.keeps()) {
+            return match *req.method() {
+                Method::GET | Method::HEAD => crate::mail::page::serve(mail).await,
+                _ => envelope::not_found(),
+            };
+        }
     }
     if let Some(rest) = path.strip_prefix(st.site.prefix.as_str()) {
         if rest.starts_with('/') || rest.is_empty() {

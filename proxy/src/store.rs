@@ -14,7 +14,12 @@
 //!   Customers' claims (`POST /claims`) are rows there too, with their
 //!   part, their reference and what the shop still has to add
 //!   ([`customer`]).
-//! * `leases`: which proxy runs a singleton task (the JTL event poller).
+//! * `leases`: which proxy runs a singleton task (the JTL event poller,
+//!   the ticket watcher).
+//! * `claim_history`: who did what to a claim, when ([`history`]).
+//! * `mail_outbox`, `mail_since`: customer e-mail, one row per claim and
+//!   moment, and since when mails are on ([`mail`]); the ticket watcher
+//!   keeps `claims.upstream_status` and `claims.upstream_checked_at`.
 //! * `jtl_tickets`, `jtl_replies`, `jtl_outbox`: the JTL channel
 //!   ([`crate::jtl::store`]).
 //!
@@ -27,6 +32,7 @@ pub mod claims;
 pub mod customer;
 pub mod db;
 pub mod history;
+pub mod mail;
 mod migrations;
 
 use migrations::migrate;

@@ -311,6 +311,60 @@ async fn claims_wait_for_order_facts(at: Location) {
     assert_eq!(row.document_attempts, 0, "a document got resets the backoff");
 }
 
+/// Customer mails: two proxies scanning at once enqueue each moment once,
+/// two senders never lease the same mail, a sent mail is in the claim's
+/// history, and the watcher's status change enqueues its moment.
+async fn mails_are_enqueued_once_and_sent_once(at: Location) {
+    use parcel_desk_proxy::store::customer::CustomerPart;
+    let (a, b) = (open(&at).await, open(&at).await);
+    let since = a.mail_since(now_ms() - 1000).await.unwrap();
+    assert_eq!(b.mail_since(now_ms() + 1000).await.unwrap(), since, "one start time for the store");
+    let part = CustomerPart {
+        route: "claims",
+        json: r#"{"claim_type":"lost","language":"de"}"#,
+        email: "kunde@example.de",
+        name: "Kunde",
+        resolution: None,
+        order_number: None,
+        state: "received",
+        missing: None,
+        declaration: false,
+        documents: None,
+    };
+    a.accept_customer_claim(&claim("m1", None), &part, || 21, |bits| answer(&bits.to_string())).await.unwrap();
+    let now = now_ms();
+    let c = a.lease_due(now, 60_000).await.unwrap().unwrap();
+    assert!(a.mark_sent(&c.id, now).await.unwrap());
+    a.mark_filed(&c.id, None).await.unwrap();
+    assert!(a.map_ticket("m1", 700).await.unwrap());
+    let (ea, eb) = tokio::join!(a.enqueue_mails(since, i64::MIN), b.enqueue_mails(since, i64::MIN));
+    assert_eq!(ea.unwrap() + eb.unwrap(), 2, "received and filed, once");
+    let watched = a.claims_to_watch(i64::MAX, 10).await.unwrap();
+    assert_eq!((watched[0].id.as_str(), watched[0].ticket_id), ("m1", 700));
+    assert!(b.set_upstream_status("m1", "resolved").await.unwrap());
+    assert_eq!(a.enqueue_mails(since, now - 60_000).await.unwrap(), 1, "resolved");
+    let (la, lb) = tokio::join!(a.lease_mail(now_ms(), 60_000), b.lease_mail(now_ms(), 60_000));
+    let (la, lb) = (la.unwrap().unwrap(), lb.unwrap().unwrap());
+    assert_ne!(la.moment, lb.moment, "one sender per mail");
+    a.mail_done(&la.claim_id, &la.moment, "sent", &la.moment).await.unwrap();
+    b.mail_requeue(&lb.claim_id, &lb.moment, now_ms() + 60_000, "server down").await.unwrap();
+    let third = a.lease_mail(now_ms(), 60_000).await.unwrap().unwrap();
+    assert!(a.lease_mail(now_ms(), 60_000).await.unwrap().is_none(), "the requeued one waits");
+    a.mail_failed(&third.claim_id, &third.moment, "550 no such user").await.unwrap();
+    let rows = b.claim_mails("m1").await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.moment.as_str()).collect::<Vec<_>>(), ["received", "filed", "resolved"]);
+    let states: Vec<&str> = rows.iter().map(|r| r.state.as_str()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "sent").count(), 1);
+    assert_eq!(states.iter().filter(|s| **s == "queued").count(), 1);
+    let refused = rows.iter().find(|r| r.state == "needs_attention").expect("the refused mail needs attention");
+    assert_eq!(refused.reason.as_deref(), Some("550 no such user"));
+    let history = a.history("m1").await.unwrap();
+    assert!(history.iter().any(|h| h.actor == "mail" && h.action == "mail_sent"));
+    assert!(history.iter().any(|h| h.actor == "mail" && h.action == "mail_failed"));
+    assert!(history.iter().any(|h| h.action == "upstream_status" && h.detail.as_deref() == Some("resolved")));
+    assert_eq!(a.mails(10).await.unwrap().len(), 3);
+}
+
 async fn suite(name: &str, fresh: impl Fn() -> Location) {
     macro_rules! run {
         ($($scenario:ident),* $(,)?) => {$(
@@ -330,6 +384,7 @@ async fn suite(name: &str, fresh: impl Fn() -> Location) {
         jtl_replies_are_stored_once,
         the_jtl_outbox_hands_a_ticket_to_one_worker,
         claims_wait_for_order_facts,
+        mails_are_enqueued_once_and_sent_once,
     );
 }
 

@@ -150,3 +150,50 @@ async fn no_other_demo_parcel_shows_a_return_or_a_late_delivery() {
         assert_eq!(returning, p.tracking_number == "PD-RETURNED-0010", "{}", p.tracking_number);
     }
 }
+
+async fn move_ticket(app: &Router, id: &str, auth: bool, body: &str) -> (StatusCode, Value) {
+    let mut req = Request::post(format!("/sandbox/tickets/{id}")).header(header::CONTENT_TYPE, "application/json");
+    if auth {
+        req = req.header(header::AUTHORIZATION, basic());
+    }
+    call(app, req.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let req = Request::get(uri).header(header::AUTHORIZATION, basic()).body(Body::empty()).unwrap();
+    call(app, req).await
+}
+
+/// `POST /sandbox/tickets/{id}` moves a ticket as the carrier would: a
+/// data request (listed like the seeded ones), then a resolution.
+#[tokio::test]
+async fn tickets_can_be_moved_as_the_carrier_would() {
+    let app = router_with(creds(), SandboxOptions::default());
+    let ask = r#"{"status":"action_required","requested":["damage_photo","sales_invoice"]}"#;
+    assert_eq!(move_ticket(&app, "1001", false, ask).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(move_ticket(&app, "999999", true, ask).await.0, StatusCode::NOT_FOUND);
+    let (status, body) = move_ticket(&app, "1001", true, r#"{"status":"solved","colour":"red"}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let (status, t) = move_ticket(&app, "1001", true, ask).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!((t["status"].as_str(), t["stage"].as_str()), (Some("action_required"), Some("action_required")));
+    let asked: Vec<&str> =
+        t["requested_actions"].as_array().unwrap().iter().map(|a| a["data_type"].as_str().unwrap()).collect();
+    assert_eq!(asked, ["damage_photo", "sales_invoice"]);
+    let (_, open) = get(&app, "/dsf/tickets/requested-data").await;
+    let ids: Vec<i64> = t["requested_actions"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
+    for id in &ids {
+        assert!(open["data"].as_array().unwrap().iter().any(|r| r["request_id"] == *id), "request {id} is open");
+    }
+
+    let (status, t) = move_ticket(&app, "1001", true, r#"{"status":"claim_paid","outcome":"claim_approved"}"#).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(t["stage"], "manually_solved_stage");
+    assert_eq!(t["resolution"]["outcome"], "claim_approved");
+    assert_eq!(t["requested_actions"], json!([]));
+    let (_, read) = get(&app, "/dsf/tickets/1001").await;
+    assert_eq!(read, t, "reads show the move");
+    let (_, open) = get(&app, "/dsf/tickets/requested-data").await;
+    assert!(open["data"].as_array().unwrap().iter().all(|r| !ids.contains(&r["request_id"].as_i64().unwrap())));
+}

@@ -305,7 +305,9 @@ pub fn ClaimForm(
             focus_first_invalid(form_ref);
             return;
         };
-        let (body, mut problems) = untrack(|| inputs.draft()).to_request(claim);
+        let (mut body, mut problems) = untrack(|| inputs.draft()).to_request(claim);
+        // The proxy's e-mails about the claim go in the page's language.
+        body.language = parcel_desk_wire::customer::Language::from_tag(lang);
         // Tracking does not know the number: say so, send nothing.
         if let Some(unknown) = untrack(|| lookup.not_found_text(t)).filter(|_| !inputs.use_order.get_untracked()) {
             problems.retain(|(f, _)| *f != Field::TrackingNumber);

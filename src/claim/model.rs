@@ -344,6 +344,8 @@ impl Draft {
             declaration: asks
                 .declaration
                 .then(|| Declaration { accepted: self.declared, signed_name: self.signed_name.trim().to_owned() }),
+            // Set by the form: the language the page shows.
+            language: None,
         };
         for issue in rules::validate(&body) {
             let Some(field) = Field::of_issue(&issue) else { continue };

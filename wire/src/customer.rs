@@ -71,6 +71,44 @@ pub struct Photo {
     pub role: PhotoRole,
 }
 
+/// The customer's language (the widget's six): the proxy writes its
+/// e-mails about the claim in it (English when absent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    De,
+    Nl,
+    Fr,
+    Es,
+    It,
+}
+
+impl Language {
+    /// Every language, in the widget's order.
+    pub const ALL: [Language; 6] = [Language::En, Language::De, Language::Nl, Language::Fr, Language::Es, Language::It];
+
+    /// The tag (`de`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::De => "de",
+            Language::Nl => "nl",
+            Language::Fr => "fr",
+            Language::Es => "es",
+            Language::It => "it",
+        }
+    }
+
+    /// The language of a tag such as `de`, `de-AT` or `fr_BE` (the primary
+    /// subtag decides); `None` for the others.
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Language::ALL.into_iter().find(|l| l.as_str() == primary)
+    }
+}
+
 /// What the customer would like; for the shop, never sent upstream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -150,6 +188,10 @@ pub struct CustomerClaim {
     /// Required for `lost` and `delivered-but-not-received`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declaration: Option<Declaration>,
+    /// The language the customer used (`en`, `de`, `nl`, `fr`, `es`,
+    /// `it`): the proxy's e-mails about the claim are in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 /// 202 of `POST /claims`.

@@ -63,6 +63,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("upstream.read_cache_secs", "how long a ticket read answers status reads"),
     ("upstream.reconcile_after_secs", "wait after an attempt that may have arrived before looking for its ticket"),
     ("upstream.retry_base_ms", "first retry delay after an upstream failure (doubles each time)"),
+    ("upstream.watch_secs", "seconds between status reads of one filed customer's claim's ticket (0: never)"),
     ("store.url", "where the proxy's state lives: sqlite:///path/file.sqlite3 or postgres://user@host:port/db"),
     ("store.path", "SQLite file for the proxy's state (the same as a sqlite:// store.url)"),
     ("store.idempotency_hours", "how long create answers are kept for Idempotency-Key replays"),
@@ -75,6 +76,12 @@ pub const KEYS: &[(&str, &str)] = &[
     ("orders.url", "the shop's order endpoint: GET {url}/{order_number} (docs/orders.md; unset: no order facts)"),
     ("orders.secret", "shared secret sent to orders.url as X-Parcel-Desk-Secret"),
     ("staff.token", "bearer token of the staff routes (unset: no staff routes)"),
+    (
+        "mail.smtp_url",
+        "mail server for customer e-mail: smtp:// (STARTTLS), smtps:// (TLS), smtp://host?tls=none (local relay)",
+    ),
+    ("mail.from", "sender of customer e-mail, e.g. Shop <claims@shop.example>"),
+    ("mail.status_url", "page with the widget's status view that mails link to (?view=status&ref=PD-…)"),
     ("jtl.base_url", "JTL-SCX Channel API base URL"),
     ("jtl.refresh_token", "JTL-SCX API refresh token"),
     ("jtl.seller_id", "JTL-SCX seller id that channel tickets go to"),
@@ -123,6 +130,8 @@ pub struct Config {
     /// The shop's order endpoint (`orders.*`).
     pub orders: OrdersConfig,
     pub staff: StaffConfig,
+    /// E-mail to the customer (`mail.*`).
+    pub mail: MailConfig,
     /// JTL-SCX channel tickets (`jtl.*`); off unless a refresh token and a
     /// seller id are set, or in sandbox mode.
     pub jtl: JtlConfig,
@@ -149,6 +158,7 @@ impl Default for Config {
             claims: ClaimsConfig::default(),
             orders: OrdersConfig::default(),
             staff: StaffConfig::default(),
+            mail: MailConfig::default(),
             jtl: JtlConfig::default(),
             upstream: UpstreamConfig::default(),
             sandbox_faults: 0.0,

@@ -127,7 +127,7 @@ layer!(RawLimits, "limits" {
 });
 layer!(RawUpstream, "upstream" {
     creates_per_minute: UInt, reads_per_minute: UInt, window_secs: UInt, read_cache_secs: UInt,
-    reconcile_after_secs: UInt, retry_base_ms: UInt,
+    reconcile_after_secs: UInt, retry_base_ms: UInt, watch_secs: UInt,
 });
 layer!(RawStore, "store" { url: Text, path: Text, idempotency_hours: UInt });
 layer!(RawAccess, "access" { token_key: Text, token_days: UInt });
@@ -135,6 +135,7 @@ layer!(RawTracking, "tracking" { base_url: Text });
 layer!(RawClaims, "claims" { lost_after_days: UInt, parcel_kind: Text, carrier_contract_id: UInt });
 layer!(RawOrders, "orders" { url: Text, secret: Text });
 layer!(RawStaff, "staff" { token: Text });
+layer!(RawMail, "mail" { smtp_url: Text, from: Text, status_url: Text });
 layer!(RawJtl, "jtl" { base_url: Text, refresh_token: Text, seller_id: Text, poll_secs: UInt, timeout_secs: UInt });
 layer!(RawTop, "" {
     listen: Text, api_prefix: Text, static_dir: Text, sandbox: Flag, allowed_origins: List,
@@ -168,6 +169,8 @@ pub(super) struct RawConfig {
     pub orders: RawOrders,
     #[serde(default)]
     pub staff: RawStaff,
+    #[serde(default)]
+    pub mail: RawMail,
     #[serde(default)]
     pub jtl: RawJtl,
     #[serde(default)]
@@ -210,6 +213,7 @@ impl RawConfig {
         self.claims.merge(over.claims, origin, origins);
         self.orders.merge(over.orders, origin, origins);
         self.staff.merge(over.staff, origin, origins);
+        self.mail.merge(over.mail, origin, origins);
         self.jtl.merge(over.jtl, origin, origins);
         self.upstream.merge(over.upstream, origin, origins);
     }

@@ -158,6 +158,10 @@ pub struct UpstreamConfig {
     /// First retry delay after a failure; doubled per attempt (at most
     /// 5 minutes), with jitter. 1 ms to 5 minutes.
     pub retry_base: Duration,
+    /// How often the ticket watcher reads one filed customer's claim's
+    /// ticket (for the mails "the carrier needs something from you" and
+    /// "resolved"); `None`: never.
+    pub watch: Option<Duration>,
 }
 
 impl Default for UpstreamConfig {
@@ -169,6 +173,7 @@ impl Default for UpstreamConfig {
             read_cache: Duration::from_secs(30),
             reconcile_after: Duration::from_secs(10),
             retry_base: Duration::from_secs(1),
+            watch: Some(Duration::from_secs(600)),
         }
     }
 }
@@ -247,6 +252,39 @@ impl Default for OrdersConfig {
             max_bytes: 256 * 1024,
             retry_base: Duration::from_secs(2),
             document_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// `mail.*`: e-mail to the customer (`crate::mail`). Off unless
+/// `smtp_url` is set; in sandbox mode without it the mails are kept and
+/// shown at `/sandbox/mails`.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// The mail server (`smtp://` STARTTLS, `smtps://` TLS,
+    /// `smtp://…?tls=none` plain for a local relay); its password is
+    /// redacted in `Debug`.
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    /// The sender, `Name <address>` or an address (checked).
+    pub from: Option<String>,
+    /// The page with the widget's status view; the mails link to
+    /// `{status_url}?view=status&ref=PD-…`.
+    pub status_url: Option<String>,
+    /// Not configuration keys (tests tune them): the first retry delay
+    /// while the mail server is down (doubles, at most 5 minutes) and how
+    /// often the outbox is looked at.
+    pub retry_base: Duration,
+    pub tick: Duration,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp_url: None,
+            from: None,
+            status_url: None,
+            retry_base: Duration::from_secs(1),
+            tick: Duration::from_secs(1),
         }
     }
 }

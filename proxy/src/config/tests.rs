@@ -57,7 +57,7 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn keys_are_exactly_the_raw_layer() {
     use super::raw::*;
-    let sections: [(&str, &[&str]); 11] = [
+    let sections: [(&str, &[&str]); 12] = [
         ("", RawTop::FIELDS),
         ("support", RawSupport::FIELDS),
         ("limits", RawLimits::FIELDS),
@@ -68,6 +68,7 @@ fn keys_are_exactly_the_raw_layer() {
         ("claims", RawClaims::FIELDS),
         ("orders", RawOrders::FIELDS),
         ("staff", RawStaff::FIELDS),
+        ("mail", RawMail::FIELDS),
         ("jtl", RawJtl::FIELDS),
     ];
     let mut raw: Vec<String> = sections
@@ -290,4 +291,56 @@ fn orders_rules() {
     sandbox.use_sandbox("http://127.0.0.1:9", "pk".into(), Secret::new("sandbox-secret"), "seller").unwrap();
     assert_eq!(sandbox.orders.url.as_ref().unwrap().as_str(), "http://127.0.0.1:9/orders");
     assert_eq!(sandbox.orders.secret.expose(), "sandbox-secret");
+}
+
+#[test]
+fn mail_rules() {
+    let c = Config::load(None, Vec::new()).unwrap();
+    assert!(c.mail.smtp_url.is_none(), "off by default");
+    assert_eq!(c.upstream.watch, Some(std::time::Duration::from_secs(600)));
+    let full = [
+        ("PARCEL_DESK_MAIL_SMTP_URL", "smtps://claims%40shop.example:mail-pass-4711@smtp.shop.example"),
+        ("PARCEL_DESK_MAIL_FROM", "Nordlicht Kaffee <claims@shop.example>"),
+        ("PARCEL_DESK_MAIL_STATUS_URL", "https://shop.example/claims"),
+        ("PARCEL_DESK_UPSTREAM_WATCH_SECS", "0"),
+    ];
+    let c = Config::load(None, env(&full)).unwrap();
+    let url = c.mail.smtp_url.as_ref().unwrap();
+    assert_eq!((url.port, url.user.as_deref()), (465, Some("claims@shop.example")));
+    assert_eq!(c.mail.from.as_deref(), Some("Nordlicht Kaffee <claims@shop.example>"));
+    assert_eq!(c.mail.status_url.as_deref(), Some("https://shop.example/claims"));
+    assert_eq!(c.upstream.watch, None, "0: never");
+    assert!(!format!("{c:?}").contains("mail-pass-4711"), "the password never shows");
+
+    // A server needs a sender and a status page; each error names its key.
+    for (missing, key) in [(1, "mail.from"), (2, "mail.status_url")] {
+        let vars: Vec<_> = full.iter().enumerate().filter(|(i, _)| *i != missing).map(|(_, v)| *v).collect();
+        let e = Config::load(None, env(&vars)).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some(key));
+        assert!(e.to_string().contains("required with mail.smtp_url"), "{e}");
+    }
+    for (var, value, key, says) in [
+        ("PARCEL_DESK_MAIL_SMTP_URL", "http://u:mail-pass-4711@smtp.shop.example", "mail.smtp_url", "smtp://"),
+        (
+            "PARCEL_DESK_MAIL_SMTP_URL",
+            "smtp://u:mail-pass-4711@smtp.shop.example?tls=none",
+            "mail.smtp_url",
+            "in clear",
+        ),
+        ("PARCEL_DESK_MAIL_FROM", "not an address", "mail.from", "expected an e-mail address"),
+        ("PARCEL_DESK_MAIL_STATUS_URL", "shop.example/claims", "mail.status_url", "absolute http(s) URL"),
+        ("PARCEL_DESK_MAIL_STATUS_URL", "https://shop.example/claims#x", "mail.status_url", "without a fragment"),
+    ] {
+        let vars: Vec<_> = full.iter().filter(|(k, _)| *k != var).copied().chain([(var, value)]).collect();
+        let e = Config::load(None, env(&vars)).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some(key), "{var}={value}");
+        assert!(e.to_string().contains(says), "{e}");
+        assert!(!e.to_string().contains("mail-pass-4711"), "{e}");
+    }
+    // Without a server (and outside sandbox mode) the other keys are a mistake.
+    let e = Config::load(None, env(&[("PARCEL_DESK_MAIL_FROM", "claims@shop.example")])).unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("mail.from"));
+    assert!(e.to_string().contains("only with mail.smtp_url"), "{e}");
+    let p = write("sandbox = true\n[mail]\nfrom = \"claims@shop.example\"\n");
+    assert!(Config::load(Some(&p), Vec::new()).is_ok(), "sandbox mode keeps mails from this sender");
 }

@@ -251,6 +251,10 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
         }
         cfg.upstream.retry_base = Duration::from_millis(v.0);
     }
+    if let Some(v) = u.watch_secs {
+        cfg.upstream.watch = (v.0 > 0).then(|| Duration::from_secs(v.0));
+    }
+    mail(&c, raw.mail, &mut cfg)?;
     if let Some(v) = l.json_body_bytes {
         cfg.limits.json_body_bytes = c.greater_than_0("limits.json_body_bytes", v.0)?;
     }
@@ -258,4 +262,54 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
         cfg.limits.upload_bytes = c.greater_than_0("limits.upload_bytes", v.0)?;
     }
     Ok(cfg)
+}
+
+/// `mail.*`: a usable server URL, a sender address, and the status page
+/// the mails link to; the last two are needed with a server (sandbox mode
+/// fills them in when it keeps the mails itself).
+fn mail(c: &Check<'_>, m: super::raw::RawMail, cfg: &mut Config) -> Result<(), ConfigError> {
+    if let Some(v) = m.smtp_url.filter(|v| !v.0.trim().is_empty()) {
+        cfg.mail.smtp_url = Some(crate::mail::SmtpUrl::parse(&v.0).map_err(|e| c.err("mail.smtp_url", e))?);
+    }
+    if let Some(v) = m.from.filter(|v| !v.0.trim().is_empty()) {
+        let from = v.0.trim();
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(c.err(
+                "mail.from",
+                "expected an e-mail address, e.g. Shop <claims@shop.example> or claims@shop.example",
+            ));
+        }
+        cfg.mail.from = Some(from.to_owned());
+    }
+    if let Some(v) = m.status_url.filter(|v| !v.0.trim().is_empty()) {
+        let text = v.0.trim();
+        let ok = reqwest::Url::parse(text).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.fragment().is_none()
+                && u.password().is_none()
+        });
+        if !ok {
+            return Err(c.err(
+                "mail.status_url",
+                "must be an absolute http(s) URL without a fragment, e.g. https://shop.example/claims (the page with the widget)",
+            ));
+        }
+        cfg.mail.status_url = Some(text.to_owned());
+    }
+    if cfg.mail.smtp_url.is_some() {
+        if cfg.mail.from.is_none() {
+            return Err(c.err("mail.from", "required with mail.smtp_url (the sender of customer e-mail)"));
+        }
+        if cfg.mail.status_url.is_none() {
+            return Err(c.err("mail.status_url", "required with mail.smtp_url (the mails link to the claim's status)"));
+        }
+    } else if !cfg.sandbox {
+        for key in ["mail.from", "mail.status_url"] {
+            if c.origins.contains_key(key) {
+                return Err(c.err(key, "only with mail.smtp_url (no mails are sent without a mail server)"));
+            }
+        }
+    }
+    Ok(())
 }

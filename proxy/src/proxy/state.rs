@@ -26,6 +26,8 @@ pub(crate) struct ProxyState {
     pub staff_token: Option<Secret>,
     /// JTL-SCX channel tickets; `None` when not configured (routes 404).
     pub jtl: Option<Arc<crate::jtl::Jtl>>,
+    /// Customer e-mail; `None` when off.
+    pub mail: Option<Arc<crate::mail::Mailer>>,
 }
 
 /// What is served besides the forwarded routes.
@@ -181,6 +183,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
         None
     };
     let orders = crate::orders::OrderSource::new(&config.orders).map_err(BuildError)?;
+    let mail = crate::mail::Mailer::new(&config.mail, config.sandbox, &store).map_err(BuildError)?;
     let limits = &config.limits;
     let minute = Duration::from_secs(60);
     let state = Arc::new(ProxyState {
@@ -222,9 +225,16 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
         },
         staff_token: config.staff.token.clone(),
         jtl,
+        mail,
     });
     pipeline::spawn(&state);
     super::customer::order_facts::spawn(&state);
+    if let Some(mail) = &state.mail {
+        mail.spawn();
+    }
+    if let Some(every) = config.upstream.watch {
+        super::watcher::spawn(&state, every);
+    }
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
 }
 

@@ -124,7 +124,7 @@ fn cached_answer(status: u16, body: Vec<u8>, fetched_at: i64) -> UpAnswer {
 /// whoever asks (concurrent reads of one ticket wait for one upstream
 /// call), within the account's read budget. When it cannot be read fresh
 /// (no budget, upstream failing), the last read answers, with its `Age`.
-async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyError> {
+pub(super) async fn upstream_ticket(st: &ProxyState, id: i64) -> Result<UpAnswer, ProxyError> {
     let fresh_ms = st.sendcloud.budget.read_cache.as_millis() as i64;
     if let Some((status, body, at)) =
         st.tickets.store.ticket_read(id).await.ok().flatten().filter(|(_, _, at)| now_ms() - at < fresh_ms)

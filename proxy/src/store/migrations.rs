@@ -147,6 +147,33 @@ pub const MIGRATIONS: &[&str] = &[
      ALTER TABLE claims ADD COLUMN purchase_invoice_token TEXT;
      ALTER TABLE claims ADD COLUMN claim_form_token TEXT;
      ALTER TABLE claims ADD COLUMN document_attempts INTEGER NOT NULL DEFAULT 0;",
+    // 8: the customer mail outbox, one row per claim and moment, rendered on
+    // its first attempt; since when mails are on (claims older than that
+    // get none); when the ticket watcher last read each claim's ticket.
+    "CREATE TABLE mail_outbox (
+         claim_id TEXT NOT NULL,
+         moment TEXT NOT NULL,
+         rank INTEGER NOT NULL,
+         state TEXT NOT NULL,
+         recipient TEXT,
+         language TEXT,
+         subject TEXT,
+         text_body TEXT,
+         html_body TEXT,
+         message_id TEXT,
+         reason TEXT,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         next_attempt_at INTEGER NOT NULL,
+         lease_until INTEGER,
+         created_at INTEGER NOT NULL,
+         sent_at INTEGER,
+         PRIMARY KEY (claim_id, moment)
+     );
+     CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
+     CREATE INDEX mail_outbox_done ON mail_outbox (sent_at);
+     CREATE TABLE mail_since (name TEXT PRIMARY KEY, since INTEGER NOT NULL);
+     ALTER TABLE claims ADD COLUMN upstream_checked_at INTEGER;
+     CREATE INDEX mail_claims_updated ON claims (updated_at);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -273,6 +300,31 @@ pub const PG_MIGRATIONS: &[&str] = &[
      ALTER TABLE claims ADD COLUMN purchase_invoice_token TEXT;
      ALTER TABLE claims ADD COLUMN claim_form_token TEXT;
      ALTER TABLE claims ADD COLUMN document_attempts BIGINT NOT NULL DEFAULT 0;",
+    // 6: the customer mail outbox (SQLite's step 8).
+    "CREATE TABLE mail_outbox (
+         claim_id TEXT NOT NULL,
+         moment TEXT NOT NULL,
+         rank BIGINT NOT NULL,
+         state TEXT NOT NULL,
+         recipient TEXT,
+         language TEXT,
+         subject TEXT,
+         text_body TEXT,
+         html_body TEXT,
+         message_id TEXT,
+         reason TEXT,
+         attempts BIGINT NOT NULL DEFAULT 0,
+         next_attempt_at BIGINT NOT NULL,
+         lease_until BIGINT,
+         created_at BIGINT NOT NULL,
+         sent_at BIGINT,
+         PRIMARY KEY (claim_id, moment)
+     );
+     CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
+     CREATE INDEX mail_outbox_done ON mail_outbox (sent_at);
+     CREATE TABLE mail_since (name TEXT PRIMARY KEY, since BIGINT NOT NULL);
+     ALTER TABLE claims ADD COLUMN upstream_checked_at BIGINT;
+     CREATE INDEX mail_claims_updated ON claims (updated_at);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {

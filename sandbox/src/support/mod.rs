@@ -255,6 +255,8 @@ pub fn router_with(creds: Credentials, options: SandboxOptions) -> Router {
         .route("/dsf/tickets/requested-data", get(requested::list_requests).post(requested::answer_request))
         // `{ticket_id}` for reads, a claim type's segment for creations.
         .route("/dsf/tickets/{ticket_id}", get(tickets::get_ticket).post(tickets::create_typed))
+        // Not upstream's: moves a ticket as the carrier would (tests, demos).
+        .route("/sandbox/tickets/{ticket_id}", post(tickets::move_ticket))
         .route("/parcels/tracking", post(tracking::register))
         .route("/parcels/tracking/{tracking_number}", get(tracking::get_tracking))
         .fallback(not_found)

@@ -189,3 +189,92 @@ pub(super) async fn get_ticket(
         None => Err(SandboxError::ticket_not_found()),
     }
 }
+
+/// The body of `POST /sandbox/tickets/{id}`: where the ticket goes next.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TicketMove {
+    /// The ticket's new status.
+    status: TicketStatus,
+    /// Data the carrier asks for (`damage_photo`, `sales_invoice`, …): open
+    /// requests are added, the ticket's stage becomes `action_required`.
+    #[serde(default)]
+    requested: Vec<parcel_desk_wire::ticket::DataType>,
+    /// The outcome that resolves the ticket (`claim_approved`, …): the
+    /// ticket gets a resolution, its stage `manually_solved_stage`, and its
+    /// open requests are dropped.
+    #[serde(default)]
+    outcome: Option<parcel_desk_wire::ticket::Outcome>,
+}
+
+/// `POST /sandbox/tickets/{id}` (sandbox only, not an upstream route): moves a
+/// ticket the way the carrier and Sendcloud would (a data request, a
+/// resolution), so the proxy's watcher and its customer mails can be seen
+/// and tested. Answers the ticket as `GET /dsf/tickets/{id}` would.
+pub(super) async fn move_ticket(
+    State(state): State<Arc<SandboxState>>,
+    Path(ticket_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
+    use parcel_desk_wire::requested_data::RequestedData;
+    use parcel_desk_wire::ticket::{RequestedAction, TicketResolution};
+    authorized(&state, &headers)?;
+    let id = ticket_id.parse::<i64>().map_err(|_| SandboxError::ticket_not_found())?;
+    let m: TicketMove = serde_json::from_slice(&body).map_err(|e| {
+        let text = e.to_string();
+        SandboxError::bad_request(format!(
+            "Expected {{\"status\": …, \"requested\": [data types], \"outcome\": …}}: {}",
+            text.split(" at line ").next().unwrap_or(&text)
+        ))
+    })?;
+    let mut inner = state.lock();
+    let next_request = inner
+        .requests
+        .iter()
+        .map(|(_, r)| r.request_id)
+        .chain(inner.tickets.values().flat_map(|t| t.requested_actions.iter().map(|a| a.id)))
+        .max()
+        .unwrap_or(0)
+        .max(9_000)
+        + 1;
+    let tracking = inner.tracking_of.get(&id).cloned();
+    let Some(ticket) = inner.tickets.get_mut(&id) else { return Err(SandboxError::ticket_not_found()) };
+    let now = rfc3339_utc(SystemTime::now());
+    ticket.status = m.status;
+    ticket.updated_at = Some(now.clone());
+    let mut added = Vec::new();
+    for (i, data_type) in m.requested.into_iter().enumerate() {
+        let request_id = next_request + i as i64;
+        ticket.requested_actions.push(RequestedAction {
+            id: request_id,
+            data_type: data_type.clone(),
+            created_at: now.clone(),
+        });
+        added.push(RequestedData {
+            request_id,
+            title: data_type.as_str().replace('_', " "),
+            description: format!("The carrier asks for: {}.", data_type.as_str().replace('_', " ")),
+            tracking_number: tracking.clone(),
+            order_number: ticket.order_number.clone(),
+            data_type,
+        });
+    }
+    if let Some(outcome) = m.outcome {
+        ticket.requested_actions.clear();
+        ticket.stage = TicketStage::ManuallySolved;
+        ticket.resolution =
+            Some(TicketResolution { outcome, amount: None, currency: None, solved_at: Some(now.clone()) });
+    } else if !ticket.requested_actions.is_empty() {
+        ticket.stage = TicketStage::ActionRequired;
+    } else {
+        ticket.stage = TicketStage::InProgress;
+    }
+    let answer = json(StatusCode::OK, &*ticket);
+    let resolved = ticket.resolution.is_some();
+    if resolved {
+        inner.requests.retain(|(t, _)| *t != id);
+    }
+    inner.requests.extend(added.into_iter().map(|r| (id, r)));
+    Ok(answer)
+}

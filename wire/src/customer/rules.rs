@@ -25,6 +25,7 @@ pub const FIELDS: &[&str] = &[
     "name",
     "resolution",
     "declaration",
+    "language",
 ];
 
 /// The most photos a damage claim has fields for.
@@ -232,6 +233,23 @@ mod tests {
             Err(CustomerBodyError::Invalid(issues)) => issues.into_iter().map(|i| i.loc.join(".")).collect(),
             Err(CustomerBodyError::InvalidJson) => vec!["json".into()],
         }
+    }
+
+    #[test]
+    fn the_language_is_one_of_the_widgets_six() {
+        let base = r#"{"claim_type":"other","tracking_number":"PD-OWN-0003","subject":"S","remarks":"R","email":"a@b.co","name":"A""#;
+        for tag in ["en", "de", "nl", "fr", "es", "it"] {
+            let c = decode(format!(r#"{base},"language":"{tag}"}}"#).as_bytes()).unwrap();
+            assert_eq!(c.language.map(|l| l.as_str()), Some(tag));
+        }
+        assert_eq!(decode(format!("{base}}}").as_bytes()).unwrap().language, None);
+        let Err(CustomerBodyError::Invalid(issues)) = decode(format!(r#"{base},"language":"pt"}}"#).as_bytes()) else {
+            panic!("pt is not one of the six")
+        };
+        assert_eq!(issues[0].loc, ["language"]);
+        assert!(issues[0].msg.contains("expected one of `en`, `de`, `nl`, `fr`, `es`, `it`"), "{}", issues[0].msg);
+        assert_eq!(crate::customer::Language::from_tag("de-AT"), Some(crate::customer::Language::De));
+        assert_eq!(crate::customer::Language::from_tag("pt-BR"), None);
     }
 
     #[test]
