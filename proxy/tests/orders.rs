@@ -63,6 +63,9 @@ async fn sandbox_stack() -> (Stack, Arc<parcel_desk_proxy::SandboxStats>) {
     let orders = BaseUrl::parse(&format!("{}/orders", sandbox.url())).unwrap();
     let proxy = proxy_to(&sandbox.url(), |c: &mut Config| {
         c.claims.parcel_kind = None;
+        // Room for the enumeration test's 1,001 claims in a minute (the
+        // per-client limit is tested on its own).
+        c.limits.create_per_minute = 5000;
         c.orders.url = Some(orders);
         c.orders.secret = Secret::new(SECRET);
     })
@@ -115,6 +118,42 @@ async fn a_wrong_email_an_unknown_order_and_a_foreign_tracking_number_answer_byt
     assert_eq!((status, serde_json::from_str::<Value>(&text).unwrap()["state"].clone()), (202, json!("received")));
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(stats.claims.lock().unwrap().len() <= 1, "refused claims are never filed");
+}
+
+/// 1,000 guesses at order numbers (`ORD-0001` … `ORD-1000`, of which the
+/// demo orders `ORD-0001` … `ORD-0010` exist) with an address that is not
+/// their customer's, and half of them with the real tracking number of a
+/// demo parcel: not one is accepted, and every answer is byte for byte the
+/// answer for an order that does not exist.
+#[tokio::test]
+async fn a_thousand_guesses_read_nothing_and_answer_like_an_unknown_order() {
+    let (s, stats) = sandbox_stack().await;
+    let (c, api) = (client(), s.api(""));
+    let unknown = post_claim(&c, &api, &lost_by_order("ORD-NONE", "guess@example.com")).await;
+    assert_eq!(unknown.0, 404, "{}", unknown.2);
+    let mut readable = 0;
+    let mut different = Vec::new();
+    for i in 1..=1000 {
+        let mut guess = lost_by_order(&format!("ORD-{i:04}"), "guess@example.com");
+        if i % 2 == 0 {
+            guess["tracking_number"] = json!("PD-OWN-0003");
+        }
+        let answer = post_claim(&c, &api, &guess).await;
+        if answer.0 < 400 {
+            readable += 1;
+        }
+        if answer != unknown {
+            different.push((i, answer));
+        }
+    }
+    assert_eq!(readable, 0, "a guess was accepted");
+    assert!(
+        different.is_empty(),
+        "answers that differ from an unknown order's: {:?}",
+        &different[..different.len().min(3)]
+    );
+    assert!(stats.claims.lock().unwrap().is_empty(), "nothing was filed");
+    println!("1000 order-number guesses: 0 readable, 1000 byte-identical to an unknown order");
 }
 
 #[tokio::test]
