@@ -279,8 +279,8 @@ async fn claims_wait_for_order_facts(at: Location) {
     let later = s.claims_waiting_for_order(now + 60_000, 10).await.unwrap();
     assert_eq!(later[0].attempts, 1);
     assert!(s.lease_due(now + 60_000, 10_000).await.unwrap().is_none(), "with_shop is never leased");
-    assert!(s.complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", "received", None).await.unwrap());
-    assert!(!s.complete_from_order("w1", b"{}", "T9", "received", None).await.unwrap(), "only once");
+    assert!(s.complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", Some("own_contract"), "received", None).await.unwrap());
+    assert!(!s.complete_from_order("w1", b"{}", "T9", None, "received", None).await.unwrap(), "only once");
     assert!(s.claims_waiting_for_order(now + 60_000, 10).await.unwrap().is_empty());
     let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("received claims are leased");
     assert_eq!((leased.id.as_str(), leased.tracking_number.as_str(), leased.attempts), ("w1", "T9", 0));
