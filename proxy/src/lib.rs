@@ -197,7 +197,9 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
             out.push_str(&format!("  staff token (generated for this run): {}\n", token.expose()));
         }
         StaffBanner::Configured => {
-            out.push_str(&format!("  staff view: http://{addr}/?view=staff (token: the configured staff.token or staff.tokens)\n"));
+            out.push_str(&format!(
+                "  staff view: http://{addr}/?view=staff (token: the configured staff.token or staff.tokens)\n"
+            ));
         }
         StaffBanner::Off => {
             out.push_str("  staff view: off (set staff.token, or run with --demo-staff)\n");

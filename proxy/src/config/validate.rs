@@ -220,7 +220,10 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
                 return Err(c.err("staff.tokens", format!("token {n}: the name is empty")));
             }
             if name.chars().count() > 64 || name.chars().any(char::is_control) {
-                return Err(c.err("staff.tokens", format!("token {n}: the name must be at most 64 characters, no control characters")));
+                return Err(c.err(
+                    "staff.tokens",
+                    format!("token {n}: the name must be at most 64 characters, no control characters"),
+                ));
             }
             if cfg.staff.tokens.iter().any(|o| o.name == name) {
                 return Err(c.err("staff.tokens", format!("token {n}: the name {name:?} is used twice")));

@@ -30,15 +30,14 @@ use parcel_desk_wire::claim::allowed;
 use parcel_desk_wire::customer::mapping::ShopPart;
 use parcel_desk_wire::customer::CustomerClaim;
 use parcel_desk_wire::inbox::{
-    needed_fields, parcel_kind_str, parse_parcel_kind, Bucket, BucketCounts, InboxClaim, InboxHistoryEntry,
-    InboxItem, InboxList, InboxPhoto, RejectClaim, ShopCompletion, PAGE_SIZE, REASON_MAX,
+    needed_fields, parcel_kind_str, parse_parcel_kind, Bucket, BucketCounts, InboxClaim, InboxHistoryEntry, InboxItem,
+    InboxList, InboxPhoto, RejectClaim, ShopCompletion, PAGE_SIZE, REASON_MAX,
 };
 use parcel_desk_wire::reference::Reference;
 use parcel_desk_wire::route::{valid_tracking_number, ClaimIdRef, FileTokenRef};
 use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::{
-    validate, ClaimField, ClaimRequest, ClaimState, ClaimType, FieldProblem, ParcelKind, Route,
-    ValidationIssue,
+    validate, ClaimField, ClaimRequest, ClaimState, ClaimType, FieldProblem, ParcelKind, Route, ValidationIssue,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -91,7 +90,11 @@ pub(super) fn has_authorization(req: &Request) -> bool {
 
 fn store_failure(e: &StoreError) -> ProxyError {
     tracing::error!(error = %e, "store failed");
-    ProxyError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The proxy's store is not available right now.")
+    ProxyError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store_unavailable",
+        "The proxy's store is not available right now.",
+    )
 }
 
 fn claim_not_found() -> ProxyError {
@@ -218,8 +221,7 @@ async fn list(st: &ProxyState, query: Option<&str>) -> Result<Response, ProxyErr
     }
     let size = PAGE_SIZE as i64;
     let offset = i64::from(page - 1) * size;
-    let mut rows =
-        store.inbox_page(states_of(&bucket), size + 1, offset).await.map_err(|e| store_failure(&e))?;
+    let mut rows = store.inbox_page(states_of(&bucket), size + 1, offset).await.map_err(|e| store_failure(&e))?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
     let list = InboxList {
@@ -274,7 +276,8 @@ async fn view(st: &ProxyState, row: &InboxRow) -> Result<InboxClaim, ProxyError>
     let kind = row.parcel_kind.as_deref().and_then(parse_parcel_kind);
     let claim_type = ClaimType::from_segment(&row.claim_type).unwrap_or(ClaimType::Other);
     let needed = if customer.is_some() { needed_fields(claim_type, kind, &body, row.declaration) } else { Vec::new() };
-    let tokens: Vec<String> = customer.as_ref().map(|c| c.photos.iter().map(|p| p.file_token.clone()).collect()).unwrap_or_default();
+    let tokens: Vec<String> =
+        customer.as_ref().map(|c| c.photos.iter().map(|p| p.file_token.clone()).collect()).unwrap_or_default();
     let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
     let kept = store.kept_tokens(&refs).await.map_err(|e| store_failure(&e))?;
     let photos = customer
@@ -564,7 +567,8 @@ async fn complete(st: &ProxyState, req: Request, id: &str, actor: &str) -> Resul
         missing: (!complete).then_some(missing_text.as_str()),
         reason: reason.as_deref(),
     };
-    let done = st.tickets.store.complete_claim(id, &row.state, &row.body, &change).await.map_err(|e| store_failure(&e))?;
+    let done =
+        st.tickets.store.complete_claim(id, &row.state, &row.body, &change).await.map_err(|e| store_failure(&e))?;
     if !done {
         return Err(ProxyError::new(
             StatusCode::CONFLICT,
@@ -659,7 +663,11 @@ async fn requested(st: &ProxyState, id: &str) -> Result<Response, ProxyError> {
 async fn answer_requested(st: &ProxyState, req: Request, id: &str, actor: &str) -> Result<Response, ProxyError> {
     let asked: parcel_desk_wire::requested_data::RequestedDataAnswer = json_body(st, req).await?;
     if !asked.has_content() {
-        return Err(ProxyError::validation(&[issue("comment", "missing", "Give a comment, an attachment or sales data")]));
+        return Err(ProxyError::validation(&[issue(
+            "comment",
+            "missing",
+            "Give a comment, an attachment or sales data",
+        )]));
     }
     if let Some(bad) =
         asked.attachments.iter().flatten().position(|a| !parcel_desk_wire::route::valid_file_token(a.file_token.trim()))

@@ -103,8 +103,8 @@ impl Store {
     pub async fn inbox_counts(&self) -> Result<Vec<(String, bool, i64)>, StoreError> {
         self.db
             .query(
-                "SELECT state, CASE WHEN upstream_status = 'resolved' THEN 1 ELSE 0 END AS resolved, COUNT(*)
-                 FROM claims GROUP BY state, CASE WHEN upstream_status = 'resolved' THEN 1 ELSE 0 END",
+                "SELECT state, CAST(CASE WHEN upstream_status = 'resolved' THEN 1 ELSE 0 END AS BIGINT), COUNT(*)
+                 FROM claims GROUP BY state, CAST(CASE WHEN upstream_status = 'resolved' THEN 1 ELSE 0 END AS BIGINT)",
                 &[],
                 |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)? != 0, r.get::<i64>(2)?)),
             )
@@ -145,7 +145,9 @@ impl Store {
 
     /// One claim as the inbox shows it.
     pub async fn inbox_claim(&self, id: &str) -> Result<Option<InboxRow>, StoreError> {
-        self.db.query_opt(&format!("SELECT {INBOX_COLUMNS} FROM claims WHERE id = $1"), &[Val::Text(id)], inbox_row).await
+        self.db
+            .query_opt(&format!("SELECT {INBOX_COLUMNS} FROM claims WHERE id = $1"), &[Val::Text(id)], inbox_row)
+            .await
     }
 
     /// Stores a staff completion if the claim is still in `from` (its state
@@ -195,7 +197,13 @@ impl Store {
                      WHERE id = $1 AND ticket_id IS NULL AND state IN ({})",
                     in_list(3, STAFF_STATES.len())
                 ),
-                &[Val::Text(id), Val::Int(now), Val::Text(STAFF_STATES[0]), Val::Text(STAFF_STATES[1]), Val::Text(STAFF_STATES[2])],
+                &[
+                    Val::Text(id),
+                    Val::Int(now),
+                    Val::Text(STAFF_STATES[0]),
+                    Val::Text(STAFF_STATES[1]),
+                    Val::Text(STAFF_STATES[2]),
+                ],
             )
             .await?
             == 1)
@@ -228,7 +236,13 @@ impl Store {
 
     /// Keeps an uploaded file's bytes under its upstream file token (once:
     /// a token is upstream's, and never names two files).
-    pub async fn keep_file(&self, token: &str, content_type: &str, filename: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    pub async fn keep_file(
+        &self,
+        token: &str,
+        content_type: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
         self.db
             .exec(
                 "INSERT INTO kept_files (file_token, content_type, filename, bytes, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -263,70 +277,5 @@ impl Store {
                 |r| r.get(0),
             )
             .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-    use crate::store::claims::NewClaim;
-    use crate::store::customer::CustomerPart;
-    use crate::store::StoredAnswer;
-
-    async fn claim(s: &Store, id: &str, state: &str, bits: u32) {
-        let new = NewClaim { id, claim_type: "lost", portal: None, body: b"{}", tracking_number: "T", idempotency: None };
-        let part = CustomerPart {
-            route: "claims",
-            json: "{}",
-            email: "a@b.co",
-            name: "A",
-            resolution: None,
-            order_number: None,
-            state,
-            missing: (state == "with_shop").then_some("purchase_invoice"),
-            declaration: false,
-            parcel_kind: Some("sendcloud_rates"),
-        };
-        let answer = |_| StoredAnswer { status: 202, content_type: None, body: Vec::new() };
-        s.accept_customer_claim(&new, &part, || bits, answer).await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn counts_pages_and_guarded_changes() {
-        let s = Store::open_path(Path::new(":memory:"), 24).await.unwrap();
-        claim(&s, "a", "with_shop", 1).await;
-        claim(&s, "b", "review", 2).await;
-        claim(&s, "c", "with_shop", 3).await;
-        let mut counts = s.inbox_counts().await.unwrap();
-        counts.sort();
-        assert_eq!(counts, vec![("review".into(), false, 1), ("with_shop".into(), false, 2)]);
-        let page = s.inbox_page(InboxFilter { states: &["with_shop"], resolved: None }, 1, 0).await.unwrap();
-        assert_eq!(page.len(), 1);
-        let rest = s.inbox_page(InboxFilter { states: &["with_shop"], resolved: None }, 5, 1).await.unwrap();
-        assert_eq!(rest.len(), 1);
-        assert_ne!(page[0].id, rest[0].id);
-        assert_eq!(page[0].parcel_kind.as_deref(), Some("sendcloud_rates"));
-        assert!(s.reject_claim("a", "No.").await.unwrap());
-        assert!(!s.reject_claim("a", "Again.").await.unwrap(), "a rejected claim is not rejected twice");
-        assert!(!s.approve_claim("a").await.unwrap(), "a rejected claim is never queued");
-        assert!(s.approve_claim("b").await.unwrap());
-        assert_eq!(s.claim("b").await.unwrap().unwrap().state, "received");
-        let c = Completion {
-            body: b"{\"x\":1}",
-            tracking_number: "T",
-            parcel_kind: Some("own_contract"),
-            state: "review",
-            missing: None,
-            reason: None,
-        };
-        assert!(!s.complete_claim("c", "with_shop", b"stale", &c).await.unwrap(), "a changed body is not overwritten");
-        assert!(s.complete_claim("c", "with_shop", b"{}", &c).await.unwrap());
-        assert_eq!(s.inbox_claim("c").await.unwrap().unwrap().state, "review");
-        s.keep_file("f1", "image/png", "a.png", b"png").await.unwrap();
-        s.keep_file("f1", "image/png", "b.png", b"other").await.unwrap();
-        assert_eq!(s.kept_file("f1").await.unwrap().unwrap().bytes, b"png");
-        assert_eq!(s.kept_tokens(&["f1", "f2"]).await.unwrap(), vec!["f1".to_owned()]);
     }
 }

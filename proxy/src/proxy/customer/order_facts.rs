@@ -103,7 +103,11 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
         .await?;
     if done {
         tracing::info!(claim_id = %w.id, state = state.as_str(), "order facts: claim completed from the order");
-        let detail = if missing.is_empty() { state.as_str().to_owned() } else { format!("{}: {}", state.as_str(), missing.join(", ")) };
+        let detail = if missing.is_empty() {
+            state.as_str().to_owned()
+        } else {
+            format!("{}: {}", state.as_str(), missing.join(", "))
+        };
         st.tickets.store.add_history(&w.id, "proxy", "order_facts", Some(&detail)).await?;
         if state == ClaimState::Received {
             st.tickets.wake.notify_one();

@@ -97,7 +97,9 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
                 Ok(true) => {
                     tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket");
                     let detail = format!("ticket {id}");
-                    if let Err(e) = st.tickets.store.add_history(&claim.id, "proxy", "ticket_known", Some(&detail)).await {
+                    if let Err(e) =
+                        st.tickets.store.add_history(&claim.id, "proxy", "ticket_known", Some(&detail)).await
+                    {
                         tracing::error!(error = %e, "could not record a claim's history");
                     }
                 }

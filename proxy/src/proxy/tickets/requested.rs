@@ -122,7 +122,11 @@ async fn ticket_of(st: &ProxyState, ticket: i64) -> Result<TicketResponse, crate
         return Err(answer.into_response().into());
     }
     serde_json::from_slice::<TicketResponse>(&answer.body).map_err(|_| {
-        ProxyError::new(StatusCode::BAD_GATEWAY, "upstream_unavailable", "The Support API answered something unexpected.")
+        ProxyError::new(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The Support API answered something unexpected.",
+        )
     })
 }
 
