@@ -16,7 +16,8 @@
 //!   ([`customer`]).
 //! * `leases`: which proxy runs a singleton task (the JTL event poller,
 //!   the ticket watcher).
-//! * `claim_history`: who did what to a claim, when ([`history`]).
+//! * `claim_history`, `kept_files`: who did what to a claim, and the bytes
+//!   of uploaded files for the staff inbox ([`history`], [`inbox`]).
 //! * `mail_outbox`, `mail_since`: customer e-mail, one row per claim and
 //!   moment, and since when mails are on ([`mail`]); the ticket watcher
 //!   keeps `claims.upstream_status` and `claims.upstream_checked_at`.
@@ -32,6 +33,7 @@ pub mod claims;
 pub mod customer;
 pub mod db;
 pub mod history;
+pub mod inbox;
 pub mod mail;
 mod migrations;
 

@@ -27,6 +27,8 @@ pub struct CustomerPart<'a> {
     /// Where the claim's documents come from (JSON of
     /// [`crate::orders::Documents`]), when its order names any.
     pub documents: Option<&'a str>,
+    /// How the parcel was shipped (`own_contract`, `sendcloud_rates`), if known.
+    pub parcel_kind: Option<&'a str>,
 }
 
 /// A claim found by its reference: what proves the customer.
@@ -117,8 +119,8 @@ impl Store {
         tx.exec(
             "INSERT INTO claims (id, claim_type, portal, body, tracking_number, state, reason, next_attempt_at,
                  created_at, updated_at, reference, customer, email, name, resolution, order_number, missing,
-                 declaration, documents)
-             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                 declaration, documents, parcel_kind)
+             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             &[
                 Val::Text(c.id),
                 Val::Text(c.claim_type),
@@ -136,6 +138,7 @@ impl Store {
                 Val::OptText(part.missing),
                 Val::Int(part.declaration as i64),
                 Val::OptText(part.documents),
+                Val::OptText(part.parcel_kind),
             ],
         )
         .await?;
@@ -196,16 +199,17 @@ impl Store {
         Ok(())
     }
 
-    /// The claim's order facts arrived: its new body and tracking number,
-    /// where its documents come from, and `received` (the pipeline files
-    /// it) or `with_shop` with what is still missing. False when it no
-    /// longer waited.
+    /// The claim's order facts arrived: its new body, tracking number and
+    /// parcel kind, where its documents come from, and `received` (the
+    /// pipeline files it), `review` or `with_shop` with what is still
+    /// missing. False when it no longer waited.
     pub async fn complete_from_order(
         &self,
         id: &str,
         body: &[u8],
         tracking_number: &str,
         documents: Option<&str>,
+        parcel_kind: Option<&str>,
         state: &str,
         missing: Option<&str>,
     ) -> Result<bool, StoreError> {
@@ -216,7 +220,7 @@ impl Store {
             .db
             .exec(
                 "UPDATE claims SET body = $2, tracking_number = $3, state = $4, missing = $5, reason = $6,
-                     attempts = 0, next_attempt_at = $7, updated_at = $7, documents = $8
+                     attempts = 0, next_attempt_at = $7, updated_at = $7, documents = $8, parcel_kind = $9
                  WHERE id = $1 AND state = 'with_shop' AND missing LIKE '%order_facts%'",
                 &[
                     Val::Text(id),
@@ -227,6 +231,7 @@ impl Store {
                     Val::OptText(reason.as_deref()),
                     Val::Int(now),
                     Val::OptText(documents),
+                    Val::OptText(parcel_kind),
                 ],
             )
             .await?
@@ -274,6 +279,7 @@ mod tests {
             missing: None,
             declaration: true,
             documents: None,
+            parcel_kind: None,
         }
     }
 

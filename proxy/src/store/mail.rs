@@ -382,6 +382,7 @@ mod tests {
             missing: None,
             declaration: false,
             documents: None,
+            parcel_kind: None,
         };
         let answer = |_| StoredAnswer { status: 202, content_type: None, body: Vec::new() };
         s.accept_customer_claim(&c, &part, || reference, answer).await.unwrap();

@@ -174,6 +174,20 @@ pub const MIGRATIONS: &[&str] = &[
      CREATE TABLE mail_since (name TEXT PRIMARY KEY, since INTEGER NOT NULL);
      ALTER TABLE claims ADD COLUMN upstream_checked_at INTEGER;
      CREATE INDEX mail_claims_updated ON claims (updated_at);",
+    // 9: the staff inbox: how the claim's parcel was shipped (from the
+    // configuration, the shop's order or staff), the inbox's listing by
+    // state, and the bytes of uploaded files (thumbnails of the customer's
+    // photos, the invoices staff uploaded), by upstream's file token.
+    "ALTER TABLE claims ADD COLUMN parcel_kind TEXT;
+     CREATE INDEX claims_inbox ON claims (state, created_at);
+     CREATE TABLE kept_files (
+         file_token TEXT PRIMARY KEY,
+         content_type TEXT NOT NULL,
+         filename TEXT NOT NULL,
+         bytes BLOB NOT NULL,
+         created_at INTEGER NOT NULL
+     );
+     CREATE INDEX kept_files_created ON kept_files (created_at);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -325,6 +339,17 @@ pub const PG_MIGRATIONS: &[&str] = &[
      CREATE TABLE mail_since (name TEXT PRIMARY KEY, since BIGINT NOT NULL);
      ALTER TABLE claims ADD COLUMN upstream_checked_at BIGINT;
      CREATE INDEX mail_claims_updated ON claims (updated_at);",
+    // 7: the staff inbox (SQLite's step 9).
+    "ALTER TABLE claims ADD COLUMN parcel_kind TEXT;
+     CREATE INDEX claims_inbox ON claims (state, created_at);
+     CREATE TABLE kept_files (
+         file_token TEXT PRIMARY KEY,
+         content_type TEXT NOT NULL,
+         filename TEXT NOT NULL,
+         bytes BYTEA NOT NULL,
+         created_at BIGINT NOT NULL
+     );
+     CREATE INDEX kept_files_created ON kept_files (created_at);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {
