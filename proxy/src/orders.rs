@@ -332,6 +332,21 @@ pub fn apply(claim: &CustomerClaim, order: &Order, fallback: ShopPart, declared_
             order.items.iter().map(|l| OrderItem { name: l.name.trim().to_owned(), quantity: l.quantity }).collect();
     }
     let mut body = upstream_body(&c, shop, declared_on);
+    // What the shop knows of the parcel itself, where the customer said
+    // nothing (and the type and kind have the field).
+    let may = |f: ClaimField| match shop.kind {
+        Some(k) => allowed(t, k, f),
+        None => has(f),
+    };
+    if let Some(p) = parcel {
+        let described = body.parcel_exterior_description.as_deref().is_some_and(|d| !d.trim().is_empty());
+        if !described && may(ClaimField::ParcelExteriorDescription) {
+            body.parcel_exterior_description = p.packaging.as_ref().map(|d| d.trim().to_owned());
+        }
+        if body.parcel_dimensions.is_none() && may(ClaimField::ParcelDimensions) {
+            body.parcel_dimensions = p.dimensions.clone();
+        }
+    }
     let lines = order.claimed_lines(&claim.items);
     if has(ClaimField::ContentsSalesPrice) {
         body.contents_sales_price = Order::sales_price(&lines);

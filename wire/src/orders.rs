@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::claim::{Currency, Money, ParcelKind};
+use crate::claim::{Currency, Dimensions, Money, ParcelKind};
 use crate::customer::OrderItem as PickedItem;
 
 /// How an order's parcel was shipped (`own_contract`, `sendcloud_rates`).
@@ -56,7 +56,7 @@ pub struct OrderLine {
 }
 
 /// One parcel of the order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OrderParcel {
     pub tracking_number: String,
@@ -64,6 +64,15 @@ pub struct OrderParcel {
     /// The carrier contract (own-contract parcels; more than 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_contract_id: Option<i64>,
+    /// How the shop packed it ("Brown box, 30 × 20 × 15 cm, blue tape"):
+    /// the claim's exterior description when the customer gives none (the
+    /// customer of a lost parcel never saw it). At most 1,000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packaging: Option<String>,
+    /// Its outer size in cm (each more than 0): the claim's dimensions when
+    /// the customer gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Dimensions>,
 }
 
 /// Which document a PDF is: the sales invoice (`sales_invoice`), the
@@ -190,6 +199,16 @@ impl Order {
                     return p(format!("parcels[{i}].carrier_contract_id is only for own_contract parcels"))
                 }
                 _ => {}
+            }
+            if let Some(text) = &parcel.packaging {
+                if blank(text) || text.chars().count() > 1000 {
+                    return p(format!("parcels[{i}].packaging must be 1 to 1000 characters"));
+                }
+            }
+            if let Some(d) = &parcel.dimensions {
+                if [d.length, d.width, d.height].iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+                    return p(format!("parcels[{i}].dimensions must each be more than 0 (cm)"));
+                }
             }
         }
         for (i, inv) in self.invoices.iter().enumerate() {
@@ -328,6 +347,8 @@ mod tests {
             tracking_number: "T2".into(),
             kind: OrderParcelKind::SendcloudRates,
             carrier_contract_id: None,
+            packaging: None,
+            dimensions: None,
         });
         assert!(o.parcel(None).is_none(), "two parcels: the claim must say which");
     }

@@ -28,7 +28,7 @@ use parcel_desk_wire::orders::{
 };
 use parcel_desk_wire::pdf::{text_pdf, Font, Line};
 use parcel_desk_wire::secret::Secret;
-use parcel_desk_wire::{Currency, ParcelKind};
+use parcel_desk_wire::{Currency, Dimensions, ParcelKind};
 
 use super::{DEMO_PARCELS, DEMO_RECIPIENT_POSTAL_CODES};
 
@@ -43,11 +43,20 @@ fn line(name: &str, quantity: u32, unit_price: f64, purchase_price: Option<f64>)
     OrderLine { name: name.into(), quantity, unit_price, currency: Currency::Eur, tax_rate: 19.0, purchase_price }
 }
 
+/// How the demo shop packs every parcel.
+const PACKAGING: &str = "Brown cardboard box with the shop's blue tape";
+
+fn box_size() -> Option<Dimensions> {
+    Some(Dimensions { length: 30.0, width: 20.0, height: 15.0 })
+}
+
 fn own(tracking_number: &str) -> OrderParcel {
     OrderParcel {
         tracking_number: tracking_number.into(),
         kind: OrderParcelKind::OwnContract,
         carrier_contract_id: Some(DEMO_CARRIER_CONTRACT_ID),
+        packaging: Some(PACKAGING.into()),
+        dimensions: box_size(),
     }
 }
 
@@ -150,6 +159,8 @@ pub fn demo_order(order_number: &str) -> Option<Order> {
                     tracking_number: parcel.tracking_number.into(),
                     kind: OrderParcelKind::SendcloudRates,
                     carrier_contract_id: None,
+                    packaging: Some(PACKAGING.into()),
+                    dimensions: box_size(),
                 },
             };
             Some(Order {
