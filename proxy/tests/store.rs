@@ -252,7 +252,7 @@ async fn instances_starting_together_migrate_once(at: Location) {
 /// put back after a failed fetch, completed once (to `received`, which the
 /// filing worker then leases).
 async fn claims_wait_for_order_facts(at: Location) {
-    use parcel_desk_proxy::store::customer::CustomerPart;
+    use parcel_desk_proxy::store::customer::{CustomerPart, FromOrder};
     let s = open(&at).await;
     let part = |missing| CustomerPart {
         route: "claims",
@@ -285,16 +285,26 @@ async fn claims_wait_for_order_facts(at: Location) {
     assert!(s
         .complete_from_order(
             "w1",
-            b"{\"tracking_number\":\"T9\"}",
-            "T9",
-            Some(docs),
-            Some("own_contract"),
-            "received",
-            None
+            &FromOrder {
+                body: b"{\"tracking_number\":\"T9\"}",
+                tracking_number: "T9",
+                documents: Some(docs),
+                parcel_kind: Some("own_contract"),
+                state: "received",
+                missing: None,
+            },
         )
         .await
         .unwrap());
-    assert!(!s.complete_from_order("w1", b"{}", "T9", None, None, "received", None).await.unwrap(), "only once");
+    let again = FromOrder {
+        body: b"{}",
+        tracking_number: "T9",
+        documents: None,
+        parcel_kind: None,
+        state: "received",
+        missing: None,
+    };
+    assert!(!s.complete_from_order("w1", &again).await.unwrap(), "only once");
     assert!(s.claims_waiting_for_order(now + 60_000, 10).await.unwrap().is_empty());
     let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("received claims are leased");
     assert_eq!((leased.id.as_str(), leased.tracking_number.as_str(), leased.attempts), ("w1", "T9", 0));

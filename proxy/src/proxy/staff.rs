@@ -277,7 +277,7 @@ async fn view(st: &ProxyState, row: &InboxRow) -> Result<InboxClaim, ProxyError>
     let claim_type = ClaimType::from_segment(&row.claim_type).unwrap_or(ClaimType::Other);
     // The documents the filing worker gets from the shop's order (or has
     // Sendcloud generate) are not asked of staff.
-    let planned: Vec<&str> = documents_of(&row).planned().into_iter().map(|(field, _)| field.wire_name()).collect();
+    let planned: Vec<&str> = documents_of(row).planned().into_iter().map(|(field, _)| field.wire_name()).collect();
     let needed = if customer.is_some() {
         needed_fields(claim_type, kind, &body, row.declaration)
             .into_iter()

@@ -59,6 +59,23 @@ fn is_unique_violation(e: &StoreError) -> bool {
     e.0.contains("23505") || e.0.contains("UNIQUE")
 }
 
+/// What a claim that waited for its order's facts becomes
+/// ([`Store::complete_from_order`]).
+#[derive(Clone, Copy, Debug)]
+pub struct FromOrder<'a> {
+    /// The new upstream body (JSON).
+    pub body: &'a [u8],
+    pub tracking_number: &'a str,
+    /// Where its documents come from (JSON), if the order names any.
+    pub documents: Option<&'a str>,
+    /// `own_contract`, `sendcloud_rates`, if known.
+    pub parcel_kind: Option<&'a str>,
+    /// `received` (the pipeline files it), `review` or `with_shop`.
+    pub state: &'a str,
+    /// What is still missing (`with_shop`), comma separated.
+    pub missing: Option<&'a str>,
+}
+
 impl Store {
     /// Stores a customer's claim as [`Store::accept_claim`] does, with a
     /// reference from `draw` that no other claim has (drawn again on a
@@ -199,20 +216,10 @@ impl Store {
         Ok(())
     }
 
-    /// The claim's order facts arrived: its new body, tracking number and
-    /// parcel kind, where its documents come from, and `received` (the
-    /// pipeline files it), `review` or `with_shop` with what is still
-    /// missing. False when it no longer waited.
-    pub async fn complete_from_order(
-        &self,
-        id: &str,
-        body: &[u8],
-        tracking_number: &str,
-        documents: Option<&str>,
-        parcel_kind: Option<&str>,
-        state: &str,
-        missing: Option<&str>,
-    ) -> Result<bool, StoreError> {
+    /// The claim's order facts arrived ([`FromOrder`]). False when it no
+    /// longer waited.
+    pub async fn complete_from_order(&self, id: &str, o: &FromOrder<'_>) -> Result<bool, StoreError> {
+        let FromOrder { body, tracking_number, documents, parcel_kind, state, missing } = *o;
         let now = now_ms();
         let reason = (state == "with_shop")
             .then(|| format!("waiting for the shop's part: {}", missing.unwrap_or("").replace(',', ", ")));

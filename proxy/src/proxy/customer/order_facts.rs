@@ -23,6 +23,7 @@ use super::super::pipeline::backoff_ms;
 use super::super::ProxyState;
 use super::missing_fields;
 use crate::orders::{apply, Applied, Documents, Fetched};
+use crate::store::customer::FromOrder;
 use crate::store::customer::WaitingForOrder;
 use crate::store::{now_ms, StoreError};
 
@@ -95,12 +96,14 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
         .store
         .complete_from_order(
             &w.id,
-            &json,
-            &body.tracking_number,
-            documents.as_deref(),
-            shop.kind.map(parcel_desk_wire::inbox::parcel_kind_str),
-            state.as_str(),
-            (!missing.is_empty()).then_some(missing_text.as_str()),
+            &FromOrder {
+                body: &json,
+                tracking_number: &body.tracking_number,
+                documents: documents.as_deref(),
+                parcel_kind: shop.kind.map(parcel_desk_wire::inbox::parcel_kind_str),
+                state: state.as_str(),
+                missing: (!missing.is_empty()).then_some(missing_text.as_str()),
+            },
         )
         .await?;
     if done {
