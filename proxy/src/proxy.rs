@@ -206,6 +206,14 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     Route::OpenApi => openapi(&st, &req),
                     Route::CustomerClaim => customer::create(&st, req).await.into_response(),
                     Route::ClaimLookup => customer::lookup::lookup(&st, req, ip).await.into_response(),
+                    Route::StaffClaims
+                    | Route::StaffClaim(_)
+                    | Route::StaffClaimFile(..)
+                    | Route::StaffComplete(_)
+                    | Route::StaffApprove(_)
+                    | Route::StaffReject(_)
+                    | Route::StaffRequestedData(_)
+                    | Route::StaffAnswerRequestedData(_) => envelope::not_found(),
                     Route::ChannelCreate
                     | Route::ChannelUpload
                     | Route::ChannelMessages(_)

@@ -23,6 +23,8 @@
 //! * [`jtl`]: JTL-SCX Channel API tickets, events and errors, and the
 //!   widget's contact request.
 //! * [`orders`]: order facts from the shop (`docs/orders.md`).
+//! * [`inbox`]: the staff inbox (`/staff/claims…`): buckets, one claim
+//!   with what upstream still needs, complete / approve / reject.
 //! * [`time`]: RFC 3339 date-times (jiff), as upstream writes them.
 //!
 //! Feature `server` (the proxy and the sandbox; never the widget):
@@ -37,6 +39,7 @@ pub mod claim;
 pub mod claim_body;
 pub mod customer;
 pub mod error;
+pub mod inbox;
 pub mod jtl;
 #[cfg(feature = "openapi")]
 pub mod openapi;

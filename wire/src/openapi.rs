@@ -89,6 +89,10 @@ fn schema_of(name: &str, gen: &mut SchemaGenerator) -> Value {
         "CustomerClaimCreated" => of::<crate::customer::CustomerClaimCreated>(gen),
         "ClaimLookup" => of::<crate::customer::ClaimLookup>(gen),
         "ClaimFound" => of::<crate::customer::ClaimFound>(gen),
+        "InboxList" => of::<crate::inbox::InboxList>(gen),
+        "InboxClaim" => of::<crate::inbox::InboxClaim>(gen),
+        "ShopCompletion" => of::<crate::inbox::ShopCompletion>(gen),
+        "RejectClaim" => of::<crate::inbox::RejectClaim>(gen),
         "OpenApiDocument" => json!({"type": "object", "description": "This document."}),
         "AttachmentFile" => json!({"type": "string", "contentMediaType": "application/octet-stream",
             "description": "The file's bytes, in its own content type."}),
@@ -179,6 +183,16 @@ fn path_parameter(path: &str, name: &str) -> Value {
             "The tracking number, percent-encoded: 1–255 characters (Sendcloud's limit) once decoded, none \
              of them `/`, `\\` or a control character, and not `.` or `..`; any other value answers 404.",
         ),
+        (_, "claim_id") => (
+            json!({"type": "string", "examples": ["b99c8ea5-3156-442e-8dfe-c746218a3fbe"]}),
+            "The proxy's claim id (a UUID, as the inbox lists it); any other value answers the same 404 as an \
+             unknown claim.",
+        ),
+        (_, "file_token") => (
+            json!({"type": "string", "pattern": "^[A-Za-z0-9._-]{1,200}$", "examples": ["f_0123456789abcdef"]}),
+            "A file token the claim references (as `GET /staff/claims/{claim_id}` lists it); any other value \
+             answers 404.",
+        ),
         (_, "attachment_id") => (
             json!({"type": "string", "pattern": "^[0-9a-f]{16}$", "examples": ["0123456789abcdef"]}),
             "A seller attachment's `id` as the conversation answered it; any other value answers the same \
@@ -210,6 +224,16 @@ fn query_parameter(spec: &RouteSpec, key: &str) -> Value {
             true,
             "The ticket (int id or creation UUID) whose data requests are meant.",
         ),
+        "state" => (
+            json!({"type": "string", "enum": ["with_shop", "review", "queued", "filed", "needs_attention", "resolved", "rejected"]}),
+            false,
+            "The bucket to list (default `with_shop`).",
+        ),
+        "page" => (
+            json!({"type": "string", "pattern": "^[1-9][0-9]{0,5}$", "examples": ["1"]}),
+            false,
+            "The page, from 1 (50 claims per page).",
+        ),
         "postal_code" => (
             json!({"type": "string", "examples": ["10435"]}),
             false,
@@ -231,7 +255,7 @@ fn header_parameter(name: &str) -> Value {
             ("X-Ticket-Token", false, "The ticket's access token, as its creation (or a look-up) answered.")
         }
         crate::route::headers::AUTHORIZATION => {
-            ("Authorization", true, "`Bearer <staff.token>`. Without this header the route does not exist (404).")
+            ("Authorization", true, "`Bearer <staff token>` (`staff.token` or one of `staff.tokens`). Without this header the route does not exist (404).")
         }
         other => panic!("header {other} has no description"),
     };
@@ -308,6 +332,12 @@ fn responses(spec: &RouteSpec, gen: &mut SchemaGenerator) -> Value {
         }
         Body::None => {}
     }
+    if spec.path.starts_with("/staff/claims/") && spec.method == crate::route::Method::Post {
+        r.insert(
+            "409".into(),
+            error("The claim is not in a state for this action (`claim_state`), or still lacks what upstream needs (`claim_incomplete`, naming the fields)."),
+        );
+    }
     if spec.path == "/parcels/tracking" {
         r.insert("409".into(), relayed("Upstream: the parcel or tracking number exists already.", gen));
     }
@@ -355,6 +385,11 @@ fn example(type_name: &str) -> Option<Value> {
         "CustomerClaimCreated" => json!({"reference": "PD-4K7Q-2M", "claim_id": "b99c8ea5-3156-442e-8dfe-c746218a3fbe",
             "access_token": "v1.…", "state": "received"}),
         "ClaimLookup" => json!({"reference": "PD-4K7Q-2M", "email_or_postal_code": "jan@example.com"}),
+        "ShopCompletion" => json!({"parcel_kind": "sendcloud_rates",
+            "contents_sales_price": {"price": 49.9, "currency": "EUR"},
+            "contents_purchase_price": {"price": 20.0, "currency": "EUR"},
+            "purchase_invoice": {"file_token": "f_0123456789abcdef"}}),
+        "RejectClaim" => json!({"reason": "The parcel was delivered to your neighbour, Mrs. Weber."}),
         _ => return None,
     })
 }

@@ -26,7 +26,7 @@ pub use segment::{
 };
 use segment::{encode_segment, single_segment};
 pub use table::{examples, markdown_table, ROUTES};
-use table::{CLAIM_QUERY, REQUESTED_DATA_QUERY, TICKET_QUERY, TRACKING_QUERY};
+use table::{CLAIM_QUERY, REQUESTED_DATA_QUERY, STAFF_LIST_QUERY, TICKET_QUERY, TRACKING_QUERY};
 
 /// The HTTP methods of the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,7 +63,8 @@ pub mod headers {
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
     /// The access token of one ticket (issued with its creation).
     pub const TICKET_TOKEN: &str = "x-ticket-token";
-    /// `Bearer <staff.token>` on the staff routes.
+    /// `Bearer <staff token>` on the staff routes (`staff.token` or one of
+    /// `staff.tokens`).
     pub const AUTHORIZATION: &str = "authorization";
     /// Set (`true`) on an answer replayed for a repeated idempotency key.
     pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
@@ -218,6 +219,81 @@ impl ChannelAttachmentRef {
     }
 }
 
+/// The claim segment of the staff routes `/staff/claims/{claim_id}…`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimIdRef {
+    /// The proxy's claim id: a UUID, lower-case and hyphenated.
+    Id(String),
+    /// Any other single segment, kept raw: answered like an unknown claim.
+    Invalid(String),
+}
+
+impl ClaimIdRef {
+    /// Classifies one raw path segment (or a claim id as the proxy answered it).
+    pub fn parse(seg: &str) -> ClaimIdRef {
+        match parse_uuid(seg) {
+            Some(id) => ClaimIdRef::Id(id),
+            None => ClaimIdRef::Invalid(encode_segment(seg)),
+        }
+    }
+
+    fn parse_raw(seg: &str) -> ClaimIdRef {
+        match parse_uuid(seg) {
+            Some(id) => ClaimIdRef::Id(id),
+            None => ClaimIdRef::Invalid(seg.to_owned()),
+        }
+    }
+
+    fn segment(&self) -> String {
+        match self {
+            ClaimIdRef::Id(id) | ClaimIdRef::Invalid(id) => id.clone(),
+        }
+    }
+}
+
+/// True for what the staff file route takes as a file token: 1–200 of
+/// `A-Z a-z 0-9 . _ -`, not `.` or `..`.
+pub fn valid_file_token(s: &str) -> bool {
+    (1..=200).contains(&s.len())
+        && s != "."
+        && s != ".."
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// The file segment of `GET /staff/claims/{claim_id}/files/{file_token}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FileTokenRef {
+    /// A file token ([`valid_file_token`]).
+    Token(String),
+    /// Any other single segment, kept raw: answered like an unknown file.
+    Invalid(String),
+}
+
+impl FileTokenRef {
+    /// Classifies a token as the proxy answered it.
+    pub fn parse(seg: &str) -> FileTokenRef {
+        if valid_file_token(seg) {
+            FileTokenRef::Token(seg.to_owned())
+        } else {
+            FileTokenRef::Invalid(encode_segment(seg))
+        }
+    }
+
+    fn parse_raw(seg: &str) -> FileTokenRef {
+        if valid_file_token(seg) {
+            FileTokenRef::Token(seg.to_owned())
+        } else {
+            FileTokenRef::Invalid(seg.to_owned())
+        }
+    }
+
+    fn segment(&self) -> String {
+        match self {
+            FileTokenRef::Token(t) | FileTokenRef::Invalid(t) => t.clone(),
+        }
+    }
+}
+
 /// One route of the proxy contract, with its typed path parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Route {
@@ -265,6 +341,31 @@ pub enum Route {
     /// e-mail address or postal code ([`crate::customer::ClaimLookup`] →
     /// [`crate::customer::ClaimFound`]).
     ClaimLookup,
+    /// `GET /staff/claims?state=<bucket>&page=<n>` (staff only): the
+    /// inbox → [`crate::inbox::InboxList`].
+    StaffClaims,
+    /// `GET /staff/claims/{claim_id}` (staff only) →
+    /// [`crate::inbox::InboxClaim`].
+    StaffClaim(ClaimIdRef),
+    /// `GET /staff/claims/{claim_id}/files/{file_token}` (staff only): the
+    /// bytes of a file the claim references, as the proxy kept them.
+    StaffClaimFile(ClaimIdRef, FileTokenRef),
+    /// `POST /staff/claims/{claim_id}/complete` (staff only):
+    /// [`crate::inbox::ShopCompletion`] → [`crate::inbox::InboxClaim`].
+    StaffComplete(ClaimIdRef),
+    /// `POST /staff/claims/{claim_id}/approve` (staff only, no body) →
+    /// [`crate::inbox::InboxClaim`].
+    StaffApprove(ClaimIdRef),
+    /// `POST /staff/claims/{claim_id}/reject` (staff only):
+    /// [`crate::inbox::RejectClaim`] → [`crate::inbox::InboxClaim`].
+    StaffReject(ClaimIdRef),
+    /// `GET /staff/claims/{claim_id}/requested-data` (staff only): every
+    /// open data request of the claim's ticket →
+    /// [`crate::requested_data::RequestedDataList`].
+    StaffRequestedData(ClaimIdRef),
+    /// `POST /staff/claims/{claim_id}/requested-data` (staff only): an
+    /// answer ([`crate::requested_data::RequestedDataAnswer`]) → 201.
+    StaffAnswerRequestedData(ClaimIdRef),
 }
 
 /// What the body of a route is.
@@ -323,6 +424,14 @@ impl Route {
             Route::OpenApi => 17,
             Route::CustomerClaim => 18,
             Route::ClaimLookup => 19,
+            Route::StaffClaims => 20,
+            Route::StaffClaim(_) => 21,
+            Route::StaffClaimFile(..) => 22,
+            Route::StaffComplete(_) => 23,
+            Route::StaffApprove(_) => 24,
+            Route::StaffReject(_) => 25,
+            Route::StaffRequestedData(_) => 26,
+            Route::StaffAnswerRequestedData(_) => 27,
         };
         &ROUTES[i]
     }
@@ -336,7 +445,11 @@ impl Route {
             | Route::Tracking(_)
             | Route::ChannelMessages(_)
             | Route::ChannelAttachment(..)
-            | Route::OpenApi => Method::Get,
+            | Route::OpenApi
+            | Route::StaffClaims
+            | Route::StaffClaim(_)
+            | Route::StaffClaimFile(..)
+            | Route::StaffRequestedData(_) => Method::Get,
             _ => Method::Post,
         }
     }
@@ -348,6 +461,7 @@ impl Route {
             Route::GetTicket(_) => TICKET_QUERY,
             Route::GetRequestedData | Route::AnswerRequestedData => REQUESTED_DATA_QUERY,
             Route::Tracking(_) => TRACKING_QUERY,
+            Route::StaffClaims => STAFF_LIST_QUERY,
             _ => &[],
         }
     }
@@ -369,6 +483,15 @@ impl Route {
             Route::OpenApi => "/openapi.json".into(),
             Route::CustomerClaim => "/claims".into(),
             Route::ClaimLookup => "/claims/lookup".into(),
+            Route::StaffClaims => "/staff/claims".into(),
+            Route::StaffClaim(c) => format!("/staff/claims/{}", c.segment()),
+            Route::StaffClaimFile(c, f) => format!("/staff/claims/{}/files/{}", c.segment(), f.segment()),
+            Route::StaffComplete(c) => format!("/staff/claims/{}/complete", c.segment()),
+            Route::StaffApprove(c) => format!("/staff/claims/{}/approve", c.segment()),
+            Route::StaffReject(c) => format!("/staff/claims/{}/reject", c.segment()),
+            Route::StaffRequestedData(c) | Route::StaffAnswerRequestedData(c) => {
+                format!("/staff/claims/{}/requested-data", c.segment())
+            }
         }
     }
 
@@ -411,7 +534,11 @@ impl Route {
             "/openapi.json" => Route::OpenApi,
             "/claims" => Route::CustomerClaim,
             "/claims/lookup" => Route::ClaimLookup,
+            "/staff/claims" => Route::StaffClaims,
             _ => {
+                if let Some(staff) = rest.strip_prefix("/staff/claims/") {
+                    return Route::parse_staff(method, staff);
+                }
                 if let Some(seg) = single_segment(rest, "/parcels/tracking/", "") {
                     Route::Tracking(TrackingRef::parse_raw(seg))
                 } else if let Some(seg) = single_segment(rest, "/dsf/tickets/", "") {
@@ -432,6 +559,41 @@ impl Route {
                 }
             }
         })
+    }
+
+    /// `{claim_id}[/…]` below `/staff/claims/`.
+    fn parse_staff(method: Method, rest: &str) -> Option<Route> {
+        let parts: Vec<&str> = rest.split('/').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return None;
+        }
+        let claim = ClaimIdRef::parse_raw(parts[0]);
+        Some(match parts[1..] {
+            [] => Route::StaffClaim(claim),
+            ["complete"] => Route::StaffComplete(claim),
+            ["approve"] => Route::StaffApprove(claim),
+            ["reject"] => Route::StaffReject(claim),
+            ["requested-data"] if method == Method::Post => Route::StaffAnswerRequestedData(claim),
+            ["requested-data"] => Route::StaffRequestedData(claim),
+            ["files", token] => Route::StaffClaimFile(claim, FileTokenRef::parse_raw(token)),
+            _ => return None,
+        })
+    }
+
+    /// True for the staff routes: they exist only with a valid staff token.
+    pub fn is_staff(&self) -> bool {
+        matches!(
+            self,
+            Route::RegisterParcel
+                | Route::StaffClaims
+                | Route::StaffClaim(_)
+                | Route::StaffClaimFile(..)
+                | Route::StaffComplete(_)
+                | Route::StaffApprove(_)
+                | Route::StaffReject(_)
+                | Route::StaffRequestedData(_)
+                | Route::StaffAnswerRequestedData(_)
+        )
     }
 
     /// True for ticket creations (the stricter per-client creation limit).

@@ -20,7 +20,9 @@ string_enum! {
     /// follows), `needs_attention` (the Support API refused it; `reason`
     /// says why; never retried by itself), `with_shop` (a customer's
     /// claim waiting for the shop's part: the order details the carrier
-    /// needs; the pipeline leaves it alone until the shop completes it).
+    /// needs; the pipeline leaves it alone until the shop completes it),
+    /// `review` (complete, waiting for a staff approval: `claims.review`),
+    /// `rejected` (the shop rejected it, `reason` says why; never filed).
     ClaimState {
         Received = "received",
         Queued = "queued",
@@ -28,6 +30,8 @@ string_enum! {
         Filed = "filed",
         NeedsAttention = "needs_attention",
         WithShop = "with_shop",
+        Review = "review",
+        Rejected = "rejected",
     }
 }
 
@@ -57,7 +61,8 @@ pub struct TicketPending {
     pub pending: bool,
     #[serde(default = "received")]
     pub state: ClaimState,
-    /// Why the claim needs attention (upstream's words).
+    /// Why the claim needs attention (upstream's words), what it waits for
+    /// (`with_shop`), or why the shop rejected it (`rejected`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

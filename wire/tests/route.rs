@@ -3,7 +3,8 @@
 //! proxy answers like a missing resource).
 
 use parcel_desk_wire::route::{
-    examples, raw_path_is_clean, ChannelAttachmentRef, ChannelTicketRef, Method, Route, TicketRef, TrackingRef, ROUTES,
+    examples, raw_path_is_clean, ChannelAttachmentRef, ChannelTicketRef, ClaimIdRef, FileTokenRef, Method, Route,
+    TicketRef, TrackingRef, ROUTES,
 };
 use parcel_desk_wire::ClaimType;
 
@@ -46,6 +47,13 @@ fn variants() -> Vec<Route> {
             ChannelTicketRef::Id(format!("PD-{}", "a".repeat(32))),
             ChannelAttachmentRef::parse("a b/c?d#e"),
         ),
+        Route::StaffClaim(ClaimIdRef::parse("B99C8EA5-3156-442E-8DFE-C746218A3FBE")),
+        Route::StaffClaim(ClaimIdRef::parse("complete")),
+        Route::StaffApprove(ClaimIdRef::parse("a b/c?d#e")),
+        Route::StaffReject(ClaimIdRef::Invalid("x".into())),
+        Route::StaffClaimFile(ClaimIdRef::parse("x"), FileTokenRef::parse("a b/c")),
+        Route::StaffClaimFile(ClaimIdRef::parse("x"), FileTokenRef::parse("..")),
+        Route::StaffRequestedData(ClaimIdRef::parse("ü")),
     ]);
     all
 }
@@ -78,6 +86,8 @@ fn the_other_method_is_not_a_route() {
         match route {
             Route::GetRequestedData => assert_eq!(parsed, Some(Route::AnswerRequestedData)),
             Route::AnswerRequestedData => assert_eq!(parsed, Some(Route::GetRequestedData)),
+            Route::StaffRequestedData(c) => assert_eq!(parsed, Some(Route::StaffAnswerRequestedData(c))),
+            Route::StaffAnswerRequestedData(c) => assert_eq!(parsed, Some(Route::StaffRequestedData(c))),
             _ => assert_eq!(parsed, None, "{} {}", other.as_str(), route.path()),
         }
     }

@@ -1,7 +1,10 @@
 //! The contract's table: one [`RouteSpec`] per kind of route, an example
 //! of each, and the README's table generated from them.
 
-use super::{headers, Body, ChannelAttachmentRef, ChannelTicketRef, Method, Route, RouteSpec, TicketRef, TrackingRef};
+use super::{
+    headers, Body, ChannelAttachmentRef, ChannelTicketRef, ClaimIdRef, FileTokenRef, Method, Route, RouteSpec,
+    TicketRef, TrackingRef,
+};
 use crate::claim::ClaimType;
 
 pub(super) const CLAIM_HEADERS: &[&str] = &[headers::IDEMPOTENCY_KEY];
@@ -10,6 +13,9 @@ pub(super) const TICKET_QUERY: &[&str] = &["order_number"];
 pub(super) const REQUESTED_DATA_QUERY: &[&str] = &["ticket", "order_number"];
 pub(super) const TRACKING_QUERY: &[&str] = &["postal_code"];
 pub(super) const TICKET_HEADERS: &[&str] = &[headers::TICKET_TOKEN];
+pub(super) const STAFF_LIST_QUERY: &[&str] = &["state", "page"];
+const STAFF_HEADERS: &[&str] = &[headers::AUTHORIZATION];
+const EXAMPLE_CLAIM: &str = "b99c8ea5-3156-442e-8dfe-c746218a3fbe";
 
 /// One example of each kind of route, in the README's order; with
 /// [`Route::spec`] this is the whole contract.
@@ -38,6 +44,14 @@ pub fn examples() -> Vec<Route> {
         Route::OpenApi,
         Route::CustomerClaim,
         Route::ClaimLookup,
+        Route::StaffClaims,
+        Route::StaffClaim(ClaimIdRef::Id(EXAMPLE_CLAIM.into())),
+        Route::StaffClaimFile(ClaimIdRef::Id(EXAMPLE_CLAIM.into()), FileTokenRef::Token("f_0123456789abcdef".into())),
+        Route::StaffComplete(ClaimIdRef::Id(EXAMPLE_CLAIM.into())),
+        Route::StaffApprove(ClaimIdRef::Id(EXAMPLE_CLAIM.into())),
+        Route::StaffReject(ClaimIdRef::Id(EXAMPLE_CLAIM.into())),
+        Route::StaffRequestedData(ClaimIdRef::Id(EXAMPLE_CLAIM.into())),
+        Route::StaffAnswerRequestedData(ClaimIdRef::Id(EXAMPLE_CLAIM.into())),
     ]
 }
 
@@ -262,6 +276,94 @@ pub static ROUTES: &[RouteSpec] = &[
         creates: false,
         upstream: "`GET /parcels/tracking/{tracking_number}` (a postal code only)",
         notes: "A claim by its reference (read leniently) and the e-mail address given with it or the parcel's recipient postal code: the claim id and a fresh access token for `GET /dsf/tickets/{id}`; a wrong pair and an unknown reference answer the same 404 as a missing ticket; limited like ticket look-ups by order number",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/staff/claims",
+        query: STAFF_LIST_QUERY,
+        headers: STAFF_HEADERS,
+        request: Body::None,
+        response: (200, "InboxList"),
+        creates: false,
+        upstream: "—",
+        notes: "**Staff only** (`Authorization: Bearer <staff token>`; without a valid one the route does not exist, 404): the inbox, every bucket's count (`with_shop`, `review`, `queued`, `filed`, `needs_attention`, `resolved`, `rejected`) and the claims of bucket `state` (default `with_shop`), newest first, 50 per `page` (from 1)",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/staff/claims/{claim_id}",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::None,
+        response: (200, "InboxClaim"),
+        creates: false,
+        upstream: "—",
+        notes: "**Staff only**: one claim, the customer's part (photos with the path of their bytes), the upstream body so far, what upstream still `needed` for its type and parcel kind (from wire's required-field tables), its history, and the ticket id once filed; an unknown id is 404",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/staff/claims/{claim_id}/files/{file_token}",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::None,
+        response: (200, "AttachmentFile"),
+        creates: false,
+        upstream: "—",
+        notes: "**Staff only**: the bytes of a file the claim references (a customer's photo, an uploaded invoice), as the proxy kept them at upload (`POST /dsf/files`), with their content type, `Content-Disposition: inline` for images else `attachment`, `X-Content-Type-Options: nosniff`; a file the claim does not reference or the proxy did not keep is 404",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/staff/claims/{claim_id}/complete",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::Json("ShopCompletion"),
+        response: (200, "InboxClaim"),
+        creates: false,
+        upstream: "—",
+        notes: "**Staff only**: the shop's data for a claim `with_shop`, `review` or `needs_attention` (parcel kind, contract, prices, invoices and other files as tokens from `POST /dsf/files`, any field of the type); each field checked (400 in upstream's validation format); what is missing is computed again, and a claim `with_shop` that lacks nothing moves to `review`; any other state is 409",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/staff/claims/{claim_id}/approve",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::None,
+        response: (200, "InboxClaim"),
+        creates: false,
+        upstream: "—",
+        notes: "**Staff only**: queues a claim `with_shop`, `review` or `needs_attention` for filing (state `received`; the proxy files it by itself); 409 `claim_incomplete` naming what is still missing, or 409 `claim_state` in any other state",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/staff/claims/{claim_id}/reject",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::Json("RejectClaim"),
+        response: (200, "InboxClaim"),
+        creates: false,
+        upstream: "—",
+        notes: "**Staff only**: rejects a claim `with_shop`, `review` or `needs_attention` with a reason (1–2,000 characters) the customer sees in the status view; it is never filed; 409 `claim_state` in any other state",
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/staff/claims/{claim_id}/requested-data",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::None,
+        response: (200, "RequestedDataList"),
+        creates: false,
+        upstream: "`GET /dsf/tickets/requested-data`",
+        notes: "**Staff only**: every open data request of the filed claim's ticket, the shop's (invoices, sales and purchase data) and the customer's; empty until the ticket is known",
+    },
+    RouteSpec {
+        method: Method::Post,
+        path: "/staff/claims/{claim_id}/requested-data",
+        query: &[],
+        headers: STAFF_HEADERS,
+        request: Body::Json("RequestedDataAnswer"),
+        response: (201, "RequestedDataAnswerCreated"),
+        creates: false,
+        upstream: "`POST /dsf/tickets/requested-data`",
+        notes: "**Staff only**: answers one open request of the claim's ticket: a comment, several files (`attachments`, tokens from `POST /dsf/files`) and/or `sales_data` rows",
     },
 ];
 
