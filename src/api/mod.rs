@@ -110,7 +110,8 @@ pub enum Access {
 
 /// A ticket read: the ticket, or the claim before the carrier's ticket is
 /// readable (received, queued, being filed, filed) — with upstream's
-/// reason when it was refused (`needs_attention`).
+/// reason when it was refused (`needs_attention`), the shop's when it
+/// rejected the claim (`rejected`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TicketRead {
     Ticket {
@@ -122,8 +123,10 @@ pub enum TicketRead {
         /// Where the claim stands in the proxy's pipeline (`None`: a proxy
         /// that does not say).
         state: Option<parcel_desk_wire::ClaimState>,
-        /// Why the carrier's service refused the claim, when it did.
-        refused: Option<String>,
+        /// The reason that comes with the state: why the carrier's service
+        /// refused the claim (`needs_attention`), or why the shop rejected
+        /// it (`rejected`).
+        reason: Option<String>,
     },
 }
 
@@ -165,10 +168,12 @@ impl Proxy {
         if response.status() == 202 {
             let pending = read::<parcel_desk_wire::TicketPending>(Ok(response)).await.ok();
             let state = pending.as_ref().map(|p| p.state.clone());
-            let refused = pending
-                .filter(|p| p.state == parcel_desk_wire::ClaimState::NeedsAttention)
+            let reason = pending
+                .filter(|p| {
+                    matches!(p.state, parcel_desk_wire::ClaimState::NeedsAttention | parcel_desk_wire::ClaimState::Rejected)
+                })
                 .map(|p| p.reason.unwrap_or_default());
-            return Ok(TicketRead::Pending { state, refused });
+            return Ok(TicketRead::Pending { state, reason });
         }
         let fresh = response.headers().get(headers::TICKET_TOKEN);
         let ticket = read(Ok(response)).await?;

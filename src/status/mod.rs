@@ -170,8 +170,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                     }
                     Loaded::Shown(Phase::of_ticket(&ticket), Some(ticket))
                 }
-                Ok(TicketRead::Pending { state, refused }) => {
-                    Loaded::Shown(Phase::pending(state.as_ref(), refused), None)
+                Ok(TicketRead::Pending { state, reason }) => {
+                    Loaded::Shown(Phase::pending(state.as_ref(), reason), None)
                 }
                 Err(ApiFailure::Http { status: 404, .. }) => Loaded::Failed(t.err_ticket_not_found.into()),
                 Err(f) => Loaded::Failed(crate::api::failure_text(t, &f)),
