@@ -176,7 +176,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
 pub enum StaffBanner<'a> {
     /// `--demo-staff` generated this token for the run: print it.
     Generated(&'a Secret),
-    /// `staff.token` is configured: name the view, never the token.
+    /// `staff.token` or `staff.tokens` is configured: name the view, never a token.
     Configured,
     /// No staff token: the staff routes are off.
     Off,
@@ -197,7 +197,9 @@ pub fn sandbox_banner(addr: SocketAddr, api_prefix: &str, staff: StaffBanner<'_>
             out.push_str(&format!("  staff token (generated for this run): {}\n", token.expose()));
         }
         StaffBanner::Configured => {
-            out.push_str(&format!("  staff view: http://{addr}/?view=staff (token: the configured staff.token)\n"));
+            out.push_str(&format!(
+                "  staff view: http://{addr}/?view=staff (token: the configured staff.token or staff.tokens)\n"
+            ));
         }
         StaffBanner::Off => {
             out.push_str("  staff view: off (set staff.token, or run with --demo-staff)\n");

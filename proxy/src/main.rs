@@ -28,7 +28,7 @@ struct Cli {
     #[arg(long = "static", value_name = "DIR")]
     static_dir: Option<PathBuf>,
     /// With --sandbox: turn on the staff routes with a token generated for
-    /// this run (unless `staff.token` is configured) and print it with the
+    /// this run (unless `staff.token` or `staff.tokens` is configured) and print it with the
     /// staff view's URL. `make demo` uses it.
     #[arg(long, requires = "sandbox")]
     demo_staff: bool,
@@ -130,7 +130,7 @@ async fn main() -> ExitCode {
     };
     // Only a token generated here is printed; a configured one stays unsaid.
     let mut demo_staff_token = None;
-    if cli.demo_staff && cfg.staff.token.is_none() {
+    if cli.demo_staff && !cfg.staff.enabled() {
         let token = Secret::generate();
         cfg.staff.token = Some(token.clone());
         demo_staff_token = Some(token);
@@ -149,7 +149,7 @@ async fn main() -> ExitCode {
     };
     let addr = running.proxy.addr();
     if running.config.sandbox {
-        let staff = match (&demo_staff_token, running.config.staff.token.is_some()) {
+        let staff = match (&demo_staff_token, running.config.staff.enabled()) {
             (Some(t), _) => parcel_desk_proxy::StaffBanner::Generated(t),
             (None, true) => parcel_desk_proxy::StaffBanner::Configured,
             (None, false) => parcel_desk_proxy::StaffBanner::Off,

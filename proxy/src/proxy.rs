@@ -25,7 +25,7 @@ pub use crate::USER_AGENT;
 
 /// Request headers a CORS preflight may ask for.
 const CORS_ALLOW_HEADERS: &str = "content-type, idempotency-key, x-ticket-token";
-/// Request headers a preflight for the staff route may ask for.
+/// Request headers a preflight for the staff routes may ask for.
 const CORS_ALLOW_HEADERS_STAFF: &str = "content-type, authorization";
 /// Response headers the widget may read cross-origin.
 const CORS_EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed, X-Ticket-Token";
@@ -35,6 +35,7 @@ pub(crate) use crate::body::{declared_length, linger, read_json, read_limited, r
 pub(crate) mod claims;
 mod customer;
 pub mod pipeline;
+mod staff;
 mod state;
 mod tickets;
 mod tracking;
@@ -154,7 +155,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
             .and_then(wire_method)
             .and_then(|m| Route::parse(m, rest))
             .filter(exists)
-            .filter(|r| *r != Route::RegisterParcel || st.staff_token.is_some());
+            .filter(|r| !r.is_staff() || !st.staff.is_empty());
         return match (&allowed_origin, route, requested) {
             (Some(origin), Some(route), Some(requested)) => {
                 let mut res = StatusCode::NO_CONTENT.into_response();
@@ -166,7 +167,7 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                 );
                 h.insert(
                     header::ACCESS_CONTROL_ALLOW_HEADERS,
-                    HeaderValue::from_static(if route == Route::RegisterParcel {
+                    HeaderValue::from_static(if route.is_staff() {
                         CORS_ALLOW_HEADERS_STAFF
                     } else {
                         CORS_ALLOW_HEADERS
@@ -213,7 +214,11 @@ async fn api(st: Arc<ProxyState>, req: Request, rest: &str) -> Response {
                     | Route::StaffApprove(_)
                     | Route::StaffReject(_)
                     | Route::StaffRequestedData(_)
-                    | Route::StaffAnswerRequestedData(_) => envelope::not_found(),
+                    | Route::StaffAnswerRequestedData(_) => match staff::staff_actor(&st, &req) {
+                        // Without a valid staff token the route does not exist.
+                        None => envelope::not_found(),
+                        Some(actor) => staff::handle(&st, req, route, &actor).await,
+                    },
                     Route::ChannelCreate
                     | Route::ChannelUpload
                     | Route::ChannelMessages(_)

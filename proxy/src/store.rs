@@ -14,6 +14,8 @@
 //!   Customers' claims (`POST /claims`) are rows there too, with their
 //!   part, their reference and what the shop still has to add
 //!   ([`customer`]).
+//! * `claim_history`, `kept_files`: who did what to a claim, and the bytes
+//!   of uploaded files for the staff inbox ([`history`], [`inbox`]).
 //! * `leases`: which proxy runs a singleton task (the JTL event poller).
 //! * `jtl_tickets`, `jtl_replies`, `jtl_outbox`: the JTL channel
 //!   ([`crate::jtl::store`]).
@@ -27,6 +29,7 @@ pub mod claims;
 pub mod customer;
 pub mod db;
 pub mod history;
+pub mod inbox;
 mod migrations;
 
 use migrations::migrate;

@@ -264,6 +264,7 @@ async fn claims_wait_for_order_facts(at: Location) {
         state: "with_shop",
         missing: Some(missing),
         declaration: false,
+        parcel_kind: None,
     };
     let mut no_tn = claim("w1", None);
     no_tn.tracking_number = "";
@@ -279,12 +280,80 @@ async fn claims_wait_for_order_facts(at: Location) {
     let later = s.claims_waiting_for_order(now + 60_000, 10).await.unwrap();
     assert_eq!(later[0].attempts, 1);
     assert!(s.lease_due(now + 60_000, 10_000).await.unwrap().is_none(), "with_shop is never leased");
-    assert!(s.complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", "received", None).await.unwrap());
-    assert!(!s.complete_from_order("w1", b"{}", "T9", "received", None).await.unwrap(), "only once");
+    assert!(s
+        .complete_from_order("w1", b"{\"tracking_number\":\"T9\"}", "T9", Some("own_contract"), "received", None)
+        .await
+        .unwrap());
+    assert!(!s.complete_from_order("w1", b"{}", "T9", None, "received", None).await.unwrap(), "only once");
     assert!(s.claims_waiting_for_order(now + 60_000, 10).await.unwrap().is_empty());
     let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("received claims are leased");
     assert_eq!((leased.id.as_str(), leased.tracking_number.as_str(), leased.attempts), ("w1", "T9", 0));
     assert_eq!(s.claim_missing("w1").await.unwrap(), None);
+}
+
+/// The staff inbox: counts per state and upstream status, pages newest
+/// first, and staff changes guarded by the state they start from (a
+/// rejected claim is never queued; a completion over a changed body is
+/// refused); kept files once per token.
+async fn the_inbox_reads_and_guards(at: Location) {
+    use parcel_desk_proxy::store::customer::CustomerPart;
+    use parcel_desk_proxy::store::inbox::{Completion, InboxFilter};
+    let s = open(&at).await;
+    let part = |state| CustomerPart {
+        route: "claims",
+        json: "{\"claim_type\":\"lost\"}",
+        email: "a@b.co",
+        name: "A",
+        resolution: None,
+        order_number: None,
+        state,
+        missing: (state == "with_shop").then_some("purchase_invoice"),
+        declaration: false,
+        parcel_kind: Some("sendcloud_rates"),
+    };
+    let answer_for = |bits: u32| answer(&bits.to_string());
+    for (i, (id, state)) in
+        [("i1", "with_shop"), ("i2", "with_shop"), ("i3", "review"), ("i4", "received")].iter().enumerate()
+    {
+        s.accept_customer_claim(&claim(id, None), &part(state), || 100 + i as u32, answer_for).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+    let mut counts = s.inbox_counts().await.unwrap();
+    counts.sort();
+    assert_eq!(
+        counts,
+        vec![("received".into(), false, 1), ("review".into(), false, 1), ("with_shop".into(), false, 2)]
+    );
+    let with_shop = InboxFilter { states: &["with_shop"], resolved: None };
+    let first = s.inbox_page(with_shop, 1, 0).await.unwrap();
+    let second = s.inbox_page(with_shop, 1, 1).await.unwrap();
+    assert_eq!((first[0].id.as_str(), second[0].id.as_str()), ("i2", "i1"), "newest first");
+    assert_eq!(first[0].parcel_kind.as_deref(), Some("sendcloud_rates"));
+    assert!(s.inbox_page(InboxFilter { states: &["filed"], resolved: Some(true) }, 5, 0).await.unwrap().is_empty());
+    assert!(s.reject_claim("i1", "No.").await.unwrap());
+    assert!(!s.approve_claim("i1").await.unwrap(), "a rejected claim is never queued");
+    assert!(!s.reject_claim("i4", "Too late.").await.unwrap(), "a queued claim is not rejected");
+    let c = Completion {
+        body: b"{\"tracking_number\":\"T\"}",
+        tracking_number: "T",
+        parcel_kind: Some("own_contract"),
+        state: "review",
+        missing: None,
+        reason: None,
+    };
+    let read = s.inbox_claim("i2").await.unwrap().unwrap();
+    assert!(!s.complete_claim("i2", "with_shop", b"changed", &c).await.unwrap());
+    assert!(s.complete_claim("i2", "with_shop", &read.body, &c).await.unwrap());
+    assert!(!s.complete_claim("i2", "with_shop", &read.body, &c).await.unwrap(), "only from the state it was read in");
+    assert!(s.approve_claim("i2").await.unwrap());
+    let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("approved claims are leased");
+    assert!(["i2", "i4"].contains(&leased.id.as_str()));
+    s.keep_file("f1", "application/pdf", "a.pdf", b"%PDF-1").await.unwrap();
+    s.keep_file("f1", "application/pdf", "b.pdf", b"other").await.unwrap();
+    assert_eq!(s.kept_file("f1").await.unwrap().unwrap().bytes, b"%PDF-1");
+    assert_eq!(s.kept_tokens(&["f1", "f2"]).await.unwrap(), vec!["f1".to_owned()]);
+    s.add_history("i2", "Anna", "approved", None).await.unwrap();
+    assert_eq!(s.history("i2").await.unwrap()[0].actor, "Anna");
 }
 
 async fn suite(name: &str, fresh: impl Fn() -> Location) {
@@ -306,6 +375,7 @@ async fn suite(name: &str, fresh: impl Fn() -> Location) {
         jtl_replies_are_stored_once,
         the_jtl_outbox_hands_a_ticket_to_one_worker,
         claims_wait_for_order_facts,
+        the_inbox_reads_and_guards,
     );
 }
 

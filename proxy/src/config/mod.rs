@@ -69,9 +69,17 @@ pub const KEYS: &[(&str, &str)] = &[
     ("claims.lost_after_days", "days without a tracking event before a lost claim is possible"),
     ("claims.parcel_kind", "how the shop ships: own_contract or sendcloud_rates (unset: unknown)"),
     ("claims.carrier_contract_id", "the shop's carrier contract id (own_contract only)"),
+    (
+        "claims.review",
+        "when staff approve customers' claims: always, when_incomplete (default: complete claims file at once) or never",
+    ),
     ("orders.url", "the shop's order endpoint: GET {url}/{order_number} (docs/orders.md; unset: no order facts)"),
     ("orders.secret", "shared secret sent to orders.url as X-Parcel-Desk-Secret"),
-    ("staff.token", "bearer token of the staff routes (unset: no staff routes)"),
+    ("staff.token", "bearer token of the staff routes, actor `staff` (unset with no staff.tokens: no staff routes)"),
+    (
+        "staff.tokens",
+        "named staff tokens: [[staff.tokens]] name = \"Anna\" token = \"…\" (environment: Anna:token,Ben:token)",
+    ),
     ("jtl.base_url", "JTL-SCX Channel API base URL"),
     ("jtl.refresh_token", "JTL-SCX API refresh token"),
     ("jtl.seller_id", "JTL-SCX seller id that channel tickets go to"),

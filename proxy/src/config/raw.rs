@@ -91,6 +91,49 @@ scalar!(List(Vec<String>), "a list of strings", deserialize_seq, {
     }
 });
 
+/// One named staff token as the file gives it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNamedToken {
+    pub name: String,
+    pub token: String,
+}
+
+/// `staff.tokens`: in the file a list of tables (`[[staff.tokens]]` with
+/// `name` and `token`); in the environment `name:token` pairs, comma
+/// separated (`Anna:…,Ben:…`; a name cannot hold `:` or `,` there).
+pub(super) struct NamedTokens(pub Vec<RawNamedToken>);
+
+impl<'de> Deserialize<'de> for NamedTokens {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NamedTokens;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of tables with name and token (or name:token pairs, comma separated)")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<NamedTokens, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<RawNamedToken>()? {
+                    out.push(item);
+                }
+                Ok(NamedTokens(out))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NamedTokens, E> {
+                let mut out = Vec::new();
+                for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    let Some((name, token)) = pair.split_once(':') else {
+                        return Err(E::custom("expected name:token pairs, comma separated"));
+                    };
+                    out.push(RawNamedToken { name: name.trim().to_owned(), token: token.trim().to_owned() });
+                }
+                Ok(NamedTokens(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Defines a raw section: every key optional, unknown keys refused, and a
 /// merge that lets a later layer win key by key.
 macro_rules! layer {
@@ -132,9 +175,9 @@ layer!(RawUpstream, "upstream" {
 layer!(RawStore, "store" { url: Text, path: Text, idempotency_hours: UInt });
 layer!(RawAccess, "access" { token_key: Text, token_days: UInt });
 layer!(RawTracking, "tracking" { base_url: Text });
-layer!(RawClaims, "claims" { lost_after_days: UInt, parcel_kind: Text, carrier_contract_id: UInt });
+layer!(RawClaims, "claims" { lost_after_days: UInt, parcel_kind: Text, carrier_contract_id: UInt, review: Text });
 layer!(RawOrders, "orders" { url: Text, secret: Text });
-layer!(RawStaff, "staff" { token: Text });
+layer!(RawStaff, "staff" { token: Text, tokens: NamedTokens });
 layer!(RawJtl, "jtl" { base_url: Text, refresh_token: Text, seller_id: Text, poll_secs: UInt, timeout_secs: UInt });
 layer!(RawTop, "" {
     listen: Text, api_prefix: Text, static_dir: Text, sandbox: Flag, allowed_origins: List,

@@ -212,11 +212,42 @@ pub struct ClaimsConfig {
     pub parcel_kind: Option<parcel_desk_wire::ParcelKind>,
     /// The carrier contract sent with own-contract claims.
     pub carrier_contract_id: Option<i64>,
+    /// When a customer's claim waits for a staff approval (`claims.review`).
+    pub review: Review,
+}
+
+/// `claims.review`: when a customer's claim waits for staff.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Review {
+    /// Every customer's claim waits: a complete one in `review` (until
+    /// approved), an incomplete one `with_shop` (until completed, then in
+    /// `review`).
+    Always,
+    /// The default: a complete claim files at once (`received`); an
+    /// incomplete one waits `with_shop` until staff complete and approve it.
+    #[default]
+    WhenIncomplete,
+    /// Like `when_incomplete`: a complete claim files at once. An
+    /// incomplete one cannot be filed either way and waits `with_shop`;
+    /// once staff complete it, it is queued for filing without a separate
+    /// approval.
+    Never,
+}
+
+impl Review {
+    /// The configuration value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Review::Always => "always",
+            Review::WhenIncomplete => "when_incomplete",
+            Review::Never => "never",
+        }
+    }
 }
 
 impl Default for ClaimsConfig {
     fn default() -> Self {
-        ClaimsConfig { lost_after_days: 5, parcel_kind: None, carrier_contract_id: None }
+        ClaimsConfig { lost_after_days: 5, parcel_kind: None, carrier_contract_id: None, review: Review::default() }
     }
 }
 
@@ -248,12 +279,43 @@ impl Default for OrdersConfig {
     }
 }
 
-/// Staff-only routes (`POST /parcels/tracking`).
+/// Staff-only routes (`POST /parcels/tracking`, the inbox `/staff/claims…`).
 #[derive(Clone, Debug, Default)]
 pub struct StaffConfig {
-    /// Bearer token (at least 16 characters); `None` disables the staff
-    /// routes (404).
+    /// The single unnamed bearer token (at least 16 characters), recorded
+    /// as `staff` in claims' histories.
     pub token: Option<Secret>,
+    /// Named tokens (`staff.tokens`): each action is recorded with the name.
+    pub tokens: Vec<NamedToken>,
+}
+
+/// One of `staff.tokens`.
+#[derive(Clone, Debug)]
+pub struct NamedToken {
+    /// Non-empty, unique, at most 64 characters.
+    pub name: String,
+    /// At least 16 characters.
+    pub token: Secret,
+}
+
+/// The actor name of the unnamed `staff.token`.
+pub const UNNAMED_STAFF: &str = "staff";
+
+impl StaffConfig {
+    /// True when any staff token is configured (no token: the staff routes
+    /// do not exist).
+    pub fn enabled(&self) -> bool {
+        self.token.is_some() || !self.tokens.is_empty()
+    }
+
+    /// Every token with the name its actions are recorded under.
+    pub fn all(&self) -> Vec<(String, Secret)> {
+        let mut out: Vec<(String, Secret)> = self.tokens.iter().map(|t| (t.name.clone(), t.token.clone())).collect();
+        if let Some(t) = &self.token {
+            out.push((UNNAMED_STAFF.to_owned(), t.clone()));
+        }
+        out
+    }
 }
 
 /// `jtl.*` settings.

@@ -291,3 +291,66 @@ fn orders_rules() {
     assert_eq!(sandbox.orders.url.as_ref().unwrap().as_str(), "http://127.0.0.1:9/orders");
     assert_eq!(sandbox.orders.secret.expose(), "sandbox-secret");
 }
+
+#[test]
+fn named_staff_tokens_from_the_file_and_the_environment() {
+    let p = write(
+        "[staff]\ntoken = \"single-staff-token-0123\"\n[[staff.tokens]]\nname = \"Anna\"\ntoken = \"anna-token-0123456789\"\n[[staff.tokens]]\nname = \" Ben \"\ntoken = \"ben-token-0123456789ab\"\n",
+    );
+    let c = Config::load(Some(&p), Vec::new()).unwrap();
+    let all: Vec<(String, String)> = c.staff.all().into_iter().map(|(n, t)| (n, t.expose().to_owned())).collect();
+    assert_eq!(
+        all,
+        [
+            ("Anna".into(), "anna-token-0123456789".into()),
+            ("Ben".into(), "ben-token-0123456789ab".into()),
+            ("staff".into(), "single-staff-token-0123".into())
+        ]
+    );
+    let dbg = format!("{c:?}");
+    assert!(!dbg.contains("anna-token") && !dbg.contains("ben-token"), "{dbg}");
+    // The environment: name:token pairs; it replaces the file's list.
+    let c = Config::load(Some(&p), env(&[("PARCEL_DESK_STAFF_TOKENS", "Cleo:cleo-token-0123456789")])).unwrap();
+    assert_eq!(c.staff.tokens.len(), 1);
+    assert_eq!((c.staff.tokens[0].name.as_str(), c.staff.tokens[0].token.expose()), ("Cleo", "cleo-token-0123456789"));
+    assert!(c.staff.enabled());
+    assert!(!Config::load(None, Vec::new()).unwrap().staff.enabled());
+    let refused = [
+        ("Anna:short", "at least 16"),
+        (":anna-token-0123456789", "name is empty"),
+        ("Anna:anna-token-0123456789,Anna:anna-token-9876543210", "used twice"),
+        ("Anna:anna-token-0123456789,Ben:anna-token-0123456789", "same token"),
+        ("anna-token-0123456789", "name:token"),
+    ];
+    for (value, says) in refused {
+        let e = Config::load(None, env(&[("PARCEL_DESK_STAFF_TOKENS", value)])).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("staff.tokens"), "{value}");
+        assert!(e.to_string().contains(says), "{value}: {e}");
+        assert!(!e.to_string().contains("0123456789"), "a token in an error: {e}");
+    }
+    let e = Config::load(
+        None,
+        env(&[
+            ("PARCEL_DESK_STAFF_TOKEN", "single-staff-token-0123"),
+            ("PARCEL_DESK_STAFF_TOKENS", "A:single-staff-token-0123"),
+        ]),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("same token"), "{e}");
+    let p = write("[[staff.tokens]]\nname = \"Anna\"\n");
+    let e = Config::load(Some(&p), Vec::new()).unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("staff.tokens"));
+    let p = write("[[staff.tokens]]\nname = \"Anna\"\ntoken = \"anna-token-0123456789\"\nrole = \"admin\"\n");
+    assert!(Config::load(Some(&p), Vec::new()).is_err(), "unknown keys in a token are refused");
+}
+
+#[test]
+fn claims_review() {
+    assert_eq!(Config::load(None, Vec::new()).unwrap().claims.review, Review::WhenIncomplete);
+    let p = write("[claims]\nreview = \"always\"\n");
+    assert_eq!(Config::load(Some(&p), Vec::new()).unwrap().claims.review, Review::Always);
+    let c = Config::load(None, env(&[("PARCEL_DESK_CLAIMS_REVIEW", "never")])).unwrap();
+    assert_eq!(c.claims.review, Review::Never);
+    let e = Config::load(None, env(&[("PARCEL_DESK_CLAIMS_REVIEW", "sometimes")])).unwrap_err();
+    assert_eq!(e.key.as_deref(), Some("claims.review"));
+}

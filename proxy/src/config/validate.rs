@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::raw::{Origins, RawConfig};
 use super::types::{ApiPrefix, BaseUrl, BaseUrlError, Origin};
-use super::{AuthMode, Config, ConfigError, Secret, MIN_TOKEN_KEY_CHARS};
+use super::{AuthMode, Config, ConfigError, NamedToken, Review, Secret, MIN_TOKEN_KEY_CHARS};
 use crate::store::Location;
 
 struct Check<'a> {
@@ -108,6 +108,14 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
             _ => return Err(c.err("claims.parcel_kind", "expected own_contract or sendcloud_rates")),
         };
     }
+    if let Some(v) = raw.claims.review {
+        cfg.claims.review = match v.0.trim().to_ascii_lowercase().as_str() {
+            "always" => Review::Always,
+            "when_incomplete" | "" => Review::WhenIncomplete,
+            "never" => Review::Never,
+            _ => return Err(c.err("claims.review", "expected always, when_incomplete or never")),
+        };
+    }
     if let Some(v) = raw.claims.carrier_contract_id {
         let id = i64::try_from(c.greater_than_0("claims.carrier_contract_id", v.0)?.get())
             .map_err(|_| c.err("claims.carrier_contract_id", "too large"))?;
@@ -203,6 +211,35 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
             return Err(c.err("staff.token", "must be at least 16 characters"));
         }
         cfg.staff.token = Some(Secret::new(v.0));
+    }
+    if let Some(v) = raw.staff.tokens {
+        for (i, t) in v.0.into_iter().enumerate() {
+            let n = i + 1;
+            let name = t.name.trim().to_owned();
+            if name.is_empty() {
+                return Err(c.err("staff.tokens", format!("token {n}: the name is empty")));
+            }
+            if name.chars().count() > 64 || name.chars().any(char::is_control) {
+                return Err(c.err(
+                    "staff.tokens",
+                    format!("token {n}: the name must be at most 64 characters, no control characters"),
+                ));
+            }
+            if cfg.staff.tokens.iter().any(|o| o.name == name) {
+                return Err(c.err("staff.tokens", format!("token {n}: the name {name:?} is used twice")));
+            }
+            if t.token.chars().count() < 16 || t.token.trim() != t.token {
+                return Err(c.err(
+                    "staff.tokens",
+                    format!("token {n} ({name}): must be at least 16 characters, without surrounding spaces"),
+                ));
+            }
+            let same = |s: &Secret| s.expose() == t.token;
+            if cfg.staff.tokens.iter().any(|o| same(&o.token)) || cfg.staff.token.as_ref().is_some_and(same) {
+                return Err(c.err("staff.tokens", format!("token {n} ({name}): the same token as another staff token")));
+            }
+            cfg.staff.tokens.push(NamedToken { name, token: Secret::new(t.token) });
+        }
     }
     let j = raw.jtl;
     if let Some(v) = j.base_url {

@@ -5,8 +5,10 @@
 //!
 //! When the shop's part is known and the body passes upstream's rules for
 //! the parcel kind, the claim is `received` and the filing worker takes it
-//! (uploading the declaration PDF first, [`super::pipeline`]); otherwise it
-//! is `with_shop`, with what is missing, and the pipeline leaves it alone.
+//! (uploading the declaration PDF first, [`super::pipeline`]) — or, with
+//! `claims.review = "always"`, it waits in `review` for a staff approval;
+//! otherwise it is `with_shop`, with what is missing, and the pipeline
+//! leaves it alone until staff complete it (the inbox, [`super::staff`]).
 //!
 //! With an order source (`orders.url`) and an order number in the claim,
 //! the shop's part comes from the shop's order ([`crate::orders`]): an
@@ -23,11 +25,13 @@ use axum::response::Response;
 use parcel_desk_wire::customer::mapping::{needs_declaration_pdf, upstream_body, ShopPart};
 use parcel_desk_wire::customer::rules::{decode, validate as validate_answers, CustomerBodyError};
 use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
+use parcel_desk_wire::inbox::parcel_kind_str;
 use parcel_desk_wire::reference::Reference;
 use parcel_desk_wire::time::rfc3339_utc;
 use parcel_desk_wire::{validate, ClaimField, ClaimRequest, ClaimState, FileRef, ParcelKind};
 
 use super::{bad_query, read_json, ProxyState};
+use crate::config::Review;
 use crate::envelope::ProxyError;
 use crate::idempotency::{idempotency_key, replay, request_hash, reused};
 use crate::orders::{apply, Applied, Fetched, MISSING_ORDER_FACTS};
@@ -70,6 +74,17 @@ pub fn missing_fields(claim: &CustomerClaim, body: &ClaimRequest, shop: ShopPart
         }
     }
     missing
+}
+
+/// The state of a customer's claim once its part is known: `with_shop`
+/// when something is missing, else `review` with `claims.review = always`
+/// and `received` (filed by itself) otherwise.
+pub fn ready_state(review: Review, complete: bool) -> ClaimState {
+    match (complete, review) {
+        (false, _) => ClaimState::WithShop,
+        (true, Review::Always) => ClaimState::Review,
+        (true, _) => ClaimState::Received,
+    }
 }
 
 /// The answer for an order the shop does not know, and for one whose
@@ -137,7 +152,7 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
     if waiting_for_order {
         missing.push(MISSING_ORDER_FACTS.to_owned());
     }
-    let state = if missing.is_empty() { ClaimState::Received } else { ClaimState::WithShop };
+    let state = ready_state(st.tickets.review, missing.is_empty());
     let (Ok(json), Ok(customer)) = (serde_json::to_vec(&body), serde_json::to_string(&claim)) else {
         return Err(ProxyError::bad_request("Claim could not be encoded."));
     };
@@ -177,6 +192,7 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
         state: state.as_str(),
         missing: (!missing.is_empty()).then_some(missing_text.as_str()),
         declaration: needs_declaration_pdf(&claim),
+        parcel_kind: shop.kind.map(parcel_kind_str),
     };
     let mut drawn = None;
     let result = st
@@ -203,6 +219,14 @@ pub(super) async fn create(st: &ProxyState, req: Request) -> Result<Response, Pr
         Ok(Accepted::New) => {
             let bits = drawn.unwrap_or_default();
             tracing::info!(claim_id = %id, claim = claim.claim_type.as_str(), state = state.as_str(), "customer's claim received");
+            let detail = if missing.is_empty() {
+                state.as_str().to_owned()
+            } else {
+                format!("{}: {}", state.as_str(), missing.join(", "))
+            };
+            if let Err(e) = st.tickets.store.add_history(&id, "customer", "accepted", Some(&detail)).await {
+                tracing::warn!(error = %e, "could not record a claim's history");
+            }
             if state == ClaimState::Received {
                 st.tickets.wake.notify_one();
             }

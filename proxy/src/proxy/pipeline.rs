@@ -243,6 +243,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
                 .ok()
                 .map(|c| c.ticket_id.trim().to_ascii_lowercase());
             st.tickets.store.mark_filed(&claim.id, uuid.as_deref()).await?;
+            st.tickets.store.add_history(&claim.id, "proxy", "filed", uuid.as_deref()).await?;
             tracing::info!(claim_id = %claim.id, ticket_uuid = uuid.as_deref().unwrap_or("-"), attempts, "claim filed");
         }
         Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
@@ -282,6 +283,7 @@ async fn file(st: &ProxyState, claim: ClaimRow) -> Result<(), StoreError> {
             let reason = refusal_reason(answer.status, &answer.body);
             tracing::info!(claim_id = %claim.id, status = answer.status.as_u16(), %reason, "claim refused: needs attention");
             st.tickets.store.mark_needs_attention(&claim.id, &reason).await?;
+            st.tickets.store.add_history(&claim.id, "proxy", "needs_attention", Some(&reason)).await?;
         }
     }
     Ok(())

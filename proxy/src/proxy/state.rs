@@ -22,8 +22,9 @@ pub(crate) struct ProxyState {
     pub gate: Gate,
     pub sendcloud: Sendcloud,
     pub tickets: Tickets,
-    /// Bearer token of the staff route; `None`: the route does not exist.
-    pub staff_token: Option<Secret>,
+    /// The staff tokens with their actor names (`staff.tokens`, and
+    /// `staff.token` as `staff`); empty: the staff routes do not exist.
+    pub staff: Vec<(String, Secret)>,
     /// JTL-SCX channel tickets; `None` when not configured (routes 404).
     pub jtl: Option<Arc<crate::jtl::Jtl>>,
 }
@@ -76,6 +77,8 @@ pub(crate) struct Tickets {
     pub shop: parcel_desk_wire::customer::mapping::ShopPart,
     /// The shop's order endpoint (`orders.url`), if configured.
     pub orders: Option<crate::orders::OrderSource>,
+    /// When customers' claims wait for staff (`claims.review`).
+    pub review: crate::config::Review,
     /// Wakes the filing worker (a claim was accepted).
     pub wake: Arc<tokio::sync::Notify>,
     pub worker: Mutex<pipeline::WorkerState>,
@@ -216,11 +219,12 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
                 carrier_contract_id: config.claims.carrier_contract_id,
             },
             orders,
+            review: config.claims.review,
             wake: Arc::new(tokio::sync::Notify::new()),
             worker: Mutex::new(pipeline::WorkerState::default()),
             read_locks: Mutex::new(HashMap::new()),
         },
-        staff_token: config.staff.token.clone(),
+        staff: config.staff.all(),
         jtl,
     });
     pipeline::spawn(&state);

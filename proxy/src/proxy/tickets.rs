@@ -23,7 +23,7 @@ use crate::store::now_ms;
 /// Request and response header carrying a ticket's access token.
 mod requested;
 
-pub(super) use requested::requested_data;
+pub(super) use requested::{answer_for_staff, requested_data, requests_for_staff};
 
 pub use parcel_desk_wire::route::headers::TICKET_TOKEN;
 /// Decodes `a=b&c=d` (percent-encoding, `+` as space). Repeated names are
@@ -288,8 +288,9 @@ async fn claim_access(st: &ProxyState, token: Option<&str>, id: &str) -> Result<
 /// 202: where the claim stands while the carrier's ticket is not readable.
 fn pending(claim: &ClaimRow) -> Response {
     let state = ClaimState::from_wire(&claim.state);
-    let reason =
-        matches!(state, ClaimState::NeedsAttention | ClaimState::WithShop).then(|| claim.reason.clone()).flatten();
+    let reason = matches!(state, ClaimState::NeedsAttention | ClaimState::WithShop | ClaimState::Rejected)
+        .then(|| claim.reason.clone())
+        .flatten();
     json_response(StatusCode::ACCEPTED, &TicketPending { ticket_id: claim.id.clone(), pending: true, state, reason })
 }
 

@@ -12,7 +12,6 @@ use parcel_desk_wire::tracking::{
     PERSONAL_ADDRESS_FIELDS,
 };
 use serde_json::{Map, Value};
-use subtle::ConstantTimeEq;
 
 use super::tickets::query_pairs;
 use super::{bad_query, call, forward, read_limited, require_json, upstream_failure, ProxyState, Upstream};
@@ -151,13 +150,14 @@ pub(super) async fn get_tracking(st: &ProxyState, req: Request, number: &str) ->
     json_response(StatusCode::OK, &v)
 }
 
-/// `POST /parcels/tracking`: only with `Authorization: Bearer <staff.token>`.
+/// `POST /parcels/tracking`: only with `Authorization: Bearer <staff token>`
+/// (`staff.token` or one of `staff.tokens`); no header: 404, a wrong
+/// token: 401.
 pub(super) async fn register_parcel(st: &ProxyState, req: Request) -> Response {
-    let Some(expected) = &st.staff_token else { return envelope::not_found() };
-    let Some(auth) = req.headers().get(header::AUTHORIZATION) else { return envelope::not_found() };
-    let given = auth.to_str().ok().and_then(|a| a.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
-    let ok: bool = given.as_bytes().ct_eq(expected.expose().as_bytes()).into();
-    if !ok {
+    if st.staff.is_empty() || !super::staff::has_authorization(&req) {
+        return envelope::not_found();
+    }
+    if super::staff::staff_actor(st, &req).is_none() {
         let mut res = envelope::error(StatusCode::UNAUTHORIZED, "unauthorized", "Staff authentication failed.");
         res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return res;

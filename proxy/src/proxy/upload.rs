@@ -23,7 +23,7 @@ use crate::envelope::ProxyError;
 
 mod multipart;
 
-use multipart::{bad, MSG_MALFORMED, MSG_TWO_PARTS};
+use multipart::{bad, file_data, part_meta, MSG_MALFORMED, MSG_TWO_PARTS};
 pub use multipart::{boundary_of, file_too_large, parse_head, type_refused, ScanError, Scanner, HEAD_LIMIT};
 
 const NO_ERROR: u8 = 0;
@@ -110,6 +110,11 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     // before it is complete.
     let watch = Arc::new(Watch { error: AtomicU8::new(NO_ERROR), rest: Mutex::new(None) });
     let w = watch.clone();
+    // A copy of the body (within the upload limit), to keep the file's
+    // bytes for the staff inbox once upstream has taken it.
+    let meta = part_meta(&head, data_start);
+    let copy = Arc::new(Mutex::new(head.clone()));
+    let c = copy.clone();
     let seen = head.len() as u64;
     struct S {
         stream: Option<BodyDataStream>,
@@ -120,6 +125,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     let state = S { stream: Some(stream), pending: Some(Bytes::from(head)), scanner, seen };
     let body = futures_util::stream::unfold(state, move |mut s| {
         let w = w.clone();
+        let c = c.clone();
         async move {
             let fail = |s: &mut S, code: u8| {
                 w.error.store(code, Ordering::SeqCst);
@@ -155,6 +161,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
                             fail(&mut s, scan_code(e));
                             return Some((Err(io::Error::other("upload refused")), s));
                         }
+                        c.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&chunk);
                         if let Some(prev) = s.pending.replace(chunk) {
                             return Some((Ok(prev), s));
                         }
@@ -188,7 +195,36 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
         return res.into_response();
     }
     match result {
-        Ok(answer) => answer.into_response(),
+        Ok(answer) => {
+            if answer.status.is_success() {
+                let body = std::mem::take(&mut *copy.lock().unwrap_or_else(|e| e.into_inner()));
+                keep(st, &answer.body, &body, data_start, &boundary, meta).await;
+            }
+            answer.into_response()
+        }
         Err(e) => upstream_failure(&st.sendcloud, &e).into_response(),
+    }
+}
+
+/// Keeps an accepted upload's bytes under the file token upstream
+/// answered (for the staff inbox's thumbnails and downloads). A failure is
+/// logged: the upload itself succeeded.
+async fn keep(
+    st: &ProxyState,
+    answer: &[u8],
+    body: &[u8],
+    data_start: usize,
+    boundary: &str,
+    meta: Option<(String, String)>,
+) {
+    let token = serde_json::from_slice::<parcel_desk_wire::FileTokenResponse>(answer).ok().map(|t| t.file_token);
+    let (Some(token), Some((content_type, filename)), Some(data)) =
+        (token, meta, file_data(body, data_start, boundary))
+    else {
+        tracing::warn!("an uploaded file could not be kept for the staff inbox");
+        return;
+    };
+    if let Err(e) = st.tickets.store.keep_file(token.trim(), &content_type, &filename, data).await {
+        tracing::warn!(error = %e, "could not keep an uploaded file");
     }
 }

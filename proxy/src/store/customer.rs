@@ -24,6 +24,8 @@ pub struct CustomerPart<'a> {
     pub missing: Option<&'a str>,
     /// Upload the declaration PDF before filing.
     pub declaration: bool,
+    /// How the parcel was shipped (`own_contract`, `sendcloud_rates`), if known.
+    pub parcel_kind: Option<&'a str>,
 }
 
 /// A claim found by its reference: what proves the customer.
@@ -114,8 +116,8 @@ impl Store {
         tx.exec(
             "INSERT INTO claims (id, claim_type, portal, body, tracking_number, state, reason, next_attempt_at,
                  created_at, updated_at, reference, customer, email, name, resolution, order_number, missing,
-                 declaration)
-             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 declaration, parcel_kind)
+             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             &[
                 Val::Text(c.id),
                 Val::Text(c.claim_type),
@@ -132,6 +134,7 @@ impl Store {
                 Val::OptText(part.order_number),
                 Val::OptText(part.missing),
                 Val::Int(part.declaration as i64),
+                Val::OptText(part.parcel_kind),
             ],
         )
         .await?;
@@ -192,14 +195,16 @@ impl Store {
         Ok(())
     }
 
-    /// The claim's order facts arrived: its new body and tracking number,
-    /// and `received` (the pipeline files it) or `with_shop` with what is
-    /// still missing. False when it no longer waited.
+    /// The claim's order facts arrived: its new body, tracking number and
+    /// parcel kind, and `received` (the pipeline files it), `review` or
+    /// `with_shop` with what is still missing. False when it no longer
+    /// waited.
     pub async fn complete_from_order(
         &self,
         id: &str,
         body: &[u8],
         tracking_number: &str,
+        parcel_kind: Option<&str>,
         state: &str,
         missing: Option<&str>,
     ) -> Result<bool, StoreError> {
@@ -210,7 +215,7 @@ impl Store {
             .db
             .exec(
                 "UPDATE claims SET body = $2, tracking_number = $3, state = $4, missing = $5, reason = $6,
-                     attempts = 0, next_attempt_at = $7, updated_at = $7
+                     attempts = 0, next_attempt_at = $7, updated_at = $7, parcel_kind = $8
                  WHERE id = $1 AND state = 'with_shop' AND missing LIKE '%order_facts%'",
                 &[
                     Val::Text(id),
@@ -220,6 +225,7 @@ impl Store {
                     Val::OptText(missing),
                     Val::OptText(reason.as_deref()),
                     Val::Int(now),
+                    Val::OptText(parcel_kind),
                 ],
             )
             .await?
@@ -266,6 +272,7 @@ mod tests {
             state: "received",
             missing: None,
             declaration: true,
+            parcel_kind: None,
         }
     }
 

@@ -138,6 +138,20 @@ pub const MIGRATIONS: &[&str] = &[
          detail TEXT
      );
      CREATE INDEX claim_history_claim ON claim_history (claim_id, at);",
+    // 7: the staff inbox: how the claim's parcel was shipped (from the
+    // configuration, the shop's order or staff), the inbox's listing by
+    // state, and the bytes of uploaded files (thumbnails of the customer's
+    // photos, the invoices staff uploaded), by upstream's file token.
+    "ALTER TABLE claims ADD COLUMN parcel_kind TEXT;
+     CREATE INDEX claims_inbox ON claims (state, created_at);
+     CREATE TABLE kept_files (
+         file_token TEXT PRIMARY KEY,
+         content_type TEXT NOT NULL,
+         filename TEXT NOT NULL,
+         bytes BLOB NOT NULL,
+         created_at INTEGER NOT NULL
+     );
+     CREATE INDEX kept_files_created ON kept_files (created_at);",
 ];
 
 /// The PostgreSQL schema, one step per version (table `schema_version`):
@@ -258,6 +272,17 @@ pub const PG_MIGRATIONS: &[&str] = &[
          detail TEXT
      );
      CREATE INDEX claim_history_claim ON claim_history (claim_id, at);",
+    // 5: the staff inbox (SQLite's step 7).
+    "ALTER TABLE claims ADD COLUMN parcel_kind TEXT;
+     CREATE INDEX claims_inbox ON claims (state, created_at);
+     CREATE TABLE kept_files (
+         file_token TEXT PRIMARY KEY,
+         content_type TEXT NOT NULL,
+         filename TEXT NOT NULL,
+         bytes BYTEA NOT NULL,
+         created_at BIGINT NOT NULL
+     );
+     CREATE INDEX kept_files_created ON kept_files (created_at);",
 ];
 
 fn newer(have: i64, known: usize) -> StoreError {

@@ -198,7 +198,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (200, "RegisterParcelResponse"),
         creates: false,
         upstream: "same",
-        notes: "**Staff only** (`Authorization: Bearer <staff.token>`); without the header the route does not exist",
+        notes: "**Staff only** (`Authorization: Bearer <staff token>`: `staff.token` or one of `staff.tokens`); without the header the route does not exist, a wrong token is 401",
     },
     RouteSpec {
         method: Method::Post,
@@ -264,7 +264,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (202, "CustomerClaimCreated"),
         creates: true,
         upstream: "`POST /dsf/tickets/{type}` (by the filing worker)",
-        notes: "A customer's claim in their own words (never the shop's facts), checked field by field (400 in upstream's validation format), stored with a fresh reference (`PD-4K7Q-2M`) and answered 202 with the reference, the claim id, `access_token` and `state`: `received` when the shop's part is known and the upstream body is complete (the proxy files it by itself, with the customer's declaration as a PDF), else `with_shop` with what is `missing`; a late delivery for a Sendcloud-rates shop is refused (400); with the shop's order endpoint configured (`orders.url`, docs/orders.md) a claim with an order number is completed from the shop's order, and an unknown order, a wrong e-mail or a tracking number not in the order all answer the same 404 `order_not_found` (while the endpoint is down the claim waits `with_shop` with `order_facts` missing and completes by itself); a repeated `Idempotency-Key` replays the first answer",
+        notes: "A customer's claim in their own words (never the shop's facts), checked field by field (400 in upstream's validation format), stored with a fresh reference (`PD-4K7Q-2M`) and answered 202 with the reference, the claim id, `access_token` and `state`: `received` when the shop's part is known and the upstream body is complete (the proxy files it by itself, with the customer's declaration as a PDF; with `claims.review = \"always\"` it waits in `review` for a staff approval instead), else `with_shop` with what is `missing` (staff complete it in the inbox); a late delivery for a Sendcloud-rates shop is refused (400); with the shop's order endpoint configured (`orders.url`, docs/orders.md) a claim with an order number is completed from the shop's order, and an unknown order, a wrong e-mail or a tracking number not in the order all answer the same 404 `order_not_found` (while the endpoint is down the claim waits `with_shop` with `order_facts` missing and completes by itself); a repeated `Idempotency-Key` replays the first answer",
     },
     RouteSpec {
         method: Method::Post,
@@ -319,7 +319,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (200, "InboxClaim"),
         creates: false,
         upstream: "—",
-        notes: "**Staff only**: the shop's data for a claim `with_shop`, `review` or `needs_attention` (parcel kind, contract, prices, invoices and other files as tokens from `POST /dsf/files`, any field of the type); each field checked (400 in upstream's validation format); what is missing is computed again, and a claim `with_shop` that lacks nothing moves to `review`; any other state is 409",
+        notes: "**Staff only**: the shop's data for a claim `with_shop`, `review` or `needs_attention` (parcel kind, contract, prices, invoices and other files as tokens from `POST /dsf/files`, any field of the type); each field checked (400 in upstream's validation format); what is missing is computed again, and a claim `with_shop` that lacks nothing moves to `review` (with `claims.review = \"never\"` it is queued for filing); any other state is 409",
     },
     RouteSpec {
         method: Method::Post,

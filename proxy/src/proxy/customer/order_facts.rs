@@ -86,7 +86,7 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
             (upstream_body(&claim, fallback, today), vec!["order_not_found".to_owned()])
         }
     };
-    let state = if missing.is_empty() { ClaimState::Received } else { ClaimState::WithShop };
+    let state = super::ready_state(st.tickets.review, missing.is_empty());
     let Ok(json) = serde_json::to_vec(&body) else { return Ok(()) };
     let missing_text = missing.join(",");
     let done = st
@@ -96,12 +96,19 @@ async fn retry(st: &ProxyState, w: WaitingForOrder) -> Result<(), StoreError> {
             &w.id,
             &json,
             &body.tracking_number,
+            shop.kind.map(parcel_desk_wire::inbox::parcel_kind_str),
             state.as_str(),
             (!missing.is_empty()).then_some(missing_text.as_str()),
         )
         .await?;
     if done {
         tracing::info!(claim_id = %w.id, state = state.as_str(), "order facts: claim completed from the order");
+        let detail = if missing.is_empty() {
+            state.as_str().to_owned()
+        } else {
+            format!("{}: {}", state.as_str(), missing.join(", "))
+        };
+        st.tickets.store.add_history(&w.id, "proxy", "order_facts", Some(&detail)).await?;
         if state == ClaimState::Received {
             st.tickets.wake.notify_one();
         }

@@ -90,6 +90,7 @@ async fn upload(st: &ProxyState, claim: &ClaimRow) -> Result<Result<String, ()>,
         Ok(a) => {
             let reason = format!("The declaration was refused: {}", refusal_reason(a.status, &a.body));
             st.tickets.store.mark_needs_attention(&claim.id, &reason).await?;
+            st.tickets.store.add_history(&claim.id, "proxy", "needs_attention", Some(&reason)).await?;
             Ok(Err(()))
         }
     }

@@ -94,7 +94,15 @@ pub(super) async fn match_pass(st: &ProxyState) -> Result<(), i64> {
         if let Some((_, id, _)) = found {
             taken.insert(*id);
             match st.tickets.store.map_ticket(&claim.id, *id).await {
-                Ok(true) => tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket"),
+                Ok(true) => {
+                    tracing::info!(claim_id = %claim.id, ticket_id = id, "claim mapped to its upstream ticket");
+                    let detail = format!("ticket {id}");
+                    if let Err(e) =
+                        st.tickets.store.add_history(&claim.id, "proxy", "ticket_known", Some(&detail)).await
+                    {
+                        tracing::error!(error = %e, "could not record a claim's history");
+                    }
+                }
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "could not map a claim"),
             }

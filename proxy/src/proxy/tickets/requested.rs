@@ -109,7 +109,56 @@ pub(in crate::proxy) async fn requested_data(st: &ProxyState, req: Request, ip: 
     if !requests.iter().any(|r| r.request_id == answer.request_id) {
         return envelope::error(StatusCode::NOT_FOUND, "not_found", "Data request not found.");
     }
-    let json = serde_json::to_vec(&answer).unwrap_or_default();
+    send_answer(st, t.id, &answer).await
+}
+
+/// Upstream ticket `ticket` as read (cached like status reads).
+async fn ticket_of(st: &ProxyState, ticket: i64) -> Result<TicketResponse, crate::envelope::ProxyError> {
+    let answer = upstream_ticket(st, ticket).await?;
+    if answer.status == StatusCode::NOT_FOUND {
+        return Err(ProxyError::new(StatusCode::NOT_FOUND, "not_found", "The claim's ticket was not found upstream."));
+    }
+    if !answer.status.is_success() {
+        return Err(answer.into_response().into());
+    }
+    serde_json::from_slice::<TicketResponse>(&answer.body).map_err(|_| {
+        ProxyError::new(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The Support API answered something unexpected.",
+        )
+    })
+}
+
+/// Every open data request of upstream ticket `ticket` (filed with
+/// `tracking`), for staff: the shop's and the customer's.
+pub(in crate::proxy) async fn requests_for_staff(
+    st: &ProxyState,
+    ticket: i64,
+    tracking: &str,
+) -> Result<Vec<RequestedData>, crate::envelope::ProxyError> {
+    let t = ticket_of(st, ticket).await?;
+    requests_of(st, &t, Some(tracking).filter(|t| !t.is_empty())).await
+}
+
+/// Sends staff's answer to one open request of upstream ticket `ticket`.
+pub(in crate::proxy) async fn answer_for_staff(
+    st: &ProxyState,
+    ticket: i64,
+    tracking: &str,
+    answer: &RequestedDataAnswer,
+) -> Result<Response, crate::envelope::ProxyError> {
+    let t = ticket_of(st, ticket).await?;
+    let requests = requests_of(st, &t, Some(tracking).filter(|t| !t.is_empty())).await?;
+    if !requests.iter().any(|r| r.request_id == answer.request_id) {
+        return Err(ProxyError::new(StatusCode::NOT_FOUND, "not_found", "Data request not found."));
+    }
+    Ok(send_answer(st, t.id, answer).await)
+}
+
+/// Posts an answer upstream; on success the ticket's cached read is dropped.
+async fn send_answer(st: &ProxyState, ticket: i64, answer: &RequestedDataAnswer) -> Response {
+    let json = serde_json::to_vec(answer).unwrap_or_default();
     let up = Upstream {
         method: Method::POST,
         segments: &["dsf", "tickets", "requested-data"],
@@ -121,7 +170,7 @@ pub(in crate::proxy) async fn requested_data(st: &ProxyState, req: Request, ip: 
     let res = forward(&st.sendcloud, up).await;
     if res.status().is_success() {
         // The ticket moves on: its next status read goes upstream.
-        if let Err(e) = st.tickets.store.forget_ticket_read(t.id).await {
+        if let Err(e) = st.tickets.store.forget_ticket_read(ticket).await {
             tracing::warn!(error = %e, "could not drop a cached ticket read");
         }
     }

@@ -166,6 +166,35 @@ pub fn parse_head(buf: &[u8], boundary: &str) -> Result<Option<usize>, crate::en
     Ok(Some(end + 4))
 }
 
+/// The content type and filename of the part whose headers end at
+/// `data_start` in `head` (as [`parse_head`] found them), for keeping the
+/// file. `None` when they cannot be read.
+pub fn part_meta(head: &[u8], data_start: usize) -> Option<(String, String)> {
+    let block = String::from_utf8_lossy(head.get(..data_start)?);
+    let (mut content_type, mut filename) = (None, None);
+    for line in block.split("\r\n") {
+        let Some((name, value)) = line.split_once(':') else { continue };
+        match name.trim().to_ascii_lowercase().as_str() {
+            "content-type" => content_type = Some(value.trim().to_owned()),
+            "content-disposition" => {
+                let p = params(value.trim());
+                filename = p.iter().find(|(n, _)| n == "filename").map(|(_, v)| v.clone()).or(filename);
+            }
+            _ => {}
+        }
+    }
+    Some((content_type?, filename.unwrap_or_else(|| "file".into())))
+}
+
+/// The file's bytes in a whole multipart body: from `data_start` to the
+/// closing delimiter.
+pub fn file_data<'a>(body: &'a [u8], data_start: usize, boundary: &str) -> Option<&'a [u8]> {
+    let delim = format!("\r\n--{boundary}");
+    let rest = body.get(data_start..)?;
+    let end = find(rest, delim.as_bytes())?;
+    Some(&rest[..end])
+}
+
 /// Why streaming stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScanError {
