@@ -96,6 +96,10 @@ pub fn Inbox(token: Signal<String>, token_error: RwSignal<Option<String>>) -> im
             <nav class="pd-nav pd-buckets" aria-label=t.inbox_buckets_label>
                 {BUCKETS.map(filter).collect_view()}
             </nav>
+            <div class="pd-inbox-tools">
+                <button type="button" class="pd-secondary" disabled=move || token.with(String::is_empty)
+                    on:click=move |_| reload.update(|n| *n += 1)>{t.refresh}</button>
+            </div>
             {move || loading.get().then(|| view! { <p class="pd-muted" role="status">{t.loading}</p> })}
             {move || match list.get() {
                 None if token.with(String::is_empty) => Some(view! { <p class="pd-notice">{t.inbox_token_needed}</p> }.into_any()),
