@@ -64,7 +64,7 @@ test('a Sendcloud-rates lost claim waits for review; staff complete it, approve 
   await inbox.waitFor('with_shop', claim.reference);
   expect(await inbox.count('with_shop')).toBeGreaterThanOrEqual(1);
   // The line says what it is: type in words, customer, parcel, age, reason.
-  const line = inbox.widget.locator('li', { has: inbox.claim(claim.reference) });
+  const line = inbox.widget.locator('li').filter({ has: page.getByRole('button', { name: claim.reference, exact: true }) });
   await expect(line).toContainText(inbox.table('claim_types').lost);
   await expect(line).toContainText('Jan Jansen');
   await expect(line).toContainText(RATES_PARCEL);
@@ -148,9 +148,13 @@ test('a Sendcloud-rates lost claim waits for review; staff complete it, approve 
   // The ticket upstream carries every required field: the sandbox accepted
   // the body (it refuses one that lacks any), and the claim's body holds
   // each (the customer's declaration is added as customer_confirmation at filing).
-  const filed = await staffDetail(request, claim.claimId);
+  // Upstream's int ticket id is known once its ticket list shows it.
+  let filed = await staffDetail(request, claim.claimId);
+  await expect.poll(async () => {
+    filed = await staffDetail(request, claim.claimId);
+    return typeof filed.ticket_id;
+  }, { timeout: 20_000 }).toBe('number');
   expect(filed.bucket).toBe('filed');
-  expect(typeof filed.ticket_id).toBe('number');
   expect(filed.needed).toEqual([]);
   for (const key of LOST_RATES_REQUIRED) {
     if (key === 'customer_confirmation') expect(filed.declaration_pending).toBe(true);
