@@ -5,9 +5,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
-use parcel_desk_wire::route::{headers, TicketRef, TrackingRef};
 #[cfg(feature = "staff")]
 use parcel_desk_wire::route::ClaimIdRef;
+use parcel_desk_wire::route::{headers, TicketRef, TrackingRef};
 use parcel_desk_wire::{ErrorEnvelope, Route};
 use serde::de::DeserializeOwned;
 
@@ -170,7 +170,10 @@ impl Proxy {
             let state = pending.as_ref().map(|p| p.state.clone());
             let reason = pending
                 .filter(|p| {
-                    matches!(p.state, parcel_desk_wire::ClaimState::NeedsAttention | parcel_desk_wire::ClaimState::Rejected)
+                    matches!(
+                        p.state,
+                        parcel_desk_wire::ClaimState::NeedsAttention | parcel_desk_wire::ClaimState::Rejected
+                    )
                 })
                 .map(|p| p.reason.unwrap_or_default());
             return Ok(TicketRead::Pending { state, reason });
@@ -399,8 +402,7 @@ impl Proxy {
             Some(route @ Route::StaffClaimFile(..)) => route,
             _ => return Err(ApiFailure::BadAnswer(200)),
         };
-        let response =
-            self.staff_request(&route, &[], staff_token).send().await.map_err(|_| ApiFailure::Network)?;
+        let response = self.staff_request(&route, &[], staff_token).send().await.map_err(|_| ApiFailure::Network)?;
         blob_of(response).await
     }
 }
@@ -411,7 +413,11 @@ async fn blob_of(response: Response) -> Result<web_sys::Blob, ApiFailure> {
     if !response.ok() {
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
-        return Err(ApiFailure::Http { status, envelope: crate::json::from_str::<ErrorEnvelope>(&text), retry_after: None });
+        return Err(ApiFailure::Http {
+            status,
+            envelope: crate::json::from_str::<ErrorEnvelope>(&text),
+            retry_after: None,
+        });
     }
     let kind = response.headers().get("content-type").unwrap_or_default();
     let bytes = response.binary().await.map_err(|_| ApiFailure::Network)?;

@@ -17,7 +17,7 @@ use crate::fields::TextField;
 use crate::i18n::Texts;
 use crate::{format, Ctx};
 
-use super::needed::{control_id, label_of, value_of, Input, NeededInput};
+use super::needed::{control_id, in_words, label_of, missing_keys, value_of, Input, NeededInput};
 use super::requests::StaffRequests;
 
 /// States in which staff can still change, approve or reject a claim.
@@ -30,11 +30,8 @@ fn editable(state: &ClaimState) -> bool {
 fn action_failure(t: &Texts, f: &ApiFailure, needed: &[NeededField]) -> String {
     match (f.status(), f.code()) {
         (Some(409), "claim_incomplete") => {
-            let keys = f.detail().rsplit(':').next().unwrap_or_default();
-            let words: Vec<&str> = keys
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
+            let words: Vec<&str> = missing_keys(f.detail())
+                .into_iter()
                 .map(|k| {
                     needed.iter().find(|n| n.key == k).map(|n| label_of(t, n)).unwrap_or_else(|| {
                         match t.word(t.claim_fields, k, "") {
@@ -77,7 +74,8 @@ pub fn ClaimDetail(token: Signal<String>, claim_id: String, on_back: Callback<()
                     claim.try_set(Some(Ok(c)));
                 }
                 Err(f) => {
-                    let message = if f.status() == Some(404) { t.err_inbox_token.to_owned() } else { failure_text(t, &f) };
+                    let message =
+                        if f.status() == Some(404) { t.err_inbox_token.to_owned() } else { failure_text(t, &f) };
                     claim.try_set(Some(Err(message)));
                 }
             }
@@ -117,16 +115,30 @@ pub fn ClaimDetail(token: Signal<String>, claim_id: String, on_back: Callback<()
     let state_line = move || {
         claim.get().and_then(Result::ok).map(|c| {
             let bucket = t.word(t.inbox_buckets, c.item.bucket.as_str(), c.item.bucket.as_str()).to_owned();
-            let reason = c.item.reason.clone();
+            // Staff's own words (a rejection) as written; the proxy's in words.
+            let reason = c.item.reason.clone().map(|r| if c.item.state == ClaimState::Rejected { r } else { in_words(t, &r) });
+            let lang = ctx.lang.tag();
+            let money = |key: &'static str, m: &Option<parcel_desk_wire::claim::Money>| {
+                m.as_ref().map(|m| {
+                    let label = t.word(t.claim_fields, key, key);
+                    view! { <div class="pd-dl-row"><dt>{label}</dt><dd>{format::money(lang, m.price, m.currency.as_str())}</dd></div> }
+                })
+            };
+            let prices = (money("contents_sales_price", &c.body.contents_sales_price), money("contents_purchase_price", &c.body.contents_purchase_price));
+            let contract = c.body.carrier_contract_id.map(|id| view! {
+                <div class="pd-dl-row"><dt>{t.word(t.claim_fields, "carrier_contract_id", "")}</dt><dd>{id.to_string()}</dd></div>
+            });
             let kind = c
                 .parcel_kind
                 .map(|k| t.word(t.parcel_kinds, parcel_kind_str(k), parcel_kind_str(k)).to_owned())
                 .unwrap_or_else(|| t.not_known_yet.to_owned());
             view! {
                 <dl class="pd-dl">
-                    <div class="pd-dl-row"><dt>{t.stage_label}</dt><dd><strong>{bucket}</strong></dd></div>
-                    {reason.map(|r| view! { <div class="pd-dl-row"><dt>{t.remarks_word}</dt><dd class="pd-reason">{r}</dd></div> })}
+                    <div class="pd-dl-row"><dt>{t.inbox_state}</dt><dd><strong>{bucket}</strong></dd></div>
+                    {reason.map(|r| view! { <div class="pd-dl-row"><dt>{t.inbox_reason}</dt><dd class="pd-reason pd-prewrap">{r}</dd></div> })}
                     <div class="pd-dl-row"><dt>{t.parcel_kind_label}</dt><dd>{kind}</dd></div>
+                    {prices}
+                    {contract}
                     {c.ticket_id.map(|id| view! {
                         <div class="pd-dl-row"><dt>{t.ticket_number}</dt><dd>{id.to_string()}</dd></div>
                     })}
@@ -244,6 +256,9 @@ fn CustomerPart(claim: InboxClaim, token: Signal<String>) -> impl IntoView {
     }
 }
 
+/// A thumbnail's object URL once fetched; `Err`: not available.
+type Thumb = RwSignal<Option<Result<String, ()>>>;
+
 /// The customer's photos as thumbnails: fetched with the staff header
 /// (an `<img src>` cannot send it), shown from object URLs that are
 /// revoked when the detail closes.
@@ -260,8 +275,7 @@ fn Photos(photos: Vec<InboxPhoto>, token: Signal<String>) -> impl IntoView {
             }
         }
     });
-    let shown: Vec<(InboxPhoto, RwSignal<Option<Result<String, ()>>>)> =
-        photos.into_iter().map(|p| (p, RwSignal::new(None))).collect();
+    let shown: Vec<(InboxPhoto, Thumb)> = photos.into_iter().map(|p| (p, RwSignal::new(None))).collect();
     for (photo, src) in shown.iter().cloned() {
         let Some(path) = photo.path.clone() else {
             src.set(Some(Err(())));
@@ -343,7 +357,8 @@ fn NeededForm(
     };
     let focus_first = move || {
         let first = errors.with_untracked(|es| es.first().map(|(k, _)| k.clone()));
-        let target = first.and_then(|k| inputs.with_value(|i| i.iter().find(|(f, _)| f.key == k).map(|(f, _)| control_id(f))));
+        let target =
+            first.and_then(|k| inputs.with_value(|i| i.iter().find(|(f, _)| f.key == k).map(|(f, _)| control_id(f))));
         if let (Some(id), Some(form)) = (target, form_ref.get_untracked()) {
             crate::fields::focus_by_id(&form, &id);
         }
@@ -573,11 +588,13 @@ fn History(claim: InboxClaim) -> impl IntoView {
                 {claim.history.into_iter().map(|h| {
                     let actor = t.word(t.history_actors, &h.actor, &h.actor).to_owned();
                     let action = t.word(t.history_actions, &h.action, &h.action).to_owned();
+                    // Staff's words (a rejection) as written; the proxy's field names in words.
+                    let detail = h.detail.map(|d| if h.action == "rejected" { d } else { in_words(t, &d) });
                     view! {
                         <li>
                             <time datetime=h.at.clone()>{format::date_time(lang, &h.at)}</time>
                             " "<strong>{actor}</strong>": "{action}
-                            {h.detail.map(|d| view! { <span class="pd-muted pd-prewrap">" — "{d}</span> })}
+                            {detail.map(|d| view! { <span class="pd-muted pd-prewrap">" — "{d}</span> })}
                         </li>
                     }
                 }).collect_view()}

@@ -81,8 +81,14 @@ pub fn Inbox(token: Signal<String>, token_error: RwSignal<Option<String>>) -> im
 
     let filter = move |b: Bucket| {
         let word = t.word(t.inbox_buckets, b.as_str(), b.as_str()).to_owned();
-        let pressed = { let b = b.clone(); move || (bucket.get() == b).to_string() };
-        let count = { let b = b.clone(); move || counts.with(|c| c.as_ref().map(|c| c.get(&b).to_string())) };
+        let pressed = {
+            let b = b.clone();
+            move || (bucket.get() == b).to_string()
+        };
+        let count = {
+            let b = b.clone();
+            move || counts.with(|c| c.as_ref().map(|c| c.get(&b).to_string()))
+        };
         view! {
             <button type="button" class="pd-tab pd-bucket" aria-pressed=pressed
                 on:click=move |_| { page.set(1); bucket.set(b.clone()); }>
@@ -169,7 +175,11 @@ fn Item(item: InboxItem, open: RwSignal<Option<String>>) -> impl IntoView {
                     title=format::date_time(lang, &item.created_at)>{format::age(lang, &item.created_at)}</time>
             </div>
             {(!who.is_empty()).then(|| view! { <p class="pd-inbox-who">{who}</p> })}
-            {item.reason.map(|r| view! { <p class="pd-muted pd-inbox-reason">{short(&r, 140)}</p> })}
+            {item.reason.map(|r| {
+                // Staff's own words (a rejection) as written; the proxy's in words.
+                let r = if item.state == parcel_desk_wire::ClaimState::Rejected { r } else { super::needed::in_words(t, &r) };
+                view! { <p class="pd-muted pd-inbox-reason">{short(&r, 160)}</p> }
+            })}
         </li>
     }
 }

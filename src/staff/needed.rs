@@ -125,6 +125,42 @@ pub fn label_of(t: &Texts, field: &NeededField) -> &'static str {
     }
 }
 
+/// `text` with the field names and bucket names the proxy writes in its
+/// reasons and history (`waiting for the shop's part: sales_invoice,
+/// purchase_invoice`, `with_shop: …`) in words; anything else as it is.
+pub fn in_words(t: &Texts, text: &str) -> String {
+    const PREFIX: &str = "waiting for the shop's part:";
+    if let Some(rest) = text.strip_prefix(PREFIX) {
+        return format!("{} {}", t.inbox_waiting_shop, in_words(t, rest.trim_start()));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let w = match t.word(t.claim_fields, word, "") {
+            "" => t.word(t.inbox_buckets, word, ""),
+            w => w,
+        };
+        out.push_str(if w.is_empty() { word } else { w });
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// The field names of a `claim_incomplete` answer (`Still missing: a, b.`).
+pub fn missing_keys(detail: &str) -> Vec<&str> {
+    let list = detail.rsplit(':').next().unwrap_or_default();
+    list.split(',').map(|k| k.trim().trim_end_matches('.')).filter(|k| !k.is_empty()).collect()
+}
+
 /// The input of one needed field: every kind's signals (only its own are
 /// used), so that the form can hold them in one list.
 #[derive(Clone, Copy)]
@@ -187,7 +223,15 @@ pub fn NeededInput(field: NeededField, input: Input, #[prop(into)] error: Signal
     let invalid = move || error.with(Option::is_some);
     match field.kind {
         FieldKind::Text => {
-            let long = matches!(field.key.as_str(), "contents_description" | "parcel_exterior_description" | "additional_remarks" | "additional_details" | "question" | "new_address");
+            let long = matches!(
+                field.key.as_str(),
+                "contents_description"
+                    | "parcel_exterior_description"
+                    | "additional_remarks"
+                    | "additional_details"
+                    | "question"
+                    | "new_address"
+            );
             view! { <TextField id=id label=label value=input.text error=error multiline=long /> }.into_any()
         }
         FieldKind::Number => view! {
@@ -279,7 +323,8 @@ mod tests {
     use super::*;
 
     fn field(key: &str, kind: FieldKind) -> NeededField {
-        let choices = if kind == FieldKind::Choice { vec!["own_contract".into(), "sendcloud_rates".into()] } else { vec![] };
+        let choices =
+            if kind == FieldKind::Choice { vec!["own_contract".into(), "sendcloud_rates".into()] } else { vec![] };
         NeededField { key: key.into(), label: key.into(), kind, choices }
     }
 
@@ -323,6 +368,21 @@ mod tests {
         assert_eq!(value_of(&returned, &text("false")).unwrap().unwrap(), serde_json::json!(false));
         let remarks = field("additional_remarks", FieldKind::Text);
         assert_eq!(value_of(&remarks, &text(" Box was open ")).unwrap().unwrap(), serde_json::json!("Box was open"));
+    }
+
+    #[test]
+    fn reasons_and_history_name_fields_in_words() {
+        let t = crate::i18n::Lang::De.loaded().unwrap();
+        assert_eq!(
+            in_words(t, "waiting for the shop's part: sales_invoice, parcel_dimensions"),
+            "Wartet auf die Angaben des Shops: Verkaufsrechnung, Paketmaße (cm)"
+        );
+        assert_eq!(in_words(t, "with_shop: purchase_invoice"), "Beim Shop: Einkaufsrechnung");
+        assert_eq!(in_words(t, "Ordered too late (no_refund)"), "Ordered too late (no_refund)");
+        assert_eq!(
+            missing_keys("Still missing: contents_sales_price, purchase_invoice."),
+            ["contents_sales_price", "purchase_invoice"]
+        );
     }
 
     #[test]

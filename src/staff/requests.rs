@@ -102,7 +102,12 @@ impl Row {
 }
 
 #[component]
-fn RequestForm(request: DataRequest, token: Signal<String>, claim_id: String, on_answered: Callback<()>) -> impl IntoView {
+fn RequestForm(
+    request: DataRequest,
+    token: Signal<String>,
+    claim_id: String,
+    on_answered: Callback<()>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.texts;
     let id = request.request_id;
@@ -129,7 +134,11 @@ fn RequestForm(request: DataRequest, token: Signal<String>, claim_id: String, on
         let text = comment.get_untracked().trim().to_owned();
         let tokens: Vec<FileRef> = files.with_untracked(|f| {
             f.iter()
-                .filter_map(|p| p.slot.state.with_untracked(|s| s.token().map(|file_token| FileRef { file_token: file_token.to_owned() })))
+                .filter_map(|p| {
+                    p.slot
+                        .state
+                        .with_untracked(|s| s.token().map(|file_token| FileRef { file_token: file_token.to_owned() }))
+                })
                 .collect()
         });
         let mut sales_data = Vec::new();

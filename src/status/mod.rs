@@ -257,7 +257,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                 }.into_any(),
                 Loaded::Shown(phase, ticket) => view! {
                     <PhaseText phase=phase.clone() />
-                    <Progress furthest=furthest />
+                    // A claim the shop declined goes no further: no progress to show.
+                    {(!matches!(phase, Phase::Rejected { .. })).then(|| view! { <Progress furthest=furthest /> })}
                     {ticket.map(|ticket| view! {
                         <TicketDetails ticket=*ticket phase=phase reference=reference.get_value() on_answered=answered />
                     })}
