@@ -276,6 +276,60 @@ async fn review_always_holds_a_complete_claim_until_approved() {
     assert_eq!(s.received("lost").len(), 1);
     let (_, detail, _) = staff_get(&c, &url, BEN).await;
     assert!(actors(&detail).contains(&("Ben".into(), "approved".into())), "{detail}");
+    assert!(detail["ticket_id"].as_i64().is_some(), "{detail}");
+
+    // The carrier's requests for this parcel (the sandbox's 301, a sales
+    // invoice, and 302), answered with several files and sales data.
+    let (status, open, _) = staff_get(&c, &format!("{url}/requested-data"), ANNA).await;
+    assert_eq!(status, 200, "{open}");
+    let ids: Vec<i64> = open["data"].as_array().unwrap().iter().map(|r| r["request_id"].as_i64().unwrap()).collect();
+    assert!(ids.contains(&301) && ids.contains(&302) && !ids.contains(&303), "{open}");
+    let (f1, f2) =
+        (upload_pdf(&c, &api, "inv1.pdf", b"%PDF-1.4 a").await, upload_pdf(&c, &api, "inv2.pdf", b"%PDF-1.4 b").await);
+    let unknown = json!({"request_id": 999, "comment": "x"});
+    let (status, _, _) = staff_post(&c, &format!("{url}/requested-data"), ANNA, Some(&unknown)).await;
+    assert_eq!(status, 404, "not one of the ticket's requests");
+    let (status, v, _) =
+        staff_post(&c, &format!("{url}/requested-data"), ANNA, Some(&json!({"request_id": 301}))).await;
+    assert_eq!(status, 400, "an empty answer: {v}");
+    let answer = json!({"request_id": 301, "comment": "Both invoices.",
+        "attachments": [{"file_token": f1}, {"file_token": f2}],
+        "sales_data": [{"name": "Vase", "quantity": 1, "unit_price": 49.9, "currency": "EUR"}]});
+    let (status, v, _) = staff_post(&c, &format!("{url}/requested-data"), ANNA, Some(&answer)).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["request_id"], 301);
+    let (_, open, _) = staff_get(&c, &format!("{url}/requested-data"), ANNA).await;
+    let ids: Vec<i64> = open["data"].as_array().unwrap().iter().map(|r| r["request_id"].as_i64().unwrap()).collect();
+    assert!(!ids.contains(&301), "{open}");
+    let (_, detail, _) = staff_get(&c, &url, BEN).await;
+    let entry =
+        detail["history"].as_array().unwrap().iter().find(|h| h["action"] == "answered_request").unwrap().clone();
+    assert_eq!(entry["actor"], "Anna");
+    assert_eq!(entry["detail"], "request 301: 2 file(s), 1 sales data row(s)");
+}
+
+#[tokio::test]
+async fn never_queues_a_claim_once_staff_complete_it() {
+    let s = setup(Some(ParcelKind::SendcloudRates), Review::Never, None).await;
+    let (c, api) = (client(), s.stack.api(""));
+    let (id, token, _, v) = file_claim(&c, &api, &lost_claim("PD-TRANSIT-0001")).await;
+    assert_eq!(v["state"], "with_shop", "incomplete claims wait, whatever claims.review says");
+    let url = format!("{api}/staff/claims/{id}");
+    let fill = json!({
+        "contents_sales_price": {"price": 10, "currency": "EUR"},
+        "parcel_dimensions": {"length": 1, "width": 1, "height": 1},
+        "additional_remarks": "r",
+        "sales_invoice": {"file_token": upload_pdf(&c, &api, "s.pdf", b"%PDF s").await},
+        "purchase_invoice": {"file_token": upload_pdf(&c, &api, "p.pdf", b"%PDF p").await}
+    });
+    let (status, v, _) = staff_post(&c, &format!("{url}/complete"), BEN, Some(&fill)).await;
+    assert_eq!((status, v["state"].clone()), (200, json!("with_shop")), "the claim form is still missing: {v}");
+    assert_eq!(keys(&v["needed"]), ["carrier_claim_form"]);
+    let form = json!({"carrier_claim_form": {"file_token": upload_pdf(&c, &api, "f.pdf", b"%PDF f").await}});
+    let (status, v, _) = staff_post(&c, &format!("{url}/complete"), BEN, Some(&form)).await;
+    assert_eq!((status, v["state"].clone()), (200, json!("received")), "{v}");
+    poll_claim(&c, &api, &id, &token, 20, |st, _| st == 200).await;
+    assert_eq!(s.received("lost").len(), 1);
 }
 
 #[tokio::test]

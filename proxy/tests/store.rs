@@ -331,7 +331,9 @@ async fn the_inbox_reads_and_guards(at: Location) {
     assert_eq!(first[0].parcel_kind.as_deref(), Some("sendcloud_rates"));
     assert!(s.inbox_page(InboxFilter { states: &["filed"], resolved: Some(true) }, 5, 0).await.unwrap().is_empty());
     assert!(s.reject_claim("i1", "No.").await.unwrap());
-    assert!(!s.approve_claim("i1").await.unwrap(), "a rejected claim is never queued");
+    let rejected = s.inbox_claim("i1").await.unwrap().unwrap();
+    assert!(!s.approve_claim("i1", "rejected", &rejected.body).await.unwrap(), "a rejected claim is never queued");
+    assert!(!s.approve_claim("i1", "with_shop", &rejected.body).await.unwrap(), "not from a state it left");
     assert!(!s.reject_claim("i4", "Too late.").await.unwrap(), "a queued claim is not rejected");
     let c = Completion {
         body: b"{\"tracking_number\":\"T\"}",
@@ -345,7 +347,8 @@ async fn the_inbox_reads_and_guards(at: Location) {
     assert!(!s.complete_claim("i2", "with_shop", b"changed", &c).await.unwrap());
     assert!(s.complete_claim("i2", "with_shop", &read.body, &c).await.unwrap());
     assert!(!s.complete_claim("i2", "with_shop", &read.body, &c).await.unwrap(), "only from the state it was read in");
-    assert!(s.approve_claim("i2").await.unwrap());
+    assert!(!s.approve_claim("i2", "review", &read.body).await.unwrap(), "not over a body changed since");
+    assert!(s.approve_claim("i2", "review", c.body).await.unwrap());
     let leased = s.lease_due(now_ms() + 1, 10_000).await.unwrap().expect("approved claims are leased");
     assert!(["i2", "i4"].contains(&leased.id.as_str()));
     s.keep_file("f1", "application/pdf", "a.pdf", b"%PDF-1").await.unwrap();

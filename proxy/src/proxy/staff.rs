@@ -614,8 +614,12 @@ async fn approve(st: &ProxyState, id: &str, actor: &str) -> Result<Response, Pro
             format!("Still missing: {}.", missing.join(", ")),
         ));
     }
-    if !st.tickets.store.approve_claim(id).await.map_err(|e| store_failure(&e))? {
-        return Err(wrong_state("changed meanwhile"));
+    if !st.tickets.store.approve_claim(id, &row.state, &row.body).await.map_err(|e| store_failure(&e))? {
+        return Err(ProxyError::new(
+            StatusCode::CONFLICT,
+            "claim_state",
+            "The claim changed meanwhile: read it again before approving it.",
+        ));
     }
     st.tickets.store.add_history(id, actor, "approved", None).await.map_err(|e| store_failure(&e))?;
     st.tickets.wake.notify_one();

@@ -184,26 +184,21 @@ impl Store {
             == 1)
     }
 
-    /// Queues a claim in one of [`STAFF_STATES`] for filing (`received`,
-    /// due now). False when it is in another state.
-    pub async fn approve_claim(&self, id: &str) -> Result<bool, StoreError> {
+    /// Queues a claim for filing (`received`, due now) if it is still in
+    /// `from` (one of [`STAFF_STATES`], its state when it was read) with
+    /// the body it was read with: false when it moved or changed meanwhile.
+    pub async fn approve_claim(&self, id: &str, from: &str, read_body: &[u8]) -> Result<bool, StoreError> {
+        if !STAFF_STATES.contains(&from) {
+            return Ok(false);
+        }
         let now = now_ms();
         Ok(self
             .db
             .exec(
-                &format!(
-                    "UPDATE claims SET state = 'received', reason = NULL, missing = NULL, attempts = 0, ambiguous = 0,
-                         ambiguous_since = NULL, next_attempt_at = $2, updated_at = $2
-                     WHERE id = $1 AND ticket_id IS NULL AND state IN ({})",
-                    in_list(3, STAFF_STATES.len())
-                ),
-                &[
-                    Val::Text(id),
-                    Val::Int(now),
-                    Val::Text(STAFF_STATES[0]),
-                    Val::Text(STAFF_STATES[1]),
-                    Val::Text(STAFF_STATES[2]),
-                ],
+                "UPDATE claims SET state = 'received', reason = NULL, missing = NULL, attempts = 0, ambiguous = 0,
+                     ambiguous_since = NULL, next_attempt_at = $2, updated_at = $2
+                 WHERE id = $1 AND ticket_id IS NULL AND state = $3 AND body = $4",
+                &[Val::Text(id), Val::Int(now), Val::Text(from), Val::Bytes(read_body)],
             )
             .await?
             == 1)
