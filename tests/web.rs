@@ -1066,8 +1066,8 @@ fn needed_fields_map_onto_the_shop_completion() {
     );
     assert_eq!(c.carrier_contract_id, Some(4711));
     assert_eq!(c.additional_remarks.as_deref(), Some("Handed over on 1 December"));
-    assert_eq!(c.purchase_invoice.map(|f| f.file_token), Some("f_1".into()));
-    assert_eq!(c.parcel_dimensions.map(|d| (d.length, d.width, d.height)), Some((30.0, 20.0, 10.5)));
+    assert_eq!(c.purchase_invoice.as_ref().map(|f| f.file_token.as_str()), Some("f_1"));
+    assert_eq!(c.parcel_dimensions.as_ref().map(|d| (d.length, d.width, d.height)), Some((30.0, 20.0, 10.5)));
     assert_eq!(c.is_parcel_returned, Some(true));
     let sent = parcel_desk::json::to_string(&c).unwrap();
     assert!(sent.contains(r#""contents_sales_price":{"price":49.9,"currency":"GBP"}"#), "{sent}");

@@ -2,6 +2,8 @@ import { test, expect, type Page, type APIRequestContext } from '@playwright/tes
 import { ClaimForm } from '../pages/claim-form';
 import { StaffInbox, STAFF_TOKEN } from '../pages/staff-inbox';
 import { shoot } from '../pages/shots';
+import { noisyJpeg } from '../pages/photos';
+import * as path from 'node:path';
 
 /** The customer of the sandbox's demo orders (sandbox/src/demo/orders.rs). */
 const DEMO_ORDER_EMAIL = 'customer@example.com';
@@ -22,15 +24,17 @@ type Filed = { reference: string; claimId: string; accessToken: string };
 
 /** A customer files a lost claim by order number (no tracking number at
  *  hand) in the claim form; the proxy answers it waits for the shop. */
-async function customerFiles(page: Page, contents: string): Promise<Filed> {
+async function customerFiles(page: Page, contents: string, damagePhoto?: string): Promise<Filed> {
   const form = new ClaimForm(page);
-  await form.open('?claim=lost');
+  const claimType = damagePhoto ? 'damage' : 'lost';
+  await form.open(`?claim=${claimType}`);
   await form.widget.getByRole('button', { name: form.t.no_tracking_number }).click();
   await form.f('order_number').fill(RATES_ORDER);
-  await form.choose('lost');
+  await form.choose(claimType);
   await form.f('contents_label').fill(contents);
   await form.customer(DEMO_ORDER_EMAIL, 'Jan Jansen');
-  await form.declare('Jan Jansen');
+  if (damagePhoto) await form.attach(form.t.photos_damage, damagePhoto, path.basename(damagePhoto));
+  else await form.declare('Jan Jansen');
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/claims') && r.request().method() === 'POST');
   await form.submit.click();
   const created = await (await answered).json();
@@ -216,8 +220,9 @@ test('a rejected claim shows the shop\'s reason to the customer; the inbox works
   await shoot(page, 'status-rejected');
 });
 
-test('on a 375 px phone the inbox and a claim fit the width, with full-size controls', async ({ page }) => {
-  const claim = await customerFiles(page, 'A lamp');
+test('on a 375 px phone the inbox and a damage claim fit the width, with its photo as a thumbnail', async ({ page }) => {
+  const photo = await noisyJpeg(page.context().browser()!, 800, 600);
+  const claim = await customerFiles(page, 'A lamp', photo);
   await page.setViewportSize({ width: 375, height: 800 });
   const inbox = new StaffInbox(page);
   await inbox.open();
@@ -230,7 +235,14 @@ test('on a 375 px phone the inbox and a claim fit the width, with full-size cont
   }
   await inbox.claim(claim.reference).click();
   await expect(inbox.approve).toBeVisible();
+  // The customer's photo, fetched with the staff token: a blob URL that shows.
+  const thumb = inbox.widget.getByRole('img', { name: inbox.t.photo_alt.replace('{}', inbox.t.photos_damage) });
+  await expect(thumb).toHaveAttribute('src', /^blob:/);
+  await thumb.scrollIntoViewIfNeeded();
+  await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   expect(await fits()).toBe(true);
+  await shoot(page, 'staff-inbox-damage');
+  await page.setViewportSize({ width: 375, height: 800 });
   for (const control of [inbox.approve, inbox.save, inbox.field(inbox.label('purchase_invoice'), inbox.needed)]) {
     const box = (await control.boundingBox())!;
     expect(box.width).toBeGreaterThan(200);

@@ -248,7 +248,7 @@ fn CustomerPart(claim: InboxClaim, token: Signal<String>) -> impl IntoView {
                 {row(t.new_address_label, c.as_ref().and_then(|c| c.new_address.clone()))}
                 {row(t.customer_wish, wish)}
                 {row(t.declaration_word, declaration)}
-                {row(t.created_label, Some(format::date_time(ctx.lang.tag(), &item.created_at)))}
+                {row(t.received_on, Some(format::date_time(ctx.lang.tag(), &item.created_at)))}
             </dl>
             {claim.declaration_pending.then(|| view! { <p class="pd-muted">{t.declaration_pending_note}</p> })}
             {(!claim.photos.is_empty()).then(|| view! { <Photos photos=claim.photos.clone() token=token /> })}
@@ -319,7 +319,7 @@ fn Photos(photos: Vec<InboxPhoto>, token: Signal<String>) -> impl IntoView {
                                 let href = url.clone();
                                 view! {
                                     <a href=href target="_blank" rel="noopener">
-                                        <img src=url alt=alt.clone() loading="lazy" width="96" height="96" />
+                                        <img src=url alt=alt.clone() width="96" height="96" />
                                     </a>
                                 }.into_any()
                             }
