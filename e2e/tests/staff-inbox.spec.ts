@@ -179,7 +179,37 @@ test('a Sendcloud-rates lost claim waits for review; staff complete it, approve 
   await inbox.claim(claim.reference).click();
   await expect(inbox.widget.getByText(String(filed.ticket_id), { exact: true })).toBeVisible();
   await expect(inbox.approve).toHaveCount(0);
-  await expect(inbox.widget.getByRole('region', { name: inbox.t.shop_requests_title })).toBeVisible();
+
+  // The carrier's open requests on this parcel (the sandbox's 303 asks the
+  // shop for a purchase invoice): answered with a comment and two files.
+  const requests = inbox.widget.getByRole('region', { name: inbox.t.shop_requests_title });
+  const open = await (await request.get(`/api/staff/claims/${claim.claimId}/requested-data`,
+    { headers: { Authorization: `Bearer ${STAFF_TOKEN}` } })).json();
+  expect(open.data.length).toBeGreaterThan(0);
+  const first = open.data[0];
+  const answer = requests.getByRole('form').first();
+  await expect(answer.getByRole('heading', { level: 5 })).toContainText(first.title);
+  await answer.getByRole('button', { name: inbox.t.send_answer }).click();
+  await expect(answer.getByRole('alert')).toContainText(inbox.t.err_answer_empty);
+  await answer.getByLabel(inbox.t.answer_comment).fill('Both invoices attached.');
+  const files = answer.getByLabel(inbox.t.answer_files);
+  await files.setInputFiles([path.join(__dirname, '..', 'fixtures', 'purchase.pdf'), path.join(__dirname, '..', 'fixtures', 'invoice.pdf')]);
+  await expect(answer.getByText(`purchase.pdf: ${inbox.t.uploaded}`)).toBeVisible({ timeout: 15_000 });
+  await expect(answer.getByText(`invoice.pdf: ${inbox.t.uploaded}`)).toBeVisible({ timeout: 15_000 });
+  const sent = page.waitForRequest((r) => r.url().endsWith(`/api/staff/claims/${claim.claimId}/requested-data`) && r.method() === 'POST');
+  await answer.getByRole('button', { name: inbox.t.send_answer }).click();
+  const body = JSON.parse((await sent).postData() ?? '{}');
+  expect(body.request_id).toBe(first.request_id);
+  expect(body.attachments).toHaveLength(2);
+  expect(body.comment).toBe('Both invoices attached.');
+  await expect.poll(async () => {
+    const d = await staffDetail(request, claim.claimId);
+    return d.history.some((h: { action: string }) => h.action === 'answered_request');
+  }).toBe(true);
+  const left = await (await request.get(`/api/staff/claims/${claim.claimId}/requested-data`,
+    { headers: { Authorization: `Bearer ${STAFF_TOKEN}` } })).json();
+  expect(left.data.map((r: { request_id: number }) => r.request_id)).not.toContain(first.request_id);
+  await shoot(page, 'staff-inbox-filed');
 });
 
 test('a rejected claim shows the shop\'s reason to the customer; the inbox works from the keyboard', async ({ page, browser }) => {

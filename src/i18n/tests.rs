@@ -33,11 +33,19 @@ fn wire_values(table: &str) -> Option<Vec<String>> {
         "parcel_kinds" => all(&[ParcelKind::OwnContract, ParcelKind::SendcloudRates], |k| inbox::parcel_kind_str(*k)),
         // The history's actions and actors as the inbox contract lists them
         // (plain strings on the wire; a staff token's own name is shown as is).
-        "history_actions" => {
-            ["accepted", "completed", "approved", "rejected", "filed", "needs_attention", "answered_request"]
-                .map(String::from)
-                .to_vec()
-        }
+        "history_actions" => [
+            "accepted",
+            "completed",
+            "approved",
+            "rejected",
+            "filed",
+            "needs_attention",
+            "answered_request",
+            "ticket_known",
+            "order_facts",
+        ]
+        .map(String::from)
+        .to_vec(),
         "history_actors" => ["customer", "proxy", "staff", "mail"].map(String::from).to_vec(),
         _ => return None,
     })

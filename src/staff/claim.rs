@@ -116,7 +116,13 @@ pub fn ClaimDetail(token: Signal<String>, claim_id: String, on_back: Callback<()
         claim.get().and_then(Result::ok).map(|c| {
             let bucket = t.word(t.inbox_buckets, c.item.bucket.as_str(), c.item.bucket.as_str()).to_owned();
             // Staff's own words (a rejection) as written; the proxy's in words.
-            let reason = c.item.reason.clone().map(|r| if c.item.state == ClaimState::Rejected { r } else { in_words(t, &r) });
+            // (While the shop's part is missing, the inputs below say what.)
+            let reason = c
+                .item
+                .reason
+                .clone()
+                .filter(|_| !(c.item.state == ClaimState::WithShop && !c.needed.is_empty()))
+                .map(|r| if c.item.state == ClaimState::Rejected { r } else { in_words(t, &r) });
             let lang = ctx.lang.tag();
             let money = |key: &'static str, m: &Option<parcel_desk_wire::claim::Money>| {
                 m.as_ref().map(|m| {
@@ -250,7 +256,8 @@ fn CustomerPart(claim: InboxClaim, token: Signal<String>) -> impl IntoView {
                 {row(t.declaration_word, declaration)}
                 {row(t.received_on, Some(format::date_time(ctx.lang.tag(), &item.created_at)))}
             </dl>
-            {claim.declaration_pending.then(|| view! { <p class="pd-muted">{t.declaration_pending_note}</p> })}
+            {(claim.declaration_pending && claim.ticket_id.is_none() && !matches!(item.state, ClaimState::Filed | ClaimState::Rejected))
+                .then(|| view! { <p class="pd-muted">{t.declaration_pending_note}</p> })}
             {(!claim.photos.is_empty()).then(|| view! { <Photos photos=claim.photos.clone() token=token /> })}
         </section>
     }
