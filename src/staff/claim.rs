@@ -121,7 +121,7 @@ pub fn ClaimDetail(token: Signal<String>, claim_id: String, on_back: Callback<()
                 .item
                 .reason
                 .clone()
-                .filter(|_| !(c.item.state == ClaimState::WithShop && !c.needed.is_empty()))
+                .filter(|_| c.item.state != ClaimState::WithShop || c.needed.is_empty())
                 .map(|r| if c.item.state == ClaimState::Rejected { r } else { in_words(t, &r) });
             let lang = ctx.lang.tag();
             let money = |key: &'static str, m: &Option<parcel_desk_wire::claim::Money>| {
