@@ -20,11 +20,26 @@ pub const BUCKETS: [Bucket; 7] = [
     Bucket::Rejected,
 ];
 
-/// At most `max` characters of `s`, with an ellipsis when cut.
+/// At most `max` characters of `s`, cut after a whole word where there is
+/// one, with an ellipsis when cut.
 pub fn short(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+        Some((i, _)) => {
+            let head = &s[..i];
+            let head = head.rfind(' ').filter(|&w| w > i / 2).map_or(head, |w| &head[..w]);
+            format!("{}…", head.trim_end_matches([' ', ',', ':', ';']))
+        }
         None => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_reasons_end_after_a_whole_word() {
+        assert_eq!(super::short("Sales invoice, Purchase invoice", 20), "Sales invoice…");
+        assert_eq!(super::short("Sales invoice", 20), "Sales invoice");
+        assert_eq!(super::short("Verkaufsrechnungsnummer", 10), "Verkaufsre…");
     }
 }
 
