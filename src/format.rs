@@ -50,3 +50,24 @@ pub fn money(lang: &str, amount: f64, currency: &str) -> String {
     let f = Intl::NumberFormat::new(&locales(lang), &options(&[("style", "currency"), ("currency", currency)]));
     f.format().call1(&JsValue::NULL, &JsValue::from_f64(amount)).ok().and_then(|v| v.as_string()).unwrap_or_else(plain)
 }
+
+/// How long ago a timestamp was, e.g. "5 minutes ago", "gestern"
+/// (Intl.RelativeTimeFormat); the text as given when it does not parse.
+pub fn age(lang: &str, iso: &str) -> String {
+    let then = Date::new(&JsValue::from_str(iso)).get_time();
+    if then.is_nan() {
+        return iso.to_owned();
+    }
+    let secs = ((Date::now() - then) / 1000.0).max(0.0);
+    let (value, unit) = if secs < 60.0 {
+        (secs, "second")
+    } else if secs < 3600.0 {
+        (secs / 60.0, "minute")
+    } else if secs < 86_400.0 {
+        (secs / 3600.0, "hour")
+    } else {
+        (secs / 86_400.0, "day")
+    };
+    let f = Intl::RelativeTimeFormat::new(&locales(lang), &options(&[("numeric", "auto")]));
+    String::from(f.format(-value.floor(), unit))
+}

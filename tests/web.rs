@@ -1034,3 +1034,58 @@ mod library {
         app.remove();
     }
 }
+
+/// What staff type into the needed fields of an inbox claim becomes a
+/// typed `ShopCompletion` (the proxy's `deny_unknown_fields` body) through
+/// the browser's JSON, and a key the contract does not have is refused.
+#[wasm_bindgen_test]
+fn needed_fields_map_onto_the_shop_completion() {
+    use parcel_desk::staff::needed::{value_of, Typed};
+    use parcel_desk_wire::inbox::{FieldKind, NeededField, ShopCompletion};
+    let field = |key: &str, kind| NeededField { key: key.into(), label: key.into(), kind, choices: Vec::new() };
+    let typed = |text: &str| Typed { text: text.into(), currency: "GBP".into(), ..Default::default() };
+    let mut body = serde_json::Map::new();
+    for (f, t) in [
+        (field("contents_sales_price", FieldKind::Money), typed("49,90")),
+        (field("carrier_contract_id", FieldKind::Number), typed("4711")),
+        (field("additional_remarks", FieldKind::Text), typed(" Handed over on 1 December ")),
+        (field("purchase_invoice", FieldKind::File), Typed { file_token: Some("f_1".into()), ..Default::default() }),
+        (
+            field("parcel_dimensions", FieldKind::Dimensions),
+            Typed { dims: ["30".into(), "20".into(), "10,5".into()], ..Default::default() },
+        ),
+        (field("is_parcel_returned", FieldKind::Boolean), typed("true")),
+    ] {
+        body.insert(f.key.clone(), value_of(&f, &t).unwrap().unwrap());
+    }
+    let c: ShopCompletion =
+        parcel_desk::json::convert(&serde_json::Value::Object(body.clone())).expect("a ShopCompletion");
+    assert_eq!(
+        c.contents_sales_price.as_ref().map(|m| (m.price, m.currency.as_str().to_owned())),
+        Some((49.9, "GBP".into()))
+    );
+    assert_eq!(c.carrier_contract_id, Some(4711));
+    assert_eq!(c.additional_remarks.as_deref(), Some("Handed over on 1 December"));
+    assert_eq!(c.purchase_invoice.as_ref().map(|f| f.file_token.as_str()), Some("f_1"));
+    assert_eq!(c.parcel_dimensions.as_ref().map(|d| (d.length, d.width, d.height)), Some((30.0, 20.0, 10.5)));
+    assert_eq!(c.is_parcel_returned, Some(true));
+    let sent = parcel_desk::json::to_string(&c).unwrap();
+    assert!(sent.contains(r#""contents_sales_price":{"price":49.9,"currency":"GBP"}"#), "{sent}");
+    body.insert("price".into(), serde_json::Value::Bool(true));
+    assert!(parcel_desk::json::convert::<ShopCompletion>(&serde_json::Value::Object(body)).is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_staff_view_opens_on_the_inbox_and_keeps_parcel_registration() {
+    web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
+    let page = Page::mount(r#"{"view": "staff", "proxyUrl": "http://127.0.0.1:9/api"}"#).await;
+    assert!(page.try_by_label("Staff access token").is_some());
+    let texts: Vec<String> = page.all("p").iter().map(|p| p.text_content().unwrap_or_default()).collect();
+    assert!(texts.iter().any(|t| t == "Enter the staff token to open the inbox."), "{texts:?}");
+    let filters: Vec<String> = page.all(".pd-bucket").iter().map(|b| b.text_content().unwrap_or_default()).collect();
+    assert_eq!(filters.len(), 7, "{filters:?}");
+    assert!(filters[1].starts_with("To review"), "{filters:?}");
+    page.click(&page.button("Register a parcel")).await;
+    assert!(page.try_by_label("Carrier code").is_some());
+    assert!(page.try_by_label("Staff access token").is_some(), "one token field for both sections");
+}

@@ -162,8 +162,27 @@ const STATES: [string, Setup][] = [
   ['staff view, errors shown', async (page) => {
     await page.goto('/?view=staff');
     const w = page.locator('parcel-desk');
+    await w.getByRole('button', { name: 'Register a parcel' }).click();
     await w.getByRole('button', { name: 'Register parcel' }).click();
     await expect(w.getByRole('alert')).toContainText('Some answers need your attention.');
+  }],
+  ['staff inbox, a claim waiting for the shop', async (page) => {
+    // A Sendcloud-rates claim by order number: the shop's part is missing.
+    const r = await page.request.post('/api/claims', { data: {
+      claim_type: 'lost', order_number: 'ORD-0001', contents: 'A blue vase', email: 'customer@example.com',
+      name: 'Jan Jansen', declaration: { accepted: true, signed_name: 'Jan Jansen' },
+    } });
+    const { reference } = await r.json();
+    await page.goto('/?view=staff');
+    const w = page.locator('parcel-desk');
+    const token = w.getByLabel(/^Staff access token/);
+    await token.fill('e2e-staff-token-0123456789');
+    await token.press('Enter');
+    await w.getByRole('button', { name: reference, exact: true }).click();
+    await expect(w.getByRole('heading', { name: new RegExp(reference) })).toBeFocused();
+    await w.getByRole('button', { name: 'Reject claim…' }).click();
+    await w.getByRole('button', { name: 'Reject the claim', exact: true }).click();
+    await expect(w.getByLabel(/^Reason for the customer/)).toHaveAttribute('aria-invalid', 'true');
   }],
   ['tracking, unknown parcel', async (page) => {
     await page.goto('/?view=track&tracking=NOPE-404');

@@ -5,6 +5,8 @@ const STAFF_TOKEN = 'e2e-staff-token-0123456789';
 test('staff register a parcel shipped outside Sendcloud; customers can then track it', async ({ page }) => {
   await page.goto('/?view=staff');
   const w = page.locator('parcel-desk');
+  // The staff view opens on the claims inbox; registration is its second section.
+  await w.getByRole('navigation', { name: 'Staff sections' }).getByRole('button', { name: 'Register a parcel' }).click();
   await expect(w.getByRole('heading', { name: 'Register a parcel shipped outside Sendcloud' })).toBeVisible();
 
   // Required fields are checked before anything is sent.
@@ -48,6 +50,8 @@ test('on a 375 px phone every input of the staff view is a full-size field, what
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto('/?view=staff');
   const w = page.locator('parcel-desk');
+  // The staff view opens on the claims inbox; registration is its second section.
+  await w.getByRole('navigation', { name: 'Staff sections' }).getByRole('button', { name: 'Register a parcel' }).click();
   await expect(w.getByRole('heading', { name: 'Register a parcel shipped outside Sendcloud' })).toBeVisible();
   for (const label of [/^Staff access token/, /^Carrier tracking link/, /^Handed to the carrier on/, /^Email/, /^Carrier code/]) {
     const box = await w.getByLabel(label).boundingBox();

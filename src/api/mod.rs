@@ -5,6 +5,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
+#[cfg(feature = "staff")]
+use parcel_desk_wire::route::ClaimIdRef;
 use parcel_desk_wire::route::{headers, TicketRef, TrackingRef};
 use parcel_desk_wire::{ErrorEnvelope, Route};
 use serde::de::DeserializeOwned;
@@ -108,7 +110,8 @@ pub enum Access {
 
 /// A ticket read: the ticket, or the claim before the carrier's ticket is
 /// readable (received, queued, being filed, filed) — with upstream's
-/// reason when it was refused (`needs_attention`).
+/// reason when it was refused (`needs_attention`), the shop's when it
+/// rejected the claim (`rejected`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TicketRead {
     Ticket {
@@ -120,8 +123,10 @@ pub enum TicketRead {
         /// Where the claim stands in the proxy's pipeline (`None`: a proxy
         /// that does not say).
         state: Option<parcel_desk_wire::ClaimState>,
-        /// Why the carrier's service refused the claim, when it did.
-        refused: Option<String>,
+        /// The reason that comes with the state: why the carrier's service
+        /// refused the claim (`needs_attention`), or why the shop rejected
+        /// it (`rejected`).
+        reason: Option<String>,
     },
 }
 
@@ -163,10 +168,15 @@ impl Proxy {
         if response.status() == 202 {
             let pending = read::<parcel_desk_wire::TicketPending>(Ok(response)).await.ok();
             let state = pending.as_ref().map(|p| p.state.clone());
-            let refused = pending
-                .filter(|p| p.state == parcel_desk_wire::ClaimState::NeedsAttention)
+            let reason = pending
+                .filter(|p| {
+                    matches!(
+                        p.state,
+                        parcel_desk_wire::ClaimState::NeedsAttention | parcel_desk_wire::ClaimState::Rejected
+                    )
+                })
                 .map(|p| p.reason.unwrap_or_default());
-            return Ok(TicketRead::Pending { state, refused });
+            return Ok(TicketRead::Pending { state, reason });
         }
         let fresh = response.headers().get(headers::TICKET_TOKEN);
         let ticket = read(Ok(response)).await?;
@@ -293,4 +303,126 @@ impl Proxy {
             .json_body(body)?;
         read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
     }
+}
+
+/// The staff inbox (`/staff/claims…`): every call carries
+/// `Authorization: Bearer <staff token>`. A missing or wrong token is the
+/// proxy's 404, the same as a route that does not exist.
+#[cfg(feature = "staff")]
+impl Proxy {
+    fn staff_request(&self, route: &Route, query: &[(&str, &str)], staff_token: &str) -> RequestBuilder {
+        let url = self.url(route, query);
+        let builder = match route.method() {
+            parcel_desk_wire::Method::Get => Request::get(&url),
+            _ => Request::post(&url),
+        };
+        builder.header("Accept", "application/json").header(headers::AUTHORIZATION, &format!("Bearer {staff_token}"))
+    }
+
+    /// `GET /staff/claims?state=<bucket>&page=<n>`.
+    pub async fn inbox(
+        &self,
+        staff_token: &str,
+        bucket: &parcel_desk_wire::inbox::Bucket,
+        page: u32,
+    ) -> Result<parcel_desk_wire::inbox::InboxList, ApiFailure> {
+        let page = page.to_string();
+        let query = [("state", bucket.as_str()), ("page", page.as_str())];
+        read(self.staff_request(&Route::StaffClaims, &query, staff_token).send().await).await
+    }
+
+    /// `GET /staff/claims/{claim_id}`.
+    pub async fn inbox_claim(
+        &self,
+        staff_token: &str,
+        claim_id: &str,
+    ) -> Result<parcel_desk_wire::inbox::InboxClaim, ApiFailure> {
+        let route = Route::StaffClaim(ClaimIdRef::parse(claim_id));
+        read(self.staff_request(&route, &[], staff_token).send().await).await
+    }
+
+    /// `POST /staff/claims/{claim_id}/complete`: the shop's part.
+    pub async fn complete_claim(
+        &self,
+        staff_token: &str,
+        claim_id: &str,
+        body: &parcel_desk_wire::inbox::ShopCompletion,
+    ) -> Result<parcel_desk_wire::inbox::InboxClaim, ApiFailure> {
+        let route = Route::StaffComplete(ClaimIdRef::parse(claim_id));
+        read(self.staff_request(&route, &[], staff_token).json_body(body)?.send().await).await
+    }
+
+    /// `POST /staff/claims/{claim_id}/approve`: queues the claim for filing.
+    pub async fn approve_claim(
+        &self,
+        staff_token: &str,
+        claim_id: &str,
+    ) -> Result<parcel_desk_wire::inbox::InboxClaim, ApiFailure> {
+        let route = Route::StaffApprove(ClaimIdRef::parse(claim_id));
+        read(self.staff_request(&route, &[], staff_token).send().await).await
+    }
+
+    /// `POST /staff/claims/{claim_id}/reject` with the reason the customer sees.
+    pub async fn reject_claim(
+        &self,
+        staff_token: &str,
+        claim_id: &str,
+        reason: &str,
+    ) -> Result<parcel_desk_wire::inbox::InboxClaim, ApiFailure> {
+        let route = Route::StaffReject(ClaimIdRef::parse(claim_id));
+        let body = parcel_desk_wire::inbox::RejectClaim { reason: reason.to_owned() };
+        read(self.staff_request(&route, &[], staff_token).json_body(&body)?.send().await).await
+    }
+
+    /// `GET /staff/claims/{claim_id}/requested-data`: the open requests of
+    /// the claim's ticket.
+    pub async fn inbox_requests(&self, staff_token: &str, claim_id: &str) -> Result<Vec<DataRequest>, ApiFailure> {
+        let route = Route::StaffRequestedData(ClaimIdRef::parse(claim_id));
+        read::<RequestedDataList>(self.staff_request(&route, &[], staff_token).send().await).await.map(|d| d.data)
+    }
+
+    /// `POST /staff/claims/{claim_id}/requested-data`: one answer.
+    pub async fn answer_inbox_request(
+        &self,
+        staff_token: &str,
+        claim_id: &str,
+        answer: &DataAnswer,
+    ) -> Result<(), ApiFailure> {
+        let route = Route::StaffAnswerRequestedData(ClaimIdRef::parse(claim_id));
+        read::<serde::de::IgnoredAny>(self.staff_request(&route, &[], staff_token).json_body(answer)?.send().await)
+            .await
+            .map(|_| ())
+    }
+
+    /// The bytes at a path the proxy gave (`photos[].path`, below the proxy
+    /// URL) as a blob: an `<img src>` cannot send the staff header. Only
+    /// the staff file route is fetched, whatever the path says.
+    pub async fn inbox_file(&self, staff_token: &str, path: &str) -> Result<web_sys::Blob, ApiFailure> {
+        let route = match Route::parse(parcel_desk_wire::Method::Get, path) {
+            Some(route @ Route::StaffClaimFile(..)) => route,
+            _ => return Err(ApiFailure::BadAnswer(200)),
+        };
+        let response = self.staff_request(&route, &[], staff_token).send().await.map_err(|_| ApiFailure::Network)?;
+        blob_of(response).await
+    }
+}
+
+/// A successful answer's bytes as a blob of its content type.
+#[cfg(feature = "staff")]
+async fn blob_of(response: Response) -> Result<web_sys::Blob, ApiFailure> {
+    if !response.ok() {
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        return Err(ApiFailure::Http {
+            status,
+            envelope: crate::json::from_str::<ErrorEnvelope>(&text),
+            retry_after: None,
+        });
+    }
+    let kind = response.headers().get("content-type").unwrap_or_default();
+    let bytes = response.binary().await.map_err(|_| ApiFailure::Network)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(&kind);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(|_| ApiFailure::BadAnswer(200))
 }

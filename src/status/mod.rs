@@ -170,8 +170,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                     }
                     Loaded::Shown(Phase::of_ticket(&ticket), Some(ticket))
                 }
-                Ok(TicketRead::Pending { state, refused }) => {
-                    Loaded::Shown(Phase::pending(state.as_ref(), refused), None)
+                Ok(TicketRead::Pending { state, reason }) => {
+                    Loaded::Shown(Phase::pending(state.as_ref(), reason), None)
                 }
                 Err(ApiFailure::Http { status: 404, .. }) => Loaded::Failed(t.err_ticket_not_found.into()),
                 Err(f) => Loaded::Failed(crate::api::failure_text(t, &f)),
@@ -257,7 +257,8 @@ fn TicketPanel(ticket: TicketRef) -> impl IntoView {
                 }.into_any(),
                 Loaded::Shown(phase, ticket) => view! {
                     <PhaseText phase=phase.clone() />
-                    <Progress furthest=furthest />
+                    // A claim the shop declined goes no further: no progress to show.
+                    {(!matches!(phase, Phase::Rejected { .. })).then(|| view! { <Progress furthest=furthest /> })}
                     {ticket.map(|ticket| view! {
                         <TicketDetails ticket=*ticket phase=phase reference=reference.get_value() on_answered=answered />
                     })}

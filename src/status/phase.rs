@@ -1,6 +1,7 @@
 //! Where a claim stands, from the customer's side: one of a few phases
 //! (received, with the shop, filed with the carrier, the carrier needs
-//! something from you, resolved, needs the shop's attention), and the step
+//! something from you, resolved, needs the shop's attention, declined by
+//! the shop), and the step
 //! of the progress bar each one reaches. Pure functions of the proxy's
 //! answers, tested natively.
 
@@ -53,16 +54,24 @@ pub enum Phase {
     /// The carrier's service refused the claim as filed: upstream's reason
     /// (for the shop, which sees it with the claim; not shown to the customer).
     Attention { reason: String },
+    /// The shop declined the claim (never filed): its reason, written for
+    /// the customer.
+    Rejected { reason: String },
 }
 
 impl Phase {
-    /// A claim whose carrier ticket is not readable yet (the proxy's 202).
-    pub fn pending(state: Option<&ClaimState>, refused: Option<String>) -> Phase {
-        if let Some(reason) = refused {
+    /// A claim whose carrier ticket is not readable yet (the proxy's 202),
+    /// with the reason that came with its state.
+    pub fn pending(state: Option<&ClaimState>, reason: Option<String>) -> Phase {
+        if state == Some(&ClaimState::Rejected) {
+            return Phase::Rejected { reason: reason.unwrap_or_default() };
+        }
+        if let Some(reason) = reason {
             return Phase::Attention { reason };
         }
         match state {
-            Some(ClaimState::WithShop) => Phase::WithShop,
+            // Waiting for the shop's part or its review: with the shop either way.
+            Some(ClaimState::WithShop | ClaimState::Review) => Phase::WithShop,
             Some(ClaimState::Filed) => Phase::Filed { registering: true },
             Some(ClaimState::NeedsAttention) => Phase::Attention { reason: String::new() },
             Some(ClaimState::Queued) => Phase::Received { queued: true },
@@ -99,7 +108,7 @@ impl Phase {
             Phase::WithShop => Step::WithShop,
             Phase::Filed { .. } | Phase::NeedsYou => Step::Filed,
             Phase::Resolved { .. } => Step::Resolved,
-            Phase::Attention { .. } => return None,
+            Phase::Attention { .. } | Phase::Rejected { .. } => return None,
         })
     }
 
@@ -133,6 +142,11 @@ mod tests {
         let refused = Phase::pending(Some(&ClaimState::NeedsAttention), Some("Validation Error".into()));
         assert_eq!(refused, Phase::Attention { reason: "Validation Error".into() });
         assert_eq!(refused.step(), None);
+        assert_eq!(Phase::pending(Some(&ClaimState::Review), None), Phase::WithShop);
+        let rejected = Phase::pending(Some(&ClaimState::Rejected), Some("Ordered after the return window.".into()));
+        assert_eq!(rejected, Phase::Rejected { reason: "Ordered after the return window.".into() });
+        assert_eq!(rejected.step(), None);
+        assert_eq!(Phase::pending(Some(&ClaimState::Rejected), None), Phase::Rejected { reason: String::new() });
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub fn PhaseText(phase: Phase) -> impl IntoView {
             None,
         ),
         Phase::Attention { .. } => (t.phase_attention, t.status_needs_attention.into(), None),
+        Phase::Rejected { .. } => (t.phase_rejected, t.phase_rejected_detail.into(), None),
     };
     // Upstream's reason names upstream's fields: folded away, for the shop
     // (a customer who contacts it can pass it on).
@@ -44,8 +45,13 @@ pub fn PhaseText(phase: Phase) -> impl IntoView {
         Phase::Attention { reason } if !reason.trim().is_empty() => Some(reason.clone()),
         _ => None,
     };
+    // The shop's reason is written for the customer: shown as it is.
+    let shop_reason = match &phase {
+        Phase::Rejected { reason } if !reason.trim().is_empty() => Some(reason.clone()),
+        _ => None,
+    };
     let class = match phase {
-        Phase::NeedsYou | Phase::Attention { .. } => "pd-phase pd-phase-attention",
+        Phase::NeedsYou | Phase::Attention { .. } | Phase::Rejected { .. } => "pd-phase pd-phase-attention",
         _ => "pd-phase",
     };
     view! {
@@ -53,6 +59,7 @@ pub fn PhaseText(phase: Phase) -> impl IntoView {
             <p class="pd-status-word"><strong>{headline}</strong></p>
             <p>{detail}</p>
             {extra.map(|e| view! { <p class="pd-muted">{e}</p> })}
+            {shop_reason.map(|r| view! { <blockquote class="pd-shop-reason pd-prewrap">{r}</blockquote> })}
             {reason.map(|r| view! {
                 <details class="pd-muted"><summary>{t.attention_details}</summary><p class="pd-reason">{r}</p></details>
             })}

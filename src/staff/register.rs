@@ -1,7 +1,7 @@
-//! Staff only: register a parcel shipped outside Sendcloud for tracking
+//! Register a parcel shipped outside Sendcloud for tracking
 //! (`POST /parcels/tracking`), so it can be tracked and claimed like any
-//! other. Reachable as `?view=staff` on the standalone page; the proxy
-//! answers it only with its staff token, never with customer access.
+//! other. The proxy answers it only with its staff token, never with
+//! customer access.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,21 +41,16 @@ fn fields(t: &crate::i18n::Texts) -> Vec<FieldSpec> {
     ]
 }
 
-fn session() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-const TOKEN_KEY: &str = "parcel-desk:staff-token";
-
+/// The registration form; `token` is the staff view's token field, whose
+/// error this form sets when it is empty.
 #[component]
-pub fn StaffView() -> impl IntoView {
+pub fn RegisterParcel(token: RwSignal<String>, token_error: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.texts;
     let specs = fields(t);
     let values: Vec<(&'static str, RwSignal<String>)> =
         specs.iter().map(|(k, ..)| (*k, RwSignal::new(String::new()))).collect();
     let values = StoredValue::new(values);
-    let token = RwSignal::new(session().and_then(|s| s.get_item(TOKEN_KEY).ok().flatten()).unwrap_or_default());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let banner = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
@@ -98,10 +93,9 @@ pub fn StaffView() -> impl IntoView {
         if !email.is_empty() && !email_like {
             problems.push(("to_address.email".into(), t.err_email.into()));
         }
-        if token.get_untracked().trim().is_empty() {
-            problems.push(("staff_token".into(), t.err_required.into()));
-        }
-        if !problems.is_empty() {
+        let no_token = token.get_untracked().trim().is_empty();
+        token_error.set(no_token.then(|| t.err_required.to_owned()));
+        if !problems.is_empty() || no_token {
             errors.set(problems);
             banner.set(Some(t.err_fix_fields.into()));
             return;
@@ -181,9 +175,7 @@ pub fn StaffView() -> impl IntoView {
         banner.set(None);
         busy.set(true);
         let staff_token = token.get_untracked().trim().to_owned();
-        if let Some(s) = session() {
-            let _ = s.set_item(TOKEN_KEY, &staff_token);
-        }
+        super::remember_token(&staff_token);
         let proxy = proxy.get_value();
         let registered = crate::tracking::normalize_tracking_number(&get("tracking_number.tracking_number"));
         spawn_local(async move {
@@ -197,7 +189,10 @@ pub fn StaffView() -> impl IntoView {
                         errors.set(issues.iter().map(|i| (i.loc.join("."), i.msg.clone())).collect());
                     }
                     banner.set(Some(match f.status() {
-                        Some(401) => t.err_staff_token.to_owned(),
+                        Some(401) => {
+                            token_error.set(Some(t.err_staff_token.to_owned()));
+                            t.err_staff_token.to_owned()
+                        }
                         Some(404) => t.err_staff_disabled.to_owned(),
                         Some(409) => t.err_already_registered.to_owned(),
                         _ if !issues.is_empty() => t.err_fix_fields.to_owned(),
@@ -225,10 +220,8 @@ pub fn StaffView() -> impl IntoView {
 
     view! {
         <form class="pd-form" novalidate=true on:submit=on_submit aria-labelledby="pd-staff-title">
-            <h2 id="pd-staff-title" class="pd-title" part="title">{t.staff_title}</h2>
+            <h3 id="pd-staff-title" class="pd-subtitle">{t.staff_title}</h3>
             <p class="pd-intro">{t.staff_intro}</p>
-            <TextField id="staff_token" label=t.staff_token hint=t.staff_token_hint value=token required=true
-                input_type="password" autocomplete="off" error=error_of("staff_token") />
             {group("tracking_number.")}
             {group("announced_at")}
             {group("ship_with.")}
