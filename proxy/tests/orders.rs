@@ -120,6 +120,46 @@ async fn a_wrong_email_an_unknown_order_and_a_foreign_tracking_number_answer_byt
     assert!(stats.claims.lock().unwrap().len() <= 1, "refused claims are never filed");
 }
 
+async fn lookup(c: &reqwest::Client, api: &str, reference: &str, proof: &str) -> (u16, String) {
+    let r = c
+        .post(format!("{api}/claims/lookup"))
+        .header("content-type", "application/json")
+        .body(json!({"reference": reference, "email_or_postal_code": proof}).to_string())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// A claim found again by its order number: the shop's order says who its
+/// customer is (e-mail address or delivery postal code); anything else —
+/// a wrong proof, an order without a claim, an unknown order — is the same
+/// 404 as an unknown reference.
+#[tokio::test]
+async fn a_claim_is_found_by_its_order_number_with_the_orders_customer() {
+    let (s, _) = sandbox_stack().await;
+    let (c, api) = (client(), s.api(""));
+    let (status, _, text) = post_claim(&c, &api, &lost_by_order("ORD-0003", DEMO_ORDER_EMAIL)).await;
+    assert_eq!(status, 202, "{text}");
+    let claim_id = serde_json::from_str::<Value>(&text).unwrap()["claim_id"].as_str().unwrap().to_owned();
+    for proof in [DEMO_ORDER_EMAIL, " CUSTOMER@example.com ", "1011ab"] {
+        let (status, text) = lookup(&c, &api, " ord-0003 ", proof).await;
+        assert_eq!(status, 200, "{proof}: {text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["claim_id"], claim_id.as_str());
+    }
+    let unknown = lookup(&c, &api, "PD-ZZZZ-ZZ", DEMO_ORDER_EMAIL).await;
+    assert_eq!(unknown.0, 404);
+    for (order, proof) in [
+        ("ORD-0003", "someone@example.com"),
+        ("ORD-0003", "99999"),
+        ("ORD-0004", DEMO_ORDER_EMAIL),
+        ("ORD-9999", DEMO_ORDER_EMAIL),
+        ("", DEMO_ORDER_EMAIL),
+    ] {
+        assert_eq!(lookup(&c, &api, order, proof).await, unknown, "{order} {proof}");
+    }
+}
+
 /// 1,000 guesses at order numbers (`ORD-0001` … `ORD-1000`, of which the
 /// demo orders `ORD-0001` … `ORD-0010` exist) with an address that is not
 /// their customer's, and half of them with the real tracking number of a

@@ -37,6 +37,8 @@ pub struct ByReference {
     pub id: String,
     pub email: Option<String>,
     pub tracking_number: String,
+    /// As the customer gave it with the claim.
+    pub order_number: Option<String>,
 }
 
 /// A customer's claim waiting for its order's facts (`missing` has
@@ -167,9 +169,40 @@ impl Store {
     pub async fn claim_by_reference(&self, reference: u32) -> Result<Option<ByReference>, StoreError> {
         self.db
             .query_opt(
-                "SELECT id, email, tracking_number FROM claims WHERE reference = $1",
+                "SELECT id, email, tracking_number, order_number FROM claims WHERE reference = $1",
                 &[Val::Int(i64::from(reference))],
-                |r| Ok(ByReference { id: r.get(0)?, email: r.get(1)?, tracking_number: r.get(2)? }),
+                |r| {
+                    Ok(ByReference {
+                        id: r.get(0)?,
+                        email: r.get(1)?,
+                        tracking_number: r.get(2)?,
+                        order_number: r.get(3)?,
+                    })
+                },
+            )
+            .await
+    }
+
+    /// The newest customer's claim with this order number (trimmed, any
+    /// case), if any.
+    pub async fn claim_by_order_number(&self, order_number: &str) -> Result<Option<ByReference>, StoreError> {
+        if order_number.is_empty() {
+            return Ok(None);
+        }
+        self.db
+            .query_opt(
+                "SELECT id, email, tracking_number, order_number FROM claims
+                 WHERE reference IS NOT NULL AND LOWER(TRIM(order_number)) = LOWER($1)
+                 ORDER BY created_at DESC, id LIMIT 1",
+                &[Val::Text(order_number)],
+                |r| {
+                    Ok(ByReference {
+                        id: r.get(0)?,
+                        email: r.get(1)?,
+                        tracking_number: r.get(2)?,
+                        order_number: r.get(3)?,
+                    })
+                },
             )
             .await
     }

@@ -4,6 +4,12 @@
 //! ignored). Answers the claim id and a fresh access token; a wrong pair,
 //! an unknown or unreadable reference, and a postal code that cannot be
 //! checked right now all answer the same 404 as a missing ticket.
+//!
+//! What is not a reference is read as an order number: the newest claim
+//! with that order number, when the proof is the order's customer's — with
+//! the shop's order endpoint (`orders.url`), checked against the shop's
+//! order (its customer's e-mail address or delivery postal code); without
+//! it, against the claim as above. Every failure is the same 404.
 
 use std::net::IpAddr;
 
@@ -18,6 +24,7 @@ use serde_json::Value;
 use super::super::tracking::normalize_postal_code;
 use super::super::{bad_query, call, read_json, ProxyState, Upstream};
 use crate::envelope::{json_response, ProxyError};
+use crate::orders::Fetched;
 use crate::ratelimit::retry_after_secs;
 
 /// The recipient postal code tracking reports for `tracking_number`
@@ -74,8 +81,14 @@ pub(in crate::proxy) async fn lookup(st: &ProxyState, req: Request, ip: IpAddr) 
             retry_after_secs(wait),
         ));
     }
-    let reference = Reference::parse(&asked.reference).ok_or_else(ProxyError::ticket_not_found)?;
-    let found = match st.tickets.store.claim_by_reference(reference.bits()).await {
+    let proof = asked.email_or_postal_code.trim();
+    let reference = Reference::parse(&asked.reference);
+    let by_order = reference.is_none();
+    let found = match reference {
+        Some(r) => st.tickets.store.claim_by_reference(r.bits()).await,
+        None => st.tickets.store.claim_by_order_number(asked.reference.trim()).await,
+    };
+    let found = match found {
         Ok(Some(f)) => f,
         Ok(None) => return Err(ProxyError::ticket_not_found()),
         Err(e) => {
@@ -87,8 +100,14 @@ pub(in crate::proxy) async fn lookup(st: &ProxyState, req: Request, ip: IpAddr) 
             ));
         }
     };
-    let proof = asked.email_or_postal_code.trim();
-    let proven = if proof.contains('@') {
+    let proven = if let (true, Some(source)) = (by_order, &st.tickets.orders) {
+        // The shop says who the order's customer is.
+        // (Fetched by the claim's own spelling of the order number.)
+        match source.fetch(found.order_number.as_deref().unwrap_or_default().trim()).await {
+            Fetched::Found(order) => !proof.is_empty() && order.owned_by(proof),
+            _ => false,
+        }
+    } else if proof.contains('@') {
         found.email.as_deref().is_some_and(|e| !e.is_empty() && e.trim().to_lowercase() == proof.to_lowercase())
     } else {
         let given = normalize_postal_code(proof);
