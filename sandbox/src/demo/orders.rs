@@ -3,7 +3,9 @@
 //! `X-Parcel-Desk-Secret` (the sandbox's secret key). One order per demo
 //! parcel (`ORD-0001` … `ORD-0010`: the parcel's kind, tracking number and
 //! recipient postal code) and two extra orders on load-test parcels:
-//! `ORD-1001` (two parcels) and `ORD-1002` (purchase prices, an invoice).
+//! `ORD-1001` (two parcels), `ORD-1002` (purchase prices, an invoice) and
+//! `ORD-1003` (the Sendcloud-rates parcel of `ORD-0001`, with nothing but
+//! the sales prices: its claims wait for the shop's staff).
 //! Every order's customer is [`DEMO_ORDER_EMAIL`].
 //!
 //! Documents by URL, served here too (`GET /orders/{order_number}/documents/{kind}.pdf`,
@@ -147,6 +149,23 @@ pub fn demo_order(order_number: &str) -> Option<Order> {
             parcels: vec![own("PD-LOAD-1002")],
             invoices: Vec::new(),
         }),
+        // The Sendcloud-rates parcel of ORD-0001 again, for an order whose
+        // shop system knows less: no purchase prices, no documents, no
+        // packaging. A claim on it waits for the shop's staff (the inbox).
+        "ORD-1003" => Some(Order {
+            order_number: order_number.into(),
+            order_date: "2026-11-23".into(),
+            customer: customer("10435"),
+            items: vec![line("Blue vase", 1, 59.0, None)],
+            parcels: vec![OrderParcel {
+                tracking_number: "PD-TRANSIT-0001".into(),
+                kind: OrderParcelKind::SendcloudRates,
+                carrier_contract_id: None,
+                packaging: None,
+                dimensions: None,
+            }],
+            invoices: Vec::new(),
+        }),
         _ => {
             let parcel = DEMO_PARCELS.iter().find(|p| p.order_number == order_number)?;
             let postal = DEMO_RECIPIENT_POSTAL_CODES
@@ -238,7 +257,7 @@ mod tests {
             assert_eq!(ParcelKind::from(o.parcels[0].kind), p.kind);
             assert!(o.owned_by(DEMO_ORDER_EMAIL));
         }
-        for extra in ["ORD-1001", "ORD-1002"] {
+        for extra in ["ORD-1001", "ORD-1002", "ORD-1003"] {
             assert_eq!(demo_order(extra).unwrap().validate(), Ok(()));
         }
         let served = demo_order_at("ORD-0001", "http://127.0.0.1:9/").unwrap();
