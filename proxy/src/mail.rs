@@ -25,7 +25,6 @@
 
 pub mod page;
 pub mod render;
-pub mod smtp;
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -37,10 +36,10 @@ use parcel_desk_wire::customer::Language;
 use parcel_desk_wire::reference::Reference;
 
 use crate::config::MailConfig;
+pub use crate::config::{SmtpTls, SmtpUrl};
 use crate::store::mail::{MailRow, Rendered};
 use crate::store::{now_ms, Store, StoreError};
 use render::{MailFacts, Moment};
-pub use smtp::{SmtpTls, SmtpUrl};
 
 /// The sender of sandbox mails when `mail.from` is not set.
 pub const SANDBOX_FROM: &str = "parcel-desk sandbox <mail@sandbox.invalid>";

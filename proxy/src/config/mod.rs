@@ -14,6 +14,7 @@
 mod env;
 mod raw;
 mod sections;
+mod smtp_url;
 mod types;
 mod validate;
 
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 pub use parcel_desk_wire::secret::Secret;
 pub use sections::*;
+pub use smtp_url::{SmtpTls, SmtpUrl};
 pub use types::{ApiPrefix, BaseUrl, BaseUrlError, Origin};
 
 /// Default listen address.

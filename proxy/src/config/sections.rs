@@ -295,7 +295,7 @@ pub struct MailConfig {
     /// The mail server (`smtp://` STARTTLS, `smtps://` TLS,
     /// `smtp://…?tls=none` plain for a local relay); its password is
     /// redacted in `Debug`.
-    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    pub smtp_url: Option<super::SmtpUrl>,
     /// The sender, `Name <address>` or an address (checked).
     pub from: Option<String>,
     /// The page with the widget's status view; the mails link to

@@ -306,7 +306,7 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
 /// fills them in when it keeps the mails itself).
 fn mail(c: &Check<'_>, m: super::raw::RawMail, cfg: &mut Config) -> Result<(), ConfigError> {
     if let Some(v) = m.smtp_url.filter(|v| !v.0.trim().is_empty()) {
-        cfg.mail.smtp_url = Some(crate::mail::SmtpUrl::parse(&v.0).map_err(|e| c.err("mail.smtp_url", e))?);
+        cfg.mail.smtp_url = Some(super::SmtpUrl::parse(&v.0).map_err(|e| c.err("mail.smtp_url", e))?);
     }
     if let Some(v) = m.from.filter(|v| !v.0.trim().is_empty()) {
         let from = v.0.trim();

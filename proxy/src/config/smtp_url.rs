@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::config::Secret;
+use super::Secret;
 
 /// How the connection is secured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
