@@ -112,7 +112,7 @@ for (const [lang, width] of [['en', 375], ['de', 1280], ['en', 1280], ['de', 375
       expect(body.email).toBe('ann@example.com');
       for (const key of Object.keys(body)) {
         expect(['claim_type', 'tracking_number', 'order_number', 'contents', 'items', 'exterior', 'dimensions', 'photos',
-          'remarks', 'new_address', 'subject', 'email', 'name', 'resolution', 'declaration']).toContain(key);
+          'remarks', 'new_address', 'subject', 'email', 'name', 'resolution', 'declaration', 'language']).toContain(key);
       }
       const created = await (await answered).json();
       expect((await answered).status()).toBe(202);
