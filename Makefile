@@ -31,7 +31,9 @@ setup-test:
 
 # The widget in release mode (scripts/trunk-release.sh: opt-level z, LTO,
 # std rebuilt for size, wasm-opt -Oz --converge, then the post-build scripts
-# in Trunk.toml): the full build in dist/, the claim-only build
+# in Trunk.toml): the full build in dist/, split per view
+# (scripts/split-build.sh: the shell parcel-desk_bg.wasm, and split_*.wasm and
+# chunk_*.wasm that its glue loads when needed), the claim-only build
 # (builds/claim-only/index.html) in dist/claim/; plus gzip and brotli siblings
 # that the proxy serves to browsers that accept them. Built in dist.new/,
 # which replaces dist/ only when everything succeeded; skipped when nothing
@@ -43,7 +45,7 @@ widget: dist/.widget-built
 # or `make test`) skips the release build (about 3.5 minutes).
 WIDGET_INPUTS := $(shell find src wire/src style i18n js demo builds -type f 2>/dev/null) \
   index.html Trunk.toml Cargo.toml Cargo.lock build.rs wire/Cargo.toml \
-  scripts/trunk-release.sh scripts/strip-trunk-init.sh $(wildcard scripts/*.mjs)
+  scripts/trunk-release.sh scripts/split-build.sh scripts/strip-trunk-init.sh $(wildcard scripts/*.mjs)
 
 dist/.widget-built: $(WIDGET_INPUTS)
 	@rm -rf dist.new

@@ -137,6 +137,12 @@ sizes() {
       [ -f "$f" ] && row "$b" "$f" "$(basename "$f")"
     done
   done
+  # The full build's other views (scripts/split-build.sh): loaded when the
+  # browser is idle after the first view, or when their tab is opened; not
+  # part of what loads before the claim form is usable.
+  for f in "$WORK"/full/split_*.wasm "$WORK"/full/chunk_*.wasm; do
+    [ -f "$f" ] && row views "$f" "$(basename "$f")"
+  done
   for f in "$WORK"/react/assets/*.js "$WORK"/react/assets/*.css; do
     [ -f "$f" ] && row react "$f" "assets/$(basename "$f")"
   done

@@ -4,12 +4,15 @@
 //   start-up  from the script tag to an interactive claim form, 4x CPU
 //             throttling and Fast 3G (CDP), cache disabled, a fresh browser
 //             context per load, builds interleaved round by round
+//   tabs      the full build (split per view): once the tracking view's
+//             module has been prefetched, the time from a click on its tab
+//             to its input being there, same throttling (issue 17)
 //   photo     a 12-megapixel noisy JPEG through the widget's real upload
 //             path: `change` on the "Outside of the parcel" input until the
 //             XMLHttpRequest `send` of the prepared file
 //
 // usage: node bench/browser.mjs BASE_URL RESULTS_DIR
-// Writes RESULTS_DIR/startup.json and RESULTS_DIR/photo.json.
+// Writes RESULTS_DIR/startup.json, tabs.json and photo.json.
 import { chromium } from '../e2e/node_modules/playwright-core/index.mjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,11 +33,13 @@ export const FAST_3G = {
 };
 const CPU_THROTTLING = 4;
 
+// BENCH_BUILDS (e.g. `full,claim`) measures only those builds.
+const ONLY = process.env.BENCH_BUILDS?.split(',');
 const BUILDS = [
   { name: 'full', url: '/', host: 'parcel-desk', input: '#tracking_number', script: 'script[src*="parcel-desk-element.js"]' },
   { name: 'claim', url: '/claim/', host: 'parcel-desk', input: '#tracking_number', script: 'script[src*="parcel-desk-element.js"]' },
   { name: 'react', url: '/react/', host: null, input: '#tracking_number', script: 'script[type="module"][src*="assets/"]' },
-];
+].filter((b) => !ONLY || ONLY.includes(b.name));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -155,6 +160,47 @@ async function startup() {
   fs.writeFileSync(path.join(results, 'startup.json'), JSON.stringify(out, null, 2));
 }
 
+// Issue 17: another view after its tab is clicked, once prefetched. The
+// full build loads the other views' modules when the browser is idle after
+// the claim form; wait for the tracking view's, then click its tab.
+async function tabs() {
+  const runs = [];
+  for (let i = 0; i < Math.max(3, Math.min(LOADS, 7)); i++) {
+    const context = await browser.newContext();
+    try {
+      const page = await throttledPage(context);
+      await page.goto(`${base}/`, { waitUntil: 'commit', timeout: 60_000 });
+      const host = page.locator('parcel-desk');
+      await host.locator('#tracking_number').waitFor({ timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByType('resource')
+        .some((e) => e.name.endsWith('/split_track_view.wasm') && e.responseEnd > 0), null, { timeout: 60_000, polling: 50 });
+      // Instantiating it is part of the prefetch too.
+      await page.waitForTimeout(500);
+      const ms = await host.evaluate((el) => new Promise((resolve, reject) => {
+        const root = el.shadowRoot;
+        const tab = [...root.querySelectorAll('button.pd-tab')].find((b) => /track/i.test(b.textContent));
+        if (!tab) return reject(new Error('no tracking tab'));
+        const t0 = performance.now();
+        tab.click();
+        const tick = () => (root.querySelector('#track_number') ? resolve(performance.now() - t0) : setTimeout(tick, 2));
+        tick();
+      }));
+      runs.push(ms);
+      process.stdout.write(`  tab run ${i + 1}: ${Math.round(ms)} ms\n`);
+    } catch (e) {
+      console.error(`tab run ${i}: ${e.message.split('\n')[0]}`);
+    } finally {
+      await context.close();
+    }
+  }
+  const out = { n: runs.length, view: 'track' };
+  if (runs.length) {
+    out.ms = median(runs);
+    out.samples_ms = runs.map(Math.round);
+  }
+  fs.writeFileSync(path.join(results, 'tabs.json'), JSON.stringify(out, null, 2));
+}
+
 // The 12-megapixel photo: noise (the worst case for JPEG, like a detailed
 // phone photo) encoded by Chromium's own encoder at quality 0.95 — the
 // generator of e2e/pages/photos.ts. Made once, kept in bench/work/.
@@ -249,7 +295,8 @@ async function photo() {
 }
 
 let failed = false;
-for (const [name, fn] of [['start-up', startup], ['photo', photo]]) {
+for (const [name, fn] of [['start-up', startup], ['tabs', tabs], ['photo', photo]]) {
+  if (process.env.BENCH_ONLY && !process.env.BENCH_ONLY.split(',').includes(name)) continue;
   try {
     await fn();
   } catch (e) {

@@ -18,6 +18,6 @@ fi
 npm install --no-save --no-audit --no-fund --silent "../../$tarball"
 npx tsc --noEmit
 npx vite build --logLevel warn
-wasm=$(ls dist/assets/*.wasm 2>/dev/null | head -1)
-[ -n "$wasm" ] || { echo "consumer-build: vite emitted no .wasm asset" >&2; exit 1; }
+wasm=$(ls dist/assets/parcel-desk_bg-*.wasm 2>/dev/null | head -1)
+[ -n "$wasm" ] || { echo "consumer-build: vite emitted no parcel-desk_bg .wasm asset" >&2; exit 1; }
 echo "consumer-build: e2e/consumer/dist ($(basename "$wasm") emitted by Vite)"

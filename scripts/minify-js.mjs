@@ -22,6 +22,38 @@ try {
   fail('esbuild is missing from .tools/ (run scripts/setup.sh build)');
 }
 
+// The split build (scripts/split-build.sh) has one more script,
+// __wasm_split.js, the loader of the other views, which the glue imports
+// and which imports the glue: bundled into the glue here, so that the page
+// does not wait one more round trip for it before the widget can start.
+const loader = path.join(dir, '__wasm_split.js');
+if (fs.existsSync(loader)) {
+  const glue = path.join(dir, 'parcel-desk.js');
+  const { outputFiles } = esbuild.buildSync({
+    entryPoints: [glue],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    minify: true,
+    target: 'es2022',
+    legalComments: 'none',
+    // wasm-bindgen names the module once per import from it in the import
+    // object ("./__wasm_split.js": import1, …: 2, …), all the same module.
+    logOverride: { 'duplicate-object-key': 'silent' },
+  });
+  if (outputFiles.length !== 1) fail(`bundling the glue gave ${outputFiles.length} files`);
+  const code = outputFiles[0].text;
+  // The view modules are fetched relative to the glue now.
+  if (!/new URL\("\.\/split_[a-z_]+\.wasm",import\.meta\.url\)/.test(code)) fail('the bundled glue loads no view module');
+  if (code.includes('__wasm_split.js"')) {
+    // Only as the wasm's import module name, never as an import.
+    if (/from"\.\/__wasm_split\.js"|import\("\.\/__wasm_split\.js"\)/.test(code)) fail('the bundled glue still imports __wasm_split.js');
+  }
+  fs.writeFileSync(glue, code);
+  fs.unlinkSync(loader);
+}
+
 for (const name of ['parcel-desk.js', 'parcel-desk-element.js']) {
   const file = path.join(dir, name);
   const source = fs.readFileSync(file, 'utf8');

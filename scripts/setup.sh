@@ -3,7 +3,7 @@
 # that is already there at the right version, so a second run takes seconds.
 #
 #   scripts/setup.sh build   wasm32 target + rust-src, wasm-bindgen-cli (the version in
-#                            Cargo.lock), Trunk, wasm-opt (npm binaryen@132), esbuild (npm),
+#                            Cargo.lock), wasm-split-cli, Trunk, wasm-opt (npm binaryen@132), esbuild (npm),
 #                            brotli (apt), and every crate the offline release build needs:
 #                            the workspace's and those of the standard library it rebuilds
 #   scripts/setup.sh test    the above, plus Chromium + chromedriver (apt), PostgreSQL's
@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+WASM_SPLIT_VERSION=0.2.4
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.28.2
 SCHEMATHESIS_VERSION=4.32.5
@@ -61,6 +62,14 @@ setup_build() {
     # Not --locked: the CLI's own lock file names a crate the registry lacks.
     say "cargo install wasm-bindgen-cli $wbg (about 6 minutes on 2 cores)"
     cargo install wasm-bindgen-cli --version "=$wbg" --force
+  fi
+
+  # Cuts the full widget into one module per view (scripts/split-build.sh).
+  # (It has no --version: cargo's list of installed crates says which.)
+  if ! command -v wasm-split-cli >/dev/null \
+    || ! cargo install --list | grep -qF "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
+    cargo install --locked wasm_split_cli_support --features build-binary --version "$WASM_SPLIT_VERSION" --force
   fi
 
   if ! has_version trunk "$TRUNK_VERSION"; then

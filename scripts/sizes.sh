@@ -1,23 +1,41 @@
 #!/usr/bin/env bash
 # Prints what a shop page downloads for the widget: raw, gzip and brotli
 # bytes, for the full build (dist/) and the claim-only build (dist/claim/).
+# The full build is split per view (scripts/split-build.sh): what loads
+# before the claim form is usable (the shell: element script, glue,
+# parcel-desk_bg.wasm; __wasm_split.js only if it was not bundled into the
+# glue) and then each other view's module.
 set -euo pipefail
 cd "$(dirname "$0")/../dist"
 row() { printf '%-26s %9s %9s %9s\n' "$@"; }
+total=(0 0 0)
+add() { # file
+  local raw gz br
+  raw=$(stat -c %s "$1"); gz=$(gzip -9 -c "$1" | wc -c); br=$(brotli -q 11 -c "$1" | wc -c)
+  row "${1#*/}" "$raw" "$gz" "$br"
+  total=($((total[0] + raw)) $((total[1] + gz)) $((total[2] + br)))
+}
 sizes() { # directory, title
   [ -f "$1/parcel-desk_bg.wasm" ] || return 0
   echo "$2"
   row file raw gzip brotli
-  local total=(0 0 0) f raw gz br
-  for f in parcel-desk_bg.wasm parcel-desk.js parcel-desk-element.js; do
-    [ -f "$1/$f" ] || continue
-    raw=$(stat -c %s "$1/$f"); gz=$(gzip -9 -c "$1/$f" | wc -c); br=$(brotli -q 11 -c "$1/$f" | wc -c)
-    row "$f" "$raw" "$gz" "$br"
-    total=($((total[0] + raw)) $((total[1] + gz)) $((total[2] + br)))
+  total=(0 0 0)
+  local f
+  for f in parcel-desk_bg.wasm parcel-desk.js __wasm_split.js parcel-desk-element.js; do
+    [ -f "$1/$f" ] && add "$1/$f"
   done
   row "embed total" "${total[@]}"
+  local shell=("${total[@]}")
+  compgen -G "$1/split_*.wasm" >/dev/null || return 0
+  echo "  the other views, loaded when idle or when opened:"
+  total=(0 0 0)
+  for f in "$1"/split_*.wasm "$1"/chunk_*.wasm; do
+    [ -f "$f" ] && add "$f"
+  done
+  row "views total" "${total[@]}"
+  row "all modules + scripts" $((shell[0] + total[0])) $((shell[1] + total[1])) $((shell[2] + total[2]))
 }
-sizes . "full build (dist/): every view"
+sizes . "full build (dist/): the claim view and the shell; the other views split off"
 echo
 sizes claim "claim-only build (dist/claim/): the claim form"
 echo

@@ -332,7 +332,10 @@ pub fn ClaimForm(
     }
     let nav = own_nav(None, None);
     (move || match nav.view.get() {
-        #[cfg(feature = "status")]
+        // The split build: the status view is its own module (src/lazy.rs).
+        #[cfg(feature = "split")]
+        View::Status => crate::lazy::render(View::Status, "", "").unwrap_or_else(|| form().into_any()),
+        #[cfg(all(feature = "status", not(feature = "split")))]
         View::Status => view! { <crate::status::StatusView /> }.into_any(),
         _ => form().into_any(),
     })

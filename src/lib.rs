@@ -40,6 +40,8 @@ pub mod format;
 pub mod i18n;
 #[doc(hidden)]
 pub mod json;
+#[cfg(feature = "split")]
+mod lazy;
 #[cfg(feature = "staff")]
 #[doc(hidden)]
 pub mod staff;
@@ -339,7 +341,7 @@ fn Tabs(options: Options) -> impl IntoView {
         c => ClaimType::from_segment(c),
     });
     let tracking = options.tracking_number.unwrap_or_default();
-    #[cfg(feature = "contact")]
+    #[cfg(any(feature = "contact", feature = "split"))]
     let order_number = options.order_number.clone().unwrap_or_default();
     let t = ctx.texts;
     let tabs: Vec<(View, &'static str)> = [
@@ -361,6 +363,17 @@ fn Tabs(options: Options) -> impl IntoView {
             view
         });
     }
+    // Once the first view is on the page, the browser loads the other
+    // tabs' modules when it is idle.
+    #[cfg(feature = "split")]
+    {
+        let others: Vec<View> = tabs.iter().map(|(v, _)| *v).collect();
+        Effect::new(move |done: Option<()>| {
+            if done.is_none() {
+                lazy::prefetch_when_idle(others.clone());
+            }
+        });
+    }
     view! {
         // Tabs to the views this build has; none when it has only one
         // (the claim-only build).
@@ -369,12 +382,21 @@ fn Tabs(options: Options) -> impl IntoView {
                 {tabs.into_iter()
                     .map(|(v, label)| view! {
                         <button type="button" class="pd-tab" part="tab" aria-pressed=move || (nav.view.get() == v).to_string()
-                            on:click=move |_| nav.view.set(v)>{label}</button>
+                            on:click=move |_| {
+                                #[cfg(feature = "split")]
+                                lazy::prefetch(v);
+                                nav.view.set(v)
+                            }>{label}</button>
                     })
                     .collect_view()}
             </nav>
         })}
         {move || match nav.view.get() {
+            // The release build of the full widget: each other view is its
+            // own module, loaded when it is first shown (src/lazy.rs).
+            #[cfg(feature = "split")]
+            v if v != View::Claim => lazy::render(v, &tracking, &order_number)
+                .unwrap_or_else(|| view! { <ClaimForm claim_type=claim_type tracking_number=tracking.clone() /> }.into_any()),
             #[cfg(feature = "status")]
             View::Status => view! { <ClaimStatus /> }.into_any(),
             #[cfg(feature = "track")]

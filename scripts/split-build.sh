@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The full widget split per view (cargo feature `split`, src/lazy.rs):
+# builds the wasm and writes the shell module, one module per view and the
+# scripts that load them into DIR (Trunk's staging directory when Trunk
+# runs it as the post_build hook, see Trunk.toml and index.html):
+#
+#   parcel-desk_bg.wasm      the shell: mount(), the claim form, what all
+#                            views share
+#   parcel-desk.js           its wasm-bindgen glue
+#   split_*.wasm, chunk_*.wasm
+#                            the other views (and code only they share)
+#   __wasm_split.js          loads them on demand; scripts/minify-js.mjs
+#                            then bundles it into the glue, which fetches
+#                            them relative to itself
+#
+# Steps (as cargo-leptos does them): cargo build with the linker's
+# relocations kept (build.rs adds --emit-relocs for the feature), then
+# wasm-split-cli on the raw wasm (before wasm-bindgen, which would lose the
+# relocations), wasm-bindgen on the shell with --keep-lld-exports (the
+# views import from the shell by those export names), then wasm-opt -Oz on
+# every module. Run from scripts/trunk-release.sh's environment (build-std,
+# size flags, target/widget); by hand: scripts/split-build.sh DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-${TRUNK_STAGING_DIR:?no directory (argument or TRUNK_STAGING_DIR)}}
+target=${CARGO_TARGET_DIR:-$PWD/target}
+for tool in wasm-split-cli wasm-bindgen; do
+  command -v "$tool" >/dev/null || { echo "split-build: $tool is missing (run scripts/setup.sh build)" >&2; exit 1; }
+done
+wasm_opt=$PWD/.tools/node_modules/.bin/wasm-opt
+
+cargo build --release --lib -p parcel-desk --target wasm32-unknown-unknown --features split ${CARGO_OFFLINE:+--offline}
+raw=$target/wasm32-unknown-unknown/release/parcel_desk.wasm
+
+work=$target/wasm-split
+rm -rf "$work" && mkdir -p "$work/split" "$work/bindgen"
+# The shell keeps the name wasm-bindgen gives its input: parcel-desk.wasm in,
+# parcel-desk.js + parcel-desk_bg.wasm out; __wasm_split.js imports
+# initSync from ./parcel-desk.js.
+wasm-split-cli "$raw" "$work/split" --out-name parcel-desk --target web
+wasm-bindgen --target web --no-typescript --keep-lld-exports \
+  --out-dir "$work/bindgen" --out-name parcel-desk "$work/split/parcel-desk.wasm"
+
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-multivalue --enable-mutable-globals)
+"$wasm_opt" "${features[@]}" -Oz --converge "$work/bindgen/parcel-desk_bg.wasm" -o "$dir/parcel-desk_bg.wasm"
+cp "$work/bindgen/parcel-desk.js" "$dir/parcel-desk.js"
+cp "$work/split/__wasm_split.js" "$dir/__wasm_split.js"
+# wasm-split-cli names a view's module after its #[lazy] function and a
+# hash of where that is in the source (split_track_view_1456….wasm); the
+# names here drop the hash, so that they stay the same from build to build
+# (split_track_view.wasm; chunk_N.wasm: code several views share).
+for chunk in "$work/split"/*.wasm; do
+  name=$(basename "$chunk")
+  [ "$name" = parcel-desk.wasm ] && continue
+  stable=$(sed -E 's/^(split_[a-z_]+)_[0-9]+\.wasm$/\1.wasm/' <<<"$name")
+  [ -e "$dir/$stable" ] && { echo "split-build: two modules named $stable" >&2; exit 1; }
+  "$wasm_opt" "${features[@]}" -Oz --converge "$chunk" -o "$dir/$stable"
+  if [ "$stable" != "$name" ]; then
+    grep -q "\"./$name\"" "$dir/__wasm_split.js" || { echo "split-build: __wasm_split.js does not load $name" >&2; exit 1; }
+    sed -i "s|\"./$name\"|\"./$stable\"|" "$dir/__wasm_split.js"
+  fi
+done
+ls -l "$dir"/*.wasm "$dir"/*.js
