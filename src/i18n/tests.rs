@@ -43,6 +43,9 @@ fn wire_values(table: &str) -> Option<Vec<String>> {
             "answered_request",
             "ticket_known",
             "order_facts",
+            "mail_sent",
+            "mail_failed",
+            "upstream_status",
         ]
         .map(String::from)
         .to_vec(),
