@@ -273,22 +273,7 @@ impl Proxy {
         use parcel_desk_wire::route::{ChannelAttachmentRef, ChannelTicketRef};
         let route = Route::ChannelAttachment(ChannelTicketRef::parse(id), ChannelAttachmentRef::parse(attachment_id));
         let sent = Request::get(&self.url(&route, &[])).header(headers::TICKET_TOKEN, token).send().await;
-        let response = sent.map_err(|_| ApiFailure::Network)?;
-        if !response.ok() {
-            let status = response.status();
-            let text = response.text().await.unwrap_or_default();
-            return Err(ApiFailure::Http {
-                status,
-                envelope: crate::json::from_str::<ErrorEnvelope>(&text),
-                retry_after: None,
-            });
-        }
-        let kind = response.headers().get("content-type").unwrap_or_default();
-        let bytes = response.binary().await.map_err(|_| ApiFailure::Network)?;
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-        let props = web_sys::BlobPropertyBag::new();
-        props.set_type(&kind);
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(|_| ApiFailure::BadAnswer(200))
+        blob_of(sent.map_err(|_| ApiFailure::Network)?).await
     }
 }
 
@@ -407,8 +392,9 @@ impl Proxy {
     }
 }
 
-/// A successful answer's bytes as a blob of its content type.
-#[cfg(feature = "staff")]
+/// A successful answer's bytes as a blob of its content type (a seller's
+/// attachment, a claim's file in the staff inbox).
+#[cfg(any(feature = "contact", feature = "staff"))]
 async fn blob_of(response: Response) -> Result<web_sys::Blob, ApiFailure> {
     if !response.ok() {
         let status = response.status();

@@ -4,7 +4,7 @@
 //! token kept once uploaded.
 
 use super::claims::{Accepted, NewClaim};
-use super::db::Val;
+use super::db::{Row, Val};
 use super::{now_ms, put_answer, Store, StoreError, StoredAnswer};
 
 /// What a customer's claim stores beyond [`NewClaim`].
@@ -39,6 +39,11 @@ pub struct ByReference {
     pub tracking_number: String,
     /// As the customer gave it with the claim.
     pub order_number: Option<String>,
+}
+
+/// A [`ByReference`] from `SELECT id, email, tracking_number, order_number`.
+fn by_reference(r: &Row<'_, '_>) -> Result<ByReference, StoreError> {
+    Ok(ByReference { id: r.get(0)?, email: r.get(1)?, tracking_number: r.get(2)?, order_number: r.get(3)? })
 }
 
 /// A customer's claim waiting for its order's facts (`missing` has
@@ -171,14 +176,7 @@ impl Store {
             .query_opt(
                 "SELECT id, email, tracking_number, order_number FROM claims WHERE reference = $1",
                 &[Val::Int(i64::from(reference))],
-                |r| {
-                    Ok(ByReference {
-                        id: r.get(0)?,
-                        email: r.get(1)?,
-                        tracking_number: r.get(2)?,
-                        order_number: r.get(3)?,
-                    })
-                },
+                by_reference,
             )
             .await
     }
@@ -195,14 +193,7 @@ impl Store {
                  WHERE reference IS NOT NULL AND LOWER(TRIM(order_number)) = LOWER($1)
                  ORDER BY created_at DESC, id LIMIT 1",
                 &[Val::Text(order_number)],
-                |r| {
-                    Ok(ByReference {
-                        id: r.get(0)?,
-                        email: r.get(1)?,
-                        tracking_number: r.get(2)?,
-                        order_number: r.get(3)?,
-                    })
-                },
+                by_reference,
             )
             .await
     }
