@@ -8,8 +8,7 @@
 mod common;
 
 use common::*;
-use parcel_desk_proxy::config::BaseUrl;
-use parcel_desk_proxy::{start_sandbox_with, Config, Credentials, SandboxOptions, Secret};
+use parcel_desk_proxy::{Config, SandboxOptions};
 use parcel_desk_sandbox::demo::orders::DEMO_ORDER_EMAIL;
 use serde_json::{json, Value};
 
@@ -63,21 +62,17 @@ async fn claim_body(c: &reqwest::Client, api: &str, (kind, tracking, order): (&s
 /// Files the nine demo claims; how many filed without staff, and the
 /// states of the others.
 async fn file_all(with_orders: bool, own_contract: bool) -> (usize, Vec<String>) {
-    let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
-    let sandbox = start_sandbox_with(loopback(), creds, SandboxOptions::default()).await.unwrap();
-    let orders = BaseUrl::parse(&format!("{}/orders", sandbox.url())).unwrap();
-    let proxy = proxy_to(&sandbox.url(), |c: &mut Config| {
+    let (stack, _) = orders_stack(SandboxOptions::default(), |c: &mut Config| {
         c.claims.parcel_kind = own_contract.then_some(parcel_desk_wire::ParcelKind::OwnContract);
         if own_contract {
             c.claims.carrier_contract_id = Some(parcel_desk_sandbox::demo::orders::DEMO_CARRIER_CONTRACT_ID);
         }
-        if with_orders {
-            c.orders.url = Some(orders);
-            c.orders.secret = Secret::new(SECRET);
+        if !with_orders {
+            c.orders.url = None;
         }
     })
     .await;
-    let (c, api) = (client(), format!("{}/api", proxy.proxy.url()));
+    let (c, api) = (client(), stack.api(""));
     let mut filed = 0;
     let mut waiting = Vec::new();
     for &demo in DEMO_CLAIMS {

@@ -64,21 +64,10 @@ fn text_of(pdf: &[u8]) -> String {
     String::from_utf8_lossy(pdf).into_owned()
 }
 
-/// The sandbox's Support API and demo orders, a proxy whose orders come
-/// from the sandbox.
+/// The sandbox's demo orders behind a proxy ([`orders_stack`]), without
+/// the sandbox's upstream limits.
 async fn sandbox_stack() -> (Stack, Arc<SandboxStats>) {
-    let options = SandboxOptions { upstream_limits: false, ..SandboxOptions::default() };
-    let stats = options.stats.clone();
-    let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
-    let sandbox = start_sandbox_with(loopback(), creds, options).await.unwrap();
-    let orders = BaseUrl::parse(&format!("{}/orders", sandbox.url())).unwrap();
-    let proxy = proxy_to(&sandbox.url(), |c: &mut Config| {
-        c.claims.parcel_kind = None;
-        c.orders.url = Some(orders);
-        c.orders.secret = Secret::new(SECRET);
-    })
-    .await;
-    (Stack { sandbox, proxy }, stats)
+    orders_stack(SandboxOptions { upstream_limits: false, ..SandboxOptions::default() }, |_| {}).await
 }
 
 #[tokio::test]

@@ -52,25 +52,11 @@ async fn post_claim(c: &reqwest::Client, api: &str, body: &Value) -> (u16, Strin
     (status, ct, r.text().await.unwrap())
 }
 
-/// The sandbox (Support API and demo orders) and a proxy whose
-/// `orders.url` is the sandbox's `/orders`, with no configured parcel
-/// kind: only the order can complete a claim.
+/// The sandbox's demo orders behind a proxy ([`orders_stack`]), with room
+/// for the enumeration test's 1,001 claims in a minute (the per-client
+/// limit is tested on its own).
 async fn sandbox_stack() -> (Stack, Arc<parcel_desk_proxy::SandboxStats>) {
-    let options = SandboxOptions::default();
-    let stats = options.stats.clone();
-    let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
-    let sandbox = start_sandbox_with(loopback(), creds, options).await.unwrap();
-    let orders = BaseUrl::parse(&format!("{}/orders", sandbox.url())).unwrap();
-    let proxy = proxy_to(&sandbox.url(), |c: &mut Config| {
-        c.claims.parcel_kind = None;
-        // Room for the enumeration test's 1,001 claims in a minute (the
-        // per-client limit is tested on its own).
-        c.limits.create_per_minute = 5000;
-        c.orders.url = Some(orders);
-        c.orders.secret = Secret::new(SECRET);
-    })
-    .await;
-    (Stack { sandbox, proxy }, stats)
+    orders_stack(SandboxOptions::default(), |c| c.limits.create_per_minute = 5000).await
 }
 
 #[tokio::test]

@@ -335,3 +335,25 @@ impl Recorder {
         self.seen().into_iter().filter(|s| !s.uri.starts_with("/dsf/tickets?")).collect()
     }
 }
+
+/// The sandbox (Support API and demo orders) with `options`, and a proxy
+/// whose `orders.url` is the sandbox's `/orders` (with its secret) and no
+/// configured parcel kind: only the order completes a claim. `tweak` runs
+/// last.
+pub async fn orders_stack(
+    options: parcel_desk_proxy::SandboxOptions,
+    tweak: impl FnOnce(&mut Config),
+) -> (Stack, Arc<parcel_desk_proxy::SandboxStats>) {
+    let stats = options.stats.clone();
+    let creds = Credentials { public_key: PUBLIC.into(), secret_key: parcel_desk_proxy::Secret::new(SECRET) };
+    let sandbox = parcel_desk_proxy::start_sandbox_with(loopback(), creds, options).await.unwrap();
+    let orders = parcel_desk_proxy::config::BaseUrl::parse(&format!("{}/orders", sandbox.url())).unwrap();
+    let proxy = proxy_to(&sandbox.url(), |c: &mut Config| {
+        c.claims.parcel_kind = None;
+        c.orders.url = Some(orders);
+        c.orders.secret = parcel_desk_proxy::Secret::new(SECRET);
+        tweak(c);
+    })
+    .await;
+    (Stack { sandbox, proxy }, stats)
+}
