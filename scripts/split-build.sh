@@ -29,7 +29,15 @@ for tool in wasm-split-cli wasm-bindgen; do
 done
 wasm_opt=$PWD/.tools/node_modules/.bin/wasm-opt
 
-cargo build --release --lib -p parcel-desk --target wasm32-unknown-unknown --features split ${CARGO_OFFLINE:+--offline}
+# The page Trunk builds says which views (Trunk's own attribute on its rust
+# link): builds/claim-only/index.html has data-cargo-no-default-features,
+# the claim view alone; by hand: PD_SPLIT_NO_DEFAULT_FEATURES=1.
+features=(--features split)
+if [ "${PD_SPLIT_NO_DEFAULT_FEATURES:-}" = 1 ] \
+   || { [ -n "${TRUNK_HTML_FILE:-}" ] && grep -q 'rel="rust"[^>]*data-cargo-no-default-features' "$TRUNK_HTML_FILE"; }; then
+  features=(--no-default-features --features split)
+fi
+cargo build --release --lib -p parcel-desk --target wasm32-unknown-unknown "${features[@]}" ${CARGO_OFFLINE:+--offline}
 raw=$target/wasm32-unknown-unknown/release/parcel_desk.wasm
 
 work=$target/wasm-split
@@ -41,9 +49,9 @@ wasm-split-cli "$raw" "$work/split" --out-name parcel-desk --target web
 wasm-bindgen --target web --no-typescript --keep-lld-exports \
   --out-dir "$work/bindgen" --out-name parcel-desk "$work/split/parcel-desk.wasm"
 
-features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue --enable-mutable-globals)
-"$wasm_opt" "${features[@]}" -Oz --converge "$work/bindgen/parcel-desk_bg.wasm" -o "$dir/parcel-desk_bg.wasm"
+"$wasm_opt" "${wasm_features[@]}" -Oz --converge "$work/bindgen/parcel-desk_bg.wasm" -o "$dir/parcel-desk_bg.wasm"
 cp "$work/bindgen/parcel-desk.js" "$dir/parcel-desk.js"
 cp "$work/split/__wasm_split.js" "$dir/__wasm_split.js"
 # wasm-split-cli names a view's module after its #[lazy] function and a
@@ -55,7 +63,7 @@ for chunk in "$work/split"/*.wasm; do
   [ "$name" = parcel-desk.wasm ] && continue
   stable=$(sed -E 's/^(split_[a-z_]+)_[0-9]+\.wasm$/\1.wasm/' <<<"$name")
   [ -e "$dir/$stable" ] && { echo "split-build: two modules named $stable" >&2; exit 1; }
-  "$wasm_opt" "${features[@]}" -Oz --converge "$chunk" -o "$dir/$stable"
+  "$wasm_opt" "${wasm_features[@]}" -Oz --converge "$chunk" -o "$dir/$stable"
   if [ "$stable" != "$name" ]; then
     grep -q "\"./$name\"" "$dir/__wasm_split.js" || { echo "split-build: __wasm_split.js does not load $name" >&2; exit 1; }
     sed -i "s|\"./$name\"|\"./$stable\"|" "$dir/__wasm_split.js"

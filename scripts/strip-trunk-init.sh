@@ -9,7 +9,7 @@ for page in "$@"; do
   perl -0pi -e 's{<script type="module">\s*import init from .*?</script>}{}s' "$page"
   # The full build's rust link, which Trunk skips (the hook builds it split
   # per view, see Trunk.toml) but leaves in the page.
-  perl -0pi -e 's{\s*<link data-trunk rel="rust" data-trunk-skip[^>]*>}{}s' "$page"
+  perl -0pi -e 's{\s*<link data-trunk rel="rust"[^>]*data-trunk-skip[^>]*>}{}s' "$page"
   if grep -q TrunkApplicationStarted "$page"; then echo "$page: Trunk's init script is still there" >&2; exit 1; fi
   if perl -0ne 'exit(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=/i ? 0 : 1)' "$page"; then echo "$page: inline script or style" >&2; exit 1; fi
 done

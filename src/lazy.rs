@@ -43,21 +43,64 @@ fn staff_view() -> AnyView {
     view! { <crate::StaffDesk /> }.into_any()
 }
 
+// Inside the claim view: what is not needed to type and check the form.
+
+/// The photo list of the claim form and with it the upload pipeline
+/// (downscale on a canvas, XHR with progress, retry): only a damage or
+/// missing-item claim shows it, and only once the customer has said so.
+#[leptos::lazy]
+fn file_list_view(props: crate::upload::FileListProps) -> AnyView {
+    crate::upload::FileList(props).into_any()
+}
+
+/// The claim form's tracking look-up: the request and reading tracking's
+/// answer (its types' deserializers), first needed when a number is typed.
+#[leptos::lazy]
+async fn lookup_tracking(
+    proxy: crate::api::Proxy,
+    number: String,
+) -> Result<crate::tracking::Tracking, crate::api::ApiFailure> {
+    proxy.tracking(&number, None).await
+}
+
+/// A [`crate::upload::FileList`] rendered once its module is loaded.
+pub(crate) fn file_list(props: crate::upload::FileListProps) -> AnyView {
+    Suspend::new(file_list_view(props)).into_any()
+}
+
+/// Tracking's answer for `number`, once the look-up's module is loaded.
+pub(crate) async fn tracking(
+    proxy: crate::api::Proxy,
+    number: String,
+) -> Result<crate::tracking::Tracking, crate::api::ApiFailure> {
+    lookup_tracking(proxy, number).await
+}
+
+/// Loads the claim form's own lazy parts (the photo list, the tracking
+/// look-up) when the browser is next idle: a first file pick or a first
+/// typed number does not wait for them then.
+pub(crate) fn prefetch_claim_parts() {
+    when_idle(|| {
+        spawn_local(__preload_file_list_view());
+        spawn_local(__preload_lookup_tracking());
+    });
+}
+
 /// `view`, rendered once its module is loaded (nothing before). `None`
 /// for the claim view, which is in the main module.
 pub(crate) fn render(view: View, tracking_number: &str, order_number: &str) -> Option<AnyView> {
     let _ = (tracking_number, order_number);
-    Some(match view {
+    match view {
         #[cfg(feature = "status")]
-        View::Status => Suspend::new(status_view()).into_any(),
+        View::Status => Some(Suspend::new(status_view()).into_any()),
         #[cfg(feature = "track")]
-        View::Track => Suspend::new(track_view(tracking_number.to_owned())).into_any(),
+        View::Track => Some(Suspend::new(track_view(tracking_number.to_owned())).into_any()),
         #[cfg(feature = "contact")]
-        View::Contact => Suspend::new(contact_view(order_number.to_owned())).into_any(),
+        View::Contact => Some(Suspend::new(contact_view(order_number.to_owned())).into_any()),
         #[cfg(feature = "staff")]
-        View::Staff => Suspend::new(staff_view()).into_any(),
-        _ => return None,
-    })
+        View::Staff => Some(Suspend::new(staff_view()).into_any()),
+        _ => None,
+    }
 }
 
 /// Starts loading `view`'s module (once per page, however often it is
@@ -79,11 +122,17 @@ pub(crate) fn prefetch(view: View) {
 /// Loads the modules of `views` when the browser is next idle
 /// (`requestIdleCallback`; where there is none, after a second).
 pub(crate) fn prefetch_when_idle(views: Vec<View>) {
-    let load = Closure::once_into_js(move || {
+    when_idle(move || {
         for view in views {
             prefetch(view);
         }
     });
+}
+
+/// Runs `f` when the browser is next idle (`requestIdleCallback`; where
+/// there is none, after a second).
+fn when_idle(f: impl FnOnce() + 'static) {
+    let load = Closure::once_into_js(f);
     let window = web_sys::window().expect_throw("no window");
     let load: &js_sys::Function = load.unchecked_ref();
     if window.request_idle_callback(load).is_err() {

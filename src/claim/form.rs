@@ -98,6 +98,10 @@ pub fn ClaimForm(
     let restored = RwSignal::new(false);
     let submitted = RwSignal::new(None::<CustomerClaimCreated>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
+    // The split build: the photo list and the tracking look-up load when
+    // the browser is idle after the form is on the page.
+    #[cfg(feature = "split")]
+    crate::lazy::prefetch_claim_parts();
     let success_ref = NodeRef::<leptos::html::H2>::new();
 
     // One draft per proxy URL, unless the page prefilled another parcel.

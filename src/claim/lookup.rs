@@ -72,6 +72,11 @@ impl ParcelLookup {
         let Some(proxy) = self.proxy.try_get_value() else { return };
         let Some(seq) = self.seq.try_get_value() else { return };
         spawn_local(async move {
+            // The split build loads the look-up's code on first use
+            // (prefetched when the browser is idle, src/lazy.rs).
+            #[cfg(feature = "split")]
+            let answer = crate::lazy::tracking(proxy, number.clone()).await;
+            #[cfg(not(feature = "split"))]
             let answer = proxy.tracking(&number, None).await;
             if self.seq.try_get_value() != Some(seq) {
                 return; // the number changed meanwhile

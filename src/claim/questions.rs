@@ -14,7 +14,7 @@ use super::model::{Asks, Field, Missing, Situation};
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
 use crate::upload::prepare::PHOTOS;
-use crate::upload::{FileList, Picked};
+use crate::upload::{lazy_file_list, FileListProps, Picked};
 use crate::Ctx;
 
 /// Why a situation cannot be claimed for this parcel now.
@@ -253,10 +253,8 @@ pub fn Photos(
                 // Six in all: each list has room for what the others left.
                 let others = photos.into_iter().filter(|(r, _)| *r != role).map(|(_, f)| f).collect::<Vec<_>>();
                 let room = Signal::derive(move || MAX_PHOTOS.saturating_sub(others.iter().map(|f| f.with(Vec::len)).sum()));
-                view! {
-                    <FileList id=id label=text files=files max_files=room error=error
-                        upload_route=Route::UploadFile limits=&PHOTOS photos=true />
-                }
+                lazy_file_list(FileListProps::builder().id(id).label(text).files(files).max_files(room)
+                    .error(error).upload_route(Route::UploadFile).limits(&PHOTOS).photos(true).build())
             }).collect_view()}
         </fieldset>
     }

@@ -9,7 +9,7 @@ pub mod prepare;
 mod slot;
 pub mod xhr;
 
-pub use list::{FileList, Picked};
+pub use list::{FileList, FileListProps, Picked};
 pub use slot::Slot;
 
 use leptos::prelude::*;
@@ -24,6 +24,17 @@ use crate::fields::{FieldErrorText, LabelText};
 use crate::i18n::Texts;
 use crate::Ctx;
 use prepare::{prepare, Limits, PrepareError, SUPPORT};
+
+/// A [`FileList`] whose code may load after the form: in the split build
+/// (cargo feature `split`) the list and the whole upload pipeline are their
+/// own module, prefetched when the browser is idle (src/lazy.rs); without
+/// it, the list itself.
+pub fn lazy_file_list(props: FileListProps) -> AnyView {
+    #[cfg(feature = "split")]
+    return crate::lazy::file_list(props);
+    #[cfg(not(feature = "split"))]
+    FileList(props).into_any()
+}
 
 /// Where one file field stands. `Done` (name and token) is what drafts keep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
