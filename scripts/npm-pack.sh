@@ -15,13 +15,16 @@ files=("${build[@]}" "${build[@]/#/claim/}")
 for f in "${files[@]}"; do
   [ -f "dist/$f" ] || { echo "npm-pack: dist/$f is missing (run make widget)" >&2; exit 1; }
 done
-# The full build's other views (scripts/split-build.sh): every module its
-# glue loads on demand, relative to itself.
-split=$(grep -oE 'new URL\("\./[a-z_0-9]+\.wasm", ?import\.meta\.url\)' dist/parcel-desk.js | grep -oE '[a-z_0-9]+\.wasm' | sort -u)
-[ -n "$split" ] || { echo "npm-pack: dist/parcel-desk.js loads no view module (is dist/ the split build?)" >&2; exit 1; }
-for m in $split; do
-  [ -f "dist/$m" ] || { echo "npm-pack: dist/$m (loaded by parcel-desk.js) is missing" >&2; exit 1; }
-  files+=("$m")
+# Both builds are split (scripts/split-build.sh): every module a glue loads
+# on demand, relative to itself (the full build's other views; in each, the
+# claim form's photo list and tracking look-up).
+for build in "" claim/; do
+  split=$(grep -oE 'new URL\("\./[a-z_0-9]+\.wasm", ?import\.meta\.url\)' "dist/${build}parcel-desk.js" | grep -oE '[a-z_0-9]+\.wasm' | sort -u)
+  [ -n "$split" ] || { echo "npm-pack: dist/${build}parcel-desk.js loads no module of its own (is dist/ the split build?)" >&2; exit 1; }
+  for m in $split; do
+    [ -f "dist/$build$m" ] || { echo "npm-pack: dist/$build$m (loaded by ${build}parcel-desk.js) is missing" >&2; exit 1; }
+    files+=("$build$m")
+  done
 done
 # The glue must find the .wasm next to itself, relative to the module.
 # (Minified by scripts/minify-js.mjs: either quote, no space.)

@@ -27,17 +27,17 @@ sizes() { # directory, title
   row "embed total" "${total[@]}"
   local shell=("${total[@]}")
   compgen -G "$1/split_*.wasm" >/dev/null || return 0
-  echo "  the other views, loaded when idle or when opened:"
+  echo "  loaded when idle or on first use (other views; the claim form's photo list and tracking look-up):"
   total=(0 0 0)
   for f in "$1"/split_*.wasm "$1"/chunk_*.wasm; do
     [ -f "$f" ] && add "$f"
   done
-  row "views total" "${total[@]}"
+  row "later total" "${total[@]}"
   row "all modules + scripts" $((shell[0] + total[0])) $((shell[1] + total[1])) $((shell[2] + total[2]))
 }
-sizes . "full build (dist/): the claim view and the shell; the other views split off"
+sizes . "full build (dist/): the shell with the claim form; the rest split off"
 echo
-sizes claim "claim-only build (dist/claim/): the claim form"
+sizes claim "claim-only build (dist/claim/): the claim form; its photo list and tracking look-up split off"
 echo
 echo "(CSS and English are compiled into the .wasm. A page in another language"
 echo " also downloads its file, one of:)"

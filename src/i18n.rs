@@ -275,7 +275,7 @@ texts! {
         phase_declined, phase_resolved_detail, phase_attention, attention_details,
         shop_handles_requests, status_link_reference,
         staff_desk_title, staff_desk_intro, staff_sections, inbox_tab, register_tab, open_inbox, inbox_token_needed, err_inbox_token, inbox_buckets_label, inbox_empty, loading, page_of, previous_page, next_page, back_to_list, no_reference, customer_gave, what_happened, contents_word, exterior_word, remarks_word, customer_wish, declaration_word, declaration_signed, declaration_not_signed, customer_word, photo_alt, photo_unavailable, parcel_kind_label, not_known_yet, still_needed, nothing_needed, waiting_order_facts, waiting_order_not_found, declaration_pending_note, save_fields, saved, err_nothing_to_save, approve, approved, err_claim_incomplete, err_claim_state, reject, reject_reason, reject_reason_hint, confirm_reject, rejected_done, err_reason_too_long, history_title, upstream_status, shop_requests_title, no_requests, answer_files, sales_rows, item_name, quantity, unit_price, add_row, remove_row, yes, no, phase_rejected, phase_rejected_detail, inbox_state, inbox_reason, inbox_waiting_shop, received_on,
-        status_link_note,
+        err_part_not_loaded, status_link_note,
     }
     tables {
         topics, reference_types, ticket_stages, ticket_types, data_types, customer_outcomes,

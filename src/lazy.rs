@@ -1,89 +1,158 @@
-//! The views other than the claim form as separately loaded WebAssembly
-//! modules (cargo feature `split`, the release build of the full widget:
-//! scripts/split-build.sh).
+//! Parts of the widget as separately loaded WebAssembly modules (cargo
+//! feature `split`, the release builds: scripts/split-build.sh).
 //!
-//! Each `#[lazy]` function below becomes its own module after the build
-//! (wasm-split-cli cuts it out of the linked wasm): the page downloads the
-//! shell and the first view it shows, and the other views when the browser
-//! is idle after that (`prefetch_when_idle`), or at once when the customer
-//! opens one of them. Without the split step these functions cannot run,
-//! so `cargo test`, the in-browser tests and the claim-only build do not
-//! enable the feature and render the views directly.
+//! Each `#[wasm_split]` function below becomes its own module after the
+//! build (wasm-split-cli cuts it out of the linked wasm, into
+//! `split_<name>.wasm`):
+//! - the views other than the claim form: the page downloads the shell and
+//!   the first view it shows, and the other views when the browser is idle
+//!   after that (`prefetch_when_idle`), or at once when the customer opens
+//!   one of them;
+//! - inside the claim form, what is not needed to type and check it: the
+//!   photo list with the upload pipeline, and the tracking look-up; loaded
+//!   when the browser is idle after the form is on the page
+//!   (`prefetch_claim_parts`), or at once when the form first needs them.
+//!
+//! This is what Leptos' `#[lazy]` writes, with one difference: the
+//! functions are *fallible*. A module that cannot be fetched (offline, a
+//! file missing on the shop's server) is said where its part would be,
+//! with a button that tries again, instead of stopping the whole widget;
+//! nothing typed is lost. Without the split step these functions cannot
+//! run, so `cargo test` and the in-browser tests leave the feature off and
+//! render the parts directly.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::View;
+use crate::api::{ApiFailure, Proxy};
+use crate::tracking::Tracking;
+use crate::upload::FileListProps;
+use crate::{Ctx, View};
+
+/// A module that could not be fetched or started (its loader logs why).
+pub(crate) struct NotLoaded;
+
+impl From<SplitLoaderError> for NotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+impl From<SplitLoaderError> for ApiFailure {
+    /// A look-up whose code could not be fetched failed like the network.
+    fn from(_: SplitLoaderError) -> Self {
+        ApiFailure::Network
+    }
+}
+
+type Loaded = Result<AnyView, NotLoaded>;
 
 #[cfg(feature = "status")]
-#[leptos::lazy]
-fn status_view() -> AnyView {
+#[wasm_split(status_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_status_view), fallible)]
+fn status_view() -> Loaded {
     // The view itself: the caller (the tabs, or the claim form on its own)
     // already keeps the navigation it reads.
-    view! { <crate::status::StatusView /> }.into_any()
+    Ok(view! { <crate::status::StatusView /> }.into_any())
 }
 
 #[cfg(feature = "track")]
-#[leptos::lazy]
-fn track_view(tracking_number: String) -> AnyView {
-    view! { <crate::TrackParcel tracking_number=tracking_number /> }.into_any()
+#[wasm_split(track_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_track_view), fallible)]
+fn track_view(tracking_number: String) -> Loaded {
+    Ok(view! { <crate::TrackParcel tracking_number=tracking_number /> }.into_any())
 }
 
 #[cfg(feature = "contact")]
-#[leptos::lazy]
-fn contact_view(order_number: String) -> AnyView {
-    view! { <crate::ContactShop order_number=order_number /> }.into_any()
+#[wasm_split(contact_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_contact_view), fallible)]
+fn contact_view(order_number: String) -> Loaded {
+    Ok(view! { <crate::ContactShop order_number=order_number /> }.into_any())
 }
 
 #[cfg(feature = "staff")]
-#[leptos::lazy]
-fn staff_view() -> AnyView {
-    view! { <crate::StaffDesk /> }.into_any()
+#[wasm_split(staff_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_staff_view), fallible)]
+fn staff_view() -> Loaded {
+    Ok(view! { <crate::StaffDesk /> }.into_any())
 }
 
-// Inside the claim view: what is not needed to type and check the form.
-
-/// The photo list of the claim form and with it the upload pipeline
-/// (downscale on a canvas, XHR with progress, retry): only a damage or
-/// missing-item claim shows it, and only once the customer has said so.
-#[leptos::lazy]
-fn file_list_view(props: crate::upload::FileListProps) -> AnyView {
-    crate::upload::FileList(props).into_any()
+/// The claim form's photo lists, and with them the upload pipeline
+/// (downscale on a canvas, XHR with progress, cancel, retry): only a damage
+/// or missing-item claim shows them.
+#[wasm_split(file_list_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_file_list_view), fallible)]
+fn file_list_view(props: Vec<FileListProps>) -> Loaded {
+    Ok(props.into_iter().map(crate::upload::FileList).collect_view().into_any())
 }
 
-/// The claim form's tracking look-up: the request and reading tracking's
-/// answer (its types' deserializers), first needed when a number is typed.
-#[leptos::lazy]
-async fn lookup_tracking(
-    proxy: crate::api::Proxy,
-    number: String,
-) -> Result<crate::tracking::Tracking, crate::api::ApiFailure> {
-    proxy.tracking(&number, None).await
+type TrackingAnswer = Pin<Box<dyn Future<Output = Result<Tracking, ApiFailure>>>>;
+
+/// The claim form's tracking look-up: the request and the reading of
+/// tracking's answer (its types' deserializers). The future is made, and
+/// so its code lives, in the module.
+#[wasm_split(lookup_tracking, wasm_split_path = ::leptos::wasm_split, preload(__preload_lookup_tracking), fallible)]
+fn lookup_tracking(proxy: Proxy, number: String) -> Result<TrackingAnswer, ApiFailure> {
+    Ok(Box::pin(async move { proxy.tracking(&number, None).await }))
 }
 
-/// A [`crate::upload::FileList`] rendered once its module is loaded.
-pub(crate) fn file_list(props: crate::upload::FileListProps) -> AnyView {
-    Suspend::new(file_list_view(props)).into_any()
+/// `load`'s part once its module is there; if it cannot be loaded, the
+/// reason and a button that tries again (the module loader keeps no
+/// failure: a second attempt fetches it anew).
+fn when_loaded<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Loaded> + Send + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    (move || {
+        attempt.track();
+        let t = expect_context::<Ctx>().texts;
+        let part = load();
+        Suspend::new(async move {
+            part.await.unwrap_or_else(|NotLoaded| {
+                view! {
+                    <div class="pd-banner" role="alert">
+                        <p>{t.err_part_not_loaded}</p>
+                        <button type="button" class="pd-secondary" on:click=move |_| attempt.update(|n| *n += 1)>
+                            {t.retry}
+                        </button>
+                    </div>
+                }
+                .into_any()
+            })
+        })
+    })
+    .into_any()
 }
 
-/// Tracking's answer for `number`, once the look-up's module is loaded.
-pub(crate) async fn tracking(
-    proxy: crate::api::Proxy,
-    number: String,
-) -> Result<crate::tracking::Tracking, crate::api::ApiFailure> {
-    lookup_tracking(proxy, number).await
+/// The [`crate::upload::FileList`]s made from `props`, once their module
+/// is loaded.
+pub(crate) fn file_lists(props: impl Fn() -> Vec<FileListProps> + Send + Sync + 'static) -> AnyView {
+    when_loaded(move || file_list_view(props()))
 }
 
-/// Loads the claim form's own lazy parts (the photo list, the tracking
+/// Tracking's answer for `number`, once the look-up's module is loaded (a
+/// module that cannot be loaded fails like the network).
+pub(crate) async fn tracking(proxy: Proxy, number: String) -> Result<Tracking, ApiFailure> {
+    lookup_tracking(proxy, number).await?.await
+}
+
+/// Loads the claim form's own modules (the photo list, the tracking
 /// look-up) when the browser is next idle: a first file pick or a first
 /// typed number does not wait for them then.
 pub(crate) fn prefetch_claim_parts() {
     when_idle(|| {
-        spawn_local(__preload_file_list_view());
-        spawn_local(__preload_lookup_tracking());
+        spawn_local(quietly(__preload_file_list_view()));
+        spawn_local(quietly(__preload_lookup_tracking()));
     });
+}
+
+/// A prefetch: a module that does not load now is tried again when its
+/// part is shown.
+async fn quietly(load: impl Future<Output = Result<(), SplitLoaderError>>) {
+    let _ = load.await;
 }
 
 /// `view`, rendered once its module is loaded (nothing before). `None`
@@ -92,29 +161,36 @@ pub(crate) fn render(view: View, tracking_number: &str, order_number: &str) -> O
     let _ = (tracking_number, order_number);
     match view {
         #[cfg(feature = "status")]
-        View::Status => Some(Suspend::new(status_view()).into_any()),
+        View::Status => Some(when_loaded(status_view)),
         #[cfg(feature = "track")]
-        View::Track => Some(Suspend::new(track_view(tracking_number.to_owned())).into_any()),
+        View::Track => {
+            let number = tracking_number.to_owned();
+            Some(when_loaded(move || track_view(number.clone())))
+        }
         #[cfg(feature = "contact")]
-        View::Contact => Some(Suspend::new(contact_view(order_number.to_owned())).into_any()),
+        View::Contact => {
+            let number = order_number.to_owned();
+            Some(when_loaded(move || contact_view(number.clone())))
+        }
         #[cfg(feature = "staff")]
-        View::Staff => Some(Suspend::new(staff_view()).into_any()),
+        View::Staff => Some(when_loaded(staff_view)),
         _ => None,
     }
 }
 
 /// Starts loading `view`'s module (once per page, however often it is
-/// called and however many widgets there are).
+/// called and however many widgets there are; a failed load is tried
+/// again when the view is shown).
 pub(crate) fn prefetch(view: View) {
     match view {
         #[cfg(feature = "status")]
-        View::Status => spawn_local(__preload_status_view()),
+        View::Status => spawn_local(quietly(__preload_status_view())),
         #[cfg(feature = "track")]
-        View::Track => spawn_local(__preload_track_view()),
+        View::Track => spawn_local(quietly(__preload_track_view())),
         #[cfg(feature = "contact")]
-        View::Contact => spawn_local(__preload_contact_view()),
+        View::Contact => spawn_local(quietly(__preload_contact_view())),
         #[cfg(feature = "staff")]
-        View::Staff => spawn_local(__preload_staff_view()),
+        View::Staff => spawn_local(quietly(__preload_staff_view())),
         _ => {}
     }
 }

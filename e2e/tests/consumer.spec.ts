@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Response } from '@playwright/test';
 import { ClaimForm } from '../pages/claim-form';
 
 // The Vite app in consumer/ installs the packed npm package (global-setup.ts),
@@ -52,9 +52,10 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   const failed: string[] = [];
   page.on('requestfailed', (r) => failed.push(r.url()));
   const fetched: { path: string; bytes: number }[] = [];
-  page.on('response', async (r) => {
+  const onClaimPage = async (r: Response) => {
     if (/\.(wasm|json)$/.test(r.url())) fetched.push({ path: new URL(r.url()).pathname, bytes: (await r.body()).length });
-  });
+  };
+  page.on('response', onClaimPage);
   await page.goto(`${CONSUMER}/claim.html`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'claim');
   const form = new ClaimForm(page, undefined, 'de');
@@ -65,20 +66,27 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   // The German situations, from the German language file.
   await expect(form.widget.getByRole('radio', { name: form.t.situation_not_arrived })).toBeVisible();
 
-  // One .wasm and the German file, both emitted by Vite; the .wasm is the
-  // claim-only build, smaller than the full one the other page loads.
-  // (Bodies are read after the responses arrive: wait for both records.)
-  await expect.poll(() => fetched.length).toBe(2);
-  const wasm = fetched.filter((f) => f.path.endsWith('.wasm'));
+  // The claim-only build's shell and the German file, both emitted by
+  // Vite; then, when the page is idle, the form's photo list and tracking
+  // look-up (Vite inlines the smallest modules). The shell is smaller than
+  // the full build's, which the other page loads.
+  await expect.poll(() => fetched.filter((f) => f.path.endsWith('.json')).length).toBe(1);
+  for (const part of ['split_file_list_view', 'split_lookup_tracking']) {
+    await expect.poll(() => fetched.filter((f) => new RegExp(`/assets/${part}-[\\w-]+\\.wasm$`).test(f.path)).length).toBe(1);
+  }
+  const wasm = fetched.filter((f) => /\/assets\/parcel-desk_bg-[\w-]+\.wasm$/.test(f.path));
   expect(wasm).toHaveLength(1);
-  expect(wasm[0].path).toMatch(/^\/assets\/parcel-desk_bg-[\w-]+\.wasm$/);
+  for (const f of fetched.filter((f) => f.path.endsWith('.wasm'))) {
+    expect(f.path).toMatch(/^\/assets\/(parcel-desk_bg|split_file_list_view|split_lookup_tracking|chunk_[0-9]+)-[\w-]+\.wasm$/);
+  }
   expect(fetched.filter((f) => f.path.endsWith('.json')).map((f) => f.path)).toEqual([expect.stringMatching(/^\/assets\/de-[\w-]+\.json$/)]);
   // The full build, as the other page loads it: split per view, its shell
   // first, then (when the page is idle) the other views' modules; Vite
   // emits the larger ones as files (the smallest few it inlines).
+  page.off('response', onClaimPage);
   const full: { path: string; bytes: number }[] = [];
   page.on('response', async (r) => {
-    if (r.url().endsWith('.wasm') && new URL(r.url()).pathname !== wasm[0].path) {
+    if (r.url().endsWith('.wasm')) {
       full.push({ path: new URL(r.url()).pathname, bytes: (await r.body()).length });
     }
   });

@@ -1,10 +1,13 @@
 import { test, expect, type Route } from '@playwright/test';
 import { ClaimForm } from '../pages/claim-form';
+import { noisyJpeg } from '../pages/photos';
 
 // The full build is split per view (issue 17, scripts/split-build.sh): the
 // shell holds the claim form; the status, tracking, contact and staff views
 // are modules of their own, fetched when the page is idle or when a view is
-// opened.
+// opened. Inside the claim form, the photo list (with the upload pipeline)
+// and the tracking look-up are modules too, fetched when the page is idle
+// or when the form first needs them.
 
 test('the claim form is usable while the other views are still loading; a tab shows its view once its module is there', async ({ page }) => {
   const held: Route[] = [];
@@ -17,7 +20,8 @@ test('the claim form is usable while the other views are still loading; a tab sh
   await form.open();
   // Idle: the other tabs' modules were asked for, and none has arrived.
   await expect.poll(() => held.map((r) => new URL(r.request().url()).pathname).filter((p) => p.startsWith('/split_')).sort())
-    .toEqual(['/split_contact_view.wasm', '/split_status_view.wasm', '/split_track_view.wasm']);
+    .toEqual(['/split_contact_view.wasm', '/split_file_list_view.wasm', '/split_lookup_tracking.wasm',
+      '/split_status_view.wasm', '/split_track_view.wasm']);
   await form.trackingNumber.fill('PD-OWN-0003');
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
   await form.choose('lost');
@@ -44,4 +48,67 @@ test('a page that opens another view first loads that view at once', async ({ pa
   expect(wasm).toContain('/split_track_view.wasm');
   // The staff view is no tab: nothing loads it on a customer's page.
   expect(wasm).not.toContain('/split_staff_view.wasm');
+});
+
+test('inside the claim form, the photo list and the tracking look-up arrive with their modules; nothing typed waits for them', async ({ page, browser }) => {
+  const held: Route[] = [];
+  let release = false;
+  await page.route(/\/(split|chunk)_[a-z_0-9]+\.wasm$/, (route) => {
+    if (release) return route.continue();
+    held.push(route);
+  });
+  const lookups: string[] = [];
+  page.on('request', (r) => { if (r.url().includes('/api/parcels/tracking/')) lookups.push(r.url()); });
+  const form = new ClaimForm(page);
+  await form.open('?claim=damage');
+  await expect.poll(() => held.map((r) => new URL(r.request().url()).pathname))
+    .toEqual(expect.arrayContaining(['/split_file_list_view.wasm', '/split_lookup_tracking.wasm']));
+  // The form takes every answer while both modules are held back.
+  await form.trackingNumber.fill('PD-TRANSIT-0001');
+  await form.f('contents_label').fill('A ceramic vase');
+  await form.customer();
+  await expect(form.f('email')).toHaveValue('ann@example.com');
+  await expect(form.widget.getByText(form.t.photos_hint)).toBeVisible();
+  await page.waitForTimeout(1000);
+  // No picker and no look-up yet: their code has not arrived.
+  await expect(form.field('Photos of the damage')).toHaveCount(0);
+  expect(lookups).toEqual([]);
+
+  release = true;
+  for (const r of held.splice(0)) await r.continue();
+  // Then the look-up runs for what was typed, and a first pick uploads.
+  await expect(form.widget.getByText(`${form.t.latest_status}:`)).toBeVisible();
+  expect(lookups).toHaveLength(1);
+  const field = form.field('Photos of the damage');
+  await field.setInputFiles(await noisyJpeg(browser, 800, 600));
+  await expect((await form.statusOf(field)).getByText(`: ${form.t.uploaded}`)).toHaveCount(1, { timeout: 15_000 });
+  await expect(form.f('contents_label')).toHaveValue('A ceramic vase');
+});
+
+test('a module that cannot be loaded is said where its part would be, and "Try again" loads it; nothing typed is lost', async ({ page }) => {
+  const broken = new Set(['split_file_list_view', 'split_track_view']);
+  await page.route(/\/split_[a-z_]+\.wasm$/, (route) => {
+    const name = new URL(route.request().url()).pathname.slice(1, -'.wasm'.length);
+    return broken.has(name) ? route.abort('internetdisconnected') : route.continue();
+  });
+  const form = new ClaimForm(page);
+  await form.open('?claim=damage');
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.f('contents_label').fill('A ceramic vase');
+  // The photo list could not be loaded: the reason, in the photos' place.
+  const photos = form.widget.getByRole('group', { name: new RegExp(`^${form.t.photos}`) });
+  await expect(photos.getByRole('alert')).toContainText(form.t.err_part_not_loaded);
+  await expect(form.field('Photos of the damage')).toHaveCount(0);
+  broken.delete('split_file_list_view');
+  await photos.getByRole('button', { name: form.t.retry }).first().click();
+  await expect(form.field('Photos of the damage')).toBeVisible();
+  await expect(photos.getByRole('alert')).toHaveCount(0);
+  await expect(form.f('contents_label')).toHaveValue('A ceramic vase');
+
+  // A view's module the same way.
+  await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
+  await expect(form.widget.getByRole('alert')).toContainText(form.t.err_part_not_loaded);
+  broken.delete('split_track_view');
+  await form.widget.getByRole('button', { name: form.t.retry }).click();
+  await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
 });

@@ -14,7 +14,7 @@ use super::model::{Asks, Field, Missing, Situation};
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
 use crate::upload::prepare::PHOTOS;
-use crate::upload::{lazy_file_list, FileListProps, Picked};
+use crate::upload::{lazy_file_lists, FileListProps, Picked};
 use crate::Ctx;
 
 /// Why a situation cannot be claimed for this parcel now.
@@ -246,16 +246,18 @@ pub fn Photos(
         <fieldset class="pd-field pd-documents" class:pd-invalid=move || error.with(Option::is_some)>
             <legend><LabelText text=t.photos required=true /></legend>
             <p class="pd-hint">{t.photos_hint}</p>
-            {photos.into_iter().enumerate().map(|(i, (role, files))| {
+            // The three lists come as one part: in the split build their
+            // code loads after the form, once for all three (src/lazy.rs).
+            {lazy_file_lists(move || photos.into_iter().enumerate().map(|(i, (role, files))| {
                 let (text, id) = label(role);
                 // The first list carries the field's error.
                 let error = if i == 0 { error } else { Signal::derive(|| None::<String>) };
                 // Six in all: each list has room for what the others left.
                 let others = photos.into_iter().filter(|(r, _)| *r != role).map(|(_, f)| f).collect::<Vec<_>>();
                 let room = Signal::derive(move || MAX_PHOTOS.saturating_sub(others.iter().map(|f| f.with(Vec::len)).sum()));
-                lazy_file_list(FileListProps::builder().id(id).label(text).files(files).max_files(room)
-                    .error(error).upload_route(Route::UploadFile).limits(&PHOTOS).photos(true).build())
-            }).collect_view()}
+                FileListProps::builder().id(id).label(text).files(files).max_files(room)
+                    .error(error).upload_route(Route::UploadFile).limits(&PHOTOS).photos(true).build()
+            }).collect())}
         </fieldset>
     }
 }
