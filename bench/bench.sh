@@ -137,11 +137,18 @@ sizes() {
       [ -f "$f" ] && row "$b" "$f" "$(basename "$f")"
     done
   done
-  # The full build's other views (scripts/split-build.sh): loaded when the
-  # browser is idle after the first view, or when their tab is opened; not
-  # part of what loads before the claim form is usable.
+  # The full build's other views and the claim form's own lazy parts
+  # (scripts/split-build.sh): loaded when the browser is idle after the
+  # first view, or when their tab is opened or the form first needs them;
+  # not part of what loads before the claim form is usable.
   for f in "$WORK"/full/split_*.wasm "$WORK"/full/chunk_*.wasm; do
     [ -f "$f" ] && row views "$f" "$(basename "$f")"
+  done
+  # The claim-only build is split too: its photo list (with the upload
+  # pipeline) and tracking look-up load when the browser is idle after the
+  # form, or on first use.
+  for f in "$WORK"/claim/split_*.wasm "$WORK"/claim/chunk_*.wasm; do
+    [ -f "$f" ] && row claimlater "$f" "$(basename "$f")"
   done
   for f in "$WORK"/react/assets/*.js "$WORK"/react/assets/*.css; do
     [ -f "$f" ] && row react "$f" "assets/$(basename "$f")"

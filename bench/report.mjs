@@ -52,7 +52,7 @@ const BUDGET = {
 };
 
 // --- sizes ---------------------------------------------------------------
-const sizes = { full: { parts: [] }, claim: { parts: [] }, react: { parts: [] }, views: { parts: [] } };
+const sizes = { full: { parts: [] }, claim: { parts: [] }, react: { parts: [] }, views: { parts: [] }, claimlater: { parts: [] } };
 const tsv = text('sizes.tsv');
 if (tsv) {
   for (const line of tsv.trim().split('\n')) {
@@ -112,7 +112,8 @@ row('first.claim', 'bytes before the claim form is usable, claim-only widget (br
 {
   const views = sizes.views.total?.brotli;
   const all = num(views) && num(br('full')) ? views + br('full') : null;
-  row('views.brotli', 'the other views\' modules, full widget (brotli, sum)', views, 'bytes', '', null);
+  row('views.brotli', 'the modules loaded later (other views, the claim form\'s photo list and tracking look-up), full widget (brotli, sum)', views, 'bytes', '', null);
+  row('claimlater.brotli', 'the modules loaded later (photo list, tracking look-up), claim-only widget (brotli, sum)', sizes.claimlater.total?.brotli, 'bytes', '', null);
   row('views.all', 'full widget, every module and script (brotli, sum)', all, 'bytes', '≤ 199.7 KB',
     num(all) ? all <= BUDGET.all_modules_brotli_bytes : null);
 }
@@ -218,7 +219,7 @@ md.push('');
 
 md.push('## Transfer size per part', '', 'What a shop page downloads for the widget (our CSS is compiled into the wasm), and every JS and CSS file the React + Uppy build ships.', '');
 md.push('| build | part | raw | gzip -9 | brotli -q 11 |', '|---|---|---:|---:|---:|');
-for (const [b, label] of [['full', 'full widget'], ['views', 'full widget, other views (later)'], ['claim', 'claim-only widget'], ['react', 'React + Uppy']]) {
+for (const [b, label] of [['full', 'full widget'], ['views', 'full widget, loaded later'], ['claim', 'claim-only widget'], ['claimlater', 'claim-only widget, loaded later'], ['react', 'React + Uppy']]) {
   for (const p of sizes[b].parts) md.push(`| ${label} | ${p.part} | ${p.raw} | ${p.gzip} | ${p.brotli} |`);
   if (sizes[b].total) md.push(`| **${label}** | **total** | **${sizes[b].total.raw}** | **${sizes[b].total.gzip}** | **${sizes[b].total.brotli}** |`);
 }

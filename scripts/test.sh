@@ -23,13 +23,16 @@ cargo_count() { # log, field (passed|failed)
 # Format and lints first: no import cycle between the modules of a crate
 # (scripts/module-cycles.py), cargo fmt, and clippy with warnings as errors on
 # the native workspace, the widget for wasm32 (every view) and the
-# claim-only widget (no optional views).
+# claim-only widget (no optional views), each also as the release builds
+# compile it, split into modules (feature `split`).
 lint() {
   scripts/module-cycles.py proxy/src sandbox/src wire/src src &&
     cargo fmt --all --check &&
     cargo clippy --workspace --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --all-targets -- -D warnings &&
     cargo clippy --target wasm32-unknown-unknown -p parcel-desk --no-default-features -- -D warnings &&
+    cargo clippy --target wasm32-unknown-unknown -p parcel-desk --features split -- -D warnings &&
+    cargo clippy --target wasm32-unknown-unknown -p parcel-desk --no-default-features --features split -- -D warnings &&
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p parcel-desk --target wasm32-unknown-unknown &&
     echo "lint: no module cycles, cargo fmt, clippy and rustdoc clean"
 }

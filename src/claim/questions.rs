@@ -14,7 +14,7 @@ use super::model::{Asks, Field, Missing, Situation};
 use crate::fields::{FieldErrorText, LabelText, TextField};
 use crate::i18n::Texts;
 use crate::upload::prepare::PHOTOS;
-use crate::upload::{lazy_file_lists, FileListProps, Picked};
+use crate::upload::{FileListProps, Picked};
 use crate::Ctx;
 
 /// Why a situation cannot be claimed for this parcel now.
@@ -260,6 +260,17 @@ pub fn Photos(
             }).collect())}
         </fieldset>
     }
+}
+
+/// [`crate::upload::FileList`]s made from `props`, whose code may load
+/// after the form: in the split build (cargo feature `split`) the lists and
+/// the whole upload pipeline are their own module, prefetched when the
+/// browser is idle (src/lazy.rs); without it, the lists themselves.
+fn lazy_file_lists(props: impl Fn() -> Vec<FileListProps> + Send + Sync + 'static) -> AnyView {
+    #[cfg(feature = "split")]
+    return crate::lazy::file_lists(props);
+    #[cfg(not(feature = "split"))]
+    props().into_iter().map(crate::upload::FileList).collect_view().into_any()
 }
 
 /// The customer's wish: for the shop, never sent to the carrier.

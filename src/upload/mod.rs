@@ -25,17 +25,6 @@ use crate::i18n::Texts;
 use crate::Ctx;
 use prepare::{prepare, Limits, PrepareError, SUPPORT};
 
-/// [`FileList`]s (made from `props`) whose code may load after the form:
-/// in the split build (cargo feature `split`) the lists and the whole
-/// upload pipeline are their own module, prefetched when the browser is
-/// idle (src/lazy.rs); without it, the lists themselves.
-pub fn lazy_file_lists(props: impl Fn() -> Vec<FileListProps> + Send + Sync + 'static) -> AnyView {
-    #[cfg(feature = "split")]
-    return crate::lazy::file_lists(props);
-    #[cfg(not(feature = "split"))]
-    props().into_iter().map(FileList).collect_view().into_any()
-}
-
 /// Where one file field stands. `Done` (name and token) is what drafts keep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Upload {
