@@ -8,7 +8,7 @@
 //             module has been prefetched, the time from a click on its tab
 //             to its input being there, same throttling (issue 17)
 //   photo     a 12-megapixel noisy JPEG through the widget's real upload
-//             path: `change` on the "Outside of the parcel" input until the
+//             path: `change` on the "Photos of the damage" input until the
 //             XMLHttpRequest `send` of the prepared file
 //
 // usage: node bench/browser.mjs BASE_URL RESULTS_DIR
@@ -260,7 +260,7 @@ async function photo() {
       const page = await context.newPage();
       await page.addInitScript(recordSends);
       await page.goto(`${base}/?claim=damage`);
-      const field = page.locator('parcel-desk').getByLabel(/^Outside of the parcel( \*)?$/);
+      const field = page.locator('parcel-desk').getByLabel(/^Photos of the damage( \*)?$/);
       await field.waitFor({ state: 'attached', timeout: 30_000 });
       // The first of `input` / `change` on the file input itself (these
       // events do not leave the shadow root).

@@ -245,7 +245,7 @@ if (startup) {
 if (photo) {
   md.push('## Photo pipeline', '',
     `Input: ${photo.width}×${photo.height} noise JPEG from Chromium's encoder at quality 0.95, ${photo.input_bytes} bytes. `
-    + 'Standalone page `?claim=damage`, file set on "Outside of the parcel"; from the first `input`/`change` event on that input '
+    + 'Standalone page `?claim=damage`, file set on "Photos of the damage"; from the first `input`/`change` event on that input '
     + 'to `XMLHttpRequest.prototype.send` with the prepared Blob, unthrottled, fresh context per run.', '');
   if (photo.samples) md.push(`Runs: ${photo.samples.map((s) => `${s.ms} ms / ${s.bytes} B`).join('; ')}.`, '');
 }

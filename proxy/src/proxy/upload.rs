@@ -22,9 +22,11 @@ use crate::envelope;
 use crate::envelope::ProxyError;
 
 mod multipart;
+mod spool;
 
 use multipart::{bad, file_data, part_meta, MSG_MALFORMED, MSG_TWO_PARTS};
 pub use multipart::{boundary_of, file_too_large, parse_head, type_refused, ScanError, Scanner, HEAD_LIMIT};
+use spool::Spool;
 
 const NO_ERROR: u8 = 0;
 const ERR_TOTAL: u8 = 1;
@@ -36,6 +38,8 @@ const ERR_CLIENT: u8 = 5;
 struct Watch {
     error: AtomicU8,
     rest: Mutex<Option<BodyDataStream>>,
+    /// The whole body, once it has streamed through (for the inbox).
+    copy: Mutex<Option<Spool>>,
 }
 
 fn answer_for(code: u8, st: &ProxyState) -> Option<ProxyError> {
@@ -108,24 +112,24 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     // Phase 2: stream the original bytes on, one chunk behind, so that an
     // error found in a chunk (or at the end) stops the upstream request
     // before it is complete.
-    let watch = Arc::new(Watch { error: AtomicU8::new(NO_ERROR), rest: Mutex::new(None) });
+    let watch = Arc::new(Watch { error: AtomicU8::new(NO_ERROR), rest: Mutex::new(None), copy: Mutex::new(None) });
     let w = watch.clone();
-    // A copy of the body (within the upload limit), to keep the file's
-    // bytes for the staff inbox once upstream has taken it.
+    // A copy of the body, to keep the file's bytes for the staff inbox once
+    // upstream has taken it: on disk, not in memory (spool.rs).
     let meta = part_meta(&head, data_start);
-    let copy = Arc::new(Mutex::new(head.clone()));
-    let c = copy.clone();
+    let mut copy = Spool::create();
+    Spool::write(&mut copy, &head);
     let seen = head.len() as u64;
     struct S {
         stream: Option<BodyDataStream>,
         pending: Option<Bytes>,
         scanner: Scanner,
         seen: u64,
+        copy: Option<Spool>,
     }
-    let state = S { stream: Some(stream), pending: Some(Bytes::from(head)), scanner, seen };
+    let state = S { stream: Some(stream), pending: Some(Bytes::from(head)), scanner, seen, copy };
     let body = futures_util::stream::unfold(state, move |mut s| {
         let w = w.clone();
-        let c = c.clone();
         async move {
             let fail = |s: &mut S, code: u8| {
                 w.error.store(code, Ordering::SeqCst);
@@ -146,6 +150,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
                             fail(&mut s, scan_code(e));
                             return Some((Err(io::Error::other("upload refused")), s));
                         }
+                        *w.copy.lock().unwrap_or_else(|e| e.into_inner()) = s.copy.take();
                     }
                     Some(Err(_)) => {
                         fail(&mut s, ERR_CLIENT);
@@ -161,7 +166,7 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
                             fail(&mut s, scan_code(e));
                             return Some((Err(io::Error::other("upload refused")), s));
                         }
-                        c.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&chunk);
+                        Spool::write(&mut s.copy, &chunk);
                         if let Some(prev) = s.pending.replace(chunk) {
                             return Some((Ok(prev), s));
                         }
@@ -196,9 +201,13 @@ pub(super) async fn upload_file(st: &ProxyState, req: Request) -> Response {
     }
     match result {
         Ok(answer) => {
-            if answer.status.is_success() {
-                let body = std::mem::take(&mut *copy.lock().unwrap_or_else(|e| e.into_inner()));
-                keep(st, &answer.body, &body, data_start, &boundary, meta).await;
+            let copy = watch.copy.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let (true, Some(copy)) = (answer.status.is_success(), copy) {
+                match copy.read().await {
+                    // The permit ends after the store has the bytes.
+                    Ok((body, _permit)) => keep(st, &answer.body, &body, data_start, &boundary, meta).await,
+                    Err(e) => tracing::warn!(error = %e, "an upload's copy could not be read back"),
+                }
             }
             answer.into_response()
         }
