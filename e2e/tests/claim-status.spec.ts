@@ -36,7 +36,7 @@ const TEXTS = {
     filed: 'Filed with the carrier',
     received: 'Received',
     carrierStep: 'With the carrier',
-    noMatch: 'No claim matches this reference and email address or postal code. Please check both and try again.',
+    noMatch: 'No claim matches this reference or order number and this email address or postal code. Please check both and try again.',
     confirm: 'To see claim',
     progress: 'Progress',
   },
@@ -47,7 +47,7 @@ const TEXTS = {
     filed: 'Beim Versanddienstleister eingereicht',
     received: 'Eingegangen',
     carrierStep: 'Beim Paketdienst',
-    noMatch: 'Zu dieser Referenz und dieser E-Mail-Adresse oder Postleitzahl gibt es keine Meldung.',
+    noMatch: 'Zu dieser Referenz oder Bestellnummer und dieser E-Mail-Adresse oder Postleitzahl gibt es keine Meldung.',
     confirm: 'Um die Meldung',
     progress: 'Fortschritt',
   },
@@ -109,6 +109,36 @@ for (const lang of ['en', 'de'] as const) {
     if (lang === 'en') await shoot(page, 'claim-status-no-match');
   });
 }
+
+test('a claim found by its order number: the order\'s customer sees it with its reference; anyone else gets the no-match text', async ({ page, request }) => {
+  // A claim by order number (no tracking number) for the sandbox's demo
+  // order ORD-0003, whose customer is customer@example.com (postal code
+  // 1011 AB): the shop's order proves who may see it.
+  const r = await request.post('/api/claims', {
+    data: {
+      claim_type: 'lost',
+      order_number: 'ORD-0003',
+      contents: 'A blue vase',
+      email: 'customer@example.com',
+      name: 'Jo',
+      declaration: { accepted: true, signed_name: 'Jo' },
+    },
+  });
+  expect(r.status()).toBe(202);
+  const claim = (await r.json()) as Created;
+  await page.goto('/?view=status&lang=en');
+  const w = page.locator('parcel-desk');
+  await w.getByLabel(TEXTS.en.reference).fill(' ord-0003 ');
+  await w.getByLabel(TEXTS.en.proof).fill('someone.else@example.com');
+  await w.getByRole('button', { name: TEXTS.en.show }).click();
+  await expect(w.getByRole('alert')).toContainText(TEXTS.en.noMatch);
+  // The order's customer: by its delivery postal code, any spacing.
+  await w.getByLabel(TEXTS.en.proof).fill('1011ab');
+  await w.getByRole('button', { name: TEXTS.en.show }).click();
+  // Shown with the reference the customer did not have.
+  await expect(w.locator('.pd-claim-reference')).toContainText(claim.reference);
+  expect(new URL(page.url()).searchParams.get('ref')).toBe(claim.reference);
+});
 
 test('a shared link without a remembered token asks only for the e-mail address, the reference prefilled', async ({ page, request, context }) => {
   const claim = await fileClaim(request, 'bo@example.com');

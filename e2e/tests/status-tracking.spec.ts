@@ -37,7 +37,7 @@ test('from "claim submitted" to the live status without retyping, and back by bo
   await expect(o.getByLabel(/^Claim reference/)).toHaveValue(/^PD-/);
   await o.getByLabel(/^Email address or postal code/).fill('someone@example.com');
   await o.getByRole('button', { name: 'Show status' }).click();
-  await expect(o.getByRole('alert')).toContainText('No claim matches this reference and email address or postal code.');
+  await expect(o.getByRole('alert')).toContainText('No claim matches this reference or order number and this email address or postal code.');
   await o.getByLabel(/^Email address or postal code/).fill('ann@example.com');
   await o.getByRole('button', { name: 'Show status' }).click();
   await expect(o.getByText('Filed with the carrier')).toBeVisible({ timeout: 30_000 });

@@ -127,11 +127,16 @@ async fn a_claim_is_found_by_its_order_number_with_the_orders_customer() {
     let (c, api) = (client(), s.api(""));
     let (status, _, text) = post_claim(&c, &api, &lost_by_order("ORD-0003", DEMO_ORDER_EMAIL)).await;
     assert_eq!(status, 202, "{text}");
-    let claim_id = serde_json::from_str::<Value>(&text).unwrap()["claim_id"].as_str().unwrap().to_owned();
+    let created = serde_json::from_str::<Value>(&text).unwrap();
+    let claim_id = created["claim_id"].as_str().unwrap().to_owned();
     for proof in [DEMO_ORDER_EMAIL, " CUSTOMER@example.com ", "1011ab"] {
         let (status, text) = lookup(&c, &api, " ord-0003 ", proof).await;
         assert_eq!(status, 200, "{proof}: {text}");
-        assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["claim_id"], claim_id.as_str());
+        let found = serde_json::from_str::<Value>(&text).unwrap();
+        assert_eq!(found["claim_id"], claim_id.as_str());
+        // The reference comes with it: the customer asked by order number.
+        assert!(created["reference"].is_string(), "{created}");
+        assert_eq!(found["reference"], created["reference"]);
     }
     let unknown = lookup(&c, &api, "PD-ZZZZ-ZZ", DEMO_ORDER_EMAIL).await;
     assert_eq!(unknown.0, 404);

@@ -1,7 +1,7 @@
-//! Finding a claim: by its reference (`PD-4K7Q-2M`) and the e-mail address
-//! given with it or the parcel's postal code (`POST /claims/lookup`), or,
-//! for tickets filed before references existed, by ticket number + order
-//! number.
+//! Finding a claim: by its reference (`PD-4K7Q-2M`) or its order number
+//! (the order's newest claim) and the e-mail address given with it or the
+//! parcel's postal code (`POST /claims/lookup`), or, for tickets filed
+//! before references existed, by ticket number + order number.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,7 +41,13 @@ pub fn Lookup() -> impl IntoView {
     }
 }
 
-/// Reference + e-mail address or postal code.
+/// An order number the look-up can send: some text, at most 100
+/// characters, no control characters.
+fn plausible_order_number(order: &str) -> bool {
+    order.chars().count() <= 100 && !order.chars().any(char::is_control)
+}
+
+/// Reference (or order number) + e-mail address or postal code.
 #[component]
 fn ReferenceLookup(by_ticket: RwSignal<bool>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -63,16 +69,20 @@ fn ReferenceLookup(by_ticket: RwSignal<bool>) -> impl IntoView {
         let typed = reference.get_untracked();
         let canonical = store::canonical(&typed);
         let given = proof.get_untracked().trim().to_owned();
-        let reference_error = match (typed.trim().is_empty(), &canonical) {
-            (true, _) => Some(t.err_required.to_owned()),
-            (false, None) => Some(t.err_reference.to_owned()),
+        // What is not a reference is an order number (the proxy opens the
+        // order's newest claim).
+        let reference_error = match (typed.trim(), &canonical) {
+            ("", _) => Some(t.err_required.to_owned()),
+            (order, None) if !plausible_order_number(order) => Some(t.err_reference.to_owned()),
             _ => None,
         };
         let proof_error = given.is_empty().then(|| t.err_required.to_owned());
         let invalid = reference_error.is_some() || proof_error.is_some();
         errors.set((reference_error, proof_error));
         banner.set(None);
-        let Some(canonical) = canonical.filter(|_| !invalid) else { return };
+        if invalid {
+            return;
+        }
         busy.set(true);
         let proxy = proxy.get_value();
         spawn_local(async move {
@@ -80,8 +90,15 @@ fn ReferenceLookup(by_ticket: RwSignal<bool>) -> impl IntoView {
             busy.set(false);
             match answer {
                 Ok(found) => {
-                    super::remember(proxy.base(), &canonical, &found.claim_id, &found.access_token);
-                    nav.reference.set(Some(canonical));
+                    // Asked by order number, the answer names the reference.
+                    let shown = found.reference.map(|r| r.to_string()).or(canonical);
+                    super::remember(
+                        proxy.base(),
+                        shown.as_deref().unwrap_or_default(),
+                        &found.claim_id,
+                        &found.access_token,
+                    );
+                    nav.reference.set(shown);
                     nav.ticket.set(Some(TicketRef { id: found.claim_id, token: Some(found.access_token) }));
                 }
                 Err(f) => banner.set(Some(lookup_failure_text(t, &f))),

@@ -232,4 +232,9 @@ pub struct ClaimLookup {
 pub struct ClaimFound {
     pub claim_id: String,
     pub access_token: String,
+    /// The claim's reference: the customer may have looked it up by its
+    /// order number and not know it. (Optional in the contract: an answer
+    /// without it is still read.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::reference::Reference>,
 }

@@ -39,11 +39,19 @@ pub struct ByReference {
     pub tracking_number: String,
     /// As the customer gave it with the claim.
     pub order_number: Option<String>,
+    /// The claim's reference (its bits).
+    pub reference: Option<i64>,
 }
 
-/// A [`ByReference`] from `SELECT id, email, tracking_number, order_number`.
+/// A [`ByReference`] from `SELECT id, email, tracking_number, order_number, reference`.
 fn by_reference(r: &Row<'_, '_>) -> Result<ByReference, StoreError> {
-    Ok(ByReference { id: r.get(0)?, email: r.get(1)?, tracking_number: r.get(2)?, order_number: r.get(3)? })
+    Ok(ByReference {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        tracking_number: r.get(2)?,
+        order_number: r.get(3)?,
+        reference: r.get(4)?,
+    })
 }
 
 /// A customer's claim waiting for its order's facts (`missing` has
@@ -174,7 +182,7 @@ impl Store {
     pub async fn claim_by_reference(&self, reference: u32) -> Result<Option<ByReference>, StoreError> {
         self.db
             .query_opt(
-                "SELECT id, email, tracking_number, order_number FROM claims WHERE reference = $1",
+                "SELECT id, email, tracking_number, order_number, reference FROM claims WHERE reference = $1",
                 &[Val::Int(i64::from(reference))],
                 by_reference,
             )
@@ -189,7 +197,7 @@ impl Store {
         }
         self.db
             .query_opt(
-                "SELECT id, email, tracking_number, order_number FROM claims
+                "SELECT id, email, tracking_number, order_number, reference FROM claims
                  WHERE reference IS NOT NULL AND LOWER(TRIM(order_number)) = LOWER($1)
                  ORDER BY created_at DESC, id LIMIT 1",
                 &[Val::Text(order_number)],

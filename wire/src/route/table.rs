@@ -275,7 +275,7 @@ pub static ROUTES: &[RouteSpec] = &[
         response: (200, "ClaimFound"),
         creates: false,
         upstream: "`GET /parcels/tracking/{tracking_number}` (a postal code only)",
-        notes: "A claim by its reference (read leniently) and the e-mail address given with it or the parcel's recipient postal code: the claim id and a fresh access token for `GET /dsf/tickets/{id}`; what is not a reference is read as an order number (the newest claim of that order, proven against the shop's order with `orders.url`: its customer's e-mail address or delivery postal code); a wrong pair, an unknown reference and an unknown order answer the same 404 as a missing ticket; limited like ticket look-ups by order number",
+        notes: "A claim by its reference (read leniently) and the e-mail address given with it or the parcel's recipient postal code: the claim id, a fresh access token for `GET /dsf/tickets/{id}` and the claim's reference; what is not a reference is read as an order number (the newest claim of that order, proven against the shop's order with `orders.url`: its customer's e-mail address or delivery postal code); a wrong pair, an unknown reference and an unknown order answer the same 404 as a missing ticket; limited like ticket look-ups by order number",
     },
     RouteSpec {
         method: Method::Get,

@@ -3,7 +3,9 @@
 //! parcel's recipient postal code as tracking reports it (any case, spaces
 //! ignored). Answers the claim id and a fresh access token; a wrong pair,
 //! an unknown or unreadable reference, and a postal code that cannot be
-//! checked right now all answer the same 404 as a missing ticket.
+//! checked right now all answer the same 404 as a missing ticket. The
+//! answer also names the claim's reference (asked by order number, the
+//! customer may not know it).
 //!
 //! What is not a reference is read as an order number: the newest claim
 //! with that order number, when the proof is the order's customer's — with
@@ -117,5 +119,6 @@ pub(in crate::proxy) async fn lookup(st: &ProxyState, req: Request, ip: IpAddr) 
         return Err(ProxyError::ticket_not_found());
     }
     let access_token = st.tickets.tokens.issue(&found.id);
-    Ok(json_response(StatusCode::OK, &ClaimFound { claim_id: found.id, access_token }))
+    let reference = found.reference.and_then(|bits| u64::try_from(bits).ok()).map(Reference::from_bits);
+    Ok(json_response(StatusCode::OK, &ClaimFound { claim_id: found.id, access_token, reference }))
 }
