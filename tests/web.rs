@@ -888,37 +888,43 @@ async fn order_items_must_be_a_list_of_names_and_quantities() {
 async fn the_status_lookup_asks_for_the_reference_and_email_and_never_says_which_is_wrong() {
     let _net = FakeNetwork::install(404, r#"{"errors": [{"code": "not_found", "detail": "Not found."}]}"#);
     let page = Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status"}"#).await;
+    let field = "Claim reference or order number";
     assert_eq!(page.all("h2")[0].text_content().as_deref(), Some("Claim status"));
     // Nothing typed: each field says so, nothing is sent.
     page.click(&page.button("Show status")).await;
-    assert_eq!(page.error_of("Claim reference").as_deref(), Some("Please fill in this field."));
+    assert_eq!(page.error_of(field).as_deref(), Some("Please fill in this field."));
     assert_eq!(page.error_of("Email address or postal code").as_deref(), Some("Please fill in this field."));
     assert!(FakeNetwork::fetched().is_empty());
-    // Not a reference at all: said at the field.
-    page.type_into("Claim reference", "order 12").await;
+    // Neither a reference nor an order number (too long): said at the field.
+    page.type_into(field, &"1".repeat(101)).await;
     page.type_into("Email address or postal code", "ann@example.com").await;
     page.click(&page.button("Show status")).await;
     assert_eq!(
-        page.error_of("Claim reference").as_deref(),
-        Some("Please enter the reference as shown in your confirmation, e.g. PD-4K7Q-2M.")
+        page.error_of(field).as_deref(),
+        Some("Please enter the reference as shown in your confirmation (e.g. PD-4K7Q-2M) or your order number.")
     );
     assert!(FakeNetwork::fetched().is_empty());
     // Any case and spacing is a reference; the proxy's 404 is one text.
-    page.type_into("Claim reference", " pd 4k7q 2m ").await;
+    page.type_into(field, " pd 4k7q 2m ").await;
     page.click(&page.button("Show status")).await;
     sleep(50).await;
     assert_eq!(FakeNetwork::fetched(), ["POST /mock-api/claims/lookup"]);
-    assert!(!page.invalid("Claim reference") && !page.invalid("Email address or postal code"));
+    assert!(!page.invalid(field) && !page.invalid("Email address or postal code"));
     let alerts = page.all("[role=alert]");
-    assert_eq!(
-        alerts.iter().map(|a| a.text_content().unwrap_or_default()).collect::<Vec<_>>(),
-        ["No claim matches this reference and email address or postal code. Please check both and try again."]
-    );
+    let no_match = "No claim matches this reference or order number and this email address or postal code. \
+                    Please check both and try again.";
+    assert_eq!(alerts.iter().map(|a| a.text_content().unwrap_or_default()).collect::<Vec<_>>(), [no_match]);
+    // What is not a reference goes as an order number.
+    page.type_into(field, "ORD 12").await;
+    page.click(&page.button("Show status")).await;
+    sleep(50).await;
+    assert_eq!(FakeNetwork::fetched(), ["POST /mock-api/claims/lookup", "POST /mock-api/claims/lookup"]);
+    assert!(!page.invalid(field));
     // The older look-up stays one click away.
     page.click(&page.button("Look up by ticket number and order number instead")).await;
     assert!(page.try_by_label("Ticket number").is_some() && page.try_by_label("Order number").is_some());
     page.click(&page.button("Look up by claim reference instead")).await;
-    assert!(page.try_by_label("Claim reference").is_some());
+    assert!(page.try_by_label(field).is_some());
 }
 
 #[wasm_bindgen_test]
@@ -926,7 +932,7 @@ async fn too_many_lookups_have_their_own_text() {
     let _net = FakeNetwork::install(429, r#"{"errors": [{"code": "rate_limited", "detail": "Too many requests."}]}"#);
     add_languages();
     let page = Page::mount(r#"{"lang": "nl", "proxyUrl": "/mock-api", "view": "status"}"#).await;
-    page.type_into("Referentie van uw melding", "PD-4K7Q-2M").await;
+    page.type_into("Referentie van uw melding of bestelnummer", "PD-4K7Q-2M").await;
     page.type_into("E-mailadres of postcode", "1011 AB").await;
     page.click(&page.button("Status bekijken")).await;
     sleep(50).await;
@@ -965,7 +971,7 @@ async fn a_remembered_claim_opens_by_its_reference_and_an_embedded_widget_leaves
     drop(page);
     let page =
         Page::mount(r#"{"lang": "en", "proxyUrl": "/mock-api", "view": "status", "reference": "pd-0000-01"}"#).await;
-    assert_eq!(page.by_label("Claim reference").value(), "pd-0000-01");
+    assert_eq!(page.by_label("Claim reference or order number").value(), "pd-0000-01");
     assert!(page.all(".pd-intro")[0].text_content().unwrap_or_default().starts_with("To see claim PD-0000-01 again"));
     web_sys::window().unwrap().session_storage().unwrap().unwrap().clear().unwrap();
 }
