@@ -24,7 +24,7 @@ static READING: Semaphore = Semaphore::const_new(1);
 /// concurrent 6 MB uploads peaked at 169 MB RSS that way).
 pub struct Spool {
     path: PathBuf,
-    file: Option<std::fs::File>,
+    file: std::fs::File,
 }
 
 impl Spool {
@@ -43,7 +43,7 @@ impl Spool {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             match options.open(&path) {
-                Ok(file) => return Some(Spool { path, file: Some(file) }),
+                Ok(file) => return Some(Spool { path, file }),
                 Err(e) => last = Some(e),
             }
         }
@@ -57,19 +57,16 @@ impl Spool {
     /// warning (the upload itself goes on).
     pub fn write(this: &mut Option<Spool>, bytes: &[u8]) {
         let Some(spool) = this.as_mut() else { return };
-        let Some(file) = spool.file.as_mut() else { return };
-        if let Err(e) = file.write_all(bytes) {
+        if let Err(e) = spool.file.write_all(bytes) {
             tracing::warn!(error = %e, "an upload's copy could not be written");
             *this = None;
         }
     }
 
-    /// Everything written, read back, with the permit that makes it the
-    /// only copy in memory: hold it until the bytes are stored.
-    pub async fn read(mut self) -> io::Result<(Vec<u8>, SemaphorePermit<'static>)> {
-        if let Some(mut file) = self.file.take() {
-            file.flush()?;
-        }
+    /// Everything written (unbuffered writes: nothing to flush), read
+    /// back, with the permit that makes it the only copy in memory: hold it
+    /// until the bytes are stored.
+    pub async fn read(self) -> io::Result<(Vec<u8>, SemaphorePermit<'static>)> {
         let permit = READING.acquire().await.map_err(io::Error::other)?;
         Ok((tokio::fs::read(&self.path).await?, permit))
     }
