@@ -154,11 +154,8 @@ async fn browser_headers_never_reach_upstream_and_secret_never_leaks() {
         transcript.push_str(&text);
     }
     // Upstream down.
-    let down = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
-    let p2 = proxy_to(&format!("http://{down}"), |_| {}).await;
+    let down = down_port();
+    let p2 = proxy_to(&format!("http://{}", down.local_addr().unwrap()), |_| {}).await;
     let (status, text) = dump(
         c.get(format!("{}/api/dsf/tickets/1", p2.proxy.url()))
             .header("x-ticket-token", token_for("1"))
@@ -406,11 +403,8 @@ async fn per_client_rate_limit_with_retry_after() {
 
 #[tokio::test]
 async fn upstream_down_still_accepts_and_a_slow_read_is_504() {
-    let down = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
-    let p = proxy_to(&format!("http://{down}"), |_| {}).await;
+    let down = down_port();
+    let p = proxy_to(&format!("http://{}", down.local_addr().unwrap()), |_| {}).await;
     let c = client();
     let api = format!("{}/api", p.proxy.url());
     let r = c

@@ -234,9 +234,9 @@ async fn a_bad_refresh_token_is_reported_not_leaked() {
 
 #[tokio::test]
 async fn a_message_sent_while_jtl_is_down_is_kept_and_sent_once_when_it_is_back() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let down = down_port();
     let jtl = JtlConfig {
-        base_url: format!("http://127.0.0.1:{port}").parse().unwrap(),
+        base_url: format!("http://{}", down.local_addr().unwrap()).parse().unwrap(),
         refresh_token: Secret::new(REFRESH),
         seller_id: "4711".into(),
         poll_secs: NonZeroU64::new(3600),
@@ -268,8 +268,7 @@ async fn a_message_sent_while_jtl_is_down_is_kept_and_sent_once_when_it_is_back(
     assert_eq!(jv(r).await["messages"][0]["text"], "Open the pod bay doors HAL.");
     // JTL-SCX comes back on its address: the worker sends the ticket, then the file.
     let (router, handle) = sandbox::router(SimSettings::new(Secret::new(REFRESH)));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-    let _sim = serve(listener, router).unwrap();
+    let _sim = serve(down.listen(1024).unwrap(), router).unwrap();
     let until = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         if handle.ticket(&id).is_some_and(|t| t.uploaded == ["photo.png"]) {

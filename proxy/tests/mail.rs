@@ -70,11 +70,6 @@ fn start_sink(port: u16, dir: &Path) -> Sink {
     Sink { child }
 }
 
-/// A loopback port nothing listens on right now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// The mails the sink received (decoded by Python's email package).
 fn mails(dir: &Path) -> Vec<Value> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -186,7 +181,7 @@ fn by_subject<'a>(mails: &'a [Value], subject: &str) -> &'a Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_german_customer_gets_german_mails_at_each_moment() {
     let dir = temp_dir("de");
-    let port = free_port();
+    let port = port_for_child();
     let sink = start_sink(port, &dir);
     let sandbox = sandbox().await;
     let store_path = parcel_desk_proxy::config::temp_store_path();
@@ -246,7 +241,7 @@ async fn a_german_customer_gets_german_mails_at_each_moment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_mail_server_that_is_down_delays_the_mails_and_none_is_lost_or_sent_twice() {
     let dir = temp_dir("down");
-    let port = free_port();
+    let port = port_for_child();
     let sandbox = sandbox().await;
     let store_path = parcel_desk_proxy::config::temp_store_path();
     // Two proxies on one store: both scan and send.
@@ -297,7 +292,7 @@ async fn a_mail_server_that_is_down_delays_the_mails_and_none_is_lost_or_sent_tw
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_mail_the_server_refuses_for_good_needs_attention_and_is_not_retried() {
     let dir = temp_dir("refused");
-    let port = free_port();
+    let port = port_for_child();
     let sink = start_sink(port, &dir);
     let sandbox = sandbox().await;
     let store_path = parcel_desk_proxy::config::temp_store_path();

@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -234,13 +233,6 @@ async fn shop_order(
     }
 }
 
-/// A loopback address with nothing listening (connection refused) until
-/// a test binds it.
-fn unused_loopback_addr() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap()
-}
-
 async fn serve_shop(listener: tokio::net::TcpListener, shop: Arc<Shop>) {
     let app = Router::new().route("/shop/orders/{number}", get(shop_order)).with_state(shop);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -249,7 +241,8 @@ async fn serve_shop(listener: tokio::net::TcpListener, shop: Arc<Shop>) {
 #[tokio::test]
 async fn the_shop_down_then_back_completes_the_waiting_claim_without_the_customer() {
     // A port with nothing listening: connection refused.
-    let addr = unused_loopback_addr();
+    let port = down_port();
+    let addr = port.local_addr().unwrap();
     let options = SandboxOptions::default();
     let stats = options.stats.clone();
     let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
@@ -282,7 +275,7 @@ async fn the_shop_down_then_back_completes_the_waiting_claim_without_the_custome
     // The shop comes back on the same address, first answering 500 twice.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let shop = Arc::new(Shop { fail: AtomicUsize::new(2), ..Shop::default() });
-    serve_shop(tokio::net::TcpListener::bind(addr).await.unwrap(), shop.clone()).await;
+    serve_shop(port.listen(1024).unwrap(), shop.clone()).await;
 
     let (_, read) = poll_claim(&c, &api, &id, &token, 30, |st, v| claim_state(st, v) == "filed").await;
     assert!(!read.to_string().contains(SHOP_SECRET));
@@ -303,7 +296,8 @@ async fn the_shop_down_then_back_completes_the_waiting_claim_without_the_custome
 
 #[tokio::test]
 async fn a_claim_waiting_for_order_facts_survives_a_restart() {
-    let addr = unused_loopback_addr();
+    let port = down_port();
+    let addr = port.local_addr().unwrap();
     let options = SandboxOptions::default();
     let stats = options.stats.clone();
     let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
@@ -326,7 +320,7 @@ async fn a_claim_waiting_for_order_facts_survives_a_restart() {
     first.proxy.shutdown().await.unwrap();
 
     // The shop is back; a new proxy on the same store completes the claim.
-    serve_shop(tokio::net::TcpListener::bind(addr).await.unwrap(), Arc::new(Shop::default())).await;
+    serve_shop(port.listen(1024).unwrap(), Arc::new(Shop::default())).await;
     let second = proxy_to(&sandbox.url(), tweak).await;
     let api = format!("{}/api", second.proxy.url());
     poll_claim(&c, &api, &id, &token, 30, |st, v| claim_state(st, v) == "filed").await;

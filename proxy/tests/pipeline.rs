@@ -7,20 +7,28 @@ mod common;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use parcel_desk_proxy::{start_sandbox_with, Config, Credentials, Secret, Server};
+use parcel_desk_proxy::{serve, start_sandbox_with, Config, Credentials, Secret, Server};
 use parcel_desk_sandbox::{SandboxOptions, SandboxStats};
 use serde_json::{json, Value};
 
-async fn sandbox_on(addr: SocketAddr, options: SandboxOptions) -> Server {
-    let creds = Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) };
-    start_sandbox_with(addr, creds, options).await.unwrap()
+async fn sandbox_up_now(options: SandboxOptions) -> Server {
+    start_sandbox_with(loopback(), sandbox_creds(), options).await.unwrap()
+}
+
+fn sandbox_creds() -> Credentials {
+    Credentials { public_key: PUBLIC.into(), secret_key: Secret::new(SECRET) }
+}
+
+/// The sandbox brought up on a [`down_port`].
+fn sandbox_up(reserved: tokio::net::TcpSocket, options: SandboxOptions) -> Server {
+    let listener = reserved.listen(1024).unwrap();
+    serve(listener, parcel_desk_sandbox::app(sandbox_creds(), options)).unwrap()
 }
 
 /// Fast timing for tests: 1 s upstream timeout, reconciliation after 1 s,
@@ -112,11 +120,6 @@ async fn all_filed(c: &reqwest::Client, api: &str, claims: &[(String, String)], 
     }
 }
 
-fn free_addr() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap()
-}
-
 fn no_limits() -> SandboxOptions {
     SandboxOptions { upstream_limits: false, list_delay: Duration::from_millis(300), ..SandboxOptions::default() }
 }
@@ -124,8 +127,8 @@ fn no_limits() -> SandboxOptions {
 #[tokio::test]
 async fn upstream_down_then_back_files_every_accepted_claim_once() {
     let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).try_init();
-    let addr = free_addr();
-    let p = proxy_to(&format!("http://{addr}"), |cfg| {
+    let port = down_port();
+    let p = proxy_to(&format!("http://{}", port.local_addr().unwrap()), |cfg| {
         quick(cfg);
         cfg.upstream.creates_per_minute = 1000.try_into().unwrap();
     })
@@ -140,7 +143,7 @@ async fn upstream_down_then_back_files_every_accepted_claim_once() {
 
     let options = no_limits();
     let stats = options.stats.clone();
-    let _sb = sandbox_on(addr, options).await;
+    let _sb = sandbox_up(port, options);
     let ids = all_filed(&c, &api, &claims, 60).await;
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 20, "one ticket each");
     assert_eq!(stats.created.load(Ordering::Relaxed), 20, "no ticket twice");
@@ -151,7 +154,7 @@ async fn five_hundred_claims_under_thirty_percent_faults_make_five_hundred_ticke
     let stats = Arc::new(SandboxStats::default());
     let options =
         SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
-    let sb = sandbox_on(free_addr(), options).await;
+    let sb = sandbox_up_now(options).await;
     let p = proxy_to(&sb.url(), |cfg| {
         quick(cfg);
         cfg.upstream.creates_per_minute = 10_000.try_into().unwrap();
@@ -207,7 +210,7 @@ async fn burst(store_url: Option<String>) {
         ..SandboxOptions::default()
     };
     let stats = options.stats.clone();
-    let sb = sandbox_on(free_addr(), options).await;
+    let sb = sandbox_up_now(options).await;
     let p = proxy_to(&sb.url(), |cfg| {
         quick(cfg);
         cfg.upstream.window = Duration::from_secs(1);
@@ -286,7 +289,7 @@ async fn two_processes_on_one_store(store: StoreEnv<'_>, tag: &str) {
     let stats = Arc::new(SandboxStats::default());
     let options =
         SandboxOptions { faults: 0.3, slow: Duration::from_millis(1500), stats: stats.clone(), ..no_limits() };
-    let sb = sandbox_on(free_addr(), options).await;
+    let sb = sandbox_up_now(options).await;
     let (mut a, url_a) = spawn_proxy(&sb.url(), store);
     let (mut b, url_b) = spawn_proxy(&sb.url(), store);
     let c = client();

@@ -32,6 +32,36 @@ pub fn loopback() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
 }
 
+/// A loopback port that stays bound while the socket lives but does not
+/// listen: connections to it are refused (a service that is down), and no
+/// other socket of the run can take the port meanwhile. `listen` on it
+/// brings the service up with no moment in which the port is free. (A port
+/// freed and reused later was taken once by another test's proxy, whose 404
+/// the pipeline then took for the upstream's.)
+pub fn down_port() -> tokio::net::TcpSocket {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(loopback()).unwrap();
+    socket
+}
+
+/// A free loopback port for a server in another process (PostgreSQL, the
+/// SMTP sink), which has to bind it itself. It is taken from below the
+/// kernel's ephemeral range (32768 and up), so a socket bound to port 0 in
+/// this run is never handed it while that process starts; a counter keeps
+/// this process's picks apart, the process id other runs'.
+pub fn port_for_child() -> u16 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = std::process::id().wrapping_mul(7919);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = 20_000 + (base.wrapping_add(n.wrapping_mul(13)) % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 /// The sandbox with fixed test credentials.
 pub async fn sandbox() -> Server {
     start_sandbox(

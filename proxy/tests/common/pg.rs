@@ -42,10 +42,6 @@ fn is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 impl Postgres {
     /// Starts a fresh cluster (a few seconds).
     pub fn start() -> Postgres {
@@ -56,7 +52,7 @@ impl Postgres {
             let ok = Command::new("chown").arg("postgres:postgres").arg(&dir).status().unwrap().success();
             assert!(ok, "cannot hand {} to user postgres", dir.display());
         }
-        let pg = Postgres { dir, bin, port: free_port() };
+        let pg = Postgres { dir, bin, port: super::port_for_child() };
         let data = pg.dir.join("data");
         pg.run("initdb", &["-D", data.to_str().unwrap(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
         let opts = format!(
