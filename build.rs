@@ -12,9 +12,118 @@ fn main() {
     {
         println!("cargo:rustc-link-arg-cdylib=--emit-relocs");
     }
+    // `cfg(views)`: a view other than the claim form is compiled in.
+    println!("cargo::rustc-check-cfg=cfg(views)");
+    if ["STATUS", "TRACK", "CONTACT", "STAFF"].iter().any(|f| std::env::var_os(format!("CARGO_FEATURE_{f}")).is_some())
+    {
+        println!("cargo:rustc-cfg=views");
+    }
     println!("cargo:rerun-if-changed=style/widget.css");
     println!("cargo:rerun-if-changed=src/css_min.rs");
     let css = std::fs::read_to_string("style/widget.css").expect("style/widget.css");
-    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("widget.css");
-    std::fs::write(out, css_min::minify(&css)).expect("writing the minified stylesheet");
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out_dir.join("widget.css"), css_min::minify(&css)).expect("writing the minified stylesheet");
+    texts_per_view(&out_dir);
+}
+
+/// Where the texts of the views in their own modules live (src/lazy.rs):
+/// only their code uses these fields. (The status view's store and URL
+/// helpers are used by the claim form too, so they are not among them.)
+const VIEW_SOURCES: &[&str] = &[
+    "src/contact.rs",
+    "src/staff/",
+    "src/status/mod.rs",
+    "src/status/lookup.rs",
+    "src/status/shown.rs",
+    "src/status/phase.rs",
+];
+
+/// Texts per view. A text field (or value table) of `i18n/*.json` is a
+/// *view text* when the code of the views in their own modules names it
+/// (`.field`) and no other source file does; every other field is a *core
+/// text*, needed by the claim form and the shell (a field named nowhere,
+/// or named also by some other code, stays core: when in doubt, core).
+///
+/// Writes into OUT_DIR `view_fields.rs` (the view texts' names, for
+/// src/i18n.rs) and `en.core.json` (English without them: the split build
+/// compiles in only that, and loads the rest with the first view module).
+/// With `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
+/// every language, `<tag>.json` (core texts) and `<tag>.views.json` (view
+/// texts): the files the split build ships.
+fn texts_per_view(out_dir: &std::path::Path) {
+    use serde_json::{Map, Value};
+    println!("cargo:rerun-if-changed=i18n");
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-env-changed=PD_I18N_OUT");
+    let read = |path: &std::path::Path| -> Map<String, Value> {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        match serde_json::from_str(&text) {
+            Ok(Value::Object(map)) => map,
+            _ => panic!("{}: not a JSON object", path.display()),
+        }
+    };
+    let english = read(std::path::Path::new("i18n/en.json"));
+    let (mut view_code, mut other_code) = (String::new(), String::new());
+    for file in rust_files(std::path::Path::new("src")) {
+        let name = file.to_string_lossy().replace('\\', "/");
+        if name.starts_with("src/i18n/") {
+            continue; // the texts' own tests name every field
+        }
+        let code = std::fs::read_to_string(&file).expect("reading a source file");
+        if VIEW_SOURCES.iter().any(|v| if v.ends_with('/') { name.starts_with(v) } else { name == *v }) {
+            view_code.push_str(&code);
+        } else {
+            other_code.push_str(&code);
+        }
+        view_code.push('\n');
+        other_code.push('\n');
+    }
+    let view_fields: Vec<&String> =
+        english.keys().filter(|f| names_field(&view_code, f) && !names_field(&other_code, f)).collect();
+    let list: String = view_fields.iter().map(|f| format!("{f:?}, ")).collect();
+    std::fs::write(out_dir.join("view_fields.rs"), format!("&[{list}]")).expect("writing view_fields.rs");
+    let split = |texts: &Map<String, Value>| -> (Value, Value) {
+        let (views, core): (Map<_, _>, Map<_, _>) =
+            texts.clone().into_iter().partition(|(k, _)| view_fields.contains(&k));
+        (Value::Object(core), Value::Object(views))
+    };
+    let (core, _) = split(&english);
+    std::fs::write(out_dir.join("en.core.json"), core.to_string()).expect("writing en.core.json");
+    if let Some(dest) = std::env::var_os("PD_I18N_OUT") {
+        let dest = std::path::PathBuf::from(dest);
+        std::fs::create_dir_all(&dest).expect("creating PD_I18N_OUT");
+        for entry in std::fs::read_dir("i18n").expect("i18n/") {
+            let path = entry.expect("i18n/").path();
+            let (Some(stem), Some("json")) =
+                (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|s| s.to_str()))
+            else {
+                continue;
+            };
+            let (core, views) = split(&read(&path));
+            std::fs::write(dest.join(format!("{stem}.json")), core.to_string()).expect("writing core texts");
+            std::fs::write(dest.join(format!("{stem}.views.json")), views.to_string()).expect("writing view texts");
+        }
+    }
+}
+
+/// Whether `code` names `field` as a field: `.field` not followed by more
+/// of an identifier.
+fn names_field(code: &str, field: &str) -> bool {
+    let pattern = format!(".{field}");
+    code.match_indices(&pattern)
+        .any(|(at, _)| !code[at + pattern.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("reading src/") {
+        let path = entry.expect("reading src/").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
 }

@@ -25,7 +25,8 @@ try {
 // The split build (scripts/split-build.sh) has one more script,
 // __wasm_split.js, the loader of the other views, which the glue imports
 // and which imports the glue: bundled into the glue here, so that the page
-// does not wait one more round trip for it before the widget can start.
+// does not wait one more round trip for it before the widget can start;
+// so are the glue's snippets (wasm-bindgen's inline_js, snippets/).
 const loader = path.join(dir, '__wasm_split.js');
 if (fs.existsSync(loader)) {
   const glue = path.join(dir, 'parcel-desk.js');
@@ -50,8 +51,11 @@ if (fs.existsSync(loader)) {
     // Only as the wasm's import module name, never as an import.
     if (/from"\.\/__wasm_split\.js"|import\("\.\/__wasm_split\.js"\)/.test(code)) fail('the bundled glue still imports __wasm_split.js');
   }
+  if (/from"\.\/snippets\//.test(code)) fail('the bundled glue still imports a snippet');
   fs.writeFileSync(glue, code);
   fs.unlinkSync(loader);
+  // The glue's snippets (src/lazy.rs) are in it now.
+  fs.rmSync(path.join(dir, 'snippets'), { recursive: true, force: true });
 }
 
 for (const name of ['parcel-desk.js', 'parcel-desk-element.js']) {

@@ -32,6 +32,9 @@ sizes() { # directory, title
   for f in "$1"/split_*.wasm "$1"/chunk_*.wasm; do
     [ -f "$f" ] && add "$f"
   done
+  # With the first view module: that view's texts (English here; in
+  # another language its own i18n/<tag>.views.json, listed below).
+  [ -f "$1/i18n/en.views.json" ] && add "$1/i18n/en.views.json"
   row "later total" "${total[@]}"
   row "all modules + scripts" $((shell[0] + total[0])) $((shell[1] + total[1])) $((shell[2] + total[2]))
 }
@@ -39,9 +42,12 @@ sizes . "full build (dist/): the shell with the claim form; the rest split off"
 echo
 sizes claim "claim-only build (dist/claim/): the claim form; its photo list and tracking look-up split off"
 echo
-echo "(CSS and English are compiled into the .wasm. A page in another language"
-echo " also downloads its file, one of:)"
+echo "(CSS and English are compiled into the .wasm: in the split builds only the"
+echo " core texts, English's view texts are i18n/en.views.json. A page in another"
+echo " language also downloads its i18n/<tag>.json before the form is usable, and"
+echo " with the first view module its i18n/<tag>.views.json:)"
 for f in i18n/*.json; do
   [ -f "$f" ] || continue
+  [ "$f" = i18n/en.json ] && continue
   row "$f" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)"
 done

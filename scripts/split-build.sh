@@ -37,7 +37,11 @@ if [ "${PD_SPLIT_NO_DEFAULT_FEATURES:-}" = 1 ] \
    || { [ -n "${TRUNK_HTML_FILE:-}" ] && grep -q 'rel="rust"[^>]*data-cargo-no-default-features' "$TRUNK_HTML_FILE"; }; then
   features=(--no-default-features --features split)
 fi
-cargo build --release --lib -p parcel-desk --target wasm32-unknown-unknown "${features[@]}" ${CARGO_OFFLINE:+--offline}
+# build.rs writes the language files this build ships into PD_I18N_OUT:
+# i18n/<tag>.json with the core texts, i18n/<tag>.views.json with the texts
+# only the views in their own modules use (loaded with the first of them).
+i18n_out=$target/i18n-split
+PD_I18N_OUT=$i18n_out cargo build --release --lib -p parcel-desk --target wasm32-unknown-unknown "${features[@]}" ${CARGO_OFFLINE:+--offline}
 raw=$target/wasm32-unknown-unknown/release/parcel_desk.wasm
 
 work=$target/wasm-split
@@ -54,6 +58,22 @@ wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 "$wasm_opt" "${wasm_features[@]}" -Oz --converge "$work/bindgen/parcel-desk_bg.wasm" -o "$dir/parcel-desk_bg.wasm"
 cp "$work/bindgen/parcel-desk.js" "$dir/parcel-desk.js"
 cp "$work/split/__wasm_split.js" "$dir/__wasm_split.js"
+# The glue's own snippets (src/lazy.rs: pd_asset_url), bundled into it by
+# scripts/minify-js.mjs, which then removes them.
+if [ -d "$work/bindgen/snippets" ]; then cp -r "$work/bindgen/snippets" "$dir/snippets"; fi
+# The language files, split into core and view texts (Trunk copied the
+# complete ones). The claim-only build has no view in a module of its own.
+for f in "$dir"/i18n/*.json; do
+  tag=$(basename "$f" .json)
+  case $tag in *.views) continue ;; esac
+  [ -f "$i18n_out/$tag.json" ] || { echo "split-build: build.rs wrote no $i18n_out/$tag.json" >&2; exit 1; }
+  cp "$i18n_out/$tag.json" "$f"
+  if [ "${features[0]}" = --no-default-features ]; then
+    rm -f "$dir/i18n/$tag.views.json"
+  else
+    cp "$i18n_out/$tag.views.json" "$dir/i18n/$tag.views.json"
+  fi
+done
 # wasm-split-cli names a view's module after its #[lazy] function and a
 # hash of where that is in the source (split_track_view_1456….wasm); the
 # names here drop the hash, so that they stay the same from build to build

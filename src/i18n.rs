@@ -86,35 +86,130 @@ impl Lang {
     }
 }
 
-/// The English texts, compiled in.
+/// The English texts, compiled in: all of them, or in the split build
+/// only the core texts (the view texts come with the first view module:
+/// [`add_views`]).
+#[cfg(not(feature = "split"))]
 pub const ENGLISH_JSON: &str = include_str!("../i18n/en.json");
+#[cfg(feature = "split")]
+pub const ENGLISH_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/en.core.json"));
 
-thread_local! {
-    static LOADED: RefCell<Vec<(Lang, &'static Texts)>> = const { RefCell::new(Vec::new()) };
+/// The *view texts*: the fields that only the views in their own modules
+/// use (status, contact, staff). build.rs finds them in the sources. In
+/// the split build a language file may leave them out (`i18n/<tag>.json`
+/// there holds the core texts, `i18n/<tag>.views.json` these), and
+/// [`add_views`] adds them before one of those views is shown.
+pub const VIEW_FIELDS: &[&str] = include!(concat!(env!("OUT_DIR"), "/view_fields.rs"));
+
+/// For each name of `names`, whether it is a view text (worked out while
+/// compiling: the widget carries these flags, not the names).
+const fn view_flags<const N: usize>(names: &[&str]) -> [bool; N] {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut flags = [false; N];
+    let mut i = 0;
+    while i < N {
+        let mut j = 0;
+        while j < VIEW_FIELDS.len() {
+            if same(names[i], VIEW_FIELDS[j]) {
+                flags[i] = true;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    flags
 }
 
-/// A language added earlier.
+/// The split build: language files may come without their view texts.
+const SPLIT: bool = cfg!(feature = "split");
+
+/// One loaded language: its texts, and whether the view texts are among
+/// them (`File`: the parsed core file, kept to complete it later).
+struct Loaded {
+    lang: Lang,
+    texts: &'static Texts,
+    complete: bool,
+    file: File,
+}
+
+thread_local! {
+    static LOADED: RefCell<Vec<Loaded>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A language added earlier (its most complete texts).
 fn cached(lang: Lang) -> Option<&'static Texts> {
-    LOADED.with_borrow(|l| l.iter().find(|(l, _)| *l == lang).map(|(_, t)| *t))
+    LOADED.with_borrow(|l| l.iter().find(|l| l.lang == lang).map(|l| l.texts))
 }
 
 fn english() -> &'static Texts {
-    thread_local! {
-        static EN: &'static Texts = Box::leak(Box::new(Texts::parse(ENGLISH_JSON).expect("i18n/en.json is complete")));
+    if let Some(texts) = cached(Lang::En) {
+        return texts;
     }
-    EN.with(|t| *t)
+    let file = File::parse(ENGLISH_JSON).expect("i18n/en.json is JSON");
+    let (texts, views_missing) = Texts::from_files(&[&file], SPLIT).expect("i18n/en.json is complete");
+    let complete = views_missing.is_empty();
+    let texts: &'static Texts = Box::leak(Box::new(texts));
+    LOADED.with_borrow_mut(|l| l.push(Loaded { lang: Lang::En, texts, complete, file }));
+    texts
 }
 
 /// Makes `lang`'s texts (the JSON of `i18n/<tag>.json`) available; the
 /// first load of a language wins. Texts live as long as the page (one
-/// language file is a few KB).
+/// language file is a few KB). In the split build the view texts may be
+/// left out (they come later, with [`add_views`]); a file that has them
+/// is complete at once.
 pub fn add(lang: Lang, json: &str) -> Result<&'static Texts, String> {
+    if lang == Lang::En {
+        return Ok(english());
+    }
     if let Some(texts) = cached(lang) {
         return Ok(texts);
     }
-    let texts: &'static Texts = Box::leak(Box::new(Texts::parse(json)?));
-    LOADED.with_borrow_mut(|l| l.push((lang, texts)));
+    let file = File::parse(json)?;
+    let (texts, views_missing) = Texts::from_files(&[&file], SPLIT)?;
+    let complete = views_missing.is_empty();
+    let texts: &'static Texts = Box::leak(Box::new(texts));
+    LOADED.with_borrow_mut(|l| l.push(Loaded { lang, texts, complete, file }));
     Ok(texts)
+}
+
+/// Whether `lang`'s view texts are loaded (always, outside the split
+/// build); `false` too for a language not loaded at all.
+pub fn has_views(lang: Lang) -> bool {
+    lang.loaded().is_some() && LOADED.with_borrow(|l| l.iter().any(|l| l.lang == lang && l.complete))
+}
+
+/// Completes `lang`'s texts with its view texts (the JSON of
+/// `i18n/<tag>.views.json`); `lang`'s core texts must be loaded. Returns
+/// the complete texts; the error names what is missing or malformed.
+pub fn add_views(lang: Lang, json: &str) -> Result<&'static Texts, String> {
+    lang.loaded().ok_or_else(|| format!("the texts of {} are not loaded", lang.tag()))?;
+    let views = File::parse(json)?;
+    LOADED.with_borrow_mut(|loaded| {
+        let entry = loaded.iter_mut().find(|l| l.lang == lang).expect("loaded above");
+        if !entry.complete {
+            let (texts, views_missing) = Texts::from_files(&[&views, &entry.file], true)?;
+            if !views_missing.is_empty() {
+                return Err(format!("missing or not text: {}", views_missing.join(", ")));
+            }
+            entry.texts = Box::leak(Box::new(texts));
+            entry.complete = true;
+        }
+        Ok(entry.texts)
+    })
 }
 
 /// One language file, parsed: the browser's JSON parser in the
@@ -142,6 +237,13 @@ impl File {
             Ok(_) => Err("not a JSON object".to_owned()),
             Err(e) => Err(format!("not JSON: {e}")),
         }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        #[cfg(target_arch = "wasm32")]
+        return js_sys::Reflect::has(&self.0, &name.into()).unwrap_or(false);
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.0.contains_key(name);
     }
 
     fn text(&self, name: &str) -> Option<&'static str> {
@@ -189,19 +291,40 @@ macro_rules! texts {
             pub const TEXT_FIELDS: &'static [&'static str] = &[$(stringify!($text)),*];
             pub const TABLE_FIELDS: &'static [&'static str] = &[$(stringify!($table)),*];
 
-            /// A language file; the error names every missing or malformed field.
+            /// A complete language file; the error names every missing or
+            /// malformed field.
             pub fn parse(json: &str) -> Result<Texts, String> {
-                let file = File::parse(json)?;
+                Self::from_files(&[&File::parse(json)?], false).map(|(texts, _)| texts)
+            }
+
+            /// The texts from `files` (each field from the first file that
+            /// has it), and the view texts none of them has. Those may be
+            /// missing with `views_may_be_missing` (the split build; they
+            /// are empty then); every other missing or malformed field is
+            /// an error that names them all.
+            fn from_files(files: &[&File], views_may_be_missing: bool) -> Result<(Texts, Vec<&'static str>), String> {
+                const TEXT_IS_VIEW: [bool; Texts::TEXT_FIELDS.len()] = view_flags(Texts::TEXT_FIELDS);
+                const TABLE_IS_VIEW: [bool; Texts::TABLE_FIELDS.len()] = view_flags(Texts::TABLE_FIELDS);
                 let mut missing = Vec::new();
+                let mut views_missing = Vec::new();
+                let mut absent = |name: &'static str, view: bool| {
+                    if views_may_be_missing && view && !files.iter().any(|f| f.has(name)) {
+                        views_missing.push(name);
+                    } else {
+                        missing.push(name);
+                    }
+                };
                 // Loops over the names (not one call per field: that was
                 // 12 KB of wasm).
                 let texts: Vec<&'static str> = Self::TEXT_FIELDS
                     .iter()
-                    .map(|&name| file.text(name).unwrap_or_else(|| { missing.push(name); "" }))
+                    .zip(TEXT_IS_VIEW)
+                    .map(|(&name, view)| files.iter().find_map(|f| f.text(name)).unwrap_or_else(|| { absent(name, view); "" }))
                     .collect();
                 let tables: Vec<&'static [(&'static str, &'static str)]> = Self::TABLE_FIELDS
                     .iter()
-                    .map(|&name| file.table(name).unwrap_or_else(|| { missing.push(name); &[] }))
+                    .zip(TABLE_IS_VIEW)
+                    .map(|(&name, view)| files.iter().find_map(|f| f.table(name)).unwrap_or_else(|| { absent(name, view); &[] }))
                     .collect();
                 if !missing.is_empty() {
                     return Err(format!("missing or not text: {}", missing.join(", ")));
@@ -216,7 +339,7 @@ macro_rules! texts {
                 // text fields, then the tables, each array being its fields
                 // side by side. (Building the struct field by field was
                 // 8 KB of wasm; `transmute` also checks the sizes.)
-                Ok(unsafe { std::mem::transmute::<RawTexts, Texts>(raw) })
+                Ok((unsafe { std::mem::transmute::<RawTexts, Texts>(raw) }, views_missing))
             }
         }
 

@@ -31,9 +31,40 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{ApiFailure, Proxy};
+#[cfg(views)]
+use crate::i18n;
+use crate::i18n::Lang;
 use crate::tracking::Tracking;
 use crate::upload::FileListProps;
 use crate::{Ctx, View};
+
+// The view texts' fetch, in JS: a promise each language's views share, and
+// forget when it fails (so that "Try again" fetches anew).
+#[cfg(views)]
+#[wasm_bindgen(inline_js = r#"
+const views = new Map();
+export function pd_view_texts(tag) {
+  let texts = views.get(tag);
+  if (!texts) {
+    const url = new URL(`./i18n/${tag}.views.json`, import.meta.url);
+    texts = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status} ${r.statusText}`.trim());
+      return r.text();
+    });
+    texts.catch((e) => {
+      views.delete(tag);
+      console.warn('parcel-desk: the texts of the other views could not be loaded:', e);
+    });
+    views.set(tag, texts);
+  }
+  return texts;
+}
+"#)]
+extern "C" {
+    /// `i18n/<tag>.views.json` beside the widget's files (the build
+    /// bundles this into the glue script, scripts/minify-js.mjs): its text.
+    fn pd_view_texts(tag: &str) -> js_sys::Promise;
+}
 
 /// A module that could not be fetched or started (its loader logs why).
 pub(crate) struct NotLoaded;
@@ -58,25 +89,48 @@ type Loaded = Result<AnyView, NotLoaded>;
 fn status_view() -> Loaded {
     // The view itself: the caller (the tabs, or the claim form on its own)
     // already keeps the navigation it reads.
-    Ok(view! { <crate::status::StatusView /> }.into_any())
+    with_view_texts(|| view! { <crate::status::StatusView /> }.into_any())
 }
 
 #[cfg(feature = "track")]
 #[wasm_split(track_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_track_view), fallible)]
 fn track_view(tracking_number: String) -> Loaded {
-    Ok(view! { <crate::TrackParcel tracking_number=tracking_number /> }.into_any())
+    with_view_texts(|| view! { <crate::TrackParcel tracking_number=tracking_number /> }.into_any())
 }
 
 #[cfg(feature = "contact")]
 #[wasm_split(contact_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_contact_view), fallible)]
 fn contact_view(order_number: String) -> Loaded {
-    Ok(view! { <crate::ContactShop order_number=order_number /> }.into_any())
+    with_view_texts(|| view! { <crate::ContactShop order_number=order_number /> }.into_any())
 }
 
 #[cfg(feature = "staff")]
 #[wasm_split(staff_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_staff_view), fallible)]
 fn staff_view() -> Loaded {
-    Ok(view! { <crate::StaffDesk /> }.into_any())
+    with_view_texts(|| view! { <crate::StaffDesk /> }.into_any())
+}
+
+#[cfg(views)]
+/// `view`, made among the complete texts of the widget's language: a view
+/// module is rendered only once its view texts are loaded ([`view_texts`]).
+fn with_view_texts(view: impl FnOnce() -> AnyView + Send + 'static) -> Loaded {
+    let ctx = expect_context::<Ctx>();
+    let ctx = Ctx { texts: ctx.lang.texts(), ..ctx };
+    Ok(view! { <leptos::context::Provider value=ctx>{view()}</leptos::context::Provider> }.into_any())
+}
+
+#[cfg(views)]
+/// Loads `lang`'s view texts, once per page however many views and
+/// widgets ask.
+async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
+    if !i18n::has_views(lang) {
+        let json = wasm_bindgen_futures::JsFuture::from(pd_view_texts(lang.tag())).await.map_err(|_| NotLoaded)?;
+        i18n::add_views(lang, &json.as_string().unwrap_or_default()).map_err(|e| {
+            leptos::logging::warn!("parcel-desk: i18n/{}.views.json: {e}", lang.tag());
+            NotLoaded
+        })?;
+    }
+    Ok(())
 }
 
 /// The claim form's photo lists, and with them the upload pipeline
@@ -103,14 +157,15 @@ fn lookup_tracking(proxy: Proxy, number: String) -> Result<TrackingAnswer, ApiFa
 fn when_loaded<F, Fut>(load: F) -> AnyView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Loaded> + Send + 'static,
+    Fut: Future<Output = Loaded> + 'static,
 {
     let attempt = RwSignal::new(0u32);
     (move || {
         attempt.track();
         let t = expect_context::<Ctx>().texts;
         let part = load();
-        Suspend::new(async move {
+        // (Single-threaded: the fetch of the view texts is not `Send`.)
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
             part.await.unwrap_or_else(|NotLoaded| {
                 view! {
                     <div class="pd-banner" role="alert">
@@ -122,7 +177,7 @@ where
                 }
                 .into_any()
             })
-        })
+        }))
     })
     .into_any()
 }
@@ -155,27 +210,41 @@ async fn quietly(load: impl Future<Output = Result<(), SplitLoaderError>>) {
     let _ = load.await;
 }
 
-/// `view`, rendered once its module is loaded (nothing before). `None`
-/// for the claim view, which is in the main module.
+/// `view`, rendered once its module and the view texts are loaded
+/// (nothing before). `None` for the claim view, which is in the main
+/// module.
 pub(crate) fn render(view: View, tracking_number: &str, order_number: &str) -> Option<AnyView> {
     let _ = (tracking_number, order_number);
     match view {
         #[cfg(feature = "status")]
-        View::Status => Some(when_loaded(status_view)),
+        View::Status => Some(view_part(|| Box::pin(status_view()))),
         #[cfg(feature = "track")]
         View::Track => {
             let number = tracking_number.to_owned();
-            Some(when_loaded(move || track_view(number.clone())))
+            Some(view_part(move || Box::pin(track_view(number.clone()))))
         }
         #[cfg(feature = "contact")]
         View::Contact => {
             let number = order_number.to_owned();
-            Some(when_loaded(move || contact_view(number.clone())))
+            Some(view_part(move || Box::pin(contact_view(number.clone()))))
         }
         #[cfg(feature = "staff")]
-        View::Staff => Some(when_loaded(staff_view)),
+        View::Staff => Some(view_part(|| Box::pin(staff_view()))),
         _ => None,
     }
+}
+
+/// A view's part: its module and the view texts, then the view.
+#[cfg(views)]
+fn view_part(load: impl Fn() -> Pin<Box<dyn Future<Output = Loaded>>> + Send + Sync + 'static) -> AnyView {
+    let lang = expect_context::<Ctx>().lang;
+    when_loaded(move || {
+        let part = load();
+        async move {
+            view_texts(lang).await?;
+            part.await
+        }
+    })
 }
 
 /// Starts loading `view`'s module (once per page, however often it is
@@ -197,8 +266,15 @@ pub(crate) fn prefetch(view: View) {
 
 /// Loads the modules of `views` when the browser is next idle
 /// (`requestIdleCallback`; where there is none, after a second).
-pub(crate) fn prefetch_when_idle(views: Vec<View>) {
+pub(crate) fn prefetch_when_idle(views: Vec<View>, lang: Lang) {
     when_idle(move || {
+        #[cfg(views)]
+        if views.iter().any(|v| *v != View::Claim) {
+            spawn_local(async move {
+                let _ = view_texts(lang).await;
+            });
+        }
+        let _ = lang;
         for view in views {
             prefetch(view);
         }

@@ -370,7 +370,7 @@ fn Tabs(options: Options) -> impl IntoView {
         let others: Vec<View> = tabs.iter().map(|(v, _)| *v).collect();
         Effect::new(move |done: Option<()>| {
             if done.is_none() {
-                lazy::prefetch_when_idle(others.clone());
+                lazy::prefetch_when_idle(others.clone(), ctx.lang);
             }
         });
     }

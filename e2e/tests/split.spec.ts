@@ -112,3 +112,32 @@ test('a module that cannot be loaded is said where its part would be, and "Try a
   await form.widget.getByRole('button', { name: form.t.retry }).click();
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
 });
+
+test('the other views\' texts come with the first of their modules, in the page\'s language; texts that cannot be fetched are said, and "Try again" fetches them', async ({ page }) => {
+  const fetched: string[] = [];
+  let broken = true;
+  await page.route(/\/i18n\/[a-z]+(\.views)?\.json$/, (route) => {
+    fetched.push(new URL(route.request().url()).pathname);
+    const views = route.request().url().endsWith('.views.json');
+    return views && broken ? route.abort('internetdisconnected') : route.continue();
+  });
+  const form = new ClaimForm(page, undefined, 'de');
+  await form.open('?lang=de');
+  const t = form.t;
+  // The claim form needs only the core texts; the view texts are asked
+  // for when the page is idle, in German only.
+  await expect.poll(() => fetched).toContain('/i18n/de.views.json');
+  expect(fetched).toContain('/i18n/de.json');
+  expect(fetched).not.toContain('/i18n/en.views.json');
+  await form.trackingNumber.fill('PD-OWN-0003');
+
+  await form.widget.getByRole('button', { name: t.nav_status }).click();
+  await expect(form.widget.getByRole('alert')).toContainText(t.err_part_not_loaded);
+  broken = false;
+  await form.widget.getByRole('button', { name: t.retry }).click();
+  await expect(form.widget.getByRole('heading', { name: t.status_title })).toBeVisible();
+  await expect(form.widget.getByRole('button', { name: t.show_status })).toBeVisible();
+  // Back to the claim form: what was typed is still there.
+  await form.widget.getByRole('button', { name: t.nav_claim }).click();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+});

@@ -248,3 +248,58 @@ fn tags_pick_the_language_with_or_without_a_region() {
     let tags: BTreeSet<&str> = Lang::ALL.iter().map(|l| l.tag()).collect();
     assert_eq!(tags.len(), Lang::ALL.len(), "tags are distinct");
 }
+
+/// `lang`'s file split as the split build ships it (build.rs): the core
+/// texts and the view texts.
+fn split_file(lang: Lang) -> (File, File) {
+    let (views, core): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
+        fields(lang).into_iter().partition(|(k, _)| VIEW_FIELDS.contains(&k.as_str()));
+    (File(core), File(views))
+}
+
+#[test]
+fn the_view_texts_are_texts_only_the_views_in_their_own_modules_use() {
+    let all: BTreeSet<&str> = Texts::TEXT_FIELDS.iter().chain(Texts::TABLE_FIELDS).copied().collect();
+    let views: BTreeSet<&str> = VIEW_FIELDS.iter().copied().collect();
+    assert_eq!(views.len(), VIEW_FIELDS.len(), "no name twice");
+    assert!(views.is_subset(&all), "{:?}", views.difference(&all).collect::<Vec<_>>());
+    // A good part of the texts, but not those the claim form shows.
+    assert!(views.len() > 100, "only {} view texts", views.len());
+    for core in ["claim_title", "submit", "err_network", "retry", "err_part_not_loaded", "tracking_phases", "nav_label"]
+    {
+        assert!(!views.contains(core), "{core} is the claim form's or the shell's");
+    }
+    for view in ["status_title", "staff_desk_title", "contact_title", "inbox_buckets", "history_actions"] {
+        assert!(views.contains(view), "{view} is only a view's");
+    }
+}
+
+#[test]
+fn core_texts_then_view_texts_make_the_whole_language() {
+    for lang in Lang::ALL {
+        let whole = Texts::parse(&serde_json::to_string(&fields(lang)).unwrap()).unwrap();
+        let (core, views) = split_file(lang);
+        // The core file alone: usable where view texts may come later,
+        // with those empty; refused where they may not.
+        let (partial, views_missing) = Texts::from_files(&[&core], true).unwrap();
+        assert_eq!(views_missing.len(), VIEW_FIELDS.len(), "{lang:?}");
+        assert_eq!((partial.submit, partial.status_title), (whole.submit, ""), "{lang:?}");
+        assert!(partial.inbox_buckets.is_empty());
+        let refused = Texts::from_files(&[&core], false).err().unwrap();
+        assert!(refused.contains("status_title"), "{refused}");
+        // Both: the whole language.
+        let (merged, views_missing) = Texts::from_files(&[&views, &core], true).unwrap();
+        assert!(views_missing.is_empty(), "{lang:?}");
+        assert_eq!(format!("{merged:?}"), format!("{whole:?}"), "{lang:?}");
+        // A view file without one of its texts is named.
+        let mut short = views.0.clone();
+        short.remove("staff_desk_title");
+        let (_, views_missing) = Texts::from_files(&[&File(short), &core], true).unwrap();
+        assert_eq!(views_missing, ["staff_desk_title"]);
+        // A core file without a core text is refused, naming it.
+        let mut short = core.0.clone();
+        short.remove("submit");
+        let e = Texts::from_files(&[&File(short), &views], true).err().unwrap();
+        assert_eq!(e, "missing or not text: submit");
+    }
+}
