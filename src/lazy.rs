@@ -168,7 +168,7 @@ where
         Suspend::new(send_wrapper::SendWrapper::new(async move {
             part.await.unwrap_or_else(|NotLoaded| {
                 view! {
-                    <div class="pd-banner" role="alert">
+                    <div class="pd-banner pd-part-failed" role="alert">
                         <p>{t.err_part_not_loaded}</p>
                         <button type="button" class="pd-secondary" on:click=move |_| attempt.update(|n| *n += 1)>
                             {t.retry}

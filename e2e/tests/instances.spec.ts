@@ -62,15 +62,22 @@ test('only the language a page needs is downloaded, alongside the WebAssembly', 
   await page.goto('/?lang=nl');
   const widget = page.locator('parcel-desk');
   await expect(widget.getByRole('heading', { name: 'Een probleem met uw pakket melden' })).toBeVisible();
-  expect(files.filter((f) => f.includes('/i18n/'))).toEqual(['/i18n/nl.json']);
+  const core = () => files.filter((f) => f.includes('/i18n/') && !f.endsWith('.views.json'));
+  const views = () => files.filter((f) => f.endsWith('.views.json'));
+  expect(core()).toEqual(['/i18n/nl.json']);
   // Requested before the WebAssembly was there, not after it.
   expect(files.indexOf('/i18n/nl.json')).toBeLessThan(files.indexOf('/parcel-desk_bg.wasm') + 2);
+  // The other views' texts come later (when the page is idle, with their
+  // modules), in that language only.
+  await expect.poll(views).toEqual(['/i18n/nl.views.json']);
 
-  // English is compiled in: an English page fetches no language file.
+  // English's core texts are compiled in: an English page fetches no
+  // language file before the form, and later English's view texts.
   files.length = 0;
   await page.goto('/?lang=en');
   await expect(widget.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
-  expect(files.filter((f) => f.includes('/i18n/'))).toEqual([]);
+  expect(core()).toEqual([]);
+  await expect.poll(views).toEqual(['/i18n/en.views.json']);
 });
 
 test('a language file that cannot be loaded leaves a working widget in English and says why', async ({ page }) => {

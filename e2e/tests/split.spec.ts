@@ -99,6 +99,10 @@ test('a module that cannot be loaded is said where its part would be, and "Try a
   const photos = form.widget.getByRole('group', { name: new RegExp(`^${form.t.photos}`) });
   await expect(photos.getByRole('alert')).toContainText(form.t.err_part_not_loaded);
   await expect(form.field('Photos of the damage')).toHaveCount(0);
+  // Sending now: the photos are missing, and focus goes to what brings
+  // their field back.
+  await form.submit.click();
+  await expect(photos.getByRole('button', { name: form.t.retry }).first()).toBeFocused();
   broken.delete('split_file_list_view');
   await photos.getByRole('button', { name: form.t.retry }).first().click();
   await expect(form.field('Photos of the damage')).toBeVisible();

@@ -61,7 +61,10 @@ fn field_label(t: &Texts, f: Field) -> &'static str {
 fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
     request_animation_frame(move || {
         let Some(form) = root.get_untracked() else { return };
-        if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
+        // The first invalid field, or (first, if it comes first) the "Try
+        // again" of a part that could not be loaded (the photo list: its
+        // field is not there to focus).
+        if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"], .pd-part-failed button") {
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }
