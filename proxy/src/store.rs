@@ -94,11 +94,14 @@ impl From<rusqlite::Error> for StoreError {
 /// died): then a retry may go ahead.
 pub const IN_FLIGHT_MS: i64 = 120_000;
 
+const DAY_MS: i64 = 86_400_000;
+
 /// The store; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     db: Db,
     keep_ms: i64,
+    keep_files_ms: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -227,7 +230,7 @@ impl Store {
                 other => break other?,
             }
         };
-        let store = Store { db, keep_ms: (keep_hours.min(100_000) as i64) * 3_600_000 };
+        let store = Store { db, keep_ms: (keep_hours.min(100_000) as i64) * 3_600_000, keep_files_ms: 180 * DAY_MS };
         store.prune().await?;
         Ok(store)
     }
@@ -242,11 +245,23 @@ impl Store {
         &self.db
     }
 
-    /// Drops idempotency answers older than the retention.
+    /// Keeps the bytes of uploaded files for `days` (default 180), then
+    /// [`Store::prune`] deletes them.
+    pub fn keep_files_days(mut self, days: u64) -> Store {
+        self.keep_files_ms = (days.clamp(1, 100_000) as i64) * DAY_MS;
+        self
+    }
+
+    /// Drops idempotency answers and kept files older than their
+    /// retention, and expired in-flight keys; how many rows went. Run when
+    /// the store opens, and hourly by each proxy on it.
     pub async fn prune(&self) -> Result<u64, StoreError> {
-        let cutoff = now_ms() - self.keep_ms;
-        self.db.exec("DELETE FROM in_flight WHERE until < $1", &[Val::Int(now_ms())]).await?;
-        self.db.exec("DELETE FROM idempotency WHERE created_at < $1", &[Val::Int(cutoff)]).await
+        let now = now_ms();
+        let mut gone = self.db.exec("DELETE FROM in_flight WHERE until < $1", &[Val::Int(now)]).await?;
+        gone += self.db.exec("DELETE FROM idempotency WHERE created_at < $1", &[Val::Int(now - self.keep_ms)]).await?;
+        gone +=
+            self.db.exec("DELETE FROM kept_files WHERE created_at < $1", &[Val::Int(now - self.keep_files_ms)]).await?;
+        Ok(gone)
     }
 
     /// Decides what a request with `key` on `route` and request hash `hash`

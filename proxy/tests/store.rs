@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use parcel_desk_proxy::jtl::store::{JtlStore, Reply};
 use parcel_desk_proxy::store::claims::{Accepted, NewClaim};
+use parcel_desk_proxy::store::db::Val;
 use parcel_desk_proxy::store::{now_ms, Claim, Location, Store, StoredAnswer};
 
 fn answer(body: &str) -> StoredAnswer {
@@ -454,6 +455,30 @@ async fn the_inbox_reads_and_guards(at: Location) {
     assert_eq!(s.history("i2").await.unwrap()[0].actor, "Anna");
 }
 
+/// Kept files go after `store.keep_files_days`, by the prune each proxy
+/// runs when it opens the store and hourly; younger ones stay.
+async fn kept_files_go_after_their_retention(at: Location) {
+    let s = open(&at).await.keep_files_days(30);
+    s.keep_file("old", "image/jpeg", "a.jpg", b"old bytes").await.unwrap();
+    s.keep_file("young", "image/jpeg", "b.jpg", b"young bytes").await.unwrap();
+    let day = 86_400_000;
+    let aged = |days: i64| now_ms() - days * day;
+    s.db().exec("UPDATE kept_files SET created_at = $1 WHERE file_token = 'old'", &[Val::Int(aged(31))]).await.unwrap();
+    s.db()
+        .exec("UPDATE kept_files SET created_at = $1 WHERE file_token = 'young'", &[Val::Int(aged(29))])
+        .await
+        .unwrap();
+    assert_eq!(s.prune().await.unwrap(), 1);
+    assert!(s.kept_file("old").await.unwrap().is_none());
+    assert_eq!(s.kept_file("young").await.unwrap().unwrap().bytes, b"young bytes");
+    // The default is 180 days.
+    let s = open(&at).await;
+    assert_eq!(s.kept_tokens(&["young"]).await.unwrap(), ["young"]);
+    s.db().exec("UPDATE kept_files SET created_at = $1", &[Val::Int(aged(181))]).await.unwrap();
+    assert_eq!(s.prune().await.unwrap(), 1);
+    assert!(s.kept_tokens(&["young"]).await.unwrap().is_empty());
+}
+
 async fn suite(name: &str, fresh: impl Fn() -> Location) {
     macro_rules! run {
         ($($scenario:ident),* $(,)?) => {$(
@@ -462,6 +487,7 @@ async fn suite(name: &str, fresh: impl Fn() -> Location) {
         )*};
     }
     run!(
+        kept_files_go_after_their_retention,
         instances_starting_together_migrate_once,
         accept_is_once_per_key,
         leases_are_taken_once,

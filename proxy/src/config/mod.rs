@@ -69,6 +69,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("store.url", "where the proxy's state lives: sqlite:///path/file.sqlite3 or postgres://user@host:port/db"),
     ("store.path", "SQLite file for the proxy's state (the same as a sqlite:// store.url)"),
     ("store.idempotency_hours", "how long create answers are kept for Idempotency-Key replays"),
+    ("store.keep_files_days", "how long the bytes of uploaded files are kept for the staff inbox"),
     ("access.token_key", "key that signs per-ticket access tokens"),
     ("access.token_days", "validity of an access token in days"),
     ("tracking.base_url", "Parcel Tracking API base URL"),

@@ -172,7 +172,7 @@ layer!(RawUpstream, "upstream" {
     creates_per_minute: UInt, reads_per_minute: UInt, window_secs: UInt, read_cache_secs: UInt,
     reconcile_after_secs: UInt, retry_base_ms: UInt, watch_secs: UInt,
 });
-layer!(RawStore, "store" { url: Text, path: Text, idempotency_hours: UInt });
+layer!(RawStore, "store" { url: Text, path: Text, idempotency_hours: UInt, keep_files_days: UInt });
 layer!(RawAccess, "access" { token_key: Text, token_days: UInt });
 layer!(RawTracking, "tracking" { base_url: Text });
 layer!(RawClaims, "claims" { lost_after_days: UInt, parcel_kind: Text, carrier_contract_id: UInt, review: Text });

@@ -101,6 +101,10 @@ pub struct StoreConfig {
     pub path: Option<PathBuf>,
     /// How long create answers are kept for `Idempotency-Key` replays.
     pub idempotency_hours: NonZeroU64,
+    /// How long the bytes of uploaded files are kept for the staff inbox
+    /// (the customer's photos, staff's invoices), in days; older ones are
+    /// deleted (hourly), and the inbox says "not available" for them.
+    pub keep_files_days: NonZeroU64,
 }
 
 impl StoreConfig {
@@ -124,7 +128,12 @@ impl StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { url: None, path: None, idempotency_hours: NonZeroU64::new(24).expect("non-zero") }
+        StoreConfig {
+            url: None,
+            path: None,
+            idempotency_hours: NonZeroU64::new(24).expect("non-zero"),
+            keep_files_days: NonZeroU64::new(180).expect("non-zero"),
+        }
     }
 }
 
@@ -134,6 +143,7 @@ impl fmt::Debug for StoreConfig {
             .field("url", &self.url.as_ref().map(Location::redacted))
             .field("path", &self.path)
             .field("idempotency_hours", &self.idempotency_hours)
+            .field("keep_files_days", &self.keep_files_days)
             .finish()
     }
 }

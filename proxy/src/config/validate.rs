@@ -177,6 +177,9 @@ pub(super) fn resolve(raw: RawConfig, origins: &Origins) -> Result<Config, Confi
     if let Some(v) = st.idempotency_hours {
         cfg.store.idempotency_hours = c.at_least_1("store.idempotency_hours", v.0)?;
     }
+    if let Some(v) = st.keep_files_days {
+        cfg.store.keep_files_days = c.at_least_1("store.keep_files_days", v.0)?;
+    }
     let a = raw.access;
     if let Some(v) = a.token_days {
         if v.0 == 0 || v.0 > 3650 {

@@ -169,7 +169,8 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
     let location = config.store.location();
     let store = crate::store::Store::open(&location, config.store.idempotency_hours.get())
         .await
-        .map_err(|e| BuildError(format!("invalid configuration key `{}`: {e}", config.store.key())))?;
+        .map_err(|e| BuildError(format!("invalid configuration key `{}`: {e}", config.store.key())))?
+        .keep_files_days(config.store.keep_files_days.get());
     let jtl = if config.jtl.enabled() {
         let jtl = crate::jtl::Jtl::new(
             &config.jtl,
@@ -233,6 +234,7 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
     });
     pipeline::spawn(&state);
     super::customer::order_facts::spawn(&state);
+    prune_hourly(&state);
     if let Some(mail) = &state.mail {
         mail.spawn();
     }
@@ -240,6 +242,24 @@ pub async fn router(config: &Config) -> Result<Router, BuildError> {
         super::watcher::spawn(&state, every);
     }
     Ok(Router::new().fallback(dispatch).with_state(state).layer(middleware::from_fn(access_log)))
+}
+
+/// Deletes the store's expired rows every hour (idempotency answers, kept
+/// files: `store.keep_files_days`) while the proxy runs. Every proxy on a
+/// store does it; deleting twice is harmless.
+fn prune_hourly(state: &Arc<ProxyState>) {
+    let weak = Arc::downgrade(state);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            let Some(st) = weak.upgrade() else { break };
+            match st.tickets.store.prune().await {
+                Ok(0) => {}
+                Ok(rows) => tracing::info!(rows, "store: expired rows deleted"),
+                Err(e) => tracing::warn!(error = %e, "store: expired rows could not be deleted"),
+            }
+        }
+    });
 }
 
 /// The budget's account key: SHA-256 of base URL and public key, hex.
