@@ -99,5 +99,13 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   const all = full.reduce((sum, f) => sum + f.bytes, 0);
   expect(wasm[0].bytes).toBeLessThan(shell!.bytes);
   expect(wasm[0].bytes).toBeLessThan(all * 0.75);
+  // A view in a module of its own shows with its texts, which Vite emitted
+  // as assets too (i18n/<tag>.views.json, found through the glue's
+  // `new URL(`./i18n/${tag}.views.json`, import.meta.url)`).
+  const texts = new ClaimForm(page).t;
+  const desk = page.locator('parcel-desk');
+  await desk.getByRole('button', { name: texts.nav_status }).click();
+  await expect(desk.getByRole('heading', { name: texts.status_title })).toBeVisible();
+  await expect(desk.getByRole('button', { name: texts.show_status })).toBeVisible();
   expect(failed).toEqual([]);
 });
