@@ -251,10 +251,14 @@ fn tags_pick_the_language_with_or_without_a_region() {
 
 /// `lang`'s file split as the split build ships it (build.rs): the core
 /// texts and the view texts.
-fn split_file(lang: Lang) -> (File, File) {
-    let (views, core): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
-        fields(lang).into_iter().partition(|(k, _)| VIEW_FIELDS.contains(&k.as_str()));
-    (File(core), File(views))
+fn split_file(lang: Lang) -> (serde_json::Map<String, Value>, serde_json::Map<String, Value>) {
+    fields(lang).into_iter().partition(|(k, _)| !VIEW_FIELDS.contains(&k.as_str()))
+}
+
+/// A language file made of `map` (through the parser of the target: the
+/// browser's in the WebAssembly build).
+fn file(map: &serde_json::Map<String, Value>) -> File {
+    File::parse(&serde_json::to_string(map).unwrap()).unwrap()
 }
 
 #[test]
@@ -278,7 +282,8 @@ fn the_view_texts_are_texts_only_the_views_in_their_own_modules_use() {
 fn core_texts_then_view_texts_make_the_whole_language() {
     for lang in Lang::ALL {
         let whole = Texts::parse(&serde_json::to_string(&fields(lang)).unwrap()).unwrap();
-        let (core, views) = split_file(lang);
+        let (core_map, views_map) = split_file(lang);
+        let (core, views) = (file(&core_map), file(&views_map));
         // The core file alone: usable where view texts may come later,
         // with those empty; refused where they may not.
         let (partial, views_missing) = Texts::from_files(&[&core], true).unwrap();
@@ -292,14 +297,14 @@ fn core_texts_then_view_texts_make_the_whole_language() {
         assert!(views_missing.is_empty(), "{lang:?}");
         assert_eq!(format!("{merged:?}"), format!("{whole:?}"), "{lang:?}");
         // A view file without one of its texts is named.
-        let mut short = views.0.clone();
+        let mut short = views_map.clone();
         short.remove("staff_desk_title");
-        let (_, views_missing) = Texts::from_files(&[&File(short), &core], true).unwrap();
+        let (_, views_missing) = Texts::from_files(&[&file(&short), &core], true).unwrap();
         assert_eq!(views_missing, ["staff_desk_title"]);
         // A core file without a core text is refused, naming it.
-        let mut short = core.0.clone();
+        let mut short = core_map.clone();
         short.remove("submit");
-        let e = Texts::from_files(&[&File(short), &views], true).err().unwrap();
+        let e = Texts::from_files(&[&file(&short), &views], true).err().unwrap();
         assert_eq!(e, "missing or not text: submit");
     }
 }
