@@ -31,12 +31,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{ApiFailure, Proxy};
+use crate::claim::model::Field;
+use crate::claim::Inputs;
 #[cfg(views)]
 use crate::i18n;
 use crate::i18n::Lang;
 use crate::tracking::Tracking;
 use crate::upload::FileListProps;
 use crate::{Ctx, View};
+use parcel_desk_wire::ClaimType;
 
 // The view texts' fetch, in JS: a promise each language's views share, and
 // forget when it fails (so that "Try again" fetches anew).
@@ -141,6 +144,21 @@ fn file_list_view(props: Vec<FileListProps>) -> Loaded {
     Ok(props.into_iter().map(crate::upload::FileList).collect_view().into_any())
 }
 
+/// What the claim form asks once it knows the claim (its questions, the
+/// photo lists' place, the customer, the declaration): nobody answers it
+/// before picking what happened.
+#[wasm_split(claim_details_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_claim_details_view), fallible)]
+fn claim_details_view(inputs: Inputs, claim: Signal<Option<ClaimType>>, error_of: ErrorOf) -> Loaded {
+    Ok(view! { <crate::claim::questions::Details inputs=inputs claim=claim error_of=error_of /> }.into_any())
+}
+
+type ErrorOf = Callback<Field, Signal<Option<String>>>;
+
+/// [`crate::claim::questions::Details`], once its module is loaded.
+pub(crate) fn claim_details(inputs: Inputs, claim: Signal<Option<ClaimType>>, error_of: ErrorOf) -> AnyView {
+    when_loaded(move || claim_details_view(inputs, claim, error_of))
+}
+
 type TrackingAnswer = Pin<Box<dyn Future<Output = Result<Tracking, ApiFailure>>>>;
 
 /// The claim form's tracking look-up: the request and the reading of
@@ -199,6 +217,7 @@ pub(crate) async fn tracking(proxy: Proxy, number: String) -> Result<Tracking, A
 /// typed number does not wait for them then.
 pub(crate) fn prefetch_claim_parts() {
     when_idle(|| {
+        spawn_local(quietly(__preload_claim_details_view()));
         spawn_local(quietly(__preload_file_list_view()));
         spawn_local(quietly(__preload_lookup_tracking()));
     });

@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 
 use super::inputs::{Inputs, Saved};
 use super::lookup::ParcelLookup;
-use super::model::{Asks, Draft, Field, FieldError, Situation};
-use super::questions::{not_offered_text, Declaration, Photos, Questions, ResolutionChoice, SituationChoice};
+use super::model::{Draft, Field, FieldError, Situation};
+use super::questions::{lazy_details, not_offered_text, SituationChoice};
 use crate::api::{failure_text, ApiFailure};
 use crate::fields::{ErrorSummary, TextField};
 use crate::i18n::Texts;
@@ -139,14 +139,15 @@ pub fn ClaimForm(
         Some(Ok(c)) => Some(c),
         _ => None,
     });
-    let asks = move || claim_type.get().map(Asks::of);
 
-    let error_of = move |field: Field| {
+    // (A callback, so that the questions can take it into their module.)
+    let error_text = Callback::new(move |field: Field| {
         Signal::derive(move || {
             let shown = errors.with(|es| es.iter().find(|(f, _)| *f == field).map(|(_, e)| field_error_text(t, e)));
             shown.or_else(|| (field == Field::TrackingNumber).then(|| lookup.not_found_text(t)).flatten())
         })
-    };
+    });
+    let error_of = move |field: Field| error_text.run(field);
 
     let submit = Action::new_local(move |a: &Attempt| {
         let proxy = ctx.proxy.clone();
@@ -397,24 +398,7 @@ pub fn ClaimForm(
                 })}
 
                 <Show when=move || claim_type.with(Option::is_some)>
-                    <Questions inputs=inputs claim=claim_type error_of=error_of />
-                    <Show when=move || asks().is_some_and(|a| a.photos)>
-                        <Photos photos=inputs.photos error=error_of(Field::Photos) />
-                    </Show>
-                    <Show when=move || asks().is_some_and(|a| a.resolution)>
-                        <ResolutionChoice resolution=inputs.resolution />
-                    </Show>
-                    <fieldset class="pd-field">
-                        <legend>{t.you_legend}</legend>
-                        <TextField id="email" label=t.email hint=t.email_hint input_type="email"
-                            autocomplete="email" value=inputs.email error=error_of(Field::Email) required=true />
-                        <TextField id="name" label=t.name autocomplete="name" value=inputs.name
-                            error=error_of(Field::Name) required=true />
-                    </fieldset>
-                    <Show when=move || asks().is_some_and(|a| a.declaration)>
-                        <Declaration declared=inputs.declared signed_name=inputs.signed_name
-                            error=error_of(Field::Declaration) name_error=error_of(Field::SignedName) />
-                    </Show>
+                    {lazy_details(inputs, claim_type, error_text)}
                 </Show>
 
                 {move || banner.get().map(|text| view! { <ErrorSummary text=text links=summary_links /> })}

@@ -115,11 +115,11 @@ impl Inputs {
         }
     }
 
-    pub fn saved(&self) -> Saved {
+    pub(super) fn saved(&self) -> Saved {
         Saved { draft: self.draft(), use_order: self.use_order.get(), attempt: self.attempt.get() }
     }
 
-    pub fn restore(&self, saved: Saved) {
+    pub(super) fn restore(&self, saved: Saved) {
         let d = saved.draft;
         self.use_order.set(saved.use_order);
         if saved.use_order {

@@ -2,8 +2,10 @@
 
 pub mod form;
 mod inputs;
+#[cfg(feature = "split")]
+pub(crate) use inputs::Inputs;
 mod lookup;
 pub mod model;
-mod questions;
+pub(crate) mod questions;
 
 pub use form::ClaimForm;

@@ -161,7 +161,7 @@ fn Contents(inputs: Inputs, #[prop(into)] error: Signal<Option<String>>) -> impl
 /// The questions of `claim` beyond photos, the wish, the customer and the
 /// declaration.
 #[component]
-pub fn Questions(
+fn Questions(
     inputs: Inputs,
     #[prop(into)] claim: Signal<Option<ClaimType>>,
     error_of: impl Fn(Field) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
@@ -228,11 +228,60 @@ pub fn Questions(
     }
 }
 
+/// Everything the form asks once it knows which claim it files: that
+/// claim's questions, photos and wish, the customer's e-mail address and
+/// name, and the declaration. In the split build (cargo feature `split`)
+/// this is its own module (src/lazy.rs): nobody answers it before picking
+/// what happened, and it is prefetched when the browser is idle after the
+/// form is on the page.
+#[component]
+pub fn Details(
+    inputs: Inputs,
+    claim: Signal<Option<ClaimType>>,
+    error_of: Callback<Field, Signal<Option<String>>>,
+) -> impl IntoView {
+    let t = expect_context::<Ctx>().texts;
+    let asks = move || claim.get().map(Asks::of);
+    let error_of = move |field: Field| error_of.run(field);
+    view! {
+        <Questions inputs=inputs claim=claim error_of=error_of />
+        <Show when=move || asks().is_some_and(|a| a.photos)>
+            <Photos photos=inputs.photos error=error_of(Field::Photos) />
+        </Show>
+        <Show when=move || asks().is_some_and(|a| a.resolution)>
+            <ResolutionChoice resolution=inputs.resolution />
+        </Show>
+        <fieldset class="pd-field">
+            <legend>{t.you_legend}</legend>
+            <TextField id="email" label=t.email hint=t.email_hint input_type="email"
+                autocomplete="email" value=inputs.email error=error_of(Field::Email) required=true />
+            <TextField id="name" label=t.name autocomplete="name" value=inputs.name
+                error=error_of(Field::Name) required=true />
+        </fieldset>
+        <Show when=move || asks().is_some_and(|a| a.declaration)>
+            <Declaration declared=inputs.declared signed_name=inputs.signed_name
+                error=error_of(Field::Declaration) name_error=error_of(Field::SignedName) />
+        </Show>
+    }
+}
+
+/// [`Details`], whose code may load after the form (src/lazy.rs).
+pub fn lazy_details(
+    inputs: Inputs,
+    claim: Signal<Option<ClaimType>>,
+    error_of: Callback<Field, Signal<Option<String>>>,
+) -> AnyView {
+    #[cfg(feature = "split")]
+    return crate::lazy::claim_details(inputs, claim, error_of);
+    #[cfg(not(feature = "split"))]
+    view! { <Details inputs=inputs claim=claim error_of=error_of /> }.into_any()
+}
+
 /// Photos by what they show: as many as the customer has, several per
 /// pick, the camera on phones; at most [`MAX_PHOTOS`] in all (the claim's
 /// photo fields upstream).
 #[component]
-pub fn Photos(
+fn Photos(
     photos: [(PhotoRole, RwSignal<Vec<Picked>>); 3],
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -275,7 +324,7 @@ fn lazy_file_lists(props: impl Fn() -> Vec<FileListProps> + Send + Sync + 'stati
 
 /// The customer's wish: for the shop, never sent to the carrier.
 #[component]
-pub fn ResolutionChoice(resolution: RwSignal<Option<Resolution>>) -> impl IntoView {
+fn ResolutionChoice(resolution: RwSignal<Option<Resolution>>) -> impl IntoView {
     let t = expect_context::<Ctx>().texts;
     let none = || Signal::derive(|| None::<String>);
     let is = move |r: Resolution| Signal::derive(move || resolution.get() == Some(r));
@@ -296,7 +345,7 @@ pub fn ResolutionChoice(resolution: RwSignal<Option<Resolution>>) -> impl IntoVi
 /// "I confirm that I have not received this parcel", signed with the
 /// customer's typed name; the proxy turns it into the claim's PDF.
 #[component]
-pub fn Declaration(
+fn Declaration(
     declared: RwSignal<bool>,
     signed_name: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
