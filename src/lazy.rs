@@ -31,15 +31,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{ApiFailure, Proxy};
-use crate::claim::model::Field;
-use crate::claim::Inputs;
 #[cfg(views)]
 use crate::i18n;
 use crate::i18n::Lang;
 use crate::tracking::Tracking;
 use crate::upload::FileListProps;
 use crate::{Ctx, View};
-use parcel_desk_wire::ClaimType;
 
 // The view texts' fetch, in JS: a promise each language's views share, and
 // forget when it fails (so that "Try again" fetches anew).
@@ -72,6 +69,9 @@ extern "C" {
 /// A module that could not be fetched or started (its loader logs why).
 pub(crate) struct NotLoaded;
 
+/// What a module that makes a part of the page gives.
+pub(crate) type Loaded = Result<AnyView, NotLoaded>;
+
 impl From<SplitLoaderError> for NotLoaded {
     fn from(_: SplitLoaderError) -> Self {
         NotLoaded
@@ -84,8 +84,6 @@ impl From<SplitLoaderError> for ApiFailure {
         ApiFailure::Network
     }
 }
-
-type Loaded = Result<AnyView, NotLoaded>;
 
 #[cfg(feature = "status")]
 #[wasm_split(status_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_status_view), fallible)]
@@ -144,21 +142,6 @@ fn file_list_view(props: Vec<FileListProps>) -> Loaded {
     Ok(props.into_iter().map(crate::upload::FileList).collect_view().into_any())
 }
 
-/// What the claim form asks once it knows the claim (its questions, the
-/// photo lists' place, the customer, the declaration): nobody answers it
-/// before picking what happened.
-#[wasm_split(claim_details_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_claim_details_view), fallible)]
-fn claim_details_view(inputs: Inputs, claim: Signal<Option<ClaimType>>, error_of: ErrorOf) -> Loaded {
-    Ok(view! { <crate::claim::questions::Details inputs=inputs claim=claim error_of=error_of /> }.into_any())
-}
-
-type ErrorOf = Callback<Field, Signal<Option<String>>>;
-
-/// [`crate::claim::questions::Details`], once its module is loaded.
-pub(crate) fn claim_details(inputs: Inputs, claim: Signal<Option<ClaimType>>, error_of: ErrorOf) -> AnyView {
-    when_loaded(move || claim_details_view(inputs, claim, error_of))
-}
-
 type TrackingAnswer = Pin<Box<dyn Future<Output = Result<Tracking, ApiFailure>>>>;
 
 /// The claim form's tracking look-up: the request and the reading of
@@ -172,7 +155,7 @@ fn lookup_tracking(proxy: Proxy, number: String) -> Result<TrackingAnswer, ApiFa
 /// `load`'s part once its module is there; if it cannot be loaded, the
 /// reason and a button that tries again (the module loader keeps no
 /// failure: a second attempt fetches it anew).
-fn when_loaded<F, Fut>(load: F) -> AnyView
+pub(crate) fn when_loaded<F, Fut>(load: F) -> AnyView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Loaded> + 'static,
@@ -217,10 +200,18 @@ pub(crate) async fn tracking(proxy: Proxy, number: String) -> Result<Tracking, A
 /// typed number does not wait for them then.
 pub(crate) fn prefetch_claim_parts() {
     when_idle(|| {
-        spawn_local(quietly(__preload_claim_details_view()));
         spawn_local(quietly(__preload_file_list_view()));
         spawn_local(quietly(__preload_lookup_tracking()));
     });
+}
+
+/// Loads a module when the browser is next idle (`preload`: what
+/// `#[wasm_split]` writes as the function's `preload`).
+pub(crate) fn prefetch_on_idle<Fut>(preload: fn() -> Fut)
+where
+    Fut: Future<Output = Result<(), SplitLoaderError>> + 'static,
+{
+    when_idle(move || spawn_local(quietly(preload())));
 }
 
 /// A prefetch: a module that does not load now is tried again when its

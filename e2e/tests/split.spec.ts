@@ -11,32 +11,76 @@ import { noisyJpeg } from '../pages/photos';
 
 test('the claim form is usable while the other views are still loading; a tab shows its view once its module is there', async ({ page }) => {
   const held: Route[] = [];
-  let release = false;
+  // What may load: nothing at first, then everything but the tracking view.
+  let allowed = (_: string) => false;
   await page.route(/\/(split|chunk)_[a-z_0-9]+\.wasm$/, (route) => {
-    if (release) return route.continue();
+    if (allowed(new URL(route.request().url()).pathname)) return route.continue();
     held.push(route);
   });
+  const release = async () => {
+    for (const r of held.splice(0)) {
+      if (allowed(new URL(r.request().url()).pathname)) await r.continue(); else held.push(r);
+    }
+  };
   const form = new ClaimForm(page);
   await form.open();
-  // Idle: the other tabs' modules were asked for, and none has arrived.
+  // Idle: the other tabs' modules and the claim form's own were asked for,
+  // and none has arrived.
   await expect.poll(() => held.map((r) => new URL(r.request().url()).pathname).filter((p) => p.startsWith('/split_')).sort())
-    .toEqual(['/split_contact_view.wasm', '/split_file_list_view.wasm', '/split_lookup_tracking.wasm',
-      '/split_status_view.wasm', '/split_track_view.wasm']);
+    .toEqual(['/split_claim_details_view.wasm', '/split_contact_view.wasm', '/split_file_list_view.wasm',
+      '/split_lookup_tracking.wasm', '/split_status_view.wasm', '/split_track_view.wasm']);
+  // The parcel and what happened are in the shell: usable at once.
   await form.trackingNumber.fill('PD-OWN-0003');
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
   await form.choose('lost');
+  // That claim's questions come with their module.
+  await page.waitForTimeout(300);
+  await expect(form.f('contents_label')).toHaveCount(0);
+  allowed = (p) => p !== '/split_track_view.wasm';
+  await release();
   await expect(form.f('contents_label')).toBeVisible();
+  await form.f('contents_label').fill('Two bags of coffee beans');
 
   // The tracking tab shows nothing of its own until its module is there.
   await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
   await page.waitForTimeout(300);
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toHaveCount(0);
-  release = true;
-  for (const r of held.splice(0)) await r.continue();
+  allowed = () => true;
+  await release();
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
   // Back to the claim form: what was typed is still there.
   await form.widget.getByRole('button', { name: 'Report a problem' }).click();
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  await expect(form.f('contents_label')).toHaveValue('Two bags of coffee beans');
+});
+
+test('before its questions have loaded, a submit checks the parcel and what happened; questions that cannot be loaded are said, and "Try again" loads them', async ({ page }) => {
+  let broken = true;
+  await page.route(/\/split_claim_details_view\.wasm$/, (route) =>
+    broken ? route.abort('internetdisconnected') : route.continue());
+  const form = new ClaimForm(page);
+  await form.open();
+  // Nothing chosen yet: the parcel and the situation are what is missing.
+  await form.submit.click();
+  await expect(form.trackingNumber).toBeFocused();
+  await expect(form.trackingNumber).toHaveAttribute('aria-invalid', 'true');
+  await form.trackingNumber.fill('12/34');
+  await form.submit.click();
+  await expect(form.widget.getByText(form.t.err_tracking_format).first()).toBeVisible();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('lost');
+  // The questions could not be loaded: said in their place; a submit
+  // focuses what brings them back.
+  await expect(form.widget.getByRole('alert').filter({ hasText: form.t.err_part_not_loaded })).toBeVisible();
+  await form.submit.click();
+  await expect(form.widget.getByRole('button', { name: form.t.retry })).toBeFocused();
+  broken = false;
+  await form.widget.getByRole('button', { name: form.t.retry }).click();
+  await form.f('contents_label').fill('Two bags of coffee beans');
+  await form.customer();
+  await form.declare();
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
 });
 
 test('a page that opens another view first loads that view at once', async ({ page }) => {
@@ -53,7 +97,8 @@ test('a page that opens another view first loads that view at once', async ({ pa
 test('inside the claim form, the photo list and the tracking look-up arrive with their modules; nothing typed waits for them', async ({ page, browser }) => {
   const held: Route[] = [];
   let release = false;
-  await page.route(/\/(split|chunk)_[a-z_0-9]+\.wasm$/, (route) => {
+  // (The form's questions load: only these two modules are held back.)
+  await page.route(/\/split_(file_list_view|lookup_tracking)\.wasm$/, (route) => {
     if (release) return route.continue();
     held.push(route);
   });

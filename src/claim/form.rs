@@ -1,22 +1,20 @@
 //! The claim form, in the customer's words: which parcel, what happened
 //! (offered from what tracking says), then only the questions that claim
-//! asks of a customer ([`Asks`]), their e-mail address and name, and for a
+//! asks of a customer ([`super::model::Asks`]), their e-mail address and name, and for a
 //! parcel that never arrived a signed declaration. The shop's facts (how
 //! the parcel was shipped, contract, prices, invoices) are never asked:
 //! the proxy adds them (`POST /claims`).
 
-use std::time::Duration;
-
 use leptos::prelude::*;
-use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
+use parcel_desk_wire::customer::CustomerClaimCreated;
 use parcel_desk_wire::{ClaimState, ClaimType};
 use wasm_bindgen::JsCast;
 
+use super::filing::Filing;
 use super::inputs::{Inputs, Saved};
 use super::lookup::ParcelLookup;
-use super::model::{Draft, Field, FieldError, Situation};
+use super::model::{Field, FieldError, Situation};
 use super::questions::{lazy_details, not_offered_text, SituationChoice};
-use crate::api::{failure_text, ApiFailure};
 use crate::fields::{ErrorSummary, TextField};
 use crate::i18n::Texts;
 use crate::tracking::TrackingExt;
@@ -58,7 +56,7 @@ fn field_label(t: &Texts, f: Field) -> &'static str {
 }
 
 /// Moves focus to the first control marked invalid, once the DOM shows it.
-fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
+pub(super) fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
     request_animation_frame(move || {
         let Some(form) = root.get_untracked() else { return };
         // The first invalid field, or (first, if it comes first) the "Try
@@ -70,13 +68,6 @@ fn focus_first_invalid(root: NodeRef<leptos::html::Form>) {
             }
         }
     });
-}
-
-/// One submit: what is sent, and under which key.
-#[derive(Clone)]
-struct Attempt {
-    body: CustomerClaim,
-    key: String,
 }
 
 /// The claim form (the widget's `claim` view).
@@ -104,12 +95,17 @@ pub fn ClaimForm(
     // The split build: the photo list and the tracking look-up load when
     // the browser is idle after the form is on the page.
     #[cfg(feature = "split")]
-    crate::lazy::prefetch_claim_parts();
+    {
+        crate::lazy::prefetch_claim_parts();
+        super::questions::prefetch_details();
+    }
     let success_ref = NodeRef::<leptos::html::H2>::new();
 
     // One draft per proxy URL, unless the page prefilled another parcel.
     let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
     let draft_key = move || proxy_base.with_value(|base| draft::key(base, "customer-claim"));
+    let sending = RwSignal::new(false);
+    let send = StoredValue::new(None::<Callback<Option<String>>>);
     // What an untouched form is: no draft is kept for it.
     let pristine = StoredValue::new(untrack(|| inputs.saved()));
     if let Some(saved) = draft::load::<Saved>(&draft_key()) {
@@ -148,129 +144,19 @@ pub fn ClaimForm(
         })
     });
     let error_of = move |field: Field| error_text.run(field);
-
-    let submit = Action::new_local(move |a: &Attempt| {
-        let proxy = ctx.proxy.clone();
-        let a = a.clone();
-        async move { (a.clone(), proxy.create_customer_claim(&a.body, &a.key).await) }
-    });
-    let pending = submit.pending();
-    let waiting = RwSignal::new(false);
-
-    // The answer: success screen, errors at fields, or a banner. The
-    // answers are never touched, so nothing typed is lost.
-    Effect::new(move |_| {
-        let Some((attempt, result)) = submit.value().get() else { return };
-        match result {
-            Ok(created) => {
-                draft::clear(&draft_key());
-                crate::events::submitted(crate::events::Submitted {
-                    kind: crate::events::SubmittedKind::Claim,
-                    claim_type: Some(attempt.body.claim_type),
-                    reference: Some(created.reference.to_string()),
-                    ticket_id: created.claim_id.clone(),
-                    access_token: created.access_token.clone(),
-                });
-                #[cfg(feature = "status")]
-                crate::status::remember(
-                    &proxy_base.get_value(),
-                    &created.reference.to_string(),
-                    &created.claim_id,
-                    &created.access_token,
-                );
-                submitted.set(Some(created));
-                request_animation_frame(move || {
-                    if let Some(h) = success_ref.get_untracked() {
-                        let _ = h.focus();
-                    }
-                });
-            }
-            // Busy or rate-limited: send the same attempt again when allowed.
-            Err(ApiFailure::Http { status: status @ (409 | 429), retry_after, .. }) => {
-                let secs = retry_after.unwrap_or(if status == 409 { 1 } else { 30 }).clamp(1, 600);
-                if status == 429 {
-                    banner.set(Some(t.err_sending_in.replace("{}", &t.seconds(secs))));
-                }
-                waiting.set(true);
-                set_timeout(
-                    move || {
-                        // Gone meanwhile (view switched): the draft keeps the
-                        // attempt and its key for the next submit.
-                        if waiting.try_set(false).is_some() {
-                            return;
-                        }
-                        if status == 429 {
-                            banner.set(Some(t.sending_again.into()));
-                        }
-                        submit.dispatch(attempt);
-                    },
-                    Duration::from_secs(secs as u64),
-                );
-            }
-            // The order number and the e-mail address do not match an order
-            // of the shop (one answer for both, by design).
-            Err(failure) if failure.code() == "order_not_found" => {
-                failure.emit(t.err_order_not_found);
-                errors.set(vec![
-                    (Field::TrackingNumber, FieldError::Upstream(t.err_order_not_found.into())),
-                    (Field::Email, FieldError::Upstream(t.err_order_not_found.into())),
-                ]);
-                banner.set(Some(t.err_fix_fields.into()));
-                focus_first_invalid(form_ref);
-            }
-            Err(failure) => {
-                let mut mapped: Vec<(Field, FieldError)> = Vec::new();
-                for issue in failure.validation_issues() {
-                    if let Some(field) = Field::of_issue(&issue) {
-                        if !mapped.iter().any(|(f, _)| *f == field) {
-                            mapped.push((field, FieldError::of_issue(&issue)));
-                        }
-                    }
-                }
-                let message = failure_text(t, &failure);
-                failure.emit(&message);
-                if mapped.is_empty() {
-                    banner.set(Some(format!("{message} {}", t.kept_note)));
-                } else {
-                    errors.set(mapped);
-                    banner.set(Some(t.err_fix_fields.into()));
-                    focus_first_invalid(form_ref);
-                }
-            }
-        }
-    });
-
-    // A shown error goes as soon as its answer is valid, and otherwise
-    // says the rule the answer breaks now. Nothing new is flagged while
-    // typing: only the next submit does that. The proxy's own message
-    // stays until its answer changes.
-    Effect::new(move |previous: Option<Draft>| {
-        let draft = inputs.draft();
-        let Some(claim) = claim_type.get() else { return draft };
-        if errors.with_untracked(Vec::is_empty) {
-            return draft;
-        }
-        let (_, now) = draft.to_request(claim);
-        let changed = previous.as_ref() != Some(&draft);
-        errors.update(|es| {
-            es.retain_mut(|(field, e)| {
-                if matches!(e, FieldError::Upstream(_)) && !changed {
-                    return true;
-                }
-                match now.iter().find(|(f, _)| f == field) {
-                    Some((_, current)) => {
-                        *e = current.clone();
-                        true
-                    }
-                    None => false,
-                }
-            })
-        });
-        if errors.with_untracked(Vec::is_empty) {
-            banner.set(None);
-        }
-        draft
-    });
+    let filing = Filing {
+        inputs,
+        claim: claim_type,
+        error_text,
+        errors,
+        banner,
+        submitted,
+        sending,
+        send,
+        form_ref,
+        success_ref,
+        proxy_base,
+    };
 
     let summary_links = Signal::derive(move || {
         errors.with(|es| es.iter().map(|(f, _)| (f.id().to_owned(), field_label(t, *f))).collect())
@@ -278,10 +164,10 @@ pub fn ClaimForm(
     // A submit while tracking is still being asked waits for its answer:
     // which claim "not arrived" is depends on it.
     let after_lookup = RwSignal::new(false);
-    let busy = move || pending.get() || waiting.get() || after_lookup.get();
+    let busy = move || sending.get() || after_lookup.get();
 
     let try_submit = move || {
-        if pending.get_untracked() || waiting.get_untracked() || after_lookup.get_untracked() {
+        if sending.get_untracked() || after_lookup.get_untracked() {
             return; // a double click never files two claims
         }
         if !inputs.use_order.get_untracked() && !untrack(|| lookup.settled()) {
@@ -289,16 +175,24 @@ pub fn ClaimForm(
             lookup.now().run(());
             return;
         }
-        let Some(claim) = claim_type.get_untracked() else {
-            // Nothing to file yet: say what to answer first (the parcel, and
-            // what happened, or why tracking rules it out).
+        // Tracking does not know the number: said instead of sending.
+        let unknown = untrack(|| lookup.not_found_text(t)).filter(|_| !inputs.use_order.get_untracked());
+        if let (Some(_), Some(send)) = (claim_type.get_untracked(), send.get_value()) {
+            send.run(unknown);
+            return;
+        }
+        // Nothing to file yet, or the questions' module is still loading
+        // (or could not be: its "Try again" is then focused): say what can
+        // be checked here, the parcel, and what happened or why tracking
+        // rules it out.
+        let mut problems: Vec<(Field, FieldError)> = untrack(|| inputs.draft())
+            .parcel_problem()
+            .or(unknown.map(FieldError::Upstream))
+            .map(|e| (Field::TrackingNumber, e))
+            .into_iter()
+            .collect();
+        if claim_type.get_untracked().is_none() {
             let why = claim.get_untracked().and_then(Result::err);
-            let mut problems: Vec<(Field, FieldError)> = untrack(|| inputs.draft())
-                .to_request(ClaimType::Other)
-                .1
-                .into_iter()
-                .filter(|(f, _)| *f == Field::TrackingNumber)
-                .collect();
             problems.push((
                 Field::Situation,
                 match why {
@@ -308,36 +202,10 @@ pub fn ClaimForm(
                     None => FieldError::Missing,
                 },
             ));
-            errors.set(problems);
-            banner.set(Some(t.err_fix_fields.into()));
-            focus_first_invalid(form_ref);
-            return;
-        };
-        let (mut body, mut problems) = untrack(|| inputs.draft()).to_request(claim);
-        // The proxy's e-mails about the claim go in the page's language.
-        body.language = parcel_desk_wire::customer::Language::from_tag(lang);
-        // Tracking does not know the number: say so, send nothing.
-        if let Some(unknown) = untrack(|| lookup.not_found_text(t)).filter(|_| !inputs.use_order.get_untracked()) {
-            problems.retain(|(f, _)| *f != Field::TrackingNumber);
-            problems.insert(0, (Field::TrackingNumber, FieldError::Upstream(unknown)));
         }
-        if !problems.is_empty() {
-            errors.set(problems);
-            banner.set(Some(t.err_fix_fields.into()));
-            focus_first_invalid(form_ref);
-            return;
-        }
-        errors.set(Vec::new());
-        banner.set(None);
-        // The same claim sent again (after a failure or a reload) reuses its
-        // key, so the proxy answers it once; a changed claim gets a new key.
-        let sent = crate::json::to_string(&body).unwrap_or_default();
-        let (sent, key) = crate::api::attempt(inputs.attempt.get_untracked(), sent);
-        inputs.attempt.set(Some((sent, key.clone())));
-        // Store the attempt before the request leaves: a reload during
-        // submit then sends it again under the same key.
-        draft::save(&draft_key(), &untrack(|| inputs.saved()));
-        submit.dispatch(Attempt { body, key });
+        banner.set((!problems.is_empty()).then(|| t.err_fix_fields.into()));
+        errors.set(problems);
+        focus_first_invalid(form_ref);
     };
     Effect::new(move |_| {
         if after_lookup.get() && lookup.settled() {
@@ -398,7 +266,7 @@ pub fn ClaimForm(
                 })}
 
                 <Show when=move || claim_type.with(Option::is_some)>
-                    {lazy_details(inputs, claim_type, error_text)}
+                    {lazy_details(filing)}
                 </Show>
 
                 {move || banner.get().map(|text| view! { <ErrorSummary text=text links=summary_links /> })}

@@ -1,9 +1,8 @@
 //! The customer's claim: what happened to their parcel, in their words.
 
+pub(crate) mod filing;
 pub mod form;
 mod inputs;
-#[cfg(feature = "split")]
-pub(crate) use inputs::Inputs;
 mod lookup;
 pub mod model;
 pub(crate) mod questions;

@@ -316,6 +316,17 @@ impl Asks {
 }
 
 impl Draft {
+    /// The parcel's problem, checked alone before the claim is known: as
+    /// [`Draft::to_request`] would find it.
+    pub fn parcel_problem(&self) -> Option<FieldError> {
+        let number = normalize_tracking_number(&self.tracking_number);
+        let number = number.trim();
+        if number.is_empty() {
+            return text(&self.order_number).is_none().then_some(FieldError::NoParcel);
+        }
+        (!parcel_desk_wire::route::valid_tracking_number(number)).then_some(FieldError::NotATrackingNumber)
+    }
+
     /// Builds the body for `claim` and lists every problem, in form order.
     /// The body is only sent when the list is empty.
     pub fn to_request(&self, claim: ClaimType) -> (CustomerClaim, Vec<(Field, FieldError)>) {
@@ -385,6 +396,27 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_parcel_alone_is_checked_as_the_whole_claim_checks_it() {
+        for (tracking, order) in [
+            ("", ""),
+            ("  ", " "),
+            ("", "ORD-1"),
+            ("PD-OWN-0003", ""),
+            (" pd-own-0003 ", "ORD-1"),
+            ("a/b", ""),
+            ("..", "ORD-1"),
+            ("3SYZXG1234567", ""),
+            ("has space", ""),
+        ] {
+            let draft = Draft { tracking_number: tracking.into(), order_number: order.into(), ..Draft::default() };
+            for claim in [ClaimType::Other, ClaimType::Lost, ClaimType::Damage] {
+                let whole = draft.to_request(claim).1.into_iter().find(|(f, _)| *f == Field::TrackingNumber);
+                assert_eq!(draft.parcel_problem(), whole.map(|(_, e)| e), "{tracking:?} {order:?} {claim:?}");
+            }
+        }
+    }
 
     #[test]
     fn decimals_parse_as_str_parse_does() {

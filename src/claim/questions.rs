@@ -9,6 +9,7 @@ use parcel_desk_wire::customer::{OrderItem, PhotoRole, Resolution};
 use parcel_desk_wire::tracking::{ClaimOffer, NotOffered};
 use parcel_desk_wire::{ClaimType, Route};
 
+use super::filing::Filing;
 use super::inputs::Inputs;
 use super::model::{Asks, Field, Missing, Situation};
 use crate::fields::{FieldErrorText, LabelText, TextField};
@@ -230,17 +231,15 @@ fn Questions(
 
 /// Everything the form asks once it knows which claim it files: that
 /// claim's questions, photos and wish, the customer's e-mail address and
-/// name, and the declaration. In the split build (cargo feature `split`)
+/// name, and the declaration; and the sending ([`super::filing`]). In the split build (cargo feature `split`)
 /// this is its own module (src/lazy.rs): nobody answers it before picking
 /// what happened, and it is prefetched when the browser is idle after the
 /// form is on the page.
 #[component]
-pub fn Details(
-    inputs: Inputs,
-    claim: Signal<Option<ClaimType>>,
-    error_of: Callback<Field, Signal<Option<String>>>,
-) -> impl IntoView {
+pub fn Details(filing: Filing) -> impl IntoView {
     let t = expect_context::<Ctx>().texts;
+    let Filing { inputs, claim, error_text: error_of, .. } = filing;
+    super::filing::arm(filing);
     let asks = move || claim.get().map(Asks::of);
     let error_of = move |field: Field| error_of.run(field);
     view! {
@@ -266,15 +265,30 @@ pub fn Details(
 }
 
 /// [`Details`], whose code may load after the form (src/lazy.rs).
-pub fn lazy_details(
-    inputs: Inputs,
-    claim: Signal<Option<ClaimType>>,
-    error_of: Callback<Field, Signal<Option<String>>>,
-) -> AnyView {
+pub fn lazy_details(filing: Filing) -> AnyView {
     #[cfg(feature = "split")]
-    return crate::lazy::claim_details(inputs, claim, error_of);
+    return crate::lazy::when_loaded(move || details_view(filing));
     #[cfg(not(feature = "split"))]
-    view! { <Details inputs=inputs claim=claim error_of=error_of /> }.into_any()
+    view! { <Details filing=filing /> }.into_any()
+}
+
+/// [`Details`] in its own module (split builds), which the claim form
+/// prefetches when the browser is idle after it is on the page.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(
+    claim_details_view,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_details),
+    fallible
+)]
+fn details_view(filing: Filing) -> crate::lazy::Loaded {
+    Ok(view! { <Details filing=filing /> }.into_any())
+}
+
+/// Loads [`Details`]' module when the browser is next idle.
+#[cfg(feature = "split")]
+pub fn prefetch_details() {
+    crate::lazy::prefetch_on_idle(preload_details);
 }
 
 /// Photos by what they show: as many as the customer has, several per
