@@ -20,7 +20,7 @@ for f in "${files[@]}"; do
 done
 # Both builds are split (scripts/split-build.sh): every module a glue loads
 # on demand, relative to itself (the full build's other views; in each, the
-# claim form's photo list and tracking look-up).
+# claim form's questions, photo list and tracking look-up).
 for build in "" claim/; do
   split=$(grep -oE 'new URL\("\./[a-z_0-9]+\.wasm", ?import\.meta\.url\)' "dist/${build}parcel-desk.js" | grep -oE '[a-z_0-9]+\.wasm' | sort -u)
   [ -n "$split" ] || { echo "npm-pack: dist/${build}parcel-desk.js loads no module of its own (is dist/ the split build?)" >&2; exit 1; }

@@ -27,7 +27,7 @@ sizes() { # directory, title
   row "embed total" "${total[@]}"
   local shell=("${total[@]}")
   compgen -G "$1/split_*.wasm" >/dev/null || return 0
-  echo "  loaded when idle or on first use (other views; the claim form's photo list and tracking look-up):"
+  echo "  loaded when idle or on first use (other views; the claim form's questions, photo list and tracking look-up):"
   total=(0 0 0)
   for f in "$1"/split_*.wasm "$1"/chunk_*.wasm; do
     [ -f "$f" ] && add "$f"
@@ -40,7 +40,7 @@ sizes() { # directory, title
 }
 sizes . "full build (dist/): the shell with the claim form; the rest split off"
 echo
-sizes claim "claim-only build (dist/claim/): the claim form; its photo list and tracking look-up split off"
+sizes claim "claim-only build (dist/claim/): the claim form; its questions, photo list and tracking look-up split off"
 echo
 echo "(CSS and English are compiled into the .wasm: in the split builds only the"
 echo " core texts, English's view texts are i18n/en.views.json. A page in another"

@@ -12,6 +12,9 @@
 //!   photo list with the upload pipeline, and the tracking look-up; loaded
 //!   when the browser is idle after the form is on the page
 //!   (`prefetch_claim_parts`), or at once when the form first needs them.
+//!   The questions a claim asks once the customer has said what happened
+//!   are a module too, declared beside them (`src/claim/questions.rs`,
+//!   through [`when_loaded`] and [`prefetch_on_idle`]).
 //!
 //! This is what Leptos' `#[lazy]` writes, with one difference: the
 //! functions are *fallible*. A module that cannot be fetched (offline, a

@@ -92,8 +92,8 @@ pub fn ClaimForm(
     let restored = RwSignal::new(false);
     let submitted = RwSignal::new(None::<CustomerClaimCreated>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    // The split build: the photo list and the tracking look-up load when
-    // the browser is idle after the form is on the page.
+    // The split build: the questions, the photo list and the tracking
+    // look-up load when the browser is idle after the form is on the page.
     #[cfg(feature = "split")]
     {
         crate::lazy::prefetch_claim_parts();
