@@ -37,7 +37,8 @@ pub struct Filing {
     pub send: StoredValue<Option<Callback<Option<String>>>>,
     pub form_ref: NodeRef<leptos::html::Form>,
     pub success_ref: NodeRef<leptos::html::H2>,
-    pub proxy_base: StoredValue<String>,
+    /// The form's draft in the page's storage ([`draft::key`]).
+    pub draft_key: StoredValue<String>,
 }
 
 /// One submit: what is sent, and under which key.
@@ -50,12 +51,13 @@ struct Attempt {
 /// Makes the submit of `filing` ready (`filing.send`) for as long as the
 /// caller's owner lives.
 pub fn arm(filing: Filing) {
-    let Filing { inputs, errors, banner, submitted, form_ref, success_ref, proxy_base, .. } = filing;
+    let Filing { inputs, errors, banner, submitted, form_ref, success_ref, draft_key, .. } = filing;
     let claim_type = filing.claim;
     let ctx = expect_context::<Ctx>();
     let t = ctx.texts;
     let lang = ctx.lang.tag();
-    let draft_key = StoredValue::new(draft::key(&proxy_base.get_value(), "customer-claim"));
+    #[cfg(feature = "status")]
+    let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
     let submit = Action::new_local(move |a: &Attempt| {
         let proxy = ctx.proxy.clone();
         let a = a.clone();

@@ -102,13 +102,14 @@ pub fn ClaimForm(
     let success_ref = NodeRef::<leptos::html::H2>::new();
 
     // One draft per proxy URL, unless the page prefilled another parcel.
+    let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "customer-claim"));
+    #[cfg(feature = "status")]
     let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
-    let draft_key = move || proxy_base.with_value(|base| draft::key(base, "customer-claim"));
     let sending = RwSignal::new(false);
     let send = StoredValue::new(None::<Callback<Option<String>>>);
     // What an untouched form is: no draft is kept for it.
     let pristine = StoredValue::new(untrack(|| inputs.saved()));
-    if let Some(saved) = draft::load::<Saved>(&draft_key()) {
+    if let Some(saved) = draft_key.with_value(|k| draft::load::<Saved>(k)) {
         let same_parcel = tracking_number.is_empty() || saved.draft.tracking_number == tracking_number;
         if same_parcel {
             inputs.restore(saved);
@@ -121,9 +122,9 @@ pub fn ClaimForm(
             return;
         }
         if saved == pristine.get_value() {
-            draft::clear(&draft_key());
+            draft_key.with_value(|k| draft::clear(k));
         } else {
-            draft::save(&draft_key(), &saved);
+            draft_key.with_value(|k| draft::save(k, &saved));
         }
     });
 
@@ -155,7 +156,7 @@ pub fn ClaimForm(
         send,
         form_ref,
         success_ref,
-        proxy_base,
+        draft_key,
     };
 
     let summary_links = Signal::derive(move || {
@@ -185,6 +186,8 @@ pub fn ClaimForm(
         // (or could not be: its "Try again" is then focused): say what can
         // be checked here, the parcel, and what happened or why tracking
         // rules it out.
+        // (A number that is no tracking number is said as such, before
+        // tracking's "unknown".)
         let mut problems: Vec<(Field, FieldError)> = untrack(|| inputs.draft())
             .parcel_problem()
             .or(unknown.map(FieldError::Upstream))
@@ -224,7 +227,7 @@ pub fn ClaimForm(
         banner.set(None);
         restored.set(false);
         submitted.set(None);
-        draft::clear(&draft_key());
+        draft_key.with_value(|k| draft::clear(k));
     };
 
     let situation_error = error_of(Field::Situation);
