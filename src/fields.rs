@@ -25,9 +25,7 @@ fn described_by(id: &str, hint: bool, error: Signal<Option<String>>) -> impl Fn(
 pub fn LabelText(text: &'static str, #[prop(into)] required: Signal<bool>) -> impl IntoView {
     view! {
         {text}
-        <Show when=move || required.get()>
-            <span class="pd-required" aria-hidden="true">" *"</span>
-        </Show>
+        {move || required.get().then(|| view! { <span class="pd-required" aria-hidden="true">" *"</span> })}
     }
 }
 

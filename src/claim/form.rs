@@ -231,34 +231,38 @@ pub fn ClaimForm(
     };
 
     let situation_error = error_of(Field::Situation);
+    let has_claim = Memo::new(move |_| claim_type.with(Option::is_some));
     let form = move || {
         view! {
             <form class="pd-form" novalidate=true node_ref=form_ref on:submit=on_submit
                 aria-labelledby="pd-claim-title">
                 <h2 id="pd-claim-title" class="pd-title" part="title">{t.claim_title}</h2>
                 <p class="pd-intro">{t.claim_intro}</p>
-                <Show when=move || restored.get()>
+                {move || restored.get().then(|| view! {
                     <div class="pd-notice" role="status">
                         <span>{t.draft_restored}</span>" "
                         <button type="button" class="pd-link" on:click=start_over>{t.start_over}</button>
                     </div>
-                </Show>
+                })}
                 <p class="pd-hint">{t.required_note}</p>
 
-                <Show when=move || !inputs.use_order.get()
-                    fallback=move || view! {
+                {move || if inputs.use_order.get() {
+                    view! {
                         <TextField id="order_number" label=t.order_number hint=t.order_number_hint
                             value=inputs.order_number error=error_of(Field::TrackingNumber) required=true />
                         <button type="button" class="pd-link" on:click=move |_| inputs.use_order.set(false)>
                             {t.use_tracking_number}</button>
-                    }>
-                    <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
-                        value=inputs.tracking_number error=error_of(Field::TrackingNumber)
-                        required=true autocomplete="off" on_enter=lookup.now() />
-                    <button type="button" class="pd-link" on:click=move |_| inputs.use_order.set(true)>
-                        {t.no_tracking_number}</button>
-                    {lookup.latest_view()}
-                </Show>
+                    }.into_any()
+                } else {
+                    view! {
+                        <TextField id="tracking_number" label=t.tracking_number hint=t.tracking_hint
+                            value=inputs.tracking_number error=error_of(Field::TrackingNumber)
+                            required=true autocomplete="off" on_enter=lookup.now() />
+                        <button type="button" class="pd-link" on:click=move |_| inputs.use_order.set(true)>
+                            {t.no_tracking_number}</button>
+                        {lookup.latest_view()}
+                    }.into_any()
+                }}
 
                 <SituationChoice situation=inputs.situation offers=offers error=situation_error />
                 {move || claim.get().map(|c| match c {
@@ -268,9 +272,9 @@ pub fn ClaimForm(
                     }.into_any(),
                 })}
 
-                <Show when=move || claim_type.with(Option::is_some)>
-                    {lazy_details(filing)}
-                </Show>
+                // (Rendered again only when a claim becomes known or unknown,
+                // not when it changes: the questions keep their DOM.)
+                {move || has_claim.get().then(|| lazy_details(filing))}
 
                 {move || banner.get().map(|text| view! { <ErrorSummary text=text links=summary_links /> })}
 
@@ -291,8 +295,8 @@ pub fn ClaimForm(
         }
     };
 
-    view! {
-        <Show when=move || submitted.with(Option::is_some) fallback=form>
+    let success = move || {
+        view! {
             <section class="pd-success" aria-labelledby="pd-success-title">
                 <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
                     {t.success_title}
@@ -313,8 +317,9 @@ pub fn ClaimForm(
                     <button type="button" class="pd-secondary" part="secondary-button" on:click=start_over>{t.new_claim}</button>
                 </div>
             </section>
-        </Show>
-    }
+        }
+    };
+    move || if submitted.with(Option::is_some) { success().into_any() } else { form().into_any() }
 }
 
 /// What the chosen situation will be filed as, when tracking decided it.
