@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use parcel_desk_wire::customer::{CustomerClaim, CustomerClaimCreated};
-use parcel_desk_wire::ClaimType;
+use parcel_desk_wire::{ClaimState, ClaimType};
 
 use super::form::focus_first_invalid;
 use super::inputs::Inputs;
@@ -39,7 +39,15 @@ pub struct Filing {
     pub success_ref: NodeRef<leptos::html::H2>,
     /// The form's draft in the page's storage ([`draft::key`]).
     pub draft_key: StoredValue<String>,
+    /// Empties the form for another claim.
+    pub start_over: Callback<()>,
+    /// The success screen, once the sending is ready ([`success`]): in the
+    /// split build its code comes with the sending's module.
+    pub success: StoredValue<Option<SuccessScreen>>,
 }
+
+/// Renders the success screen of a filing.
+pub type SuccessScreen = fn(Filing) -> AnyView;
 
 /// One submit: what is sent, and under which key.
 #[derive(Clone)]
@@ -215,8 +223,48 @@ pub fn arm(filing: Filing) {
         submit.dispatch(Attempt { body, key });
     });
     filing.send.set_value(Some(send));
+    filing.success.set_value(Some(success));
     on_cleanup(move || {
         let _ = filing.send.try_set_value(None);
         let _ = filing.sending.try_set(false);
     });
+}
+
+/// The screen after the claim was accepted: its reference, and the way to
+/// follow it (when the widget has the status view) or to file another.
+fn success(filing: Filing) -> AnyView {
+    let Filing { submitted, success_ref, start_over, .. } = filing;
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.texts;
+    let nav = use_context::<crate::Nav>().filter(|_| crate::View::Status.compiled_in());
+    let follow = move |_| {
+        #[cfg(feature = "status")]
+        if let (Some(nav), Some(created)) = (nav, submitted.get_untracked()) {
+            let reference = created.reference.to_string();
+            crate::status::open_claim(nav, ctx.proxy.base(), &reference, &created.claim_id, &created.access_token);
+        }
+    };
+    view! {
+        <section class="pd-success" aria-labelledby="pd-success-title">
+            <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
+                {t.success_title}
+            </h2>
+            <p>{move || match submitted.with(|c| c.as_ref().map(|c| matches!(c.state, ClaimState::WithShop))) {
+                Some(true) => t.success_with_shop,
+                _ => t.success_received,
+            }}</p>
+            <p class="pd-reference">
+                <span>{t.reference}": "</span>
+                <strong>{move || submitted.with(|c| c.as_ref().map(|c| c.reference.to_string())).unwrap_or_default()}</strong>
+            </p>
+            <p class="pd-hint">{t.reference_note}</p>
+            <div class="pd-row">
+                {nav.map(|_| view! {
+                    <button type="button" class="pd-submit pd-auto" part="submit" on:click=follow>{t.follow_status}</button>
+                })}
+                <button type="button" class="pd-secondary" part="secondary-button" on:click=move |_| start_over.run(())>{t.new_claim}</button>
+            </div>
+        </section>
+    }
+    .into_any()
 }

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use parcel_desk_wire::customer::CustomerClaimCreated;
-use parcel_desk_wire::{ClaimState, ClaimType};
+use parcel_desk_wire::ClaimType;
 use wasm_bindgen::JsCast;
 
 use super::filing::Filing;
@@ -18,7 +18,7 @@ use super::questions::{lazy_details, not_offered_text, SituationChoice};
 use crate::fields::{ErrorSummary, TextField};
 use crate::i18n::Texts;
 use crate::tracking::TrackingExt;
-use crate::{draft, Ctx, Nav, View};
+use crate::{draft, Ctx};
 
 /// The text for an error of one field.
 pub fn field_error_text(t: &Texts, e: &FieldError) -> String {
@@ -82,7 +82,6 @@ pub fn ClaimForm(
     tracking_number: String,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let nav = use_context::<Nav>();
     let t = ctx.texts;
     let lang = ctx.lang.tag();
     let inputs = Inputs::new(&ctx, tracking_number.clone());
@@ -103,8 +102,6 @@ pub fn ClaimForm(
 
     // One draft per proxy URL, unless the page prefilled another parcel.
     let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "customer-claim"));
-    #[cfg(feature = "status")]
-    let proxy_base = StoredValue::new(ctx.proxy.base().to_owned());
     let sending = RwSignal::new(false);
     let send = StoredValue::new(None::<Callback<Option<String>>>);
     // What an untouched form is: no draft is kept for it.
@@ -145,6 +142,15 @@ pub fn ClaimForm(
         })
     });
     let error_of = move |field: Field| error_text.run(field);
+    let start_over = Callback::new(move |_: ()| {
+        inputs.clear();
+        errors.set(Vec::new());
+        banner.set(None);
+        restored.set(false);
+        submitted.set(None);
+        draft_key.with_value(|k| draft::clear(k));
+    });
+    let success = StoredValue::new(None);
     let filing = Filing {
         inputs,
         claim: claim_type,
@@ -157,6 +163,8 @@ pub fn ClaimForm(
         form_ref,
         success_ref,
         draft_key,
+        start_over,
+        success,
     };
 
     let summary_links = Signal::derive(move || {
@@ -221,15 +229,6 @@ pub fn ClaimForm(
         try_submit();
     };
 
-    let start_over = move |_| {
-        inputs.clear();
-        errors.set(Vec::new());
-        banner.set(None);
-        restored.set(false);
-        submitted.set(None);
-        draft_key.with_value(|k| draft::clear(k));
-    };
-
     let situation_error = error_of(Field::Situation);
     let has_claim = Memo::new(move |_| claim_type.with(Option::is_some));
     let form = move || {
@@ -241,7 +240,7 @@ pub fn ClaimForm(
                 {move || restored.get().then(|| view! {
                     <div class="pd-notice" role="status">
                         <span>{t.draft_restored}</span>" "
-                        <button type="button" class="pd-link" on:click=start_over>{t.start_over}</button>
+                        <button type="button" class="pd-link" on:click=move |_| start_over.run(())>{t.start_over}</button>
                     </div>
                 })}
                 <p class="pd-hint">{t.required_note}</p>
@@ -286,40 +285,11 @@ pub fn ClaimForm(
         }
     };
 
-    let follow = move |_| {
-        #[cfg(feature = "status")]
-        if let (Some(nav), Some(created)) = (nav, submitted.get_untracked()) {
-            let base = proxy_base.get_value();
-            let reference = created.reference.to_string();
-            crate::status::open_claim(nav, &base, &reference, &created.claim_id, &created.access_token);
-        }
-    };
-
-    let success = move || {
-        view! {
-            <section class="pd-success" aria-labelledby="pd-success-title">
-                <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
-                    {t.success_title}
-                </h2>
-                <p>{move || match submitted.get().map(|c| c.state) {
-                    Some(ClaimState::WithShop) => t.success_with_shop,
-                    _ => t.success_received,
-                }}</p>
-                <p class="pd-reference">
-                    <span>{t.reference}": "</span>
-                    <strong>{move || submitted.get().map(|c| c.reference.to_string()).unwrap_or_default()}</strong>
-                </p>
-                <p class="pd-hint">{t.reference_note}</p>
-                <div class="pd-row">
-                    {nav.filter(|_| View::Status.compiled_in()).map(|_| view! {
-                        <button type="button" class="pd-submit pd-auto" part="submit" on:click=follow>{t.follow_status}</button>
-                    })}
-                    <button type="button" class="pd-secondary" part="secondary-button" on:click=start_over>{t.new_claim}</button>
-                </div>
-            </section>
-        }
-    };
-    move || if submitted.with(Option::is_some) { success().into_any() } else { form().into_any() }
+    // The success screen comes with the sending (it is shown only after it).
+    move || match submitted.with(Option::is_some).then(|| success.get_value()).flatten() {
+        Some(success) => success(filing),
+        None => form().into_any(),
+    }
 }
 
 /// What the chosen situation will be filed as, when tracking decided it.
