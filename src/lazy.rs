@@ -25,6 +25,7 @@
 //! render the parts directly.
 
 use std::future::Future;
+#[cfg(views)]
 use std::pin::Pin;
 
 use leptos::prelude::*;
@@ -33,11 +34,10 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{ApiFailure, Proxy};
+use crate::api::ApiFailure;
 #[cfg(views)]
 use crate::i18n;
 use crate::i18n::Lang;
-use crate::tracking::Tracking;
 use crate::upload::FileListProps;
 use crate::{Ctx, View};
 
@@ -145,16 +145,6 @@ fn file_list_view(props: Vec<FileListProps>) -> Loaded {
     Ok(props.into_iter().map(crate::upload::FileList).collect_view().into_any())
 }
 
-type TrackingAnswer = Pin<Box<dyn Future<Output = Result<Tracking, ApiFailure>>>>;
-
-/// The claim form's tracking look-up: the request and the reading of
-/// tracking's answer (its types' deserializers). The future is made, and
-/// so its code lives, in the module.
-#[wasm_split(lookup_tracking, wasm_split_path = ::leptos::wasm_split, preload(__preload_lookup_tracking), fallible)]
-fn lookup_tracking(proxy: Proxy, number: String) -> Result<TrackingAnswer, ApiFailure> {
-    Ok(Box::pin(async move { proxy.tracking(&number, None).await }))
-}
-
 /// `load`'s part once its module is there; if it cannot be loaded, the
 /// reason and a button that tries again (the module loader keeps no
 /// failure: a second attempt fetches it anew).
@@ -192,20 +182,10 @@ pub(crate) fn file_lists(props: impl Fn() -> Vec<FileListProps> + Send + Sync + 
     when_loaded(move || file_list_view(props()))
 }
 
-/// Tracking's answer for `number`, once the look-up's module is loaded (a
-/// module that cannot be loaded fails like the network).
-pub(crate) async fn tracking(proxy: Proxy, number: String) -> Result<Tracking, ApiFailure> {
-    lookup_tracking(proxy, number).await?.await
-}
-
-/// Loads the claim form's own modules (the photo list, the tracking
-/// look-up) when the browser is next idle: a first file pick or a first
-/// typed number does not wait for them then.
+/// Loads the claim form's photo list when the browser is next idle: a
+/// first file pick does not wait for it then.
 pub(crate) fn prefetch_claim_parts() {
-    when_idle(|| {
-        spawn_local(quietly(__preload_file_list_view()));
-        spawn_local(quietly(__preload_lookup_tracking()));
-    });
+    prefetch_on_idle(__preload_file_list_view);
 }
 
 /// Loads a module when the browser is next idle (`preload`: what

@@ -17,7 +17,6 @@ use super::model::{Field, FieldError, Situation};
 use super::questions::{lazy_details, not_offered_text, SituationChoice};
 use crate::fields::{ErrorSummary, TextField};
 use crate::i18n::Texts;
-use crate::tracking::TrackingExt;
 use crate::{draft, Ctx};
 
 /// The text for an error of one field.
@@ -96,6 +95,7 @@ pub fn ClaimForm(
     #[cfg(feature = "split")]
     {
         crate::lazy::prefetch_claim_parts();
+        super::lookup::prefetch_lookup();
         super::questions::prefetch_details();
     }
     let success_ref = NodeRef::<leptos::html::H2>::new();
@@ -126,7 +126,7 @@ pub fn ClaimForm(
     });
 
     let lookup = ParcelLookup::new(&ctx, inputs.tracking_number);
-    let offers = Memo::new(move |_| lookup.found.with(|f| f.as_ref().map(|t| t.offers()).unwrap_or_default()));
+    let offers = Memo::new(move |_| lookup.found.with(|f| f.as_ref().map(|f| f.offers.clone()).unwrap_or_default()));
     // The claim the chosen situation files, or why it cannot be filed now.
     let claim = Memo::new(move |_| inputs.situation.get().map(|s| offers.with(|o| s.claim(o))));
     let claim_type = Signal::derive(move || match claim.get() {

@@ -9,14 +9,36 @@ use leptos::task::spawn_local;
 
 use crate::api::{ApiFailure, Proxy};
 use crate::i18n::Texts;
-use crate::tracking::{normalize_tracking_number, phase_text, Tracking, TrackingExt};
+use crate::tracking::{normalize_tracking_number, phase_text, ClaimOffer, TrackingExt};
 use crate::Ctx;
+
+/// What the form shows of tracking's answer: the claims it offers, and its
+/// newest event in words (phase, and when). The answer itself is read in
+/// [`look_up`] and not kept: in the split build its types' code stays in
+/// the look-up's module (src/lazy.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub offers: Vec<ClaimOffer>,
+    pub latest: Option<(&'static str, Option<String>)>,
+}
+
+/// Looks `number` up and reads the answer into a [`Found`].
+pub async fn look_up(proxy: Proxy, ctx: Ctx, number: String) -> Result<Found, ApiFailure> {
+    let tracking = proxy.tracking(&number, None).await?;
+    let lang = ctx.lang.tag();
+    Ok(Found {
+        offers: tracking.offers(),
+        latest: tracking
+            .latest()
+            .map(|e| (phase_text(&ctx, &e), e.event_at.as_deref().map(|at| crate::format::date_time(lang, at)))),
+    })
+}
 
 /// The look-up of one tracking-number input.
 #[derive(Clone, Copy)]
 pub struct ParcelLookup {
     /// What tracking answered for the current number.
-    pub found: RwSignal<Option<Tracking>>,
+    pub found: RwSignal<Option<Found>>,
     /// The (normalised) number tracking answered 404 for.
     not_found: RwSignal<Option<String>>,
     /// The number the last look-up finished for, whatever it answered.
@@ -25,6 +47,7 @@ pub struct ParcelLookup {
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
     seq: StoredValue<u32>,
     proxy: StoredValue<Proxy>,
+    ctx: StoredValue<Ctx>,
 }
 
 impl ParcelLookup {
@@ -38,6 +61,7 @@ impl ParcelLookup {
             timer: StoredValue::new_local(None),
             seq: StoredValue::new(0),
             proxy: StoredValue::new(ctx.proxy.clone()),
+            ctx: StoredValue::new(ctx.clone()),
         };
         Effect::new(move |_| {
             let number = lookup.number.get();
@@ -69,15 +93,15 @@ impl ParcelLookup {
     fn run(self, number: String) {
         self.cancel();
         // The form may be gone by now (view switched, widget unmounted).
-        let Some(proxy) = self.proxy.try_get_value() else { return };
+        let (Some(proxy), Some(ctx)) = (self.proxy.try_get_value(), self.ctx.try_get_value()) else { return };
         let Some(seq) = self.seq.try_get_value() else { return };
         spawn_local(async move {
             // The split build loads the look-up's code on first use
             // (prefetched when the browser is idle, src/lazy.rs).
             #[cfg(feature = "split")]
-            let answer = crate::lazy::tracking(proxy, number.clone()).await;
+            let answer = async { lookup_tracking(proxy, ctx, number.clone()).await?.await }.await;
             #[cfg(not(feature = "split"))]
-            let answer = proxy.tracking(&number, None).await;
+            let answer = look_up(proxy, ctx, number.clone()).await;
             if self.seq.try_get_value() != Some(seq) {
                 return; // the number changed meanwhile
             }
@@ -121,16 +145,39 @@ impl ParcelLookup {
 
     /// The parcel's newest tracking event, in words.
     pub fn latest_view(self) -> impl IntoView {
-        let ctx = expect_context::<Ctx>();
-        let t = ctx.texts;
-        let lang = ctx.lang.tag();
+        let t = expect_context::<Ctx>().texts;
         view! {
             <div class="pd-parcel" aria-live="polite">
-                {move || self.found.get().and_then(|l| l.latest()).map(|e| view! {
-                    <p class="pd-hint">{t.latest_status}": "<strong>{phase_text(&ctx, &e)}</strong>
-                        {e.event_at.as_deref().map(|at| format!(" · {}", crate::format::date_time(lang, at)))}</p>
+                {move || self.found.with(|f| f.as_ref().and_then(|f| f.latest.clone())).map(|(phase, at)| view! {
+                    <p class="pd-hint">{t.latest_status}": "<strong>{phase}</strong>
+                        {at.map(|at| format!(" · {at}"))}</p>
                 })}
             </div>
         }
     }
+}
+
+#[cfg(feature = "split")]
+type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Found, ApiFailure>>>>;
+
+/// [`look_up`] in its own module (split builds): the request and the
+/// reading of tracking's answer (its types' deserializers, what the form
+/// shows of it). The future is made, and so its code lives, in the module;
+/// a module that cannot be loaded fails like the network.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(
+    lookup_tracking,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_lookup),
+    fallible
+)]
+fn lookup_tracking(proxy: Proxy, ctx: Ctx, number: String) -> Result<Answer, ApiFailure> {
+    Ok(Box::pin(look_up(proxy, ctx, number)))
+}
+
+/// Loads the look-up's module when the browser is next idle: a first
+/// typed number does not wait for it then.
+#[cfg(feature = "split")]
+pub fn prefetch_lookup() {
+    crate::lazy::prefetch_on_idle(preload_lookup);
 }
