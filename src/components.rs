@@ -397,9 +397,7 @@ pub fn ClaimStatus(
     reference: Option<String>,
 ) -> impl IntoView {
     if use_context::<Tabbed>().is_none() {
-        let base = expect_context::<Ctx>().proxy.base().to_owned();
-        let (ticket, reference) = crate::status::initial(&base, None, None, reference);
-        own_nav(ticket, reference);
+        own_nav(None, reference.filter(|r| !r.trim().is_empty()));
     }
     view! { <crate::status::StatusView /> }
 }

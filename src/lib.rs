@@ -324,11 +324,10 @@ pub fn Widget(
 #[component]
 fn Tabs(options: Options) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    #[cfg(feature = "status")]
-    let (ticket, reference) =
-        status::initial(ctx.proxy.base(), options.ticket.clone(), options.token.clone(), options.reference.clone());
-    #[cfg(not(feature = "status"))]
-    let (ticket, reference): (Option<TicketRef>, Option<String>) = (None, None);
+    // What the page asked the status view to open, as given: the view
+    // resolves it (`status::open_asked`).
+    let ticket = options.ticket.filter(|t| !t.trim().is_empty()).map(|id| TicketRef { id, token: options.token });
+    let reference = options.reference;
     let nav = Nav {
         view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
         ticket: RwSignal::new(ticket),

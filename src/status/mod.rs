@@ -58,26 +58,30 @@ pub fn open_claim(nav: Nav, proxy_base: &str, reference: &str, claim_id: &str, t
     nav.view.set(View::Status);
 }
 
-/// The claim a widget opens with, and the reference that prefills the
-/// look-up: a `ticket` (+ `token`, an old status link) as given; else the
-/// claim `reference` (or a claim id) names when this tab remembers its
+/// The claim the view opens with, and the reference that prefills the
+/// look-up, from what the page asked for (the tabs keep the options as
+/// given, `nav`; this runs in the view, in the split build in its own
+/// module): a ticket (+ token, an old status link) as given; else the
+/// claim the reference (or a claim id) names when this tab remembers its
 /// token; else no claim, and the reference prefills the look-up form.
-pub fn initial(
-    proxy_base: &str,
-    ticket: Option<String>,
-    token: Option<String>,
-    reference: Option<String>,
-) -> (Option<TicketRef>, Option<String>) {
-    if let Some(id) = ticket.filter(|t| !t.trim().is_empty()) {
-        return (Some(TicketRef { id, token }), reference.as_deref().and_then(store::canonical));
+fn open_asked(nav: Nav, proxy_base: &str) {
+    let (ticket, reference) = (nav.ticket.get_untracked(), nav.reference.get_untracked());
+    let (ticket, reference) = match (ticket, reference) {
+        (Some(ticket), reference) => (Some(ticket), reference.as_deref().and_then(store::canonical)),
+        (None, Some(reference)) if !reference.trim().is_empty() => match store::find(proxy_base, &reference) {
+            Some((id, record)) => {
+                let reference = record.reference.or_else(|| store::canonical(&reference));
+                (Some(TicketRef { id, token: record.token }), reference)
+            }
+            None => (None, Some(reference)),
+        },
+        (None, _) => (None, None),
+    };
+    if nav.ticket.with_untracked(|t| *t != ticket) {
+        nav.ticket.set(ticket);
     }
-    let Some(reference) = reference.filter(|r| !r.trim().is_empty()) else { return (None, None) };
-    match store::find(proxy_base, &reference) {
-        Some((id, record)) => {
-            let reference = record.reference.or_else(|| store::canonical(&reference));
-            (Some(TicketRef { id, token: record.token }), reference)
-        }
-        None => (None, Some(reference)),
+    if nav.reference.with_untracked(|r| *r != reference) {
+        nav.reference.set(reference);
     }
 }
 
@@ -121,6 +125,7 @@ fn bookmark(page: Option<&str>, r: &TicketRef, reference: Option<&str>) -> Optio
 #[component]
 pub fn StatusView() -> impl IntoView {
     let nav = expect_context::<Nav>();
+    open_asked(nav, expect_context::<Ctx>().proxy.base());
     move || match nav.ticket.get() {
         Some(r) => view! { <TicketPanel ticket=r /> }.into_any(),
         None => view! { <lookup::Lookup /> }.into_any(),
