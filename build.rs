@@ -26,10 +26,16 @@ fn main() {
     texts_per_view(&out_dir);
 }
 
-/// Where the texts of the views in their own modules live (src/lazy.rs):
-/// only their code uses these fields. (The status view's store and URL
-/// helpers are used by the claim form too, so they are not among them.)
+/// Where the texts of the views in their own modules live (src/lazy.rs),
+/// and of the claim form's questions and sending, which are a module too
+/// (src/claim/questions.rs): only their code uses these fields. (The
+/// status view's store and URL helpers are used by the claim form too, so
+/// they are not among them; nor is what the form shows before its
+/// questions, src/claim/situation.rs.)
 const VIEW_SOURCES: &[&str] = &[
+    "src/claim/filing.rs",
+    "src/claim/questions.rs",
+    "src/upload/",
     "src/contact.rs",
     "src/staff/",
     "src/status/mod.rs",

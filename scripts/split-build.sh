@@ -62,17 +62,15 @@ cp "$work/split/__wasm_split.js" "$dir/__wasm_split.js"
 # scripts/minify-js.mjs, which then removes them.
 if [ -d "$work/bindgen/snippets" ]; then cp -r "$work/bindgen/snippets" "$dir/snippets"; fi
 # The language files, split into core and view texts (Trunk copied the
-# complete ones). The claim-only build has no view in a module of its own.
+# complete ones). The claim-only build loads its view texts with the claim
+# form's questions (the file also holds the other views' texts, which it
+# does not show).
 for f in "$dir"/i18n/*.json; do
   tag=$(basename "$f" .json)
   case $tag in *.views) continue ;; esac
   [ -f "$i18n_out/$tag.json" ] || { echo "split-build: build.rs wrote no $i18n_out/$tag.json" >&2; exit 1; }
   cp "$i18n_out/$tag.json" "$f"
-  if [ "${features[0]}" = --no-default-features ]; then
-    rm -f "$dir/i18n/$tag.views.json"
-  else
-    cp "$i18n_out/$tag.views.json" "$dir/i18n/$tag.views.json"
-  fi
+  cp "$i18n_out/$tag.views.json" "$dir/i18n/$tag.views.json"
 done
 # wasm-split-cli names a view's module after its #[lazy] function and a
 # hash of where that is in the source (split_track_view_1456….wasm); the

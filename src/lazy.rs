@@ -35,7 +35,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiFailure;
-#[cfg(views)]
 use crate::i18n;
 use crate::i18n::Lang;
 use crate::upload::FileListProps;
@@ -43,7 +42,6 @@ use crate::{Ctx, View};
 
 // The view texts' fetch, in JS: a promise each language's views share, and
 // forget when it fails (so that "Try again" fetches anew).
-#[cfg(views)]
 #[wasm_bindgen(inline_js = r#"
 const views = new Map();
 export function pd_view_texts(tag) {
@@ -56,7 +54,7 @@ export function pd_view_texts(tag) {
     });
     texts.catch((e) => {
       views.delete(tag);
-      console.warn('parcel-desk: the texts of the other views could not be loaded:', e);
+      console.warn('parcel-desk: the texts of the claim form\'s questions and the other views could not be loaded:', e);
     });
     views.set(tag, texts);
   }
@@ -114,19 +112,17 @@ fn staff_view() -> Loaded {
     with_view_texts(|| view! { <crate::StaffDesk /> }.into_any())
 }
 
-#[cfg(views)]
 /// `view`, made among the complete texts of the widget's language: a view
 /// module is rendered only once its view texts are loaded ([`view_texts`]).
-fn with_view_texts(view: impl FnOnce() -> AnyView + Send + 'static) -> Loaded {
+pub(crate) fn with_view_texts(view: impl FnOnce() -> AnyView + Send + 'static) -> Loaded {
     let ctx = expect_context::<Ctx>();
     let ctx = Ctx { texts: ctx.lang.texts(), ..ctx };
     Ok(view! { <leptos::context::Provider value=ctx>{view()}</leptos::context::Provider> }.into_any())
 }
 
-#[cfg(views)]
 /// Loads `lang`'s view texts, once per page however many views and
 /// widgets ask.
-async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
+pub(crate) async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
     if !i18n::has_views(lang) {
         let json = wasm_bindgen_futures::JsFuture::from(pd_view_texts(lang.tag())).await.map_err(|_| NotLoaded)?;
         i18n::add_views(lang, &json.as_string().unwrap_or_default()).map_err(|e| {
@@ -197,6 +193,16 @@ where
     when_idle(move || spawn_local(quietly(preload())));
 }
 
+/// Loads `lang`'s view texts when the browser is next idle (a failure is
+/// tried again when they are needed).
+pub(crate) fn prefetch_view_texts(lang: Lang) {
+    when_idle(move || {
+        spawn_local(async move {
+            let _ = view_texts(lang).await;
+        })
+    });
+}
+
 /// A prefetch: a module that does not load now is tried again when its
 /// part is shown.
 async fn quietly(load: impl Future<Output = Result<(), SplitLoaderError>>) {
@@ -261,13 +267,11 @@ pub(crate) fn prefetch(view: View) {
 /// (`requestIdleCallback`; where there is none, after a second).
 pub(crate) fn prefetch_when_idle(views: Vec<View>, lang: Lang) {
     when_idle(move || {
-        #[cfg(views)]
         if views.iter().any(|v| *v != View::Claim) {
             spawn_local(async move {
                 let _ = view_texts(lang).await;
             });
         }
-        let _ = lang;
         for view in views {
             prefetch(view);
         }

@@ -235,7 +235,9 @@ pub fn arm(filing: Filing) {
 fn success(filing: Filing) -> AnyView {
     let Filing { submitted, success_ref, start_over, .. } = filing;
     let ctx = expect_context::<Ctx>();
-    let t = ctx.texts;
+    // (Shown in the form's place, outside the questions: its texts come
+    // with theirs, build.rs.)
+    let t = ctx.lang.texts();
     let nav = use_context::<crate::Nav>().filter(|_| crate::View::Status.compiled_in());
     let follow = move |_| {
         #[cfg(feature = "status")]

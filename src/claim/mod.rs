@@ -6,5 +6,6 @@ mod inputs;
 mod lookup;
 pub mod model;
 pub(crate) mod questions;
+mod situation;
 
 pub use form::ClaimForm;

@@ -1,118 +1,22 @@
 //! The claim form's questions, each shown only for the claims that ask it
-//! ([`Asks`]): what happened, the contents, the parcel's outside and size,
-//! photos by what they show, remarks, a new address, the wish and the
-//! declaration.
+//! ([`Asks`]): the contents, the parcel's outside and size, photos by what
+//! they show, remarks, a new address, the wish and the declaration. In the
+//! split build their code and their texts load after the form (the texts
+//! with the other views' texts, build.rs).
 
 use leptos::prelude::*;
 use parcel_desk_wire::customer::rules::MAX_PHOTOS;
 use parcel_desk_wire::customer::{OrderItem, PhotoRole, Resolution};
-use parcel_desk_wire::tracking::{ClaimOffer, NotOffered};
 use parcel_desk_wire::{ClaimType, Route};
 
 use super::filing::Filing;
 use super::inputs::Inputs;
-use super::model::{Asks, Field, Missing, Situation};
+use super::model::{Asks, Field, Missing};
+use super::situation::radio;
 use crate::fields::{FieldErrorText, LabelText, TextField};
-use crate::i18n::Texts;
 use crate::upload::prepare::PHOTOS;
 use crate::upload::{FileListProps, Picked};
 use crate::Ctx;
-
-/// Why a situation cannot be claimed for this parcel now.
-pub fn not_offered_text(t: &Texts, lang: &str, reason: &NotOffered, from: Option<&str>) -> String {
-    let date = || from.map(|d| crate::format::date(lang, d)).unwrap_or_default();
-    match reason {
-        NotOffered::TooRecent | NotOffered::NotLate => t.not_yet_lost.replace("{}", &date()),
-        NotOffered::Delivered => t.already_delivered.into(),
-        NotOffered::NotDelivered => t.not_delivered_yet.into(),
-        NotOffered::NotReturned => t.not_returned.into(),
-        NotOffered::Returning => t.already_returning.into(),
-        _ => t.not_possible_now.into(),
-    }
-}
-
-/// A radio button with its label and an optional hint.
-fn radio(
-    name: &'static str,
-    id: &'static str,
-    label: &'static str,
-    hint: Signal<Option<String>>,
-    checked: Signal<bool>,
-    select: impl Fn() + Send + Sync + 'static,
-) -> impl IntoView {
-    radio_in(name, id, label, hint, Signal::derive(|| false), checked, select)
-}
-
-/// [`radio`] in a group that can be invalid: then every radio says so
-/// (and is described by the group's error), so focus can go to it.
-fn radio_in(
-    name: &'static str,
-    id: &'static str,
-    label: &'static str,
-    hint: Signal<Option<String>>,
-    invalid: Signal<bool>,
-    checked: Signal<bool>,
-    select: impl Fn() + Send + Sync + 'static,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{name}-error");
-    view! {
-        <div class="pd-radio">
-            <input type="radio" id=id name=name
-                aria-invalid=move || invalid.get().then_some("true")
-                aria-describedby=move || {
-                    let ids: Vec<&str> = [
-                        hint.with(Option::is_some).then_some(hint_id.as_str()),
-                        invalid.get().then_some(error_id.as_str()),
-                    ].into_iter().flatten().collect();
-                    (!ids.is_empty()).then(|| ids.join(" "))
-                }
-                prop:checked=move || checked.get()
-                on:change=move |_| select() />
-            <label for=id>{label}</label>
-            {move || hint.get().map(|h| view! { <p class="pd-hint" id=format!("{id}-hint")>{h}</p> })}
-        </div>
-    }
-}
-
-fn situation_label(t: &Texts, s: Situation) -> &'static str {
-    match s {
-        Situation::NotArrived => t.situation_not_arrived,
-        Situation::Damaged => t.situation_damaged,
-        Situation::Missing => t.situation_missing,
-        Situation::Returned => t.situation_returned,
-        Situation::WrongAddress => t.situation_address,
-    }
-}
-
-/// "What happened?": every situation, each saying why tracking does not
-/// allow it now (it stays choosable: the notice under the list explains,
-/// and the form cannot be sent for it).
-#[component]
-pub fn SituationChoice(
-    situation: RwSignal<Option<Situation>>,
-    #[prop(into)] offers: Signal<Vec<ClaimOffer>>,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let t = ctx.texts;
-    let lang = ctx.lang.tag();
-    view! {
-        <fieldset class="pd-field" class:pd-invalid=move || error.with(Option::is_some)
-            aria-describedby=move || error.with(Option::is_some).then_some("situation-error")>
-            <legend><LabelText text=t.situation_legend required=true /></legend>
-            {Situation::ALL.into_iter().map(|s| {
-                let hint = Signal::derive(move || {
-                    offers.with(|o| s.claim(o).err()).map(|(_, reason, from)| not_offered_text(t, lang, &reason, from.as_deref()))
-                });
-                radio_in("situation", s.id(), situation_label(t, s), hint,
-                    Signal::derive(move || error.with(Option::is_some)),
-                    Signal::derive(move || situation.get() == Some(s)), move || situation.set(Some(s)))
-            }).collect_view()}
-            <FieldErrorText id="situation-error".to_owned() error=error />
-        </fieldset>
-    }
-}
 
 /// The order's items to tick, or the contents in the customer's words.
 #[component]
@@ -264,11 +168,24 @@ pub fn Details(filing: Filing) -> impl IntoView {
     }
 }
 
-/// [`Details`], whose code may load after the form (src/lazy.rs).
+/// [`Details`], whose code and texts may load after the form
+/// (src/lazy.rs): both are fetched at once, and it is shown once both are
+/// there.
+#[cfg(feature = "split")]
 pub fn lazy_details(filing: Filing) -> AnyView {
-    #[cfg(feature = "split")]
-    return crate::lazy::when_loaded(move || details_view(filing));
-    #[cfg(not(feature = "split"))]
+    let lang = expect_context::<Ctx>().lang;
+    crate::lazy::when_loaded(move || {
+        let module = details_view(filing);
+        async move {
+            crate::lazy::view_texts(lang).await?;
+            module.await
+        }
+    })
+}
+
+/// [`Details`] (without the split, its code and texts are there).
+#[cfg(not(feature = "split"))]
+pub fn lazy_details(filing: Filing) -> AnyView {
     view! { <Details filing=filing /> }.into_any()
 }
 
@@ -282,13 +199,14 @@ pub fn lazy_details(filing: Filing) -> AnyView {
     fallible
 )]
 fn details_view(filing: Filing) -> crate::lazy::Loaded {
-    Ok(view! { <Details filing=filing /> }.into_any())
+    crate::lazy::with_view_texts(move || view! { <Details filing=filing /> }.into_any())
 }
 
-/// Loads [`Details`]' module when the browser is next idle.
+/// Loads [`Details`]' module and texts when the browser is next idle.
 #[cfg(feature = "split")]
 pub fn prefetch_details() {
     crate::lazy::prefetch_on_idle(preload_details);
+    crate::lazy::prefetch_view_texts(expect_context::<Ctx>().lang);
 }
 
 /// Photos by what they show: as many as the customer has, several per
