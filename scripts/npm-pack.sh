@@ -12,9 +12,10 @@ cd "$(dirname "$0")/.."
 
 build=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm i18n/de.json i18n/nl.json i18n/fr.json i18n/es.json i18n/it.json)
 files=("${build[@]}" "${build[@]/#/claim/}")
-# The full build's views in their own modules load their texts with them
+# In both builds the claim form's questions, and in the full build the
+# views in their own modules, load their texts with them
 # (i18n/<tag>.views.json, English included; scripts/split-build.sh).
-for tag in en de nl fr es it; do files+=("i18n/$tag.views.json"); done
+for tag in en de nl fr es it; do files+=("i18n/$tag.views.json" "claim/i18n/$tag.views.json"); done
 for f in "${files[@]}"; do
   [ -f "dist/$f" ] || { echo "npm-pack: dist/$f is missing (run make widget)" >&2; exit 1; }
 done

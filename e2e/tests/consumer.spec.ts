@@ -67,10 +67,11 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   await expect(form.widget.getByRole('radio', { name: form.t.situation_not_arrived })).toBeVisible();
 
   // The claim-only build's shell and the German file, both emitted by
-  // Vite; then, when the page is idle, the form's questions, photo list and
-  // tracking look-up (Vite inlines the smallest modules). The shell is smaller than
-  // the full build's, which the other page loads.
-  await expect.poll(() => fetched.filter((f) => f.path.endsWith('.json')).length).toBe(1);
+  // Vite; then, when the page is idle, the form's questions with their
+  // texts, photo list and tracking look-up (Vite inlines the smallest
+  // modules). The shell is smaller than the full build's, which the other
+  // page loads.
+  await expect.poll(() => fetched.filter((f) => f.path.endsWith('.json')).length).toBe(2);
   for (const part of ['split_claim_details_view', 'split_file_list_view', 'split_lookup_tracking']) {
     await expect.poll(() => fetched.filter((f) => new RegExp(`/assets/${part}-[\\w-]+\\.wasm$`).test(f.path)).length).toBe(1);
   }
@@ -79,7 +80,10 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   for (const f of fetched.filter((f) => f.path.endsWith('.wasm'))) {
     expect(f.path).toMatch(/^\/assets\/(parcel-desk_bg|split_claim_details_view|split_file_list_view|split_lookup_tracking|chunk_[0-9]+)-[\w-]+\.wasm$/);
   }
-  expect(fetched.filter((f) => f.path.endsWith('.json')).map((f) => f.path)).toEqual([expect.stringMatching(/^\/assets\/de-[\w-]+\.json$/)]);
+  expect(fetched.filter((f) => f.path.endsWith('.json')).map((f) => f.path).sort()).toEqual([
+    expect.stringMatching(/^\/assets\/de-[\w-]+\.json$/),
+    expect.stringMatching(/^\/assets\/de\.views-[\w-]+\.json$/),
+  ]);
   // The full build, as the other page loads it: split per view, its shell
   // first, then (when the page is idle) the other views' modules; Vite
   // emits the larger ones as files (the smallest few it inlines).

@@ -162,7 +162,7 @@ test('a module that cannot be loaded is said where its part would be, and "Try a
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
 });
 
-test('the other views\' texts come with the first of their modules, in the page\'s language; texts that cannot be fetched are said, and "Try again" fetches them', async ({ page }) => {
+test('the other views\' and the form\'s questions\' texts come with the first of their modules, in the page\'s language; texts that cannot be fetched are said, and "Try again" fetches them', async ({ page }) => {
   const fetched: string[] = [];
   let broken = true;
   await page.route(/\/i18n\/[a-z]+(\.views)?\.json$/, (route) => {
@@ -179,6 +179,11 @@ test('the other views\' texts come with the first of their modules, in the page\
   expect(fetched).toContain('/i18n/de.json');
   expect(fetched).not.toContain('/i18n/en.views.json');
   await form.trackingNumber.fill('PD-OWN-0003');
+  // The questions after "what happened" need them too: said where the
+  // questions would be, until they can be fetched.
+  await form.widget.getByRole('radio', { name: t.situation_damaged }).check();
+  await expect(form.widget.getByRole('alert')).toContainText(t.err_part_not_loaded);
+  await expect(form.widget.getByRole('textbox', { name: new RegExp(`^${t.email}`) })).toHaveCount(0);
 
   await form.widget.getByRole('button', { name: t.nav_status }).click();
   await expect(form.widget.getByRole('alert')).toContainText(t.err_part_not_loaded);
@@ -186,7 +191,11 @@ test('the other views\' texts come with the first of their modules, in the page\
   await form.widget.getByRole('button', { name: t.retry }).click();
   await expect(form.widget.getByRole('heading', { name: t.status_title })).toBeVisible();
   await expect(form.widget.getByRole('button', { name: t.show_status })).toBeVisible();
-  // Back to the claim form: what was typed is still there.
+  // Back to the claim form: what was typed is still there, and the
+  // questions are shown, in German.
   await form.widget.getByRole('button', { name: t.nav_claim }).click();
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  await expect(form.widget.getByRole('radio', { name: t.situation_damaged })).toBeChecked();
+  await expect(form.widget.getByRole('textbox', { name: new RegExp(`^${t.email}`) })).toBeVisible();
+  await expect(form.widget.getByRole('group', { name: t.you_legend })).toBeVisible();
 });
