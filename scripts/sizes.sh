@@ -32,7 +32,7 @@ sizes() { # directory, title
   for f in "$1"/split_*.wasm "$1"/chunk_*.wasm; do
     [ -f "$f" ] && add "$f"
   done
-  # With the first view module: that view's texts (English here; in
+  # With the first of these modules: their texts (English here; in
   # another language its own i18n/<tag>.views.json, listed below).
   [ -f "$1/i18n/en.views.json" ] && add "$1/i18n/en.views.json"
   row "later total" "${total[@]}"
@@ -45,7 +45,7 @@ echo
 echo "(CSS and English are compiled into the .wasm: in the split builds only the"
 echo " core texts, English's view texts are i18n/en.views.json. A page in another"
 echo " language also downloads its i18n/<tag>.json before the form is usable, and"
-echo " with the first view module its i18n/<tag>.views.json:)"
+echo " with the first module that needs them its i18n/<tag>.views.json:)"
 for f in i18n/*.json; do
   [ -f "$f" ] || continue
   [ "$f" = i18n/en.json ] && continue

@@ -70,8 +70,13 @@ extern "C" {
 /// A module that could not be fetched or started (its loader logs why).
 pub(crate) struct NotLoaded;
 
-/// What a module that makes a part of the page gives.
-pub(crate) type Loaded = Result<AnyView, NotLoaded>;
+/// What a module that makes a part of the page gives: the part, made when
+/// it is shown (so that it is made by the module's code, under the
+/// part's owner).
+pub(crate) type Loaded = Result<Part, NotLoaded>;
+
+/// A part of the page, to be made.
+pub(crate) type Part = Box<dyn FnOnce() -> AnyView>;
 
 impl From<SplitLoaderError> for NotLoaded {
     fn from(_: SplitLoaderError) -> Self {
@@ -115,9 +120,11 @@ fn staff_view() -> Loaded {
 /// `view`, made among the complete texts of the widget's language: a view
 /// module is rendered only once its view texts are loaded ([`view_texts`]).
 pub(crate) fn with_view_texts(view: impl FnOnce() -> AnyView + Send + 'static) -> Loaded {
-    let ctx = expect_context::<Ctx>();
-    let ctx = Ctx { texts: ctx.lang.texts(), ..ctx };
-    Ok(view! { <leptos::context::Provider value=ctx>{view()}</leptos::context::Provider> }.into_any())
+    Ok(Box::new(move || {
+        let ctx = expect_context::<Ctx>();
+        let ctx = Ctx { texts: ctx.lang.texts(), ..ctx };
+        view! { <leptos::context::Provider value=ctx>{view()}</leptos::context::Provider> }.into_any()
+    }))
 }
 
 /// Loads `lang`'s view texts, once per page however many views and
@@ -138,7 +145,7 @@ pub(crate) async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
 /// or missing-item claim shows them.
 #[wasm_split(file_list_view, wasm_split_path = ::leptos::wasm_split, preload(__preload_file_list_view), fallible)]
 fn file_list_view(props: Vec<FileListProps>) -> Loaded {
-    Ok(props.into_iter().map(crate::upload::FileList).collect_view().into_any())
+    Ok(Box::new(move || props.into_iter().map(crate::upload::FileList).collect_view().into_any()))
 }
 
 /// `load`'s part once its module is there; if it cannot be loaded, the
@@ -149,25 +156,38 @@ where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Loaded> + 'static,
 {
-    let attempt = RwSignal::new(0u32);
-    (move || {
-        attempt.track();
-        let t = expect_context::<Ctx>().texts;
+    let t = expect_context::<Ctx>().texts;
+    // What arrived, until it is shown (taken out then). A signal and a task
+    // rather than `Suspend`, whose machinery was about 1 KB brotli of the
+    // shell.
+    let arrived = RwSignal::new_local(None::<Loaded>);
+    let fetch = move || {
         let part = load();
-        // (Single-threaded: the fetch of the view texts is not `Send`.)
-        Suspend::new(send_wrapper::SendWrapper::new(async move {
-            part.await.unwrap_or_else(|NotLoaded| {
-                view! {
-                    <div class="pd-banner pd-part-failed" role="alert">
-                        <p>{t.err_part_not_loaded}</p>
-                        <button type="button" class="pd-secondary" on:click=move |_| attempt.update(|n| *n += 1)>
-                            {t.retry}
-                        </button>
-                    </div>
-                }
-                .into_any()
-            })
-        }))
+        spawn_local(async move {
+            let _ = arrived.try_set(Some(part.await));
+        });
+    };
+    fetch();
+    let fetch = std::sync::Arc::new(fetch);
+    (move || {
+        arrived.track();
+        let fetch = fetch.clone();
+        Some(match arrived.try_update_untracked(Option::take).flatten()? {
+            // Made untracked: only what arrives changes the part.
+            Ok(part) => untrack(part),
+            Err(NotLoaded) => view! {
+                <div class="pd-banner pd-part-failed" role="alert">
+                    <p>{t.err_part_not_loaded}</p>
+                    <button type="button" class="pd-secondary" on:click=move |_| {
+                        arrived.set(None);
+                        fetch();
+                    }>
+                        {t.retry}
+                    </button>
+                </div>
+            }
+            .into_any(),
+        })
     })
     .into_any()
 }
