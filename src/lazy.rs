@@ -168,7 +168,9 @@ where
         });
     };
     fetch();
-    let fetch = std::sync::Arc::new(fetch);
+    // A retry fetches under the part's owner, as the first attempt did.
+    let owner = Owner::current().expect("a part is made under an owner");
+    let fetch = std::sync::Arc::new(move || owner.with(&fetch));
     (move || {
         arrived.track();
         let fetch = fetch.clone();
@@ -179,8 +181,10 @@ where
                 <div class="pd-banner pd-part-failed" role="alert">
                     <p>{t.err_part_not_loaded}</p>
                     <button type="button" class="pd-secondary" on:click=move |_| {
-                        arrived.set(None);
+                        // (In this order: the part's change drops this
+                        // handler.)
                         fetch();
+                        arrived.set(None);
                     }>
                         {t.retry}
                     </button>
@@ -257,13 +261,15 @@ pub(crate) fn render(view: View, tracking_number: &str, order_number: &str) -> O
 #[cfg(views)]
 fn view_part(load: impl Fn() -> Pin<Box<dyn Future<Output = Loaded>>> + Send + Sync + 'static) -> AnyView {
     let lang = expect_context::<Ctx>().lang;
-    when_loaded(move || {
-        let part = load();
-        async move {
-            view_texts(lang).await?;
-            part.await
-        }
-    })
+    when_loaded(move || with_texts(lang, load()))
+}
+
+/// `part` once `lang`'s view texts are loaded too; both are fetched at once
+/// (a module's future starts its fetch only when polled).
+pub(crate) async fn with_texts(lang: Lang, part: impl Future<Output = Loaded>) -> Loaded {
+    let (texts, part) = futures::future::join(view_texts(lang), part).await;
+    texts?;
+    part
 }
 
 /// Starts loading `view`'s module (once per page, however often it is

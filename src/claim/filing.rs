@@ -224,6 +224,21 @@ pub fn arm(filing: Filing) {
     });
     filing.send.set_value(Some(send));
     filing.success.set_value(Some(success));
+    // A submit made before the questions were here checked only the parcel
+    // and what happened: their answers are checked now too (nothing is
+    // sent), so the summary names everything still to do.
+    if banner.with_untracked(Option::is_some) && errors.with_untracked(|es| !es.is_empty()) {
+        if let Some(claim) = claim_type.get_untracked() {
+            let (_, problems) = untrack(|| inputs.draft()).to_request(claim);
+            errors.update(|es| {
+                for (field, e) in problems {
+                    if !es.iter().any(|(f, _)| *f == field) {
+                        es.push((field, e));
+                    }
+                }
+            });
+        }
+    }
     on_cleanup(move || {
         let _ = filing.send.try_set_value(None);
         let _ = filing.sending.try_set(false);

@@ -174,13 +174,7 @@ pub fn Details(filing: Filing) -> impl IntoView {
 #[cfg(feature = "split")]
 pub fn lazy_details(filing: Filing) -> AnyView {
     let lang = expect_context::<Ctx>().lang;
-    crate::lazy::when_loaded(move || {
-        let module = details_view(filing);
-        async move {
-            crate::lazy::view_texts(lang).await?;
-            module.await
-        }
-    })
+    crate::lazy::when_loaded(move || crate::lazy::with_texts(lang, details_view(filing)))
 }
 
 /// [`Details`] (without the split, its code and texts are there).
