@@ -113,7 +113,7 @@ row('first.claim', 'bytes before the claim form is usable, claim-only widget (br
   const views = sizes.views.total?.brotli;
   const all = num(views) && num(br('full')) ? views + br('full') : null;
   row('views.brotli', 'the modules loaded later (other views, the claim form\'s questions, photo list and tracking look-up), full widget (brotli, sum)', views, 'bytes', '', null);
-  row('claimlater.brotli', 'the modules loaded later (photo list, tracking look-up), claim-only widget (brotli, sum)', sizes.claimlater.total?.brotli, 'bytes', '', null);
+  row('claimlater.brotli', 'the modules loaded later (the claim form\'s questions, photo list and tracking look-up), claim-only widget (brotli, sum)', sizes.claimlater.total?.brotli, 'bytes', '', null);
   row('views.all', 'full widget, every module and script (brotli, sum)', all, 'bytes', '≤ 199.7 KB',
     num(all) ? all <= BUDGET.all_modules_brotli_bytes : null);
 }
