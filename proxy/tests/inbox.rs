@@ -209,7 +209,9 @@ async fn complete_approve_and_file(store: Option<String>) {
     // The single staff token approves; the pipeline files it.
     let (status, v, _) = staff_post(&c, &format!("{url}/approve"), SINGLE, None).await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["state"], "received");
+    // Queued for filing; a worker may already have taken it by the time the
+    // answer reads the claim back (PostgreSQL's notification is that fast).
+    assert!(v["state"] == "received" || v["state"] == "filing", "{v}");
     let (status, _) = poll_claim(&c, &api, &id, &token, 20, |st, _| st == 200).await;
     assert_eq!(status, 200);
     let bodies = s.received("lost");
