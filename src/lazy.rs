@@ -292,12 +292,10 @@ pub(crate) fn prefetch(view: View) {
 /// Loads the modules of `views` when the browser is next idle
 /// (`requestIdleCallback`; where there is none, after a second).
 pub(crate) fn prefetch_when_idle(views: Vec<View>, lang: Lang) {
+    if views.iter().any(|v| *v != View::Claim) {
+        prefetch_view_texts(lang);
+    }
     when_idle(move || {
-        if views.iter().any(|v| *v != View::Claim) {
-            spawn_local(async move {
-                let _ = view_texts(lang).await;
-            });
-        }
         for view in views {
             prefetch(view);
         }

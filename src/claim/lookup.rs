@@ -7,7 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{ApiFailure, Proxy};
+use crate::api::ApiFailure;
 use crate::i18n::Texts;
 use crate::tracking::{normalize_tracking_number, phase_text, ClaimOffer, TrackingExt};
 use crate::Ctx;
@@ -23,8 +23,8 @@ pub struct Found {
 }
 
 /// Looks `number` up and reads the answer into a [`Found`].
-pub async fn look_up(proxy: Proxy, ctx: Ctx, number: String) -> Result<Found, ApiFailure> {
-    let tracking = proxy.tracking(&number, None).await?;
+pub async fn look_up(ctx: Ctx, number: String) -> Result<Found, ApiFailure> {
+    let tracking = ctx.proxy.tracking(&number, None).await?;
     let lang = ctx.lang.tag();
     Ok(Found {
         offers: tracking.offers(),
@@ -46,7 +46,6 @@ pub struct ParcelLookup {
     number: Memo<String>,
     timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
     seq: StoredValue<u32>,
-    proxy: StoredValue<Proxy>,
     ctx: StoredValue<Ctx>,
 }
 
@@ -60,7 +59,6 @@ impl ParcelLookup {
             number: Memo::new(move |_| normalize_tracking_number(&input.get())),
             timer: StoredValue::new_local(None),
             seq: StoredValue::new(0),
-            proxy: StoredValue::new(ctx.proxy.clone()),
             ctx: StoredValue::new(ctx.clone()),
         };
         Effect::new(move |_| {
@@ -93,15 +91,15 @@ impl ParcelLookup {
     fn run(self, number: String) {
         self.cancel();
         // The form may be gone by now (view switched, widget unmounted).
-        let (Some(proxy), Some(ctx)) = (self.proxy.try_get_value(), self.ctx.try_get_value()) else { return };
+        let Some(ctx) = self.ctx.try_get_value() else { return };
         let Some(seq) = self.seq.try_get_value() else { return };
         spawn_local(async move {
             // The split build loads the look-up's code on first use
             // (prefetched when the browser is idle, src/lazy.rs).
             #[cfg(feature = "split")]
-            let answer = async { lookup_tracking(proxy, ctx, number.clone()).await?.await }.await;
+            let answer = async { lookup_tracking(ctx, number.clone()).await?.await }.await;
             #[cfg(not(feature = "split"))]
-            let answer = look_up(proxy, ctx, number.clone()).await;
+            let answer = look_up(ctx, number.clone()).await;
             if self.seq.try_get_value() != Some(seq) {
                 return; // the number changed meanwhile
             }
@@ -171,8 +169,8 @@ type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Found, A
     preload(preload_lookup),
     fallible
 )]
-fn lookup_tracking(proxy: Proxy, ctx: Ctx, number: String) -> Result<Answer, ApiFailure> {
-    Ok(Box::pin(look_up(proxy, ctx, number)))
+fn lookup_tracking(ctx: Ctx, number: String) -> Result<Answer, ApiFailure> {
+    Ok(Box::pin(look_up(ctx, number)))
 }
 
 /// Loads the look-up's module when the browser is next idle: a first
