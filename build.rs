@@ -1,5 +1,6 @@
 // Minifies the widget's stylesheet into OUT_DIR (see src/css_min.rs); the
-// crate compiles in the result (`CSS` in src/lib.rs).
+// crate compiles in the result (`CSS` in src/lib.rs), the split build only
+// the rules its shell needs. Splits the texts the same way (texts_per_view).
 #[path = "src/css_min.rs"]
 mod css_min;
 
@@ -20,15 +21,59 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=style/widget.css");
     println!("cargo:rerun-if-changed=src/css_min.rs");
-    let css = std::fs::read_to_string("style/widget.css").expect("style/widget.css");
+    let css = css_min::minify(&std::fs::read_to_string("style/widget.css").expect("style/widget.css"));
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    std::fs::write(out_dir.join("widget.css"), css_min::minify(&css)).expect("writing the minified stylesheet");
-    texts_per_view(&out_dir);
+    std::fs::write(out_dir.join("widget.css"), &css).expect("writing the minified stylesheet");
+    let code = Code::read();
+    // The split build's shell compiles in only the rules that can match
+    // what the shell renders; the rest come with the view texts
+    // (`stylesheet`, see `texts_per_view`).
+    let module_only = |class: &str| code.only_in_views(|code| names_class(code, class));
+    std::fs::write(out_dir.join("widget.shell.css"), css_min::shell_rules(&css, &module_only))
+        .expect("writing the shell's stylesheet");
+    texts_per_view(&out_dir, &code, &css);
+}
+
+/// The crate's code, in two parts: that of the views in their own modules
+/// ([`VIEW_SOURCES`]) and the rest.
+struct Code {
+    views: String,
+    other: String,
+}
+
+impl Code {
+    fn read() -> Code {
+        println!("cargo:rerun-if-changed=src");
+        let mut code = Code { views: String::new(), other: String::new() };
+        for file in rust_files(std::path::Path::new("src")) {
+            let name = file.to_string_lossy().replace('\\', "/");
+            if name.starts_with("src/i18n/") {
+                continue; // the texts' own tests name every field
+            }
+            let text = std::fs::read_to_string(&file).expect("reading a source file");
+            let part = if VIEW_SOURCES.iter().any(|v| if v.ends_with('/') { name.starts_with(v) } else { name == *v }) {
+                &mut code.views
+            } else {
+                &mut code.other
+            };
+            part.push_str(&text);
+            part.push('\n');
+        }
+        code
+    }
+
+    /// Whether the views' code names something (`named` says if a piece
+    /// of code does) and no other code does: something named nowhere is
+    /// the shell's (when in doubt, the shell's).
+    fn only_in_views(&self, named: impl Fn(&str) -> bool) -> bool {
+        named(&self.views) && !named(&self.other)
+    }
 }
 
 /// Where the texts of the views in their own modules live (src/lazy.rs),
 /// and of the claim form's questions and sending, which are a module too
-/// (src/claim/questions.rs): only their code uses these fields. (The
+/// (src/claim/questions.rs): only their code uses these fields, and these
+/// classes of the stylesheet. (The
 /// status view's store and URL helpers are used by the claim form too, so
 /// they are not among them; nor is what the form shows before its
 /// questions, src/claim/situation.rs.)
@@ -42,7 +87,12 @@ const VIEW_SOURCES: &[&str] = &[
     "src/status/lookup.rs",
     "src/status/shown.rs",
     "src/status/phase.rs",
+    "src/tracking/view.rs",
 ];
+
+/// The field of `i18n/<tag>.views.json` that holds the stylesheet
+/// (src/lazy.rs reads it).
+const STYLESHEET: &str = "stylesheet";
 
 /// Texts per view. A text field (or value table) of `i18n/*.json` is a
 /// *view text* when the code of the views in their own modules names it
@@ -55,11 +105,11 @@ const VIEW_SOURCES: &[&str] = &[
 /// compiles in only that, and loads the rest with the first view module).
 /// With `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
 /// every language, `<tag>.json` (core texts) and `<tag>.views.json` (view
-/// texts): the files the split build ships.
-fn texts_per_view(out_dir: &std::path::Path) {
+/// texts, and as `stylesheet` the complete minified stylesheet `css`): the
+/// files the split build ships.
+fn texts_per_view(out_dir: &std::path::Path, code: &Code, css: &str) {
     use serde_json::{Map, Value};
     println!("cargo:rerun-if-changed=i18n");
-    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-env-changed=PD_I18N_OUT");
     let read = |path: &std::path::Path| -> Map<String, Value> {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -69,23 +119,8 @@ fn texts_per_view(out_dir: &std::path::Path) {
         }
     };
     let english = read(std::path::Path::new("i18n/en.json"));
-    let (mut view_code, mut other_code) = (String::new(), String::new());
-    for file in rust_files(std::path::Path::new("src")) {
-        let name = file.to_string_lossy().replace('\\', "/");
-        if name.starts_with("src/i18n/") {
-            continue; // the texts' own tests name every field
-        }
-        let code = std::fs::read_to_string(&file).expect("reading a source file");
-        if VIEW_SOURCES.iter().any(|v| if v.ends_with('/') { name.starts_with(v) } else { name == *v }) {
-            view_code.push_str(&code);
-        } else {
-            other_code.push_str(&code);
-        }
-        view_code.push('\n');
-        other_code.push('\n');
-    }
     let view_fields: Vec<&String> =
-        english.keys().filter(|f| names_field(&view_code, f) && !names_field(&other_code, f)).collect();
+        english.keys().filter(|f| code.only_in_views(|code| names_field(code, f))).collect();
     let list: String = view_fields.iter().map(|f| format!("{f:?}, ")).collect();
     std::fs::write(out_dir.join("view_fields.rs"), format!("&[{list}]")).expect("writing view_fields.rs");
     let split = |texts: &Map<String, Value>| -> (Value, Value) {
@@ -105,7 +140,11 @@ fn texts_per_view(out_dir: &std::path::Path) {
             else {
                 continue;
             };
-            let (core, views) = split(&read(&path));
+            let (core, mut views) = split(&read(&path));
+            // The complete stylesheet, for the rules the shell leaves out
+            // (the same in every language; a page fetches one of them).
+            assert!(!english.contains_key(STYLESHEET), "i18n/en.json has a field named {STYLESHEET}");
+            views.as_object_mut().expect("an object").insert(STYLESHEET.to_owned(), Value::String(css.to_owned()));
             std::fs::write(dest.join(format!("{stem}.json")), core.to_string()).expect("writing core texts");
             std::fs::write(dest.join(format!("{stem}.views.json")), views.to_string()).expect("writing view texts");
         }
@@ -118,6 +157,20 @@ fn names_field(code: &str, field: &str) -> bool {
     let pattern = format!(".{field}");
     code.match_indices(&pattern)
         .any(|(at, _)| !code[at + pattern.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// Whether `code` names the class `class`: not as part of a longer name,
+/// or as a format string that completes it (`pd-event-{kind}` names
+/// `pd-event-error`; `pd-{…}` alone, a prefix of every class, does not).
+fn names_class(code: &str, class: &str) -> bool {
+    let named = |name: &str, complete: bool| {
+        code.match_indices(name).any(|(at, _)| {
+            let after = &code[at + name.len()..];
+            (if complete { !after.starts_with(css_min::is_name_char) } else { after.starts_with('{') })
+                && !code[..at].ends_with(css_min::is_name_char)
+        })
+    };
+    named(class, true) || class.match_indices('-').skip(1).any(|(at, _)| named(&class[..=at], false))
 }
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

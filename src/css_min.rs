@@ -48,9 +48,70 @@ fn tight_before(c: char) -> bool {
     matches!(c, '{' | '}' | ';' | ',' | '>')
 }
 
+/// The rules of the minified stylesheet `css` that the shell needs: every
+/// rule but those whose every selector names a class `module_only` says
+/// only a module renders (such a selector matches nothing before that
+/// module is there). The split build compiles in only these; the complete
+/// stylesheet comes with the modules' texts and replaces them, so the
+/// rules keep their order. At-rules that hold rules (`@media`) are split
+/// the same way and kept when any rule in them is; other at-rules, and
+/// rules without a class, are always kept (when in doubt, the shell keeps
+/// a rule).
+pub fn shell_rules(css: &str, module_only: &dyn Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let prelude = &rest[..open];
+        let close = open + matching_brace(&rest[open..]);
+        let body = &rest[open + 1..close];
+        if prelude.starts_with("@media") || prelude.starts_with("@supports") {
+            let inner = shell_rules(body, module_only);
+            if !inner.is_empty() {
+                out.push_str(prelude);
+                out.push('{');
+                out.push_str(&inner);
+                out.push('}');
+            }
+        } else if prelude.starts_with('@') || !prelude.split(',').all(|sel| classes(sel).any(module_only)) {
+            out.push_str(&rest[..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte offset of the `}` that closes the `{` `block` starts with.
+fn matching_brace(block: &str) -> usize {
+    let mut depth = 0;
+    for (i, c) in block.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced braces in the stylesheet: {block:.40}")
+}
+
+/// The class names (`.name`) a selector uses.
+fn classes(selector: &str) -> impl Iterator<Item = &str> {
+    selector.split('.').skip(1).map(|s| s.split(|c: char| !is_name_char(c)).next().unwrap_or(""))
+}
+
+/// Whether `c` can be part of a class name in the stylesheet and the code.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
 #[cfg(test)]
 mod tests {
-    use super::minify;
+    use super::{minify, shell_rules};
 
     #[test]
     fn only_meaningless_whitespace_and_comments_go() {
@@ -90,5 +151,20 @@ mod tests {
             }
         }
         assert!(min.len() < css.len() * 85 / 100, "{} of {}", min.len(), css.len());
+    }
+
+    #[test]
+    fn the_shell_keeps_every_rule_it_may_need() {
+        let module_only = |c: &str| c.starts_with("m-");
+        let css = ":host{a:b}.s{c:d}.m-x{e:f}.s .m-y,.m-z{g:h}.s,.m-x{i:j}\
+            @media (min-width:1px){.m-x{k:l}}@media (max-width:2px){.m-x{m:n}.s{o:p}}\
+            @keyframes k{from{q:r}}input[type=\"radio\"]{s:t}";
+        assert_eq!(
+            shell_rules(css, &module_only),
+            ":host{a:b}.s{c:d}.s,.m-x{i:j}@media (max-width:2px){.s{o:p}}@keyframes k{from{q:r}}input[type=\"radio\"]{s:t}"
+        );
+        // Nothing module-only: the stylesheet as it is.
+        let widget = minify(include_str!("../style/widget.css"));
+        assert_eq!(shell_rules(&widget, &|_| false), widget);
     }
 }

@@ -194,10 +194,13 @@ pub fn has_views(lang: Lang) -> bool {
 
 /// Completes `lang`'s texts with its view texts (the JSON of
 /// `i18n/<tag>.views.json`); `lang`'s core texts must be loaded. Returns
-/// the complete texts; the error names what is missing or malformed.
-pub fn add_views(lang: Lang, json: &str) -> Result<&'static Texts, String> {
+/// the file's `stylesheet` field: the split build ships the complete
+/// stylesheet there, for the rules its shell leaves out (`build.rs`). The
+/// error names what is missing or malformed.
+pub fn add_views(lang: Lang, json: &str) -> Result<Option<&'static str>, String> {
     lang.loaded().ok_or_else(|| format!("the texts of {} are not loaded", lang.tag()))?;
     let views = File::parse(json)?;
+    let stylesheet = views.text("stylesheet");
     LOADED.with_borrow_mut(|loaded| {
         let entry = loaded.iter_mut().find(|l| l.lang == lang).expect("loaded above");
         if !entry.complete {
@@ -208,7 +211,7 @@ pub fn add_views(lang: Lang, json: &str) -> Result<&'static Texts, String> {
             entry.texts = Box::leak(Box::new(texts));
             entry.complete = true;
         }
-        Ok(entry.texts)
+        Ok(stylesheet)
     })
 }
 

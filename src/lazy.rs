@@ -128,16 +128,28 @@ pub(crate) fn with_view_texts(view: impl FnOnce() -> AnyView + Send + 'static) -
 }
 
 /// Loads `lang`'s view texts, once per page however many views and
-/// widgets ask.
+/// widgets ask, and with the first of them the stylesheet's rules for
+/// what only the modules render (the file's `stylesheet`).
 pub(crate) async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
-    if !i18n::has_views(lang) {
+    if !i18n::has_views(lang) || !STYLED.get() {
         let json = wasm_bindgen_futures::JsFuture::from(pd_view_texts(lang.tag())).await.map_err(|_| NotLoaded)?;
-        i18n::add_views(lang, &json.as_string().unwrap_or_default()).map_err(|e| {
+        let fail = |e: String| {
             leptos::logging::warn!("parcel-desk: i18n/{}.views.json: {e}", lang.tag());
             NotLoaded
-        })?;
+        };
+        let stylesheet = i18n::add_views(lang, &json.as_string().unwrap_or_default()).map_err(fail)?;
+        if !STYLED.get() {
+            let css = stylesheet.ok_or_else(|| fail("no stylesheet".into()))?;
+            crate::complete_sheet(css).map_err(|_| fail("its stylesheet was refused".into()))?;
+            STYLED.set(true);
+        }
     }
     Ok(())
+}
+
+thread_local! {
+    /// Whether the complete stylesheet is in place ([`view_texts`]).
+    static STYLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The claim form's photo lists, and with them the upload pipeline

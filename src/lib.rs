@@ -80,6 +80,15 @@ use crate::i18n::Texts;
 /// `style/widget.css`, minified at build time (`build.rs`, `src/css_min.rs`).
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
+/// The rules the sheet starts with. The split build compiles in only those
+/// that can match what its shell renders (`build.rs`; the stylesheet's other
+/// rules name classes only the modules' code uses): the complete
+/// stylesheet comes with the modules' texts ([`complete_sheet`]).
+#[cfg(feature = "split")]
+const SHELL_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.shell.css"));
+#[cfg(not(feature = "split"))]
+const SHELL_CSS: &str = CSS;
+
 /// What every component of one widget instance shares (internal).
 #[doc(hidden)]
 #[derive(Clone)]
@@ -412,9 +421,17 @@ fn Tabs(options: Options) -> impl IntoView {
 thread_local! {
     static SHEET: CssStyleSheet = {
         let sheet = CssStyleSheet::new().expect_throw("constructable stylesheets are not supported");
-        sheet.replace_sync(CSS).expect_throw("widget stylesheet");
+        sheet.replace_sync(SHELL_CSS).expect_throw("widget stylesheet");
         sheet
     };
+}
+
+/// Replaces the shell's rules with the complete stylesheet (`css`, from
+/// the modules' texts), in every widget on the page at once: they all
+/// adopt the one sheet. The rules the shell had keep their order.
+#[cfg(feature = "split")]
+pub(crate) fn complete_sheet(css: &str) -> Result<(), JsValue> {
+    SHEET.with(|sheet| sheet.replace_sync(css))
 }
 
 /// A mounted widget. Dropping the handle (or calling `unmount`) removes the

@@ -199,3 +199,45 @@ test('the other views\' and the form\'s questions\' texts come with the first of
   await expect(form.widget.getByRole('textbox', { name: new RegExp(`^${t.email}`) })).toBeVisible();
   await expect(form.widget.getByRole('group', { name: t.you_legend })).toBeVisible();
 });
+
+test('the stylesheet\'s rules for what only the modules render come with their texts, into the one shared sheet', async ({ page }) => {
+  let held = true;
+  await page.route(/\/i18n\/[a-z]+\.views\.json$/, (route) => (held ? route.abort('internetdisconnected') : route.continue()));
+  // The selectors of the widget's one adopted stylesheet.
+  const selectors = () => page.evaluate(() => {
+    const sheets = document.querySelector('parcel-desk')!.shadowRoot!.adoptedStyleSheets;
+    const all: string[] = [];
+    const walk = (rules: CSSRuleList) => {
+      for (const r of Array.from(rules)) {
+        if (r instanceof CSSStyleRule) all.push(r.selectorText);
+        else if (r instanceof CSSMediaRule) walk(r.cssRules);
+      }
+    };
+    sheets.forEach((s) => walk(s.cssRules));
+    return { sheets: sheets.length, selectors: all };
+  });
+  const form = new ClaimForm(page);
+  await form.open();
+  // The shell's rules: the form's, not the tracking timeline's.
+  const shell = await selectors();
+  expect(shell.sheets).toBe(1);
+  expect(shell.selectors).toContain('.pd-form');
+  expect(shell.selectors.some((s) => s.includes('.pd-timeline'))).toBe(false);
+  await expect(form.submit).toHaveCSS('min-height', '48px');
+
+  held = false;
+  await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
+  await form.widget.getByLabel(/^Tracking number/).fill('PD-DELIVERED-0002');
+  await form.widget.getByRole('button', { name: 'Track', exact: true }).click();
+  // The timeline's rule applies (a line down its left side).
+  const timeline = form.widget.getByRole('list').filter({ hasText: 'Delivery attempted' });
+  await expect(timeline).toHaveCSS('border-left-style', 'solid');
+  const complete = await selectors();
+  expect(complete.sheets).toBe(1);
+  expect(complete.selectors).toContain('.pd-timeline');
+  // Every rule of the shell is still there, in the same order.
+  expect(complete.selectors.filter((s) => shell.selectors.includes(s))).toEqual(shell.selectors);
+  // The claim form keeps its look.
+  await form.widget.getByRole('button', { name: form.t.nav_claim }).click();
+  await expect(form.submit).toHaveCSS('min-height', '48px');
+});
