@@ -29,32 +29,42 @@ fn main() {
     // what the shell renders; the rest come with the view texts
     // (`stylesheet`, see `texts_per_view`).
     let module_only = |class: &str| code.only_in_views(|code| names_class(code, class));
-    std::fs::write(out_dir.join("widget.shell.css"), css_min::shell_rules(&css, &module_only))
+    std::fs::write(out_dir.join("widget.shell.css"), css_min::rules_without(&css, &module_only))
         .expect("writing the shell's stylesheet");
-    texts_per_view(&out_dir, &code, &css);
+    // What the modules' texts bring: the rules this build can need.
+    let unbuilt = |class: &str| code.only_unbuilt(|code| names_class(code, class));
+    texts_per_view(&out_dir, &code, &css_min::rules_without(&css, &unbuilt));
 }
 
-/// The crate's code, in two parts: that of the views in their own modules
-/// ([`VIEW_SOURCES`]) and the rest.
+/// The crate's code, in three parts: that of the views in their own
+/// modules ([`VIEW_SOURCES`]) this build has, that of the views it does not
+/// have (`--no-default-features`: the claim form alone), and the rest.
 struct Code {
     views: String,
+    unbuilt: String,
     other: String,
 }
 
 impl Code {
     fn read() -> Code {
         println!("cargo:rerun-if-changed=src");
-        let mut code = Code { views: String::new(), other: String::new() };
+        let mut code = Code { views: String::new(), unbuilt: String::new(), other: String::new() };
         for file in rust_files(std::path::Path::new("src")) {
             let name = file.to_string_lossy().replace('\\', "/");
             if name.starts_with("src/i18n/") {
                 continue; // the texts' own tests name every field
             }
             let text = std::fs::read_to_string(&file).expect("reading a source file");
-            let part = if VIEW_SOURCES.iter().any(|v| if v.ends_with('/') { name.starts_with(v) } else { name == *v }) {
-                &mut code.views
-            } else {
-                &mut code.other
+            let source =
+                VIEW_SOURCES.iter().find(|(v, _)| if v.ends_with('/') { name.starts_with(v) } else { name == *v });
+            let part = match source {
+                Some((_, Some(feature)))
+                    if std::env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase())).is_none() =>
+                {
+                    &mut code.unbuilt
+                }
+                Some(_) => &mut code.views,
+                None => &mut code.other,
             };
             part.push_str(&text);
             part.push('\n');
@@ -66,7 +76,13 @@ impl Code {
     /// of code does) and no other code does: something named nowhere is
     /// the shell's (when in doubt, the shell's).
     fn only_in_views(&self, named: impl Fn(&str) -> bool) -> bool {
-        named(&self.views) && !named(&self.other)
+        (named(&self.views) || named(&self.unbuilt)) && !named(&self.other)
+    }
+
+    /// Whether only the code of views this build does not have names
+    /// something: the build never shows it.
+    fn only_unbuilt(&self, named: impl Fn(&str) -> bool) -> bool {
+        named(&self.unbuilt) && !named(&self.views) && !named(&self.other)
     }
 }
 
@@ -76,18 +92,19 @@ impl Code {
 /// classes of the stylesheet. (The
 /// status view's store and URL helpers are used by the claim form too, so
 /// they are not among them; nor is what the form shows before its
-/// questions, src/claim/situation.rs.)
-const VIEW_SOURCES: &[&str] = &[
-    "src/claim/filing.rs",
-    "src/claim/questions.rs",
-    "src/upload/",
-    "src/contact.rs",
-    "src/staff/",
-    "src/status/mod.rs",
-    "src/status/lookup.rs",
-    "src/status/shown.rs",
-    "src/status/phase.rs",
-    "src/tracking/view.rs",
+/// questions, src/claim/situation.rs.) Each with the cargo feature that
+/// compiles it in, if one does.
+const VIEW_SOURCES: &[(&str, Option<&str>)] = &[
+    ("src/claim/filing.rs", None),
+    ("src/claim/questions.rs", None),
+    ("src/upload/", None),
+    ("src/contact.rs", Some("contact")),
+    ("src/staff/", Some("staff")),
+    ("src/status/mod.rs", Some("status")),
+    ("src/status/lookup.rs", Some("status")),
+    ("src/status/shown.rs", Some("status")),
+    ("src/status/phase.rs", Some("status")),
+    ("src/tracking/view.rs", Some("track")),
 ];
 
 /// The field of `i18n/<tag>.views.json` that holds the stylesheet
@@ -101,12 +118,14 @@ const STYLESHEET: &str = "stylesheet";
 /// or named also by some other code, stays core: when in doubt, core).
 ///
 /// Writes into OUT_DIR `view_fields.rs` (the view texts' names, for
-/// src/i18n.rs) and `en.core.json` (English without them: the split build
+/// src/i18n.rs), `unbuilt_fields.rs` (those only views this build does not
+/// have name: a build without them needs no text for them) and
+/// `en.core.json` (English without the view texts: the split build
 /// compiles in only that, and loads the rest with the first view module).
 /// With `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
-/// every language, `<tag>.json` (core texts) and `<tag>.views.json` (view
-/// texts, and as `stylesheet` the complete minified stylesheet `css`): the
-/// files the split build ships.
+/// every language, `<tag>.json` (core texts) and `<tag>.views.json` (the
+/// view texts this build shows, and as `stylesheet` the stylesheet `css`:
+/// every rule this build can need): the files the split build ships.
 fn texts_per_view(out_dir: &std::path::Path, code: &Code, css: &str) {
     use serde_json::{Map, Value};
     println!("cargo:rerun-if-changed=i18n");
@@ -121,11 +140,19 @@ fn texts_per_view(out_dir: &std::path::Path, code: &Code, css: &str) {
     let english = read(std::path::Path::new("i18n/en.json"));
     let view_fields: Vec<&String> =
         english.keys().filter(|f| code.only_in_views(|code| names_field(code, f))).collect();
-    let list: String = view_fields.iter().map(|f| format!("{f:?}, ")).collect();
-    std::fs::write(out_dir.join("view_fields.rs"), format!("&[{list}]")).expect("writing view_fields.rs");
+    // The view texts only views this build does not have name: its files
+    // leave them out.
+    let unbuilt: Vec<&String> =
+        view_fields.iter().copied().filter(|f| code.only_unbuilt(|code| names_field(code, f))).collect();
+    let list = |fields: &[&String]| format!("&[{}]", fields.iter().map(|f| format!("{f:?}, ")).collect::<String>());
+    std::fs::write(out_dir.join("view_fields.rs"), list(&view_fields)).expect("writing view_fields.rs");
+    std::fs::write(out_dir.join("unbuilt_fields.rs"), list(&unbuilt)).expect("writing unbuilt_fields.rs");
     let split = |texts: &Map<String, Value>| -> (Value, Value) {
-        let (views, core): (Map<_, _>, Map<_, _>) =
-            texts.clone().into_iter().partition(|(k, _)| view_fields.contains(&k));
+        let (views, core): (Map<_, _>, Map<_, _>) = texts
+            .clone()
+            .into_iter()
+            .filter(|(k, _)| !unbuilt.contains(&k))
+            .partition(|(k, _)| view_fields.contains(&k));
         (Value::Object(core), Value::Object(views))
     };
     let (core, _) = split(&english);

@@ -40,7 +40,10 @@ fi
 # build.rs writes the language files this build ships into PD_I18N_OUT:
 # i18n/<tag>.json with the core texts, i18n/<tag>.views.json with the texts
 # only the views in their own modules use (loaded with the first of them).
+# (One directory per set of views: build.rs writes only what the build
+# shows, and runs again only when its inputs change.)
 i18n_out=$target/i18n-split
+[ "${features[0]}" = --no-default-features ] && i18n_out=$target/i18n-split-claim
 PD_I18N_OUT=$i18n_out cargo build --release --lib -p parcel-desk --target wasm32-unknown-unknown "${features[@]}" ${CARGO_OFFLINE:+--offline}
 raw=$target/wasm32-unknown-unknown/release/parcel_desk.wasm
 
@@ -63,8 +66,7 @@ cp "$work/split/__wasm_split.js" "$dir/__wasm_split.js"
 if [ -d "$work/bindgen/snippets" ]; then cp -r "$work/bindgen/snippets" "$dir/snippets"; fi
 # The language files, split into core and view texts (Trunk copied the
 # complete ones). The claim-only build loads its view texts with the claim
-# form's questions (the file also holds the other views' texts, which it
-# does not show).
+# form's questions.
 for f in "$dir"/i18n/*.json; do
   tag=$(basename "$f" .json)
   case $tag in *.views) continue ;; esac

@@ -48,16 +48,17 @@ fn tight_before(c: char) -> bool {
     matches!(c, '{' | '}' | ';' | ',' | '>')
 }
 
-/// The rules of the minified stylesheet `css` that the shell needs: every
-/// rule but those whose every selector names a class `module_only` says
-/// only a module renders (such a selector matches nothing before that
-/// module is there). The split build compiles in only these; the complete
-/// stylesheet comes with the modules' texts and replaces them, so the
-/// rules keep their order. At-rules that hold rules (`@media`) are split
-/// the same way and kept when any rule in them is; other at-rules, and
-/// rules without a class, are always kept (when in doubt, the shell keeps
-/// a rule).
-pub fn shell_rules(css: &str, module_only: &dyn Fn(&str) -> bool) -> String {
+/// The rules of the minified stylesheet `css` that can match while the
+/// classes `absent` names are not on the page: every rule but those whose
+/// every selector names such a class. The split build's shell compiles in
+/// only the rules for what it renders itself (absent: the classes only
+/// the modules' code uses); the complete stylesheet comes with the
+/// modules' texts and replaces them, so the rules keep their order. A
+/// build without some views leaves out the rules only those views need.
+/// At-rules that hold rules (`@media`) are split the same way and kept
+/// when any rule in them is; other at-rules, and rules without a class,
+/// are always kept (when in doubt, a rule is kept).
+pub fn rules_without(css: &str, absent: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
     while let Some(open) = rest.find('{') {
@@ -65,14 +66,14 @@ pub fn shell_rules(css: &str, module_only: &dyn Fn(&str) -> bool) -> String {
         let close = open + matching_brace(&rest[open..]);
         let body = &rest[open + 1..close];
         if prelude.starts_with("@media") || prelude.starts_with("@supports") {
-            let inner = shell_rules(body, module_only);
+            let inner = rules_without(body, absent);
             if !inner.is_empty() {
                 out.push_str(prelude);
                 out.push('{');
                 out.push_str(&inner);
                 out.push('}');
             }
-        } else if prelude.starts_with('@') || !prelude.split(',').all(|sel| classes(sel).any(module_only)) {
+        } else if prelude.starts_with('@') || !prelude.split(',').all(|sel| classes(sel).any(absent)) {
             out.push_str(&rest[..=close]);
         }
         rest = &rest[close + 1..];
@@ -111,7 +112,7 @@ pub fn is_name_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{minify, shell_rules};
+    use super::{minify, rules_without};
 
     #[test]
     fn only_meaningless_whitespace_and_comments_go() {
@@ -154,17 +155,17 @@ mod tests {
     }
 
     #[test]
-    fn the_shell_keeps_every_rule_it_may_need() {
+    fn every_rule_that_may_match_is_kept() {
         let module_only = |c: &str| c.starts_with("m-");
         let css = ":host{a:b}.s{c:d}.m-x{e:f}.s .m-y,.m-z{g:h}.s,.m-x{i:j}\
             @media (min-width:1px){.m-x{k:l}}@media (max-width:2px){.m-x{m:n}.s{o:p}}\
             @keyframes k{from{q:r}}input[type=\"radio\"]{s:t}";
         assert_eq!(
-            shell_rules(css, &module_only),
+            rules_without(css, &module_only),
             ":host{a:b}.s{c:d}.s,.m-x{i:j}@media (max-width:2px){.s{o:p}}@keyframes k{from{q:r}}input[type=\"radio\"]{s:t}"
         );
         // Nothing module-only: the stylesheet as it is.
         let widget = minify(include_str!("../style/widget.css"));
-        assert_eq!(shell_rules(&widget, &|_| false), widget);
+        assert_eq!(rules_without(&widget, &|_| false), widget);
     }
 }

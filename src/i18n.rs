@@ -101,9 +101,14 @@ pub const ENGLISH_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/en.core.j
 /// [`add_views`] adds them before one of those views is shown.
 pub const VIEW_FIELDS: &[&str] = include!(concat!(env!("OUT_DIR"), "/view_fields.rs"));
 
-/// For each name of `names`, whether it is a view text (worked out while
+/// The view texts that only views this build does not have use (the
+/// claim-only build: the status, tracking, contact and staff views'); its
+/// language files may leave them out, and they are never shown.
+pub const UNBUILT_FIELDS: &[&str] = include!(concat!(env!("OUT_DIR"), "/unbuilt_fields.rs"));
+
+/// For each name of `names`, whether it is one of `list` (worked out while
 /// compiling: the widget carries these flags, not the names).
-const fn view_flags<const N: usize>(names: &[&str]) -> [bool; N] {
+const fn flags<const N: usize>(names: &[&str], list: &[&str]) -> [bool; N] {
     const fn same(a: &str, b: &str) -> bool {
         let (a, b) = (a.as_bytes(), b.as_bytes());
         if a.len() != b.len() {
@@ -122,8 +127,8 @@ const fn view_flags<const N: usize>(names: &[&str]) -> [bool; N] {
     let mut i = 0;
     while i < N {
         let mut j = 0;
-        while j < VIEW_FIELDS.len() {
-            if same(names[i], VIEW_FIELDS[j]) {
+        while j < list.len() {
+            if same(names[i], list[j]) {
                 flags[i] = true;
             }
             j += 1;
@@ -306,12 +311,16 @@ macro_rules! texts {
             /// are empty then); every other missing or malformed field is
             /// an error that names them all.
             fn from_files(files: &[&File], views_may_be_missing: bool) -> Result<(Texts, Vec<&'static str>), String> {
-                const TEXT_IS_VIEW: [bool; Texts::TEXT_FIELDS.len()] = view_flags(Texts::TEXT_FIELDS);
-                const TABLE_IS_VIEW: [bool; Texts::TABLE_FIELDS.len()] = view_flags(Texts::TABLE_FIELDS);
+                const TEXT_IS_VIEW: [bool; Texts::TEXT_FIELDS.len()] = flags(Texts::TEXT_FIELDS, VIEW_FIELDS);
+                const TABLE_IS_VIEW: [bool; Texts::TABLE_FIELDS.len()] = flags(Texts::TABLE_FIELDS, VIEW_FIELDS);
+                const TEXT_UNBUILT: [bool; Texts::TEXT_FIELDS.len()] = flags(Texts::TEXT_FIELDS, UNBUILT_FIELDS);
+                const TABLE_UNBUILT: [bool; Texts::TABLE_FIELDS.len()] = flags(Texts::TABLE_FIELDS, UNBUILT_FIELDS);
                 let mut missing = Vec::new();
                 let mut views_missing = Vec::new();
-                let mut absent = |name: &'static str, view: bool| {
-                    if views_may_be_missing && view && !files.iter().any(|f| f.has(name)) {
+                let mut absent = |name: &'static str, view: bool, unbuilt: bool| {
+                    if unbuilt && !files.iter().any(|f| f.has(name)) {
+                        // Never shown by this build.
+                    } else if views_may_be_missing && view && !files.iter().any(|f| f.has(name)) {
                         views_missing.push(name);
                     } else {
                         missing.push(name);
@@ -321,13 +330,13 @@ macro_rules! texts {
                 // 12 KB of wasm).
                 let texts: Vec<&'static str> = Self::TEXT_FIELDS
                     .iter()
-                    .zip(TEXT_IS_VIEW)
-                    .map(|(&name, view)| files.iter().find_map(|f| f.text(name)).unwrap_or_else(|| { absent(name, view); "" }))
+                    .zip(TEXT_IS_VIEW.into_iter().zip(TEXT_UNBUILT))
+                    .map(|(&name, (view, unbuilt))| files.iter().find_map(|f| f.text(name)).unwrap_or_else(|| { absent(name, view, unbuilt); "" }))
                     .collect();
                 let tables: Vec<&'static [(&'static str, &'static str)]> = Self::TABLE_FIELDS
                     .iter()
-                    .zip(TABLE_IS_VIEW)
-                    .map(|(&name, view)| files.iter().find_map(|f| f.table(name)).unwrap_or_else(|| { absent(name, view); &[] }))
+                    .zip(TABLE_IS_VIEW.into_iter().zip(TABLE_UNBUILT))
+                    .map(|(&name, (view, unbuilt))| files.iter().find_map(|f| f.table(name)).unwrap_or_else(|| { absent(name, view, unbuilt); &[] }))
                     .collect();
                 if !missing.is_empty() {
                     return Err(format!("missing or not text: {}", missing.join(", ")));

@@ -32,6 +32,22 @@ test('the claim-only build files a claim, shows no other views and is the smalle
   // Following the claim needs the status view: not offered here.
   await expect(form.widget.getByRole('button', { name: 'Follow this claim' })).toHaveCount(0);
   await expect(form.widget.getByRole('button', { name: 'Report another parcel' })).toBeVisible();
+  // The texts and stylesheet rules that came later are the questions' and
+  // the success screen's, not those of the views this build does not have
+  // (the full build's file has them).
+  const later = await page.evaluate(async () => {
+    const read = async (url: string) => JSON.parse(await (await fetch(url)).text());
+    return { claim: await read('/claim/i18n/en.views.json'), full: await read('/i18n/en.views.json') };
+  });
+  for (const text of ['you_legend', 'success_title']) expect(later.claim[text]).toBe(later.full[text]);
+  for (const text of ['status_title', 'staff_desk_title', 'contact_title']) {
+    expect(later.full[text]).toBeTruthy();
+    expect(later.claim[text]).toBeUndefined();
+  }
+  expect(later.claim.stylesheet).toContain('.pd-success');
+  expect(later.claim.stylesheet).not.toContain('.pd-inbox');
+  expect(later.full.stylesheet).toContain('.pd-inbox');
+  expect(JSON.stringify(later.claim).length).toBeLessThan(JSON.stringify(later.full).length / 2);
 
   // The full build is split per view: its shell (what loads before its
   // claim form is usable) and the other views' modules, which its glue

@@ -287,24 +287,51 @@ fn core_texts_then_view_texts_make_the_whole_language() {
         // The core file alone: usable where view texts may come later,
         // with those empty; refused where they may not.
         let (partial, views_missing) = Texts::from_files(&[&core], true).unwrap();
-        assert_eq!(views_missing.len(), VIEW_FIELDS.len(), "{lang:?}");
+        assert_eq!(views_missing.len(), VIEW_FIELDS.len() - UNBUILT_FIELDS.len(), "{lang:?}");
         assert_eq!((partial.submit, partial.status_title), (whole.submit, ""), "{lang:?}");
         assert!(partial.inbox_buckets.is_empty());
         let refused = Texts::from_files(&[&core], false).err().unwrap();
-        assert!(refused.contains("status_title"), "{refused}");
+        assert!(refused.contains(built_view_text()), "{refused}");
         // Both: the whole language.
         let (merged, views_missing) = Texts::from_files(&[&views, &core], true).unwrap();
         assert!(views_missing.is_empty(), "{lang:?}");
         assert_eq!(format!("{merged:?}"), format!("{whole:?}"), "{lang:?}");
         // A view file without one of its texts is named.
         let mut short = views_map.clone();
-        short.remove("staff_desk_title");
+        short.remove(built_view_text());
         let (_, views_missing) = Texts::from_files(&[&file(&short), &core], true).unwrap();
-        assert_eq!(views_missing, ["staff_desk_title"]);
+        assert_eq!(views_missing, [built_view_text()]);
+        // Texts only views this build does not have may be left out
+        // (build.rs leaves them out of its files).
+        let built: serde_json::Map<String, Value> =
+            views_map.into_iter().filter(|(k, _)| !UNBUILT_FIELDS.contains(&k.as_str())).collect();
+        let (_, views_missing) = Texts::from_files(&[&file(&built), &core], true).unwrap();
+        assert!(views_missing.is_empty(), "{lang:?}");
         // A core file without a core text is refused, naming it.
         let mut short = core_map.clone();
         short.remove("submit");
         let e = Texts::from_files(&[&file(&short), &views], true).err().unwrap();
         assert_eq!(e, "missing or not text: submit");
+    }
+}
+
+/// A view text this build shows.
+fn built_view_text() -> &'static str {
+    VIEW_FIELDS.iter().find(|f| !UNBUILT_FIELDS.contains(f)).expect("the claim form's questions have view texts")
+}
+
+#[test]
+fn a_build_without_some_views_needs_none_of_their_texts() {
+    for (field, feature) in [
+        ("status_title", cfg!(feature = "status")),
+        ("staff_desk_title", cfg!(feature = "staff")),
+        ("contact_title", cfg!(feature = "contact")),
+    ] {
+        assert_eq!(UNBUILT_FIELDS.contains(&field), !feature, "{field}");
+    }
+    assert!(UNBUILT_FIELDS.iter().all(|f| VIEW_FIELDS.contains(f)), "only view texts");
+    // What the claim form's questions and success screen say is always there.
+    for field in ["you_legend", "success_title"] {
+        assert!(VIEW_FIELDS.contains(&field) && !UNBUILT_FIELDS.contains(&field), "{field}");
     }
 }
