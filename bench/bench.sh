@@ -149,17 +149,23 @@ sizes() {
   for f in "$WORK"/full/split_*.wasm "$WORK"/full/chunk_*.wasm; do
     [ -f "$f" ] && row views "$f" "$(basename "$f")"
   done
-  # With the first of those views: its texts, the largest language's.
-  largest=$(for f in "$WORK"/full/i18n/*.views.json; do
-    [ -f "$f" ] && printf '%s %s\n' "$(brotli -q 11 -c "$f" | wc -c)" "$f"
-  done | sort -n | tail -1 | cut -d' ' -f2-)
+  # With the first of those views: its texts (and the stylesheet's rules
+  # the shell leaves out), the largest language's.
+  largest_views() {
+    for f in "$WORK/$1"/i18n/*.views.json; do
+      [ -f "$f" ] && printf '%s %s\n' "$(brotli -q 11 -c "$f" | wc -c)" "$f"
+    done | sort -n | tail -1 | cut -d' ' -f2-
+  }
+  largest=$(largest_views full)
   [ -n "$largest" ] && row views "$largest" "i18n/$(basename "$largest") (largest view texts)"
-  # The claim-only build is split too: its photo list (with the upload
-  # pipeline) and tracking look-up load when the browser is idle after the
-  # form, or on first use.
+  # The claim-only build is split too: its questions, photo list (with the
+  # upload pipeline) and tracking look-up load when the browser is idle
+  # after the form, or on first use, its view texts with the first of them.
   for f in "$WORK"/claim/split_*.wasm "$WORK"/claim/chunk_*.wasm; do
     [ -f "$f" ] && row claimlater "$f" "$(basename "$f")"
   done
+  largest=$(largest_views claim)
+  [ -n "$largest" ] && row claimlater "$largest" "i18n/$(basename "$largest") (largest view texts)"
   for f in "$WORK"/react/assets/*.js "$WORK"/react/assets/*.css; do
     [ -f "$f" ] && row react "$f" "assets/$(basename "$f")"
   done
