@@ -86,14 +86,13 @@ impl Code {
     }
 }
 
-/// Where the texts of the views in their own modules live (src/lazy.rs),
-/// and of the claim form's questions and sending, which are a module too
-/// (src/claim/questions.rs): only their code uses these fields, and these
-/// classes of the stylesheet. (The
-/// status view's store and URL helpers are used by the claim form too, so
-/// they are not among them; nor is what the form shows before its
-/// questions, src/claim/situation.rs.) Each with the cargo feature that
-/// compiles it in, if one does.
+/// Where the texts and the stylesheet classes of the views in their own
+/// modules live (src/lazy.rs), and of the claim form's questions and
+/// sending, which are a module too (src/claim/questions.rs): what only
+/// their code names. (The status view's store and URL helpers are used by
+/// the claim form too, so they are not among them; nor is what the form
+/// shows before its questions, src/claim/situation.rs.) Each with the
+/// cargo feature that compiles it in, if one does.
 const VIEW_SOURCES: &[(&str, Option<&str>)] = &[
     ("src/claim/filing.rs", None),
     ("src/claim/questions.rs", None),
@@ -108,7 +107,7 @@ const VIEW_SOURCES: &[(&str, Option<&str>)] = &[
 ];
 
 /// The field of `i18n/<tag>.views.json` that holds the stylesheet
-/// (src/lazy.rs reads it).
+/// (`add_views` in src/i18n.rs reads it).
 const STYLESHEET: &str = "stylesheet";
 
 /// Texts per view. A text field (or value table) of `i18n/*.json` is a
@@ -168,8 +167,9 @@ fn texts_per_view(out_dir: &std::path::Path, code: &Code, css: &str) {
                 continue;
             };
             let (core, mut views) = split(&read(&path));
-            // The complete stylesheet, for the rules the shell leaves out
-            // (the same in every language; a page fetches one of them).
+            // The stylesheet, for the rules the shell leaves out (every
+            // rule this build can need; the same in every language, and a
+            // page fetches one of them).
             assert!(!english.contains_key(STYLESHEET), "i18n/en.json has a field named {STYLESHEET}");
             views.as_object_mut().expect("an object").insert(STYLESHEET.to_owned(), Value::String(css.to_owned()));
             std::fs::write(dest.join(format!("{stem}.json")), core.to_string()).expect("writing core texts");
