@@ -8,15 +8,13 @@ fn main() {
     // The split build (feature `split`, scripts/split-build.sh): the linker
     // keeps its relocations, which wasm-split-cli needs to cut the module
     // into the shell and one module per view.
-    if std::env::var_os("CARGO_FEATURE_SPLIT").is_some()
-        && std::env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|f| f.split(',').any(|f| f == "wasm"))
+    if has_feature("split") && std::env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|f| f.split(',').any(|f| f == "wasm"))
     {
         println!("cargo:rustc-link-arg-cdylib=--emit-relocs");
     }
     // `cfg(views)`: a view other than the claim form is compiled in.
     println!("cargo::rustc-check-cfg=cfg(views)");
-    if ["STATUS", "TRACK", "CONTACT", "STAFF"].iter().any(|f| std::env::var_os(format!("CARGO_FEATURE_{f}")).is_some())
-    {
+    if ["status", "track", "contact", "staff"].into_iter().any(has_feature) {
         println!("cargo:rustc-cfg=views");
     }
     println!("cargo:rerun-if-changed=style/widget.css");
@@ -34,6 +32,11 @@ fn main() {
     // What the modules' texts bring: the rules this build can need.
     let unbuilt = |class: &str| code.only_unbuilt(|code| names_class(code, class));
     texts_per_view(&out_dir, &code, &css_min::rules_without(&css, &unbuilt));
+}
+
+/// Whether the crate is built with the cargo feature `name`.
+fn has_feature(name: &str) -> bool {
+    std::env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some()
 }
 
 /// The crate's code, in three parts: that of the views in their own
@@ -58,11 +61,7 @@ impl Code {
             let source =
                 VIEW_SOURCES.iter().find(|(v, _)| if v.ends_with('/') { name.starts_with(v) } else { name == *v });
             let part = match source {
-                Some((_, Some(feature)))
-                    if std::env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase())).is_none() =>
-                {
-                    &mut code.unbuilt
-                }
+                Some((_, Some(feature))) if !has_feature(feature) => &mut code.unbuilt,
                 Some(_) => &mut code.views,
                 None => &mut code.other,
             };

@@ -121,6 +121,11 @@ sizes() {
     raw=$(stat -c %s "$2"); gz=$(gzip -9 -c "$2" | wc -c); br=$(brotli -q 11 -c "$2" | wc -c)
     printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$raw" "$gz" "$br" >> "$out"
   }
+  largest_of() { # files: the largest of them, brotli
+    for f in "$@"; do
+      [ -f "$f" ] && printf '%s %s\n' "$(brotli -q 11 -c "$f" | wc -c)" "$f"
+    done | sort -n | tail -1 | cut -d' ' -f2-
+  }
   for b in full claim; do
     for f in parcel-desk_bg.wasm parcel-desk.js parcel-desk-element.js; do
       [ -f "$WORK/$b/$f" ] && row "$b" "$WORK/$b/$f" "$f"
@@ -128,13 +133,14 @@ sizes() {
     # English is compiled into the wasm; a page in another language also
     # downloads that language's file. Count the largest (brotli) one, so the
     # total is what the heaviest page downloads.
-    local largest
+    local largest core=()
     # (The view texts, i18n/<tag>.views.json, come later with the first
     # view module; the widget never fetches i18n/en.json.)
-    largest=$(for f in "$WORK/$b"/i18n/*.json; do
+    for f in "$WORK/$b"/i18n/*.json; do
       case $f in *.views.json | */en.json) continue ;; esac
-      [ -f "$f" ] && printf '%s %s\n' "$(brotli -q 11 -c "$f" | wc -c)" "$f"
-    done | sort -n | tail -1 | cut -d' ' -f2-)
+      core+=("$f")
+    done
+    largest=$(largest_of "${core[@]}")
     [ -n "$largest" ] && row "$b" "$largest" "i18n/$(basename "$largest") (largest language file)"
     # Our CSS is compiled into the wasm; a widget stylesheet would count here
     # (page.css and shop.css belong to the standalone and demo pages).
@@ -151,12 +157,7 @@ sizes() {
   done
   # With the first of those views: its texts (and the stylesheet's rules
   # the shell leaves out), the largest language's.
-  largest_views() {
-    for f in "$WORK/$1"/i18n/*.views.json; do
-      [ -f "$f" ] && printf '%s %s\n' "$(brotli -q 11 -c "$f" | wc -c)" "$f"
-    done | sort -n | tail -1 | cut -d' ' -f2-
-  }
-  largest=$(largest_views full)
+  largest=$(largest_of "$WORK"/full/i18n/*.views.json)
   [ -n "$largest" ] && row views "$largest" "i18n/$(basename "$largest") (largest view texts)"
   # The claim-only build is split too: its questions, photo list (with the
   # upload pipeline) and tracking look-up load when the browser is idle
@@ -164,7 +165,7 @@ sizes() {
   for f in "$WORK"/claim/split_*.wasm "$WORK"/claim/chunk_*.wasm; do
     [ -f "$f" ] && row claimlater "$f" "$(basename "$f")"
   done
-  largest=$(largest_views claim)
+  largest=$(largest_of "$WORK"/claim/i18n/*.views.json)
   [ -n "$largest" ] && row claimlater "$largest" "i18n/$(basename "$largest") (largest view texts)"
   for f in "$WORK"/react/assets/*.js "$WORK"/react/assets/*.css; do
     [ -f "$f" ] && row react "$f" "assets/$(basename "$f")"

@@ -202,10 +202,10 @@ pub fn has_views(lang: Lang) -> bool {
 /// the file's `stylesheet` field: the split build ships the complete
 /// stylesheet there, for the rules its shell leaves out (`build.rs`). The
 /// error names what is missing or malformed.
-pub fn add_views(lang: Lang, json: &str) -> Result<Option<&'static str>, String> {
+pub fn add_views(lang: Lang, json: &str) -> Result<Option<String>, String> {
     lang.loaded().ok_or_else(|| format!("the texts of {} are not loaded", lang.tag()))?;
     let views = File::parse(json)?;
-    let stylesheet = views.text("stylesheet");
+    let stylesheet = views.string("stylesheet");
     LOADED.with_borrow_mut(|loaded| {
         let entry = loaded.iter_mut().find(|l| l.lang == lang).expect("loaded above");
         if !entry.complete {
@@ -254,11 +254,16 @@ impl File {
         return self.0.contains_key(name);
     }
 
+    /// The text `name`, kept for the page's lifetime.
     fn text(&self, name: &str) -> Option<&'static str> {
+        self.string(name).map(leak)
+    }
+
+    fn string(&self, name: &str) -> Option<String> {
         #[cfg(target_arch = "wasm32")]
-        return js_sys::Reflect::get(&self.0, &name.into()).ok()?.as_string().map(leak);
+        return js_sys::Reflect::get(&self.0, &name.into()).ok()?.as_string();
         #[cfg(not(target_arch = "wasm32"))]
-        return self.0.get(name)?.as_str().map(|s| leak(s.to_owned()));
+        return self.0.get(name)?.as_str().map(str::to_owned);
     }
 
     fn table(&self, name: &str) -> Option<&'static [(&'static str, &'static str)]> {
@@ -318,9 +323,10 @@ macro_rules! texts {
                 let mut missing = Vec::new();
                 let mut views_missing = Vec::new();
                 let mut absent = |name: &'static str, view: bool, unbuilt: bool| {
-                    if unbuilt && !files.iter().any(|f| f.has(name)) {
+                    let not_there = !files.iter().any(|f| f.has(name));
+                    if not_there && unbuilt {
                         // Never shown by this build.
-                    } else if views_may_be_missing && view && !files.iter().any(|f| f.has(name)) {
+                    } else if not_there && views_may_be_missing && view {
                         views_missing.push(name);
                     } else {
                         missing.push(name);

@@ -140,7 +140,7 @@ pub(crate) async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
         let stylesheet = i18n::add_views(lang, &json.as_string().unwrap_or_default()).map_err(fail)?;
         if !STYLED.get() {
             let css = stylesheet.ok_or_else(|| fail("no stylesheet".into()))?;
-            crate::complete_sheet(css).map_err(|_| fail("its stylesheet was refused".into()))?;
+            crate::complete_sheet(&css).map_err(|_| fail("its stylesheet was refused".into()))?;
             STYLED.set(true);
         }
     }
