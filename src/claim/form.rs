@@ -11,7 +11,8 @@ use parcel_desk_wire::ClaimType;
 use wasm_bindgen::JsCast;
 
 use super::filing::Filing;
-use super::inputs::{Inputs, Saved};
+use super::inputs::Inputs;
+use super::keep::{Drafts, Keep};
 use super::lookup::ParcelLookup;
 use super::model::{Field, FieldError, Situation};
 use super::questions::lazy_details;
@@ -107,24 +108,7 @@ pub fn ClaimForm(
     let send = StoredValue::new(None::<Callback<Option<String>>>);
     // What an untouched form is: no draft is kept for it.
     let pristine = StoredValue::new(untrack(|| inputs.saved()));
-    if let Some(saved) = draft_key.with_value(|k| draft::load::<Saved>(k)) {
-        let same_parcel = tracking_number.is_empty() || saved.draft.tracking_number == tracking_number;
-        if same_parcel {
-            inputs.restore(saved);
-            restored.set(true);
-        }
-    }
-    Effect::new(move |_| {
-        let saved = inputs.saved();
-        if submitted.with(Option::is_some) {
-            return;
-        }
-        if saved == pristine.get_value() {
-            draft_key.with_value(|k| draft::clear(k));
-        } else {
-            draft_key.with_value(|k| draft::save(k, &saved));
-        }
-    });
+    let drafts = Drafts::new(Keep { inputs, key: draft_key, pristine, restored, submitted, prefill: tracking_number });
 
     let lookup = ParcelLookup::new(&ctx, inputs.tracking_number);
     let offers = Memo::new(move |_| lookup.found.with(|f| f.as_ref().map(|f| f.offers.clone()).unwrap_or_default()));
@@ -180,6 +164,7 @@ pub fn ClaimForm(
         if sending.get_untracked() || after_lookup.get_untracked() {
             return; // a double click never files two claims
         }
+        drafts.arm();
         if !inputs.use_order.get_untracked() && !untrack(|| lookup.settled()) {
             after_lookup.set(true);
             lookup.now().run(());
@@ -287,9 +272,10 @@ pub fn ClaimForm(
     };
 
     // The success screen comes with the sending (it is shown only after it).
+    // A stored draft is restored before the form is shown.
     move || match submitted.with(Option::is_some).then(|| success.get_value()).flatten() {
-        Some(success) => success(filing),
-        None => form().into_any(),
+        Some(success) => Some(success(filing)),
+        None => (!drafts.waiting.get()).then(|| form().into_any()),
     }
 }
 

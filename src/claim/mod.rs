@@ -3,6 +3,7 @@
 pub(crate) mod filing;
 pub mod form;
 mod inputs;
+mod keep;
 mod lookup;
 pub mod model;
 pub(crate) mod questions;

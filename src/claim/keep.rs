@@ -1,0 +1,113 @@
+//! The claim form's draft in the page's storage ([`crate::draft`]): a
+//! draft kept there is restored when the form opens, and the answers are
+//! kept as the customer gives them. In the split build this is a module of
+//! its own (the draft's JSON reading and writing), fetched at once with the
+//! form; only a page with a draft to restore waits for it before the form
+//! is shown.
+
+use leptos::prelude::*;
+use parcel_desk_wire::customer::CustomerClaimCreated;
+
+use super::inputs::{Inputs, Saved};
+use crate::draft;
+
+/// What the draft is kept from and restored into.
+#[derive(Clone)]
+pub(super) struct Keep {
+    pub inputs: Inputs,
+    pub key: StoredValue<String>,
+    /// The untouched form's answers: no draft is kept for them.
+    pub pristine: StoredValue<Saved>,
+    /// Set when a draft was restored (the form then says so).
+    pub restored: RwSignal<bool>,
+    /// Once the claim is sent, its draft is gone.
+    pub submitted: RwSignal<Option<CustomerClaimCreated>>,
+    /// The tracking number the page prefilled: a draft of another parcel
+    /// is not restored then.
+    pub prefill: String,
+}
+
+/// Restores the draft, then keeps the answers as they change, for as long
+/// as the caller's owner lives.
+pub(super) fn keep(k: Keep) {
+    let Keep { inputs, key, pristine, restored, submitted, prefill } = k;
+    if let Some(saved) = key.with_value(|k| draft::load::<Saved>(k)) {
+        if prefill.is_empty() || saved.draft.tracking_number == prefill {
+            inputs.restore(saved);
+            restored.set(true);
+        }
+    }
+    Effect::new(move |_| {
+        let saved = inputs.saved();
+        if submitted.with(Option::is_some) {
+            return;
+        }
+        if saved == pristine.get_value() {
+            key.with_value(|k| draft::clear(k));
+        } else {
+            key.with_value(|k| draft::save(k, &saved));
+        }
+    });
+}
+
+/// [`keep`] in its own module (split builds). It gives what to run under
+/// the form's owner.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(claim_draft, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn keep_module(k: Keep) -> Result<Box<dyn FnOnce()>, crate::lazy::NotLoaded> {
+    Ok(Box::new(move || keep(k)))
+}
+
+/// Keeps the form's draft ([`keep`]); in the split build once its module
+/// is there. While a stored draft waits for it, `waiting` is true (the
+/// form is not shown: nothing typed then could be overwritten). A module
+/// that cannot be loaded leaves the stored draft as it is, and is tried
+/// again at the next `arm` (each submit).
+#[derive(Clone, Copy)]
+pub(super) struct Drafts {
+    pub waiting: RwSignal<bool>,
+    keep: StoredValue<Keep>,
+    armed: StoredValue<bool>,
+}
+
+impl Drafts {
+    pub fn new(k: Keep) -> Drafts {
+        // (Without the split, the draft is restored before the form is
+        // first rendered.)
+        let wait = cfg!(feature = "split") && k.key.with_value(|k| draft::stored(k));
+        let d = Drafts { waiting: RwSignal::new(wait), keep: StoredValue::new(k), armed: StoredValue::new(false) };
+        d.arm();
+        d
+    }
+
+    /// Starts keeping the draft, unless that started already.
+    pub fn arm(&self) {
+        if self.armed.get_value() {
+            return;
+        }
+        self.armed.set_value(true);
+        let (waiting, armed) = (self.waiting, self.armed);
+        let k = self.keep.get_value();
+        #[cfg(not(feature = "split"))]
+        {
+            let _ = (waiting, armed);
+            keep(k);
+        }
+        #[cfg(feature = "split")]
+        {
+            let owner = Owner::current();
+            leptos::task::spawn_local(async move {
+                let loaded = keep_module(k).await;
+                // The form may be gone by now (view switched, unmounted).
+                if waiting.try_get_untracked().is_none() {
+                    return;
+                }
+                match (loaded, owner) {
+                    (Ok(keep), Some(owner)) => owner.with(keep),
+                    _ => armed.set_value(false),
+                }
+                waiting.set(false);
+            });
+        }
+    }
+}
