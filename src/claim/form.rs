@@ -106,9 +106,14 @@ pub fn ClaimForm(
     let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "customer-claim"));
     let sending = RwSignal::new(false);
     let send = StoredValue::new(None::<Callback<Option<String>>>);
-    // What an untouched form is: no draft is kept for it.
-    let pristine = StoredValue::new(untrack(|| inputs.saved()));
-    let drafts = Drafts::new(Keep { inputs, key: draft_key, pristine, restored, submitted, prefill: tracking_number });
+    let drafts = Drafts::new(Keep {
+        inputs,
+        key: draft_key,
+        restored,
+        submitted,
+        prefill: tracking_number,
+        situation: claim_type.map(Situation::of),
+    });
 
     let lookup = ParcelLookup::new(&ctx, inputs.tracking_number);
     let offers = Memo::new(move |_| lookup.found.with(|f| f.as_ref().map(|f| f.offers.clone()).unwrap_or_default()));
@@ -182,7 +187,7 @@ pub fn ClaimForm(
         // rules it out.
         // (A number that is no tracking number is said as such, before
         // tracking's "unknown".)
-        let mut problems: Vec<(Field, FieldError)> = untrack(|| inputs.draft())
+        let mut problems: Vec<(Field, FieldError)> = inputs
             .parcel_problem()
             .or(unknown.map(FieldError::Upstream))
             .map(|e| (Field::TrackingNumber, e))

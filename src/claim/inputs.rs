@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use parcel_desk_wire::customer::{OrderItem, PhotoRole, Resolution};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Draft, Missing, Situation};
+use super::model::{parcel_problem, Draft, FieldError, Missing, Situation};
 use crate::upload::{Picked, Upload};
 use crate::Ctx;
 
@@ -112,6 +112,16 @@ impl Inputs {
             resolution: self.resolution.get(),
             declared: self.declared.get(),
             signed_name: self.signed_name.get(),
+        }
+    }
+
+    /// The parcel's problem, checked alone ([`Draft::parcel_problem`]).
+    /// Untracked.
+    pub fn parcel_problem(&self) -> Option<FieldError> {
+        if self.use_order.get_untracked() {
+            self.order_number.with_untracked(|o| parcel_problem("", o))
+        } else {
+            self.tracking_number.with_untracked(|n| parcel_problem(n, ""))
         }
     }
 

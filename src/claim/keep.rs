@@ -9,15 +9,14 @@ use leptos::prelude::*;
 use parcel_desk_wire::customer::CustomerClaimCreated;
 
 use super::inputs::{Inputs, Saved};
-use crate::draft;
+use super::model::Situation;
+use crate::{draft, Ctx};
 
 /// What the draft is kept from and restored into.
 #[derive(Clone)]
 pub(super) struct Keep {
     pub inputs: Inputs,
     pub key: StoredValue<String>,
-    /// The untouched form's answers: no draft is kept for them.
-    pub pristine: StoredValue<Saved>,
     /// Set when a draft was restored (the form then says so).
     pub restored: RwSignal<bool>,
     /// Once the claim is sent, its draft is gone.
@@ -25,12 +24,27 @@ pub(super) struct Keep {
     /// The tracking number the page prefilled: a draft of another parcel
     /// is not restored then.
     pub prefill: String,
+    /// What happened, as the page preselected it.
+    pub situation: Option<Situation>,
 }
 
 /// Restores the draft, then keeps the answers as they change, for as long
 /// as the caller's owner lives.
 pub(super) fn keep(k: Keep) {
-    let Keep { inputs, key, pristine, restored, submitted, prefill } = k;
+    let Keep { inputs, key, restored, submitted, prefill, situation } = k;
+    // What an untouched form's answers are: no draft is kept for them.
+    // (Made here, from new inputs, rather than kept by the form: the
+    // reading of every answer is then this module's code.)
+    let pristine = {
+        let owner = Owner::new();
+        let pristine = owner.with(|| {
+            let fresh = Inputs::new(&expect_context::<Ctx>(), prefill.clone());
+            fresh.situation.set(situation);
+            untrack(|| fresh.saved())
+        });
+        owner.cleanup();
+        pristine
+    };
     if let Some(saved) = key.with_value(|k| draft::load::<Saved>(k)) {
         if prefill.is_empty() || saved.draft.tracking_number == prefill {
             inputs.restore(saved);
@@ -42,7 +56,7 @@ pub(super) fn keep(k: Keep) {
         if submitted.with(Option::is_some) {
             return;
         }
-        if saved == pristine.get_value() {
+        if saved == pristine {
             key.with_value(|k| draft::clear(k));
         } else {
             key.with_value(|k| draft::save(k, &saved));

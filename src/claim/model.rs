@@ -238,6 +238,17 @@ pub struct Draft {
     pub signed_name: String,
 }
 
+/// The problem of a parcel given by `tracking_number` or `order_number`
+/// ([`Draft::parcel_problem`]).
+pub fn parcel_problem(tracking_number: &str, order_number: &str) -> Option<FieldError> {
+    let number = normalize_tracking_number(tracking_number);
+    let number = number.trim();
+    if number.is_empty() {
+        return text(order_number).is_none().then_some(FieldError::NoParcel);
+    }
+    (!parcel_desk_wire::route::valid_tracking_number(number)).then_some(FieldError::NotATrackingNumber)
+}
+
 /// Parses a decimal as people type it: `12.50`, `12,50`, ` 7 `.
 pub fn parse_decimal(s: &str) -> Option<Result<f64, FieldError>> {
     let s = s.trim();
@@ -319,12 +330,7 @@ impl Draft {
     /// The parcel's problem, checked alone before the claim is known: as
     /// [`Draft::to_request`] would find it.
     pub fn parcel_problem(&self) -> Option<FieldError> {
-        let number = normalize_tracking_number(&self.tracking_number);
-        let number = number.trim();
-        if number.is_empty() {
-            return text(&self.order_number).is_none().then_some(FieldError::NoParcel);
-        }
-        (!parcel_desk_wire::route::valid_tracking_number(number)).then_some(FieldError::NotATrackingNumber)
+        parcel_problem(&self.tracking_number, &self.order_number)
     }
 
     /// Builds the body for `claim` and lists every problem, in form order.
