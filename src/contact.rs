@@ -12,7 +12,7 @@ use parcel_desk_wire::jtl::{
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiFailure;
-use crate::fields::{ErrorSummary, LabelText, TextField};
+use crate::fields::{ErrorSummary, LabelText, TextArea, TextField};
 use crate::upload::prepare::JTL;
 use crate::upload::{FileList, Picked, Upload};
 use crate::{draft, format, Ctx};
@@ -371,7 +371,7 @@ fn ContactForm(order_number: String, on_sent: Callback<Thread>) -> impl IntoView
                 {counter(subject, "subject-count")}
             </div>
             <div class="pd-with-counter">
-                <TextField id="message" label=t.message value=message required=true multiline=true error=error_of("message") />
+                <TextArea id="message" label=t.message value=message required=true error=error_of("message") />
                 {counter(message, "message-count")}
             </div>
             <fieldset class="pd-field">

@@ -13,7 +13,7 @@ use super::filing::Filing;
 use super::inputs::Inputs;
 use super::model::{Asks, Field, Missing};
 use super::situation::radio;
-use crate::fields::{FieldErrorText, LabelText, TextField};
+use crate::fields::{FieldErrorText, LabelText, TextArea, TextField};
 use crate::upload::prepare::PHOTOS;
 use crate::upload::{FileListProps, Picked};
 use crate::Ctx;
@@ -25,7 +25,7 @@ fn Contents(inputs: Inputs, #[prop(into)] error: Signal<Option<String>>) -> impl
     let t = ctx.texts;
     if ctx.items.is_empty() {
         return view! {
-            <TextField id="contents" label=t.contents_label hint=t.contents_hint multiline=true
+            <TextArea id="contents" label=t.contents_label hint=t.contents_hint
                 value=inputs.contents error=error required=true />
         }
         .into_any();
@@ -55,7 +55,7 @@ fn Contents(inputs: Inputs, #[prop(into)] error: Signal<Option<String>>) -> impl
                     </div>
                 }
             }).collect_view()}
-            <TextField id="contents-other" label=t.contents_other multiline=true
+            <TextArea id="contents-other" label=t.contents_other
                 value=inputs.contents error=Signal::derive(|| None::<String>) />
             <FieldErrorText id="contents-error".to_owned() error=error />
         </fieldset>
@@ -103,11 +103,11 @@ fn Questions(
             <Contents inputs=inputs error=error_of(Field::Contents) />
         </Show>
         <Show when=asks(|a| a.exterior)>
-            <TextField id="exterior" label=t.exterior_label hint=t.exterior_hint multiline=true
+            <TextArea id="exterior" label=t.exterior_label hint=t.exterior_hint
                 value=inputs.exterior error=error_of(Field::Exterior) />
         </Show>
         <Show when=asks(|a| a.new_address)>
-            <TextField id="new_address" label=t.new_address_label hint=t.new_address_hint multiline=true
+            <TextArea id="new_address" label=t.new_address_label hint=t.new_address_hint
                 autocomplete="street-address" value=inputs.new_address error=error_of(Field::NewAddress) required=true />
         </Show>
         <Show when=asks(|a| a.dimensions)>
@@ -124,10 +124,10 @@ fn Questions(
         </Show>
         <Show when=move || claim.get().is_some_and(|c| c == ClaimType::Other)
             fallback=move || view! {
-                <TextField id="remarks" label=t.remarks multiline=true value=inputs.remarks
+                <TextArea id="remarks" label=t.remarks value=inputs.remarks
                     error=error_of(Field::Remarks) />
             }>
-            <TextField id="remarks" label=t.missing_remarks multiline=true value=inputs.remarks
+            <TextArea id="remarks" label=t.missing_remarks value=inputs.remarks
                 error=error_of(Field::Remarks) required=true />
         </Show>
     }

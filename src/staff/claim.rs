@@ -13,7 +13,7 @@ use parcel_desk_wire::ClaimState;
 use serde_json::{Map, Value};
 
 use crate::api::{failure_text, ApiFailure};
-use crate::fields::TextField;
+use crate::fields::TextArea;
 use crate::i18n::Texts;
 use crate::{format, Ctx};
 
@@ -565,7 +565,7 @@ fn Actions(
             <div node_ref=reason_ref>
                 <Show when=move || rejecting.get()>
                     <div class="pd-reject">
-                        <TextField id="reject-reason" label=t.reject_reason hint=t.reject_reason_hint multiline=true
+                        <TextArea id="reject-reason" label=t.reject_reason hint=t.reject_reason_hint
                             value=reason required=true error=Signal::derive(move || reason_error.get()) />
                         <div class="pd-row">
                             <button type="button" class="pd-submit pd-danger-solid" disabled=move || busy.get()

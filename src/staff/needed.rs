@@ -8,7 +8,7 @@ use parcel_desk_wire::inbox::{FieldKind, NeededField};
 use serde_json::{Map, Number, Value};
 
 use crate::claim::model::parse_decimal;
-use crate::fields::{FieldErrorText, TextField};
+use crate::fields::{FieldErrorText, TextArea, TextField};
 use crate::i18n::Texts;
 use crate::upload::{FileField, Upload};
 use crate::Ctx;
@@ -232,7 +232,11 @@ pub fn NeededInput(field: NeededField, input: Input, #[prop(into)] error: Signal
                     | "question"
                     | "new_address"
             );
-            view! { <TextField id=id label=label value=input.text error=error multiline=long /> }.into_any()
+            if long {
+                view! { <TextArea id=id label=label value=input.text error=error /> }.into_any()
+            } else {
+                view! { <TextField id=id label=label value=input.text error=error /> }.into_any()
+            }
         }
         FieldKind::Number => view! {
             <TextField id=id label=label value=input.text error=error inputmode="numeric" />

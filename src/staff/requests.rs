@@ -9,7 +9,7 @@ use parcel_desk_wire::FileRef;
 use serde_json::{Map, Value};
 
 use crate::api::{failure_text, DataAnswer, DataRequest};
-use crate::fields::TextField;
+use crate::fields::{TextArea, TextField};
 use crate::upload::{prepare, FileList, Picked, Upload};
 use crate::Ctx;
 
@@ -186,7 +186,7 @@ fn RequestForm(
             <h5>{title.clone()}</h5>
             {(!request.description.is_empty()).then(|| view! { <p class="pd-prewrap">{request.description.clone()}</p> })}
             <Show when=move || !sent.get() fallback=move || view! { <p class="pd-notice" role="status">{t.answer_sent}</p> }>
-                <TextField id=format!("staff-answer-{id}") label=t.answer_comment multiline=true value=comment
+                <TextArea id=format!("staff-answer-{id}") label=t.answer_comment value=comment
                     error=Signal::derive(|| None::<String>) />
                 <FileList id=format!("staff-answer-files-{id}") label=t.answer_files files=files max_files=MAX_FILES
                     error=Signal::derive(|| None::<String>) upload_route=parcel_desk_wire::Route::UploadFile

@@ -8,7 +8,7 @@ use parcel_desk_wire::ticket::TicketResponse;
 use parcel_desk_wire::FileRef;
 
 use crate::api::{DataAnswer, DataRequest};
-use crate::fields::TextField;
+use crate::fields::TextArea;
 use crate::upload::{FileField, Upload};
 use crate::{format, Ctx, TicketRef};
 
@@ -218,7 +218,7 @@ fn DataRequestForm(request: DataRequest, reference: TicketRef, on_answered: Call
             <h4>{if request.title.is_empty() { word } else { request.title.clone() }}</h4>
             {(!request.description.is_empty()).then(|| view! { <p>{request.description.clone()}</p> })}
             <Show when=move || !sent.get()>
-                <TextField id=format!("answer-{id}") label=t.answer_comment multiline=true value=comment
+                <TextArea id=format!("answer-{id}") label=t.answer_comment value=comment
                     error=Signal::derive(move || error.get()) />
                 <FileField id=format!("answer-file-{id}") label=t.answer_file state=file
                     error=Signal::derive(|| None::<String>) required=false />
