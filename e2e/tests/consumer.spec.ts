@@ -72,13 +72,13 @@ test('a Vite page using parcel-desk/claim gets the claim-only build, in German',
   // modules). The shell is smaller than the full build's, which the other
   // page loads.
   await expect.poll(() => fetched.filter((f) => f.path.endsWith('.json')).length).toBe(2);
-  for (const part of ['split_claim_details_view', 'split_file_list_view', 'split_lookup_tracking']) {
+  for (const part of ['split_claim_details_view', 'split_claim_draft', 'split_file_list_view', 'split_lookup_tracking']) {
     await expect.poll(() => fetched.filter((f) => new RegExp(`/assets/${part}-[\\w-]+\\.wasm$`).test(f.path)).length).toBe(1);
   }
   const wasm = fetched.filter((f) => /\/assets\/parcel-desk_bg-[\w-]+\.wasm$/.test(f.path));
   expect(wasm).toHaveLength(1);
   for (const f of fetched.filter((f) => f.path.endsWith('.wasm'))) {
-    expect(f.path).toMatch(/^\/assets\/(parcel-desk_bg|split_claim_details_view|split_file_list_view|split_lookup_tracking|chunk_[0-9]+)-[\w-]+\.wasm$/);
+    expect(f.path).toMatch(/^\/assets\/(parcel-desk_bg|split_claim_details_view|split_claim_draft|split_file_list_view|split_lookup_tracking|chunk_[0-9]+)-[\w-]+\.wasm$/);
   }
   expect(fetched.filter((f) => f.path.endsWith('.json')).map((f) => f.path).sort()).toEqual([
     expect.stringMatching(/^\/assets\/de-[\w-]+\.json$/),

@@ -27,7 +27,7 @@ test('the claim form is usable while the other views are still loading; a tab sh
   // Idle: the other tabs' modules and the claim form's own were asked for,
   // and none has arrived.
   await expect.poll(() => held.map((r) => new URL(r.request().url()).pathname).filter((p) => p.startsWith('/split_')).sort())
-    .toEqual(['/split_claim_details_view.wasm', '/split_contact_view.wasm', '/split_file_list_view.wasm',
+    .toEqual(['/split_claim_details_view.wasm', '/split_claim_draft.wasm', '/split_contact_view.wasm', '/split_file_list_view.wasm',
       '/split_lookup_tracking.wasm', '/split_status_view.wasm', '/split_track_view.wasm']);
   // The parcel and what happened are in the shell: usable at once.
   await form.trackingNumber.fill('PD-OWN-0003');
@@ -240,4 +240,54 @@ test('the stylesheet\'s rules for what only the modules render come with their t
   // The claim form keeps its look.
   await form.widget.getByRole('button', { name: form.t.nav_claim }).click();
   await expect(form.submit).toHaveCSS('min-height', '48px');
+});
+
+test('the draft is kept by a module of its own: what is typed before it arrives is kept once it does; a stored draft is restored before the form shows; a module that cannot be loaded leaves the stored draft as it was', async ({ page }) => {
+  let mode: 'hold' | 'load' | 'broken' = 'hold';
+  const held: Route[] = [];
+  await page.route(/\/split_claim_draft\.wasm$/, (route) => {
+    if (mode === 'hold') held.push(route);
+    else if (mode === 'broken') route.abort('internetdisconnected');
+    else route.continue();
+  });
+  const stored = () => page.evaluate(() =>
+    Object.entries(localStorage).filter(([k]) => k.startsWith('parcel-desk:draft:')).map(([, v]) => v).join('\n'));
+  const form = new ClaimForm(page);
+  await form.open();
+  // The form does not wait for the draft's module when there is no draft.
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('lost');
+  await expect.poll(() => held.length).toBe(1);
+  expect(await stored()).toBe('');
+  // Once it is there, what was typed before is kept.
+  mode = 'load';
+  for (const r of held.splice(0)) await r.continue();
+  await expect.poll(stored).toContain('PD-OWN-0003');
+
+  // A reload with a stored draft: the form shows once it is restored.
+  mode = 'hold';
+  await page.reload();
+  await expect.poll(() => held.length).toBe(1);
+  await page.waitForTimeout(300);
+  await expect(form.trackingNumber).toHaveCount(0);
+  mode = 'load';
+  for (const r of held.splice(0)) await r.continue();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  await expect(form.widget.getByRole('radio', { name: form.t.situation_not_arrived })).toBeChecked();
+  await expect(form.widget.getByRole('status').filter({ hasText: form.t.draft_restored })).toBeVisible();
+
+  // The module cannot be loaded: the form shows without the draft, and
+  // the draft in storage stays as it was for the next visit.
+  mode = 'broken';
+  await page.reload();
+  await expect(form.trackingNumber).toHaveValue('');
+  await form.trackingNumber.fill('PD-OWN-0004');
+  await page.waitForTimeout(300);
+  expect(await stored()).toContain('PD-OWN-0003');
+  // A submit tries the module again; it does not overwrite what was typed
+  // since, and keeps that instead.
+  mode = 'load';
+  await form.submit.click();
+  await expect.poll(stored).toContain('PD-OWN-0004');
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0004');
 });

@@ -45,7 +45,10 @@ pub(super) fn keep(k: Keep) {
         owner.cleanup();
         pristine
     };
-    if let Some(saved) = key.with_value(|k| draft::load::<Saved>(k)) {
+    // Restored only into a form nothing was typed into yet (the module may
+    // arrive late, or at a second try).
+    let untouched = untrack(|| inputs.saved()) == pristine;
+    if let Some(saved) = untouched.then(|| key.with_value(|k| draft::load::<Saved>(k))).flatten() {
         if prefill.is_empty() || saved.draft.tracking_number == prefill {
             inputs.restore(saved);
             restored.set(true);
