@@ -270,6 +270,7 @@ test('the draft is kept by a module of its own: what is typed before it arrives 
   await expect.poll(() => held.length).toBe(1);
   await page.waitForTimeout(300);
   await expect(form.trackingNumber).toHaveCount(0);
+  await expect(form.widget.getByRole('status').filter({ hasText: form.t.loading })).toBeVisible();
   mode = 'load';
   for (const r of held.splice(0)) await r.continue();
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');

@@ -277,10 +277,12 @@ pub fn ClaimForm(
     };
 
     // The success screen comes with the sending (it is shown only after it).
-    // A stored draft is restored before the form is shown.
+    // A stored draft is restored before the form is shown (the split
+    // build: until the draft's module is there).
     move || match submitted.with(Option::is_some).then(|| success.get_value()).flatten() {
-        Some(success) => Some(success(filing)),
-        None => (!drafts.waiting.get()).then(|| form().into_any()),
+        Some(success) => success(filing),
+        None if drafts.waiting.get() => view! { <p class="pd-hint" role="status">{t.loading}</p> }.into_any(),
+        None => form().into_any(),
     }
 }
 
