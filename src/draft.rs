@@ -14,14 +14,18 @@ pub fn key(proxy_url: &str, form: &str) -> String {
     format!("parcel-desk:draft:v1:{proxy_url}:{form}")
 }
 
+/// The draft kept under `key`, as stored.
+fn read(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
 /// Whether a draft is kept under `key`.
 pub fn stored(key: &str) -> bool {
-    storage().and_then(|s| s.get_item(key).ok().flatten()).is_some()
+    read(key).is_some()
 }
 
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
-    let text = storage()?.get_item(key).ok()??;
-    crate::json::from_str(&text)
+    crate::json::from_str(&read(key)?)
 }
 
 pub fn save<T: Serialize>(key: &str, value: &T) {
