@@ -259,10 +259,14 @@ test('the draft is kept by a module of its own: what is typed before it arrives 
   await form.choose('lost');
   await expect.poll(() => held.length).toBe(1);
   expect(await stored()).toBe('');
-  // Once it is there, what was typed before is kept.
+  // Once it is there, what was typed before is kept, and the form is
+  // the same form: the field being typed in keeps its focus.
+  await form.trackingNumber.focus();
   mode = 'load';
   for (const r of held.splice(0)) await r.continue();
   await expect.poll(stored).toContain('PD-OWN-0003');
+  await page.waitForTimeout(100);
+  await expect(form.trackingNumber).toBeFocused();
 
   // A reload with a stored draft: the form shows once it is restored.
   mode = 'hold';

@@ -123,7 +123,12 @@ impl Drafts {
                     (Ok(keep), Some(owner)) => owner.with(keep),
                     _ => armed.set_value(false),
                 }
-                waiting.set(false);
+                // Only a change re-renders the form: a form already shown
+                // keeps its DOM (and the field the customer is typing in,
+                // its focus).
+                if waiting.get_untracked() {
+                    waiting.set(false);
+                }
             });
         }
     }
