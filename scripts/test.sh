@@ -40,14 +40,17 @@ run lint lint
 # The four publishable crates package (no build: scripts/package-check.sh).
 run package scripts/package-check.sh
 run native cargo test --no-fail-fast -p parcel-desk-wire -p parcel-desk-proxy -p parcel-desk-sandbox -p parcel-desk --lib --tests
+# The widget's own tests once more as the release builds compile it (split
+# into modules: its texts come in two parts).
+run native-split cargo test --no-fail-fast -p parcel-desk --lib --features split
 # The component library's doc examples compile (src/components.rs).
 run doc cargo test --no-fail-fast -p parcel-desk --doc
 run browser cargo test --no-fail-fast --target wasm32-unknown-unknown -p parcel-desk --test web
 run e2e bash -c 'cd e2e && npx tsc -p . && npx playwright test'
 run api scripts/schemathesis.sh
 
-native=$(( $(cargo_count "$log_dir/native.log" passed) + $(cargo_count "$log_dir/doc.log" passed) ))
-native_failed=$(( $(cargo_count "$log_dir/native.log" failed) + $(cargo_count "$log_dir/doc.log" failed) ))
+native=$(( $(cargo_count "$log_dir/native.log" passed) + $(cargo_count "$log_dir/native-split.log" passed) + $(cargo_count "$log_dir/doc.log" passed) ))
+native_failed=$(( $(cargo_count "$log_dir/native.log" failed) + $(cargo_count "$log_dir/native-split.log" failed) + $(cargo_count "$log_dir/doc.log" failed) ))
 browser=$(cargo_count "$log_dir/browser.log" passed)
 browser_failed=$(cargo_count "$log_dir/browser.log" failed)
 e2e=$(grep -oE "^ +[0-9]+ passed" "$log_dir/e2e.log" | awk '{ s += $1 } END { print s + 0 }')

@@ -88,10 +88,11 @@ impl Lang {
 
 /// The English texts, compiled in: all of them, or in the split build
 /// only the core texts (the view texts come with the first view module:
-/// [`add_views`]).
-#[cfg(not(feature = "split"))]
+/// [`add_views`]). Native builds (the tests) have every text, as they have
+/// every language's.
+#[cfg(not(all(feature = "split", target_arch = "wasm32")))]
 pub const ENGLISH_JSON: &str = include_str!("../i18n/en.json");
-#[cfg(feature = "split")]
+#[cfg(all(feature = "split", target_arch = "wasm32"))]
 pub const ENGLISH_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/en.core.json"));
 
 /// The *view texts*: the fields that only the views in their own modules
