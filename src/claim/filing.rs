@@ -4,6 +4,7 @@
 //! knows which claim it files, and until then the form checks only the
 //! parcel and the situation ([`super::model::Draft::parcel_problem`]).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -28,7 +29,9 @@ pub struct Filing {
     pub error_text: Callback<Field, Signal<Option<String>>>,
     pub errors: RwSignal<Vec<(Field, FieldError)>>,
     pub banner: RwSignal<Option<String>>,
-    pub submitted: RwSignal<Option<CustomerClaimCreated>>,
+    /// The claim was accepted (what the proxy answered is the sending's:
+    /// [`arm`]).
+    pub submitted: RwSignal<bool>,
     /// A request is on its way, or waits to be sent again.
     pub sending: RwSignal<bool>,
     /// The submit, once the sending is ready: checks every answer and sends
@@ -46,8 +49,8 @@ pub struct Filing {
     pub success: StoredValue<Option<SuccessScreen>>,
 }
 
-/// Renders the success screen of a filing.
-pub type SuccessScreen = fn(Filing) -> AnyView;
+/// Renders the success screen of a filing, with the accepted claim.
+pub type SuccessScreen = Arc<dyn Fn() -> AnyView + Send + Sync>;
 
 /// One submit: what is sent, and under which key.
 #[derive(Clone)]
@@ -73,6 +76,8 @@ pub fn arm(filing: Filing) {
     });
     let pending = submit.pending();
     let waiting = RwSignal::new(false);
+    // The accepted claim (its type's code stays in this module).
+    let created_claim = StoredValue::new(None::<CustomerClaimCreated>);
 
     // The answer: success screen, errors at fields, or a banner. The
     // answers are never touched, so nothing typed is lost.
@@ -95,7 +100,8 @@ pub fn arm(filing: Filing) {
                     &created.claim_id,
                     &created.access_token,
                 );
-                submitted.set(Some(created));
+                created_claim.set_value(Some(created));
+                submitted.set(true);
                 request_animation_frame(move || {
                     if let Some(h) = success_ref.get_untracked() {
                         let _ = h.focus();
@@ -223,7 +229,7 @@ pub fn arm(filing: Filing) {
         submit.dispatch(Attempt { body, key });
     });
     filing.send.set_value(Some(send));
-    filing.success.set_value(Some(success));
+    filing.success.set_value(Some(Arc::new(move || success(filing, created_claim))));
     // A submit made before the questions were here checked only the parcel
     // and what happened: their answers are checked now too (nothing is
     // sent), so the summary names everything still to do.
@@ -247,8 +253,8 @@ pub fn arm(filing: Filing) {
 
 /// The screen after the claim was accepted: its reference, and the way to
 /// follow it (when the widget has the status view) or to file another.
-fn success(filing: Filing) -> AnyView {
-    let Filing { submitted, success_ref, start_over, .. } = filing;
+fn success(filing: Filing, created_claim: StoredValue<Option<CustomerClaimCreated>>) -> AnyView {
+    let Filing { success_ref, start_over, .. } = filing;
     let ctx = expect_context::<Ctx>();
     // (Shown in the form's place, outside the questions: its texts come
     // with theirs, build.rs.)
@@ -256,7 +262,7 @@ fn success(filing: Filing) -> AnyView {
     let nav = use_context::<crate::Nav>().filter(|_| crate::View::Status.compiled_in());
     let follow = move |_| {
         #[cfg(feature = "status")]
-        if let (Some(nav), Some(created)) = (nav, submitted.get_untracked()) {
+        if let (Some(nav), Some(created)) = (nav, created_claim.get_value()) {
             let reference = created.reference.to_string();
             crate::status::open_claim(nav, ctx.proxy.base(), &reference, &created.claim_id, &created.access_token);
         }
@@ -266,13 +272,13 @@ fn success(filing: Filing) -> AnyView {
             <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
                 {t.success_title}
             </h2>
-            <p>{move || match submitted.with(|c| c.as_ref().map(|c| matches!(c.state, ClaimState::WithShop))) {
+            <p>{match created_claim.with_value(|c| c.as_ref().map(|c| matches!(c.state, ClaimState::WithShop))) {
                 Some(true) => t.success_with_shop,
                 _ => t.success_received,
             }}</p>
             <p class="pd-reference">
                 <span>{t.reference}": "</span>
-                <strong>{move || submitted.with(|c| c.as_ref().map(|c| c.reference.to_string())).unwrap_or_default()}</strong>
+                <strong>{created_claim.with_value(|c| c.as_ref().map(|c| c.reference.to_string())).unwrap_or_default()}</strong>
             </p>
             <p class="pd-hint">{t.reference_note}</p>
             <div class="pd-row">

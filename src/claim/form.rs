@@ -6,7 +6,6 @@
 //! the proxy adds them (`POST /claims`).
 
 use leptos::prelude::*;
-use parcel_desk_wire::customer::CustomerClaimCreated;
 use parcel_desk_wire::ClaimType;
 use wasm_bindgen::JsCast;
 
@@ -90,7 +89,7 @@ pub fn ClaimForm(
     let errors = RwSignal::new(Vec::<(Field, FieldError)>::new());
     let banner = RwSignal::new(None::<String>);
     let restored = RwSignal::new(false);
-    let submitted = RwSignal::new(None::<CustomerClaimCreated>);
+    let submitted = RwSignal::new(false);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     // The split build: the questions, the photo list and the tracking
     // look-up load when the browser is idle after the form is on the page.
@@ -137,7 +136,7 @@ pub fn ClaimForm(
         errors.set(Vec::new());
         banner.set(None);
         restored.set(false);
-        submitted.set(None);
+        submitted.set(false);
         draft_key.with_value(|k| draft::clear(k));
     });
     let success = StoredValue::new(None);
@@ -279,8 +278,8 @@ pub fn ClaimForm(
     // The success screen comes with the sending (it is shown only after it).
     // A stored draft is restored before the form is shown (the split
     // build: until the draft's module is there).
-    move || match submitted.with(Option::is_some).then(|| success.get_value()).flatten() {
-        Some(success) => success(filing),
+    move || match submitted.get().then(|| success.get_value()).flatten() {
+        Some(success) => success(),
         None if drafts.waiting.get() => view! { <p class="pd-hint" role="status">{t.loading}</p> }.into_any(),
         None => form().into_any(),
     }

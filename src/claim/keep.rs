@@ -6,7 +6,6 @@
 //! is shown.
 
 use leptos::prelude::*;
-use parcel_desk_wire::customer::CustomerClaimCreated;
 
 use super::inputs::{Inputs, Saved};
 use super::model::Situation;
@@ -20,7 +19,7 @@ pub(super) struct Keep {
     /// Set when a draft was restored (the form then says so).
     pub restored: RwSignal<bool>,
     /// Once the claim is sent, its draft is gone.
-    pub submitted: RwSignal<Option<CustomerClaimCreated>>,
+    pub submitted: RwSignal<bool>,
     /// The tracking number the page prefilled: a draft of another parcel
     /// is not restored then.
     pub prefill: String,
@@ -56,7 +55,7 @@ pub(super) fn keep(k: Keep) {
     }
     Effect::new(move |_| {
         let saved = inputs.saved();
-        if submitted.with(Option::is_some) {
+        if submitted.get() {
             return;
         }
         if saved == pristine {
