@@ -4,7 +4,6 @@
 //! knows which claim it files, and until then the form checks only the
 //! parcel and the situation ([`super::model::Draft::parcel_problem`]).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -50,7 +49,7 @@ pub struct Filing {
 }
 
 /// Renders the success screen of a filing, with the accepted claim.
-pub type SuccessScreen = Arc<dyn Fn() -> AnyView + Send + Sync>;
+pub type SuccessScreen = Callback<(), AnyView>;
 
 /// One submit: what is sent, and under which key.
 #[derive(Clone)]
@@ -229,7 +228,7 @@ pub fn arm(filing: Filing) {
         submit.dispatch(Attempt { body, key });
     });
     filing.send.set_value(Some(send));
-    filing.success.set_value(Some(Arc::new(move || success(filing, created_claim))));
+    filing.success.set_value(Some(Callback::new(move |_| success(filing, created_claim))));
     // A submit made before the questions were here checked only the parcel
     // and what happened: their answers are checked now too (nothing is
     // sent), so the summary names everything still to do.
