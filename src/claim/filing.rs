@@ -4,6 +4,7 @@
 //! knows which claim it files, and until then the form checks only the
 //! parcel and the situation ([`super::model::Draft::parcel_problem`]).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -43,13 +44,15 @@ pub struct Filing {
     pub draft_key: StoredValue<String>,
     /// Empties the form for another claim.
     pub start_over: Callback<()>,
-    /// The success screen, once the sending is ready ([`success`]): in the
-    /// split build its code comes with the sending's module.
+    /// The success screen, once the claim is accepted ([`success`], with
+    /// what the proxy answered): in the split build its code comes with
+    /// the sending's module. It belongs to the form, not to the questions
+    /// (whose owner goes when the form makes way for it).
     pub success: StoredValue<Option<SuccessScreen>>,
 }
 
 /// Renders the success screen of a filing, with the accepted claim.
-pub type SuccessScreen = Callback<(), AnyView>;
+pub type SuccessScreen = Arc<dyn Fn() -> AnyView + Send + Sync>;
 
 /// One submit: what is sent, and under which key.
 #[derive(Clone)]
@@ -75,8 +78,6 @@ pub fn arm(filing: Filing) {
     });
     let pending = submit.pending();
     let waiting = RwSignal::new(false);
-    // The accepted claim (its type's code stays in this module).
-    let created_claim = StoredValue::new(None::<CustomerClaimCreated>);
 
     // The answer: success screen, errors at fields, or a banner. The
     // answers are never touched, so nothing typed is lost.
@@ -99,7 +100,8 @@ pub fn arm(filing: Filing) {
                     &created.claim_id,
                     &created.access_token,
                 );
-                created_claim.set_value(Some(created));
+                let screen: SuccessScreen = Arc::new(move || success(filing, &created));
+                filing.success.set_value(Some(screen));
                 submitted.set(true);
                 request_animation_frame(move || {
                     if let Some(h) = success_ref.get_untracked() {
@@ -228,7 +230,6 @@ pub fn arm(filing: Filing) {
         submit.dispatch(Attempt { body, key });
     });
     filing.send.set_value(Some(send));
-    filing.success.set_value(Some(Callback::new(move |_| success(filing, created_claim))));
     // A submit made before the questions were here checked only the parcel
     // and what happened: their answers are checked now too (nothing is
     // sent), so the summary names everything still to do.
@@ -252,32 +253,36 @@ pub fn arm(filing: Filing) {
 
 /// The screen after the claim was accepted: its reference, and the way to
 /// follow it (when the widget has the status view) or to file another.
-fn success(filing: Filing, created_claim: StoredValue<Option<CustomerClaimCreated>>) -> AnyView {
+fn success(filing: Filing, created: &CustomerClaimCreated) -> AnyView {
     let Filing { success_ref, start_over, .. } = filing;
     let ctx = expect_context::<Ctx>();
     // (Shown in the form's place, outside the questions: its texts come
     // with theirs, build.rs.)
     let t = ctx.lang.texts();
     let nav = use_context::<crate::Nav>().filter(|_| crate::View::Status.compiled_in());
-    let follow = move |_| {
-        #[cfg(feature = "status")]
-        if let (Some(nav), Some(created)) = (nav, created_claim.get_value()) {
-            let reference = created.reference.to_string();
-            crate::status::open_claim(nav, ctx.proxy.base(), &reference, &created.claim_id, &created.access_token);
+    let reference = created.reference.to_string();
+    let with_shop = matches!(created.state, ClaimState::WithShop);
+    #[cfg(feature = "status")]
+    let follow = {
+        let (reference, claim_id, access_token) =
+            (reference.clone(), created.claim_id.clone(), created.access_token.clone());
+        move |_| {
+            if let Some(nav) = nav {
+                crate::status::open_claim(nav, ctx.proxy.base(), &reference, &claim_id, &access_token);
+            }
         }
     };
+    #[cfg(not(feature = "status"))]
+    let follow = |_| {};
     view! {
         <section class="pd-success" aria-labelledby="pd-success-title">
             <h2 id="pd-success-title" class="pd-title" part="title" tabindex="-1" node_ref=success_ref>
                 {t.success_title}
             </h2>
-            <p>{match created_claim.with_value(|c| c.as_ref().map(|c| matches!(c.state, ClaimState::WithShop))) {
-                Some(true) => t.success_with_shop,
-                _ => t.success_received,
-            }}</p>
+            <p>{if with_shop { t.success_with_shop } else { t.success_received }}</p>
             <p class="pd-reference">
                 <span>{t.reference}": "</span>
-                <strong>{created_claim.with_value(|c| c.as_ref().map(|c| c.reference.to_string())).unwrap_or_default()}</strong>
+                <strong>{reference}</strong>
             </p>
             <p class="pd-hint">{t.reference_note}</p>
             <div class="pd-row">

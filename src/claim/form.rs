@@ -279,7 +279,7 @@ pub fn ClaimForm(
     // A stored draft is restored before the form is shown (the split
     // build: until the draft's module is there).
     move || match submitted.get().then(|| success.get_value()).flatten() {
-        Some(success) => success.run(()),
+        Some(success) => success(),
         None if drafts.waiting.get() => view! { <p class="pd-hint" role="status">{t.loading}</p> }.into_any(),
         None => form().into_any(),
     }
