@@ -819,6 +819,36 @@ async fn a_submit_before_tracking_answered_waits_for_it() {
     assert_eq!(FakeNetwork::fetched(), ["GET /mock-api/parcels/tracking/PD-DELIVERED-0002", "POST /mock-api/claims"]);
 }
 
+/// The success screen replaces the form (and the questions' part with it):
+/// it shows the accepted claim's reference, takes the focus, and "Report
+/// another parcel" brings an empty form back.
+#[wasm_bindgen_test]
+async fn an_accepted_claim_shows_its_reference_and_another_can_be_started() {
+    let _net = FakeNetwork::install(
+        201,
+        r#"{"reference": "PD-4K7Q-2M", "claim_id": "c-1", "access_token": "t-1", "state": "received"}"#,
+    );
+    let page = Page::mount(
+        r#"{"lang": "en", "proxyUrl": "/mock-api", "claimType": "other", "email": "a@b.example", "name": "A"}"#,
+    )
+    .await;
+    page.type_into("Tracking number", "PD-TRANSIT-0001").await;
+    page.type_into("What is missing, and what did you find in the parcel?", "One mug").await;
+    page.click(&page.button("Submit claim")).await;
+    sleep(150).await;
+    assert!(FakeNetwork::fetched().contains(&"POST /mock-api/claims".to_owned()));
+    let heading = page.all("h2").into_iter().next().expect("a heading");
+    assert_eq!(heading.text_content().as_deref(), Some("Claim received"));
+    let text = page.root.text_content().unwrap_or_default();
+    assert!(text.contains("Reference: PD-4K7Q-2M"), "{text}");
+    assert!(text.contains("Your claim goes to the carrier now"), "{text}");
+    assert!(page.try_by_label("Tracking number").is_none(), "the form made way");
+    assert_eq!(page.root.active_element().as_ref(), Some(&heading), "the heading has the focus");
+
+    page.click(&page.button("Report another parcel")).await;
+    assert_eq!(page.by_label("Tracking number").value(), "");
+}
+
 #[wasm_bindgen_test]
 async fn the_contact_form_adds_files_picked_one_after_another_and_each_can_be_removed() {
     let _net = FakeNetwork::install(404, "{}");
