@@ -408,7 +408,7 @@ texts! {
         track_title, track_intro, postal_code, postal_code_hint, track_button, err_tracking_not_found,
         expected_delivery, carrier_link, timeline, delivery_address, latest_status, looking_up,
         nav_claim, nav_status, nav_track, nav_label, photos, take_photo, drop_hint, preparing,
-        upload_progress, cancel, retry, err_heic, err_image_unreadable, draft_restored, start_over,
+        upload_progress, cancel, retry, err_heic, err_image_unreadable, draft_restored, start_over, draft_not_loaded,
         err_sending_in, sending_again, follow_status, stage_with_shop, stage_filed, stage_resolved,
         claim_reference, claim_reference_hint, email_or_postal_code, email_or_postal_code_hint,
         status_reference_intro, status_confirm_intro, err_reference, err_claim_not_found,

@@ -286,6 +286,10 @@ test('the draft is kept by a module of its own: what is typed before it arrives 
   mode = 'broken';
   await page.reload();
   await expect(form.trackingNumber).toHaveValue('');
+  // ... and says so, with a "Try again".
+  const notLoaded = form.widget.getByRole('status').filter({ hasText: form.t.draft_not_loaded });
+  await expect(notLoaded).toBeVisible();
+  await expect(notLoaded.getByRole('button', { name: form.t.retry })).toBeVisible();
   await form.trackingNumber.fill('PD-OWN-0004');
   await page.waitForTimeout(300);
   expect(await stored()).toContain('PD-OWN-0003');
@@ -295,4 +299,15 @@ test('the draft is kept by a module of its own: what is typed before it arrives 
   await form.submit.click();
   await expect.poll(stored).toContain('PD-OWN-0004');
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0004');
+  await expect(notLoaded).toHaveCount(0);
+
+  // Its "Try again" restores the draft into a form nothing was typed into.
+  mode = 'broken';
+  await page.reload();
+  await expect(notLoaded).toBeVisible();
+  mode = 'load';
+  await notLoaded.getByRole('button', { name: form.t.retry }).click();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0004');
+  await expect(form.widget.getByRole('status').filter({ hasText: form.t.draft_restored })).toBeVisible();
+  await expect(notLoaded).toHaveCount(0);
 });

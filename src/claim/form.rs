@@ -227,6 +227,12 @@ pub fn ClaimForm(
                 aria-labelledby="pd-claim-title">
                 <h2 id="pd-claim-title" class="pd-title" part="title">{t.claim_title}</h2>
                 <p class="pd-intro">{t.claim_intro}</p>
+                {move || drafts.unreadable.get().then(|| view! {
+                    <div class="pd-notice" role="status">
+                        <span>{t.draft_not_loaded}</span>" "
+                        <button type="button" class="pd-link" on:click=move |_| drafts.arm()>{t.retry}</button>
+                    </div>
+                })}
                 {move || restored.get().then(|| view! {
                     <div class="pd-notice" role="status">
                         <span>{t.draft_restored}</span>" "

@@ -78,10 +78,14 @@ fn keep_module(k: Keep) -> Result<Box<dyn FnOnce()>, crate::lazy::NotLoaded> {
 /// is there. While a stored draft waits for it, `waiting` is true (the
 /// form is not shown: nothing typed then could be overwritten). A module
 /// that cannot be loaded leaves the stored draft as it is, and is tried
-/// again at the next `arm` (each submit).
+/// again at the next `arm` (each submit, or the "Try again" of
+/// `unreadable`).
 #[derive(Clone, Copy)]
 pub(super) struct Drafts {
     pub waiting: RwSignal<bool>,
+    /// A stored draft waited for the module, and it could not be loaded
+    /// (the form says so, with a "Try again").
+    pub unreadable: RwSignal<bool>,
     keep: StoredValue<Keep>,
     armed: StoredValue<bool>,
 }
@@ -91,7 +95,12 @@ impl Drafts {
         // (Without the split, the draft is restored before the form is
         // first rendered.)
         let wait = cfg!(feature = "split") && k.key.with_value(|k| draft::stored(k));
-        let d = Drafts { waiting: RwSignal::new(wait), keep: StoredValue::new(k), armed: StoredValue::new(false) };
+        let d = Drafts {
+            waiting: RwSignal::new(wait),
+            unreadable: RwSignal::new(false),
+            keep: StoredValue::new(k),
+            armed: StoredValue::new(false),
+        };
         d.arm();
         d
     }
@@ -102,11 +111,11 @@ impl Drafts {
             return;
         }
         self.armed.set_value(true);
-        let (waiting, armed) = (self.waiting, self.armed);
+        let (waiting, unreadable, armed) = (self.waiting, self.unreadable, self.armed);
         let k = self.keep.get_value();
         #[cfg(not(feature = "split"))]
         {
-            let _ = (waiting, armed);
+            let _ = (waiting, unreadable, armed);
             keep(k);
         }
         #[cfg(feature = "split")]
@@ -118,9 +127,19 @@ impl Drafts {
                 if waiting.try_get_untracked().is_none() {
                     return;
                 }
-                match (loaded, owner) {
-                    (Ok(keep), Some(owner)) => owner.with(keep),
-                    _ => armed.set_value(false),
+                let loaded = match (loaded, owner) {
+                    (Ok(keep), Some(owner)) => {
+                        owner.with(keep);
+                        true
+                    }
+                    _ => {
+                        armed.set_value(false);
+                        false
+                    }
+                };
+                // Said only when there was a stored draft to restore.
+                if unreadable.get_untracked() == loaded && (waiting.get_untracked() || loaded) {
+                    unreadable.set(!loaded);
                 }
                 // Only a change re-renders the form: a form already shown
                 // keeps its DOM (and the field the customer is typing in,
