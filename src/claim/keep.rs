@@ -124,9 +124,7 @@ impl Drafts {
             leptos::task::spawn_local(async move {
                 let loaded = keep_module(k).await;
                 // The form may be gone by now (view switched, unmounted).
-                if waiting.try_get_untracked().is_none() {
-                    return;
-                }
+                let Some(was_waiting) = waiting.try_get_untracked() else { return };
                 let loaded = match (loaded, owner) {
                     (Ok(keep), Some(owner)) => {
                         owner.with(keep);
@@ -137,14 +135,17 @@ impl Drafts {
                         false
                     }
                 };
-                // Said only when there was a stored draft to restore.
-                if unreadable.get_untracked() == loaded && (waiting.get_untracked() || loaded) {
-                    unreadable.set(!loaded);
+                // Each flag is set only when it changes (a set notifies even
+                // with the same value): the form is drawn again only then, so
+                // a form already shown keeps its DOM, and the field being
+                // typed in its focus. "Could not be loaded" is said only when
+                // a stored draft waited.
+                let was_unreadable = unreadable.get_untracked();
+                let now_unreadable = !loaded && (was_unreadable || was_waiting);
+                if now_unreadable != was_unreadable {
+                    unreadable.set(now_unreadable);
                 }
-                // Only a change re-renders the form: a form already shown
-                // keeps its DOM (and the field the customer is typing in,
-                // its focus).
-                if waiting.get_untracked() {
+                if was_waiting {
                     waiting.set(false);
                 }
             });
