@@ -804,17 +804,24 @@ async fn tracking_decides_what_can_be_claimed_and_says_why_not() {
     assert_eq!(FakeNetwork::fetched(), ["GET /mock-api/parcels/tracking/PD-DELIVERED-0002"]);
 }
 
-#[wasm_bindgen_test]
-async fn a_submit_before_tracking_answered_waits_for_it() {
-    let _net = FakeNetwork::install(200, DELIVERED);
+/// Mounts a claim form for a missing item with the customer's details
+/// given, answers it for `tracking_number` and submits it.
+async fn submit_missing_item_claim(tracking_number: &str) -> Page {
     let page = Page::mount(
         r#"{"lang": "en", "proxyUrl": "/mock-api", "claimType": "other", "email": "a@b.example", "name": "A"}"#,
     )
     .await;
-    page.type_into("Tracking number", "PD-DELIVERED-0002").await;
+    page.type_into("Tracking number", tracking_number).await;
     page.type_into("What is missing, and what did you find in the parcel?", "One mug").await;
-    // At once, not 600 ms later: tracking is asked first, then the claim sent.
     page.click(&page.button("Submit claim")).await;
+    page
+}
+
+#[wasm_bindgen_test]
+async fn a_submit_before_tracking_answered_waits_for_it() {
+    let _net = FakeNetwork::install(200, DELIVERED);
+    // At once, not 600 ms later: tracking is asked first, then the claim sent.
+    let _page = submit_missing_item_claim("PD-DELIVERED-0002").await;
     sleep(100).await;
     assert_eq!(FakeNetwork::fetched(), ["GET /mock-api/parcels/tracking/PD-DELIVERED-0002", "POST /mock-api/claims"]);
 }
@@ -828,13 +835,7 @@ async fn an_accepted_claim_shows_its_reference_and_another_can_be_started() {
         201,
         r#"{"reference": "PD-4K7Q-2M", "claim_id": "c-1", "access_token": "t-1", "state": "received"}"#,
     );
-    let page = Page::mount(
-        r#"{"lang": "en", "proxyUrl": "/mock-api", "claimType": "other", "email": "a@b.example", "name": "A"}"#,
-    )
-    .await;
-    page.type_into("Tracking number", "PD-TRANSIT-0001").await;
-    page.type_into("What is missing, and what did you find in the parcel?", "One mug").await;
-    page.click(&page.button("Submit claim")).await;
+    let page = submit_missing_item_claim("PD-TRANSIT-0001").await;
     sleep(150).await;
     assert!(FakeNetwork::fetched().contains(&"POST /mock-api/claims".to_owned()));
     let heading = page.all("h2").into_iter().next().expect("a heading");
