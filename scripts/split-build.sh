@@ -14,8 +14,8 @@
 #                            them relative to itself
 #
 # Steps (as cargo-leptos does them): cargo build with the linker's
-# relocations kept (build.rs adds --emit-relocs for the feature), then
-# wasm-split-cli on the raw wasm (before wasm-bindgen, which would lose the
+# relocations kept (build.rs adds --emit-relocs for the feature), the
+# unused stream classes' exports dropped, then wasm-split-cli on the raw wasm (before wasm-bindgen, which would lose the
 # relocations), wasm-bindgen on the shell with --keep-lld-exports (the
 # views import from the shell by those export names), then wasm-opt -Oz on
 # every module. Run from scripts/trunk-release.sh's environment (build-std,
@@ -49,6 +49,12 @@ raw=$target/wasm32-unknown-unknown/release/parcel_desk.wasm
 
 work=$target/wasm-split
 rm -rf "$work" && mkdir -p "$work/split" "$work/bindgen"
+# The JS stream classes Leptos brings and the widget never uses go before
+# the split: an export keeps in the shell all it reaches, data included,
+# and no later step can drop data (scripts/drop-stream-exports.mjs).
+cp "$raw" "$work/parcel-desk.wasm"
+node scripts/drop-stream-exports.mjs --raw "$work/parcel-desk.wasm"
+raw=$work/parcel-desk.wasm
 # The shell keeps the name wasm-bindgen gives its input: parcel-desk.wasm in,
 # parcel-desk.js + parcel-desk_bg.wasm out; __wasm_split.js imports
 # initSync from ./parcel-desk.js.
