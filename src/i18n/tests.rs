@@ -14,7 +14,6 @@ fn wire_values(table: &str) -> Option<Vec<String>> {
         values.iter().map(|v| as_str(v).to_owned()).collect()
     }
     Some(match table {
-        "ticket_stages" => all(ticket::TicketStage::ALL, ticket::TicketStage::as_str),
         "ticket_types" => all(ticket::TicketType::ALL, ticket::TicketType::as_str),
         "data_types" => all(ticket::DataType::ALL, ticket::DataType::as_str),
         "customer_outcomes" => all(ticket::Outcome::ALL, ticket::Outcome::as_str),
@@ -102,8 +101,8 @@ fn every_field_holds_its_own_text() {
         assert_eq!(t.claim_title, text("claim_title"), "{lang:?}");
         assert_eq!(t.submit, text("submit"), "{lang:?}");
         assert_eq!(t.err_rate_limited_secs, text("err_rate_limited_secs"), "{lang:?}");
-        assert_eq!(t.status_link_note, text("status_link_note"), "{lang:?}");
-        assert_eq!(Texts::TEXT_FIELDS.last(), Some(&"status_link_note"));
+        assert_eq!(t.err_part_not_loaded, text("err_part_not_loaded"), "{lang:?}");
+        assert_eq!(Texts::TEXT_FIELDS.last(), Some(&"err_part_not_loaded"));
         assert_eq!(t.word(t.topics, "DELIVERY", "?"), file["topics"]["DELIVERY"].as_str().unwrap(), "{lang:?}");
         assert_eq!(t.status_types.len(), file["status_types"].as_object().unwrap().len(), "{lang:?}");
         assert_eq!(
@@ -113,6 +112,14 @@ fn every_field_holds_its_own_text() {
         );
         assert_eq!(Texts::TABLE_FIELDS.last(), Some(&"history_actors"));
     }
+}
+
+#[test]
+fn the_parser_walks_the_same_names_in_the_same_order() {
+    let texts: Vec<&str> = Texts::TEXT_NAMES.split_terminator(' ').collect();
+    let tables: Vec<&str> = Texts::TABLE_NAMES.split_terminator(' ').collect();
+    assert_eq!(texts, Texts::TEXT_FIELDS);
+    assert_eq!(tables, Texts::TABLE_FIELDS);
 }
 
 #[test]
@@ -199,7 +206,7 @@ fn every_value_table_covers_exactly_the_wire_values_in_every_language() {
             }
         }
     }
-    assert_eq!(tables_seen.len(), 14, "value tables: {tables_seen:?}");
+    assert_eq!(tables_seen.len(), 13, "value tables: {tables_seen:?}");
     assert_eq!(wire_values("tracking_phases").unwrap().len(), 18);
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
@@ -334,4 +341,43 @@ fn a_build_without_some_views_needs_none_of_their_texts() {
     for field in ["you_legend", "success_title"] {
         assert!(VIEW_FIELDS.contains(&field) && !UNBUILT_FIELDS.contains(&field), "{field}");
     }
+}
+
+/// Every text and table is read by some code: a field no code names is
+/// only weight in every language file (and, in English, in the wasm).
+#[test]
+fn every_text_is_used() {
+    fn sources(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n/tests.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                // The field list itself does not count.
+                let text = match text.find("\ntexts! {") {
+                    Some(list) => {
+                        let end = list + text[list..].find("\n}\n").expect("the list ends");
+                        format!("{}{}", &text[..list], &text[end..])
+                    }
+                    None => text,
+                };
+                out.push_str(&text);
+            }
+        }
+    }
+    let mut code = String::new();
+    sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut code);
+    let unused: Vec<&str> = Texts::TEXT_FIELDS
+        .iter()
+        .chain(Texts::TABLE_FIELDS)
+        .copied()
+        .filter(|field| {
+            !code.match_indices(field).any(|(at, _)| {
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !word(code[..at].chars().next_back()) && !word(code[at + field.len()..].chars().next())
+            })
+        })
+        .collect();
+    assert!(unused.is_empty(), "texts no code reads: {unused:?}");
 }
