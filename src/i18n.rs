@@ -139,16 +139,71 @@ const fn flags<const N: usize>(names: &[&str], list: &[&str]) -> [bool; N] {
     flags
 }
 
-/// The split build: language files may come without their view texts.
-const SPLIT: bool = cfg!(feature = "split");
+/// The bytes of every name of `names` whose flag is `which`, each followed
+/// by a space ([`joined_len`] of them): the parser's list of the core or
+/// of the view texts, worked out while compiling.
+const fn joined<const N: usize>(names: &[&str], flags: &[bool], which: bool) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (mut at, mut i) = (0, 0);
+    while i < names.len() {
+        if flags[i] == which {
+            let name = names[i].as_bytes();
+            let mut j = 0;
+            while j < name.len() {
+                out[at] = name[j];
+                at += 1;
+                j += 1;
+            }
+            out[at] = b' ';
+            at += 1;
+        }
+        i += 1;
+    }
+    assert!(at == N, "the length is joined_len's");
+    out
+}
+
+/// How many bytes [`joined`] writes.
+const fn joined_len(names: &[&str], flags: &[bool], which: bool) -> usize {
+    let (mut len, mut i) = (0, 0);
+    while i < names.len() {
+        if flags[i] == which {
+            len += names[i].len() + 1;
+        }
+        i += 1;
+    }
+    len
+}
+
+/// `bytes` ([`joined`] names) as text.
+const fn text_of(bytes: &'static [u8]) -> &'static str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("field names are ASCII"),
+    }
+}
+
+/// Calls `each(index, name)` for every field whose flag in `is_view` is
+/// `view`, in order; `names` holds exactly those fields' names, each
+/// followed by a space.
+fn walk(names: &'static str, is_view: &[bool], view: bool, mut each: impl FnMut(usize, &'static str)) {
+    let mut names = names.split_terminator(' ');
+    for (i, _) in is_view.iter().enumerate().filter(|(_, v)| **v == view) {
+        each(i, names.next().unwrap_or_default());
+    }
+}
+
+/// The split build's WebAssembly: language files come without their view
+/// texts, and the shell reads only the core texts. (Native builds, the
+/// tests, read every language whole, as they have every text of English.)
+const CORE_ONLY: bool = cfg!(all(feature = "split", target_arch = "wasm32"));
 
 /// One loaded language: its texts, and whether the view texts are among
-/// them (`File`: the parsed core file, kept to complete it later).
+/// them.
 struct Loaded {
     lang: Lang,
     texts: &'static Texts,
     complete: bool,
-    file: File,
 }
 
 thread_local! {
@@ -160,36 +215,34 @@ fn cached(lang: Lang) -> Option<&'static Texts> {
     LOADED.with_borrow(|l| l.iter().find(|l| l.lang == lang).map(|l| l.texts))
 }
 
-fn english() -> &'static Texts {
-    if let Some(texts) = cached(Lang::En) {
-        return texts;
-    }
-    let file = File::parse(ENGLISH_JSON).expect("i18n/en.json is JSON");
-    let (texts, views_missing) = Texts::from_files(&[&file], SPLIT).expect("i18n/en.json is complete");
-    let complete = views_missing.is_empty();
+/// The texts of a language file: in the split build only its core texts
+/// (the view texts come with [`add_views`]; so the shell has neither the
+/// code nor the names that read them), else all of them.
+fn load(lang: Lang, json: &str) -> Result<&'static Texts, String> {
+    let file = File::parse(json)?;
+    let texts = if CORE_ONLY { Texts::core_from(&file)? } else { Texts::parse_file(&file)? };
     let texts: &'static Texts = Box::leak(Box::new(texts));
-    LOADED.with_borrow_mut(|l| l.push(Loaded { lang: Lang::En, texts, complete, file }));
-    texts
+    LOADED.with_borrow_mut(|l| l.push(Loaded { lang, texts, complete: !CORE_ONLY }));
+    Ok(texts)
+}
+
+fn english() -> &'static Texts {
+    cached(Lang::En).unwrap_or_else(|| load(Lang::En, ENGLISH_JSON).expect("i18n/en.json is complete"))
 }
 
 /// Makes `lang`'s texts (the JSON of `i18n/<tag>.json`) available; the
 /// first load of a language wins. Texts live as long as the page (one
-/// language file is a few KB). In the split build the view texts may be
-/// left out (they come later, with [`add_views`]); a file that has them
-/// is complete at once.
+/// language file is a few KB). The split build's WebAssembly reads only
+/// the core texts (its files hold no more): the view texts come later,
+/// with [`add_views`].
 pub fn add(lang: Lang, json: &str) -> Result<&'static Texts, String> {
     if lang == Lang::En {
         return Ok(english());
     }
-    if let Some(texts) = cached(lang) {
-        return Ok(texts);
+    match cached(lang) {
+        Some(texts) => Ok(texts),
+        None => load(lang, json),
     }
-    let file = File::parse(json)?;
-    let (texts, views_missing) = Texts::from_files(&[&file], SPLIT)?;
-    let complete = views_missing.is_empty();
-    let texts: &'static Texts = Box::leak(Box::new(texts));
-    LOADED.with_borrow_mut(|l| l.push(Loaded { lang, texts, complete, file }));
-    Ok(texts)
 }
 
 /// Whether `lang`'s view texts are loaded (always, outside the split
@@ -202,23 +255,21 @@ pub fn has_views(lang: Lang) -> bool {
 /// `i18n/<tag>.views.json`); `lang`'s core texts must be loaded. Returns
 /// the file's `stylesheet` field: the split build ships the complete
 /// stylesheet there, for the rules its shell leaves out (`build.rs`). The
-/// error names what is missing or malformed.
+/// error names what is missing or malformed. (The split build runs this in
+/// a module of its own: `src/lazy.rs`.)
 pub fn add_views(lang: Lang, json: &str) -> Result<Option<String>, String> {
-    lang.loaded().ok_or_else(|| format!("the texts of {} are not loaded", lang.tag()))?;
+    let core = lang.loaded().ok_or_else(|| format!("the texts of {} are not loaded", lang.tag()))?;
     let views = File::parse(json)?;
     let stylesheet = views.string("stylesheet");
-    LOADED.with_borrow_mut(|loaded| {
-        let entry = loaded.iter_mut().find(|l| l.lang == lang).expect("loaded above");
-        if !entry.complete {
-            let (texts, views_missing) = Texts::from_files(&[&views, &entry.file], true)?;
-            if !views_missing.is_empty() {
-                return Err(format!("missing or not text: {}", views_missing.join(", ")));
-            }
-            entry.texts = Box::leak(Box::new(texts));
+    if !has_views(lang) {
+        let texts: &'static Texts = Box::leak(Box::new(core.with_views(&views)?));
+        LOADED.with_borrow_mut(|loaded| {
+            let entry = loaded.iter_mut().find(|l| l.lang == lang).expect("loaded above");
+            entry.texts = texts;
             entry.complete = true;
-        }
-        Ok(stylesheet)
-    })
+        });
+    }
+    Ok(stylesheet)
 }
 
 /// One language file, parsed: the browser's JSON parser in the
@@ -246,13 +297,6 @@ impl File {
             Ok(_) => Err("not a JSON object".to_owned()),
             Err(e) => Err(format!("not JSON: {e}")),
         }
-    }
-
-    fn has(&self, name: &str) -> bool {
-        #[cfg(target_arch = "wasm32")]
-        return js_sys::Reflect::has(&self.0, &name.into()).unwrap_or(false);
-        #[cfg(not(target_arch = "wasm32"))]
-        return self.0.contains_key(name);
     }
 
     /// The text `name`, kept for the page's lifetime.
@@ -304,67 +348,80 @@ macro_rules! texts {
             /// Field names, in declaration order: texts, then tables.
             pub const TEXT_FIELDS: &'static [&'static str] = &[$(stringify!($text)),*];
             pub const TABLE_FIELDS: &'static [&'static str] = &[$(stringify!($table)),*];
-            /// The same names as one string, each followed by a space: what
-            /// the parser walks at run time. (The lists above are only used
-            /// at compile time; as a list of string slices the names took
-            /// 8 more bytes each in the shell's data.)
-            const TEXT_NAMES: &'static str = concat!($(stringify!($text), " ",)*);
-            const TABLE_NAMES: &'static str = concat!($(stringify!($table), " ",)*);
-
             /// A complete language file; the error names every missing or
             /// malformed field.
             pub fn parse(json: &str) -> Result<Texts, String> {
-                Self::from_files(&[&File::parse(json)?], false).map(|(texts, _)| texts)
+                Self::parse_file(&File::parse(json)?)
             }
 
-            /// The texts from `files` (each field from the first file that
-            /// has it), and the view texts none of them has. Those may be
-            /// missing with `views_may_be_missing` (the split build; they
-            /// are empty then); every other missing or malformed field is
-            /// an error that names them all.
-            fn from_files(files: &[&File], views_may_be_missing: bool) -> Result<(Texts, Vec<&'static str>), String> {
-                const TEXT_IS_VIEW: [bool; Texts::TEXT_FIELDS.len()] = flags(Texts::TEXT_FIELDS, VIEW_FIELDS);
-                const TABLE_IS_VIEW: [bool; Texts::TABLE_FIELDS.len()] = flags(Texts::TABLE_FIELDS, VIEW_FIELDS);
-                const TEXT_UNBUILT: [bool; Texts::TEXT_FIELDS.len()] = flags(Texts::TEXT_FIELDS, UNBUILT_FIELDS);
-                const TABLE_UNBUILT: [bool; Texts::TABLE_FIELDS.len()] = flags(Texts::TABLE_FIELDS, UNBUILT_FIELDS);
+            fn parse_file(file: &File) -> Result<Texts, String> {
                 let mut missing = Vec::new();
-                let mut views_missing = Vec::new();
-                let mut absent = |name: &'static str, view: bool, unbuilt: bool| {
-                    let not_there = !files.iter().any(|f| f.has(name));
-                    if not_there && unbuilt {
-                        // Never shown by this build.
-                    } else if not_there && views_may_be_missing && view {
-                        views_missing.push(name);
-                    } else {
+                let core = Self::read(file, false, &mut missing, Self::empty());
+                let texts = Self::read(file, true, &mut missing, core);
+                Self::done(texts, missing)
+            }
+
+            /// The core texts of `file`, the view texts left empty (the split
+            /// build: they come later, [`Texts::with_views`]); the error names
+            /// every missing or malformed core text.
+            fn core_from(file: &File) -> Result<Texts, String> {
+                let mut missing = Vec::new();
+                let texts = Self::read(file, false, &mut missing, Self::empty());
+                Self::done(texts, missing)
+            }
+
+            /// These texts with the view texts from `file`; the error names
+            /// every missing or malformed one (those only views this build
+            /// does not have may be missing).
+            fn with_views(&self, file: &File) -> Result<Texts, String> {
+                // SAFETY: see `done`; every field is a shared reference.
+                let raw = unsafe { std::ptr::read(self as *const Texts as *const RawTexts) };
+                let mut missing = Vec::new();
+                let texts = Self::read(file, true, &mut missing, raw);
+                Self::done(texts, missing)
+            }
+
+            /// `raw` with the core (`view` false) or the view texts read from
+            /// `file`; the names of those missing or malformed are added to
+            /// `missing`.
+            fn read(file: &File, view: bool, missing: &mut Vec<&'static str>, mut raw: RawTexts) -> RawTexts {
+                // Loops over the names (not one call per field: that was
+                // 12 KB of wasm). The names are two strings per kind, the
+                // core texts' and the view texts': in the split build the
+                // view texts are read by a module of their own, and their
+                // names go with it.
+                let (texts, tables) = if view { (VIEW_TEXT_NAMES, VIEW_TABLE_NAMES) } else { (CORE_TEXT_NAMES, CORE_TABLE_NAMES) };
+                let mut absent = |i: usize, name: &'static str, unbuilt: &[bool]| {
+                    // (A text only views this build does not have may be missing.)
+                    if !(view && unbuilt[i]) {
                         missing.push(name);
                     }
                 };
-                // Loops over the names (not one call per field: that was
-                // 12 KB of wasm).
-                let texts: Vec<&'static str> = Self::TEXT_NAMES
-                    .split_terminator(' ')
-                    .zip(TEXT_IS_VIEW.into_iter().zip(TEXT_UNBUILT))
-                    .map(|(name, (view, unbuilt))| files.iter().find_map(|f| f.text(name)).unwrap_or_else(|| { absent(name, view, unbuilt); "" }))
-                    .collect();
-                let tables: Vec<&'static [(&'static str, &'static str)]> = Self::TABLE_NAMES
-                    .split_terminator(' ')
-                    .zip(TABLE_IS_VIEW.into_iter().zip(TABLE_UNBUILT))
-                    .map(|(name, (view, unbuilt))| files.iter().find_map(|f| f.table(name)).unwrap_or_else(|| { absent(name, view, unbuilt); &[] }))
-                    .collect();
+                walk(texts, &TEXT_IS_VIEW, view, |i, name| match file.text(name) {
+                    Some(text) => raw.texts[i] = text,
+                    None => absent(i, name, &TEXT_UNBUILT),
+                });
+                walk(tables, &TABLE_IS_VIEW, view, |i, name| match file.table(name) {
+                    Some(table) => raw.tables[i] = table,
+                    None => absent(i, name, &TABLE_UNBUILT),
+                });
+                raw
+            }
+
+            fn empty() -> RawTexts {
+                RawTexts { texts: [""; Texts::TEXT_FIELDS.len()], tables: [&[]; Texts::TABLE_FIELDS.len()] }
+            }
+
+            fn done(raw: RawTexts, missing: Vec<&'static str>) -> Result<Texts, String> {
                 if !missing.is_empty() {
                     return Err(format!("missing or not text: {}", missing.join(", ")));
                 }
-                // (One entry per name was pushed above, so these always fit.)
-                let raw = RawTexts {
-                    texts: texts.try_into().unwrap_or_else(|_| unreachable!()),
-                    tables: tables.try_into().unwrap_or_else(|_| unreachable!()),
-                };
                 // SAFETY: `Texts` and `RawTexts` are both `repr(C)`, and
                 // field for field the same types in the same order: the
                 // text fields, then the tables, each array being its fields
                 // side by side. (Building the struct field by field was
                 // 8 KB of wasm; `transmute` also checks the sizes.)
-                Ok((unsafe { std::mem::transmute::<RawTexts, Texts>(raw) }, views_missing))
+                Ok(unsafe { std::mem::transmute::<RawTexts, Texts>(raw) })
             }
         }
 
@@ -373,6 +430,24 @@ macro_rules! texts {
             texts: [&'static str; Texts::TEXT_FIELDS.len()],
             tables: [&'static [(&'static str, &'static str)]; Texts::TABLE_FIELDS.len()],
         }
+
+        /// For each field, whether it is a view text ([`VIEW_FIELDS`]), and
+        /// whether only views this build does not have use it.
+        const TEXT_IS_VIEW: [bool; Texts::TEXT_FIELDS.len()] = flags(Texts::TEXT_FIELDS, VIEW_FIELDS);
+        const TABLE_IS_VIEW: [bool; Texts::TABLE_FIELDS.len()] = flags(Texts::TABLE_FIELDS, VIEW_FIELDS);
+        const TEXT_UNBUILT: [bool; Texts::TEXT_FIELDS.len()] = flags(Texts::TEXT_FIELDS, UNBUILT_FIELDS);
+        const TABLE_UNBUILT: [bool; Texts::TABLE_FIELDS.len()] = flags(Texts::TABLE_FIELDS, UNBUILT_FIELDS);
+
+        /// The names the parser walks at run time, as strings ([`joined`]:
+        /// as a list of string slices they took 8 more bytes each).
+        const CORE_TEXT_BYTES: [u8; joined_len(Texts::TEXT_FIELDS, &TEXT_IS_VIEW, false)] = joined(Texts::TEXT_FIELDS, &TEXT_IS_VIEW, false);
+        const VIEW_TEXT_BYTES: [u8; joined_len(Texts::TEXT_FIELDS, &TEXT_IS_VIEW, true)] = joined(Texts::TEXT_FIELDS, &TEXT_IS_VIEW, true);
+        const CORE_TABLE_BYTES: [u8; joined_len(Texts::TABLE_FIELDS, &TABLE_IS_VIEW, false)] = joined(Texts::TABLE_FIELDS, &TABLE_IS_VIEW, false);
+        const VIEW_TABLE_BYTES: [u8; joined_len(Texts::TABLE_FIELDS, &TABLE_IS_VIEW, true)] = joined(Texts::TABLE_FIELDS, &TABLE_IS_VIEW, true);
+        const CORE_TEXT_NAMES: &str = text_of(&CORE_TEXT_BYTES);
+        const VIEW_TEXT_NAMES: &str = text_of(&VIEW_TEXT_BYTES);
+        const CORE_TABLE_NAMES: &str = text_of(&CORE_TABLE_BYTES);
+        const VIEW_TABLE_NAMES: &str = text_of(&VIEW_TABLE_BYTES);
     };
 }
 

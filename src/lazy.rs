@@ -14,7 +14,9 @@
 //!   (`prefetch_claim_parts`), or at once when the form first needs them.
 //!   The questions a claim asks once the customer has said what happened
 //!   are a module too, declared beside them (`src/claim/questions.rs`,
-//!   through [`when_loaded`] and [`prefetch_on_idle`]).
+//!   through [`when_loaded`] and [`prefetch_on_idle`]);
+//! - what reads the view texts (`i18n/<tag>.views.json`): fetched with that
+//!   file, before the first part that needs them ([`view_texts`]).
 //!
 //! This is what Leptos' `#[lazy]` writes, with one difference: the
 //! functions are *fallible*. A module that cannot be fetched (offline, a
@@ -129,20 +131,37 @@ pub(crate) fn with_view_texts(view: impl FnOnce() -> AnyView + Send + 'static) -
 
 /// Loads `lang`'s view texts, once per page however many views and
 /// widgets ask, and with the first of them the stylesheet's rules for
-/// what only the modules render (the file's `stylesheet`).
+/// what only the modules render (the file's `stylesheet`). The file and
+/// the module that reads it ([`read_view_texts`]) are fetched at once.
 pub(crate) async fn view_texts(lang: Lang) -> Result<(), NotLoaded> {
     if !i18n::has_views(lang) || !STYLED.get() {
-        let json = wasm_bindgen_futures::JsFuture::from(pd_view_texts(lang.tag())).await.map_err(|_| NotLoaded)?;
-        let fail = |e: String| {
-            leptos::logging::warn!("parcel-desk: i18n/{}.views.json: {e}", lang.tag());
-            NotLoaded
-        };
-        let stylesheet = i18n::add_views(lang, &json.as_string().unwrap_or_default()).map_err(fail)?;
-        if !STYLED.get() {
-            let css = stylesheet.ok_or_else(|| fail("no stylesheet".into()))?;
-            crate::complete_sheet(&css).map_err(|_| fail("its stylesheet was refused".into()))?;
-            STYLED.set(true);
-        }
+        let (json, reader) = futures::future::join(
+            wasm_bindgen_futures::JsFuture::from(pd_view_texts(lang.tag())),
+            __preload_view_texts_reader(),
+        )
+        .await;
+        reader?;
+        let json = json.map_err(|_| NotLoaded)?;
+        read_view_texts(lang, json.as_string().unwrap_or_default()).await?;
+    }
+    Ok(())
+}
+
+/// Reads `lang`'s view texts (`json`: `i18n/<tag>.views.json`) and puts the
+/// complete stylesheet that comes with them in place. A module of its own:
+/// the shell has neither the code nor the field names that read the view
+/// texts.
+#[wasm_split(view_texts_reader, wasm_split_path = ::leptos::wasm_split, preload(__preload_view_texts_reader), fallible)]
+fn read_view_texts(lang: Lang, json: String) -> Result<(), NotLoaded> {
+    let fail = |e: String| {
+        leptos::logging::warn!("parcel-desk: i18n/{}.views.json: {e}", lang.tag());
+        NotLoaded
+    };
+    let stylesheet = i18n::add_views(lang, &json).map_err(fail)?;
+    if !STYLED.get() {
+        let css = stylesheet.ok_or_else(|| fail("no stylesheet".into()))?;
+        crate::complete_sheet(&css).map_err(|_| fail("its stylesheet was refused".into()))?;
+        STYLED.set(true);
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ test('the claim form is usable while the other views are still loading; a tab sh
   // and none has arrived.
   await expect.poll(() => held.map((r) => new URL(r.request().url()).pathname).filter((p) => p.startsWith('/split_')).sort())
     .toEqual(['/split_claim_details_view.wasm', '/split_claim_draft.wasm', '/split_contact_view.wasm', '/split_file_list_view.wasm',
-      '/split_lookup_tracking.wasm', '/split_status_view.wasm', '/split_track_view.wasm']);
+      '/split_lookup_tracking.wasm', '/split_status_view.wasm', '/split_track_view.wasm', '/split_view_texts_reader.wasm']);
   // The parcel and what happened are in the shell: usable at once.
   await form.trackingNumber.fill('PD-OWN-0003');
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
@@ -160,6 +160,29 @@ test('a module that cannot be loaded is said where its part would be, and "Try a
   broken.delete('split_track_view');
   await form.widget.getByRole('button', { name: form.t.retry }).click();
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
+});
+
+test('the view texts are read by a module of their own: while it cannot be loaded the questions are said not loaded, and "Try again" brings them in full', async ({ page }) => {
+  let broken = true;
+  const asked: string[] = [];
+  await page.route(/\/split_view_texts_reader\.wasm$/, (route) => {
+    asked.push(route.request().url());
+    return broken ? route.abort('internetdisconnected') : route.continue();
+  });
+  const form = new ClaimForm(page);
+  await form.open();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('damage');
+  await expect(form.widget.getByRole('alert')).toContainText(form.t.err_part_not_loaded);
+  await expect(form.f('contents_label')).toHaveCount(0);
+  expect(asked.length).toBeGreaterThan(0);
+  broken = false;
+  await form.widget.getByRole('button', { name: form.t.retry }).click();
+  // The questions with their texts, and the stylesheet's rules that came
+  // with them (the e-mail hint is a view text).
+  await expect(form.f('contents_label')).toBeVisible();
+  await expect(form.widget.getByText(form.t.email_hint)).toBeVisible();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
 });
 
 test('the other views\' and the form\'s questions\' texts come with the first of their modules, in the page\'s language; texts that cannot be fetched are said, and "Try again" fetches them', async ({ page }) => {

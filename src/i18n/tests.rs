@@ -116,10 +116,16 @@ fn every_field_holds_its_own_text() {
 
 #[test]
 fn the_parser_walks_the_same_names_in_the_same_order() {
-    let texts: Vec<&str> = Texts::TEXT_NAMES.split_terminator(' ').collect();
-    let tables: Vec<&str> = Texts::TABLE_NAMES.split_terminator(' ').collect();
-    assert_eq!(texts, Texts::TEXT_FIELDS);
-    assert_eq!(tables, Texts::TABLE_FIELDS);
+    for (fields, is_view, core, views) in [
+        (Texts::TEXT_FIELDS, &TEXT_IS_VIEW[..], CORE_TEXT_NAMES, VIEW_TEXT_NAMES),
+        (Texts::TABLE_FIELDS, &TABLE_IS_VIEW[..], CORE_TABLE_NAMES, VIEW_TABLE_NAMES),
+    ] {
+        let mut walked = vec![""; fields.len()];
+        walk(core, is_view, false, |i, name| walked[i] = name);
+        walk(views, is_view, true, |i, name| walked[i] = name);
+        assert_eq!(walked, fields);
+        assert_eq!(is_view.iter().filter(|v| **v).count(), views.split_terminator(' ').count());
+    }
 }
 
 #[test]
@@ -291,33 +297,30 @@ fn core_texts_then_view_texts_make_the_whole_language() {
         let whole = Texts::parse(&serde_json::to_string(&fields(lang)).unwrap()).unwrap();
         let (core_map, views_map) = split_file(lang);
         let (core, views) = (file(&core_map), file(&views_map));
-        // The core file alone: usable where view texts may come later,
-        // with those empty; refused where they may not.
-        let (partial, views_missing) = Texts::from_files(&[&core], true).unwrap();
-        assert_eq!(views_missing.len(), VIEW_FIELDS.len() - UNBUILT_FIELDS.len(), "{lang:?}");
+        // The core file alone: the core texts, the view texts empty; as a
+        // complete language it is refused.
+        let partial = Texts::core_from(&core).unwrap();
         assert_eq!((partial.submit, partial.status_title), (whole.submit, ""), "{lang:?}");
         assert!(partial.inbox_buckets.is_empty());
-        let refused = Texts::from_files(&[&core], false).err().unwrap();
+        let refused = Texts::parse_file(&core).err().unwrap();
         assert!(refused.contains(built_view_text()), "{refused}");
-        // Both: the whole language.
-        let (merged, views_missing) = Texts::from_files(&[&views, &core], true).unwrap();
-        assert!(views_missing.is_empty(), "{lang:?}");
+        // With the view texts: the whole language.
+        let merged = partial.with_views(&views).unwrap();
         assert_eq!(format!("{merged:?}"), format!("{whole:?}"), "{lang:?}");
-        // A view file without one of its texts is named.
+        // A view file without one of its texts is refused, naming it.
         let mut short = views_map.clone();
         short.remove(built_view_text());
-        let (_, views_missing) = Texts::from_files(&[&file(&short), &core], true).unwrap();
-        assert_eq!(views_missing, [built_view_text()]);
+        let e = partial.with_views(&file(&short)).err().unwrap();
+        assert_eq!(e, format!("missing or not text: {}", built_view_text()));
         // Texts only views this build does not have may be left out
         // (build.rs leaves them out of its files).
         let built: serde_json::Map<String, Value> =
             views_map.into_iter().filter(|(k, _)| !UNBUILT_FIELDS.contains(&k.as_str())).collect();
-        let (_, views_missing) = Texts::from_files(&[&file(&built), &core], true).unwrap();
-        assert!(views_missing.is_empty(), "{lang:?}");
+        assert!(partial.with_views(&file(&built)).is_ok(), "{lang:?}");
         // A core file without a core text is refused, naming it.
         let mut short = core_map.clone();
         short.remove("submit");
-        let e = Texts::from_files(&[&file(&short), &views], true).err().unwrap();
+        let e = Texts::core_from(&file(&short)).err().unwrap();
         assert_eq!(e, "missing or not text: submit");
     }
 }
