@@ -366,6 +366,13 @@ fn own_nav(ticket: Option<crate::TicketRef>, reference: Option<String>) -> Nav {
         reference: RwSignal::new(reference),
     };
     provide_context(nav);
+    report_view_changes(nav);
+    nav
+}
+
+/// Tells the host page (the provider's callbacks, or the element's event)
+/// when the customer moves between `nav`'s views.
+pub(crate) fn report_view_changes(nav: Nav) {
     if let Some(emitter) = use_context::<Emitter>() {
         Effect::new(move |previous: Option<View>| {
             let view = nav.view.get();
@@ -375,7 +382,6 @@ fn own_nav(ticket: Option<crate::TicketRef>, reference: Option<String>) -> Nav {
             view
         });
     }
-    nav
 }
 
 /// The claim's status, for the customer: looked up by reference and e-mail

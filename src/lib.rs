@@ -362,26 +362,12 @@ fn Tabs(options: Options) -> impl IntoView {
     .filter(|(v, _)| v.compiled_in())
     .collect();
     // Tell the host page when the customer moves between views.
-    if let Some(emitter) = use_context::<events::Emitter>() {
-        Effect::new(move |previous: Option<View>| {
-            let view = nav.view.get();
-            if previous.is_some_and(|p| p != view) {
-                emitter.view_changed(view);
-            }
-            view
-        });
-    }
+    components::report_view_changes(nav);
     // Once the first view is on the page, the browser loads the other
-    // tabs' modules when it is idle.
+    // tabs' modules when it is idle (`requestIdleCallback` comes after
+    // the first render).
     #[cfg(feature = "split")]
-    {
-        let others: Vec<View> = tabs.iter().map(|(v, _)| *v).collect();
-        Effect::new(move |done: Option<()>| {
-            if done.is_none() {
-                lazy::prefetch_when_idle(others.clone(), ctx.lang);
-            }
-        });
-    }
+    lazy::prefetch_when_idle(tabs.iter().map(|(v, _)| *v).collect(), ctx.lang);
     view! {
         // Tabs to the views this build has; none when it has only one
         // (the claim-only build).
