@@ -60,6 +60,18 @@ function withoutExports(body, drop, fail) {
   return [Buffer.concat([leb(kept.length), ...kept]), dropped];
 }
 
+// `wasm` without the exports `drop` matches: [new module, names dropped].
+function dropExports(wasm, drop, fail) {
+  let dropped = [];
+  const [stripped, sections] = editSections(wasm, 7, (body) => {
+    let kept;
+    [kept, dropped] = withoutExports(body, drop, fail);
+    return kept;
+  });
+  if (sections !== 1) fail(`${sections} export sections, expected one`);
+  return [stripped, dropped];
+}
+
 if (process.argv[2] === '--raw') {
   const file = process.argv[3];
   const fail = (message) => {
@@ -72,14 +84,7 @@ if (process.argv[2] === '--raw') {
   const RAW = new RegExp(
     `^(__wbindgen_describe_)?(__wbg_)?(${CLASSES.map((c) => c.toLowerCase()).join('|')})_[a-zA-Z_]+_[0-9a-f]{16}$`,
   );
-  const wasm = fs.readFileSync(file);
-  let dropped = [];
-  const [stripped, sections] = editSections(wasm, 7, (body) => {
-    let kept;
-    [kept, dropped] = withoutExports(body, RAW, fail);
-    return kept;
-  });
-  if (sections !== 1) fail(`${sections} export sections, expected one`);
+  const [stripped, dropped] = dropExports(fs.readFileSync(file), RAW, fail);
   // Every class has at least its `free` export and one method.
   for (const c of CLASSES) {
     const lower = c.toLowerCase();
@@ -118,13 +123,7 @@ if (/IntoUnderlying|intounderlying/.test(js)) fail('the glue still mentions the 
 // 2. The wasm: the exports those classes called (none when
 // scripts/split-build.sh dropped them before the split).
 const wasm = fs.readFileSync(wasmPath);
-let dropped = [];
-const [stripped, sections] = editSections(wasm, 7, (body) => {
-  let kept;
-  [kept, dropped] = withoutExports(body, EXPORT, fail);
-  return kept;
-});
-if (sections !== 1) fail(`${sections} export sections, expected one`);
+const [stripped, dropped] = dropExports(wasm, EXPORT, fail);
 for (const field of dropped) {
   if (new RegExp(`\\b${field}\\b`).test(js)) fail(`the glue still calls ${field}`);
 }
