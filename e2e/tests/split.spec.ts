@@ -83,6 +83,29 @@ test('before its questions have loaded, a submit checks the parcel and what happ
   await expect(form.successHeading).toBeVisible();
 });
 
+test('a submit while the questions are still loading is answered once they are there: what is missing is said, nothing is sent', async ({ page }) => {
+  const held: Route[] = [];
+  let hold = true;
+  await page.route(/\/split_claim_details_view\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+  const claims: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/claims')) claims.push(r.url()); });
+  const form = new ClaimForm(page);
+  await form.open();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('lost');
+  await expect(form.widget.getByText(`${form.t.latest_status}:`)).toBeVisible();
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  // The parcel and what happened are fine; the questions are not here.
+  await form.submit.click();
+  await expect(form.f('contents_label')).toHaveCount(0);
+  hold = false;
+  for (const r of held.splice(0)) await r.continue();
+  await expect(form.banner).toContainText(form.t.err_fix_fields);
+  await expect(form.f('contents_label')).toBeFocused();
+  await expect(form.f('contents_label')).toHaveAttribute('aria-invalid', 'true');
+  expect(claims).toEqual([]);
+});
+
 test('a page that opens another view first loads that view at once', async ({ page }) => {
   const wasm: string[] = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });

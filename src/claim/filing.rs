@@ -38,6 +38,10 @@ pub struct Filing {
     /// the claim. Its argument: tracking's "unknown number" text, which
     /// replaces the tracking number's error.
     pub send: StoredValue<Option<Callback<Option<String>>>>,
+    /// A submit found the claim known but the sending not ready yet (its
+    /// module still loading): once it is, every answer is checked and what
+    /// is missing is said, as a submit would (nothing is sent).
+    pub asked: StoredValue<bool>,
     pub form_ref: NodeRef<leptos::html::Form>,
     pub success_ref: NodeRef<leptos::html::H2>,
     /// The form's draft in the page's storage ([`draft::key`]).
@@ -231,9 +235,12 @@ pub fn arm(filing: Filing) {
     });
     filing.send.set_value(Some(send));
     // A submit made before the questions were here checked only the parcel
-    // and what happened: their answers are checked now too (nothing is
-    // sent), so the summary names everything still to do.
-    if banner.with_untracked(Option::is_some) && errors.with_untracked(|es| !es.is_empty()) {
+    // and what happened (or, with both fine, had nothing to say yet): their
+    // answers are checked now too (nothing is sent), so the summary names
+    // everything still to do.
+    let asked = filing.asked.get_value();
+    filing.asked.set_value(false);
+    if asked || (banner.with_untracked(Option::is_some) && errors.with_untracked(|es| !es.is_empty())) {
         if let Some(claim) = claim_type.get_untracked() {
             let (_, problems) = untrack(|| inputs.draft()).to_request(claim);
             errors.update(|es| {
@@ -243,6 +250,10 @@ pub fn arm(filing: Filing) {
                     }
                 }
             });
+            if asked && errors.with_untracked(|es| !es.is_empty()) {
+                banner.set(Some(t.err_fix_fields.into()));
+                focus_first_invalid(form_ref);
+            }
         }
     }
     on_cleanup(move || {

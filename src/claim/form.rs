@@ -140,6 +140,7 @@ pub fn ClaimForm(
         draft_key.with_value(|k| draft::clear(k));
     });
     let success = StoredValue::new(None);
+    let asked = StoredValue::new(false);
     let filing = Filing {
         inputs,
         claim: claim_type,
@@ -149,6 +150,7 @@ pub fn ClaimForm(
         submitted,
         sending,
         send,
+        asked,
         form_ref,
         success_ref,
         draft_key,
@@ -204,6 +206,9 @@ pub fn ClaimForm(
                 },
             ));
         }
+        // The claim is known and the parcel fine, but its questions are
+        // still loading: they are checked as soon as they are there.
+        asked.set_value(problems.is_empty());
         banner.set((!problems.is_empty()).then(|| t.err_fix_fields.into()));
         errors.set(problems);
         focus_first_invalid(form_ref);
