@@ -117,10 +117,7 @@ const STYLESHEET: &str = "stylesheet";
 ///
 /// Writes into OUT_DIR `view_fields.rs` (the view texts' names, for
 /// src/i18n.rs), `unbuilt_fields.rs` (those only views this build does not
-/// have name: a build without them needs no text for them) and
-/// `en.core.json` (English without the view texts: the split build
-/// compiles in only that, and loads the rest with the first view module).
-/// With `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
+/// have name: a build without them needs no text for them). With `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
 /// every language, `<tag>.json` (core texts) and `<tag>.views.json` (the
 /// view texts this build shows, and as `stylesheet` the stylesheet `css`:
 /// every rule this build can need): the files the split build ships.
@@ -153,8 +150,6 @@ fn texts_per_view(out_dir: &std::path::Path, code: &Code, css: &str) {
             .partition(|(k, _)| view_fields.contains(&k));
         (Value::Object(core), Value::Object(views))
     };
-    let (core, _) = split(&english);
-    std::fs::write(out_dir.join("en.core.json"), core.to_string()).expect("writing en.core.json");
     if let Some(dest) = std::env::var_os("PD_I18N_OUT") {
         let dest = std::path::PathBuf::from(dest);
         std::fs::create_dir_all(&dest).expect("creating PD_I18N_OUT");

@@ -130,14 +130,14 @@ sizes() {
     for f in parcel-desk_bg.wasm parcel-desk.js parcel-desk-element.js; do
       [ -f "$WORK/$b/$f" ] && row "$b" "$WORK/$b/$f" "$f"
     done
-    # English is compiled into the wasm; a page in another language also
-    # downloads that language's file. Count the largest (brotli) one, so the
-    # total is what the heaviest page downloads.
+    # No language is compiled into the wasm: every page also downloads its
+    # language's file (English's too). Count the largest (brotli) one, so
+    # the total is what the heaviest page downloads.
     local largest core=()
     # (The view texts, i18n/<tag>.views.json, come later with the first
-    # view module; the widget never fetches i18n/en.json.)
+    # view module.)
     for f in "$WORK/$b"/i18n/*.json; do
-      case $f in *.views.json | */en.json) continue ;; esac
+      case $f in *.views.json) continue ;; esac
       core+=("$f")
     done
     largest=$(largest_of "${core[@]}")

@@ -27,9 +27,12 @@ function start() {
   return ready;
 }
 
-// English is compiled into the WebAssembly; the other languages are small
-// files fetched when a page needs one. Literal URLs, so bundlers see them.
+// Every language is a small file fetched when a page needs it, English
+// too (the release build's WebAssembly has no texts compiled in; a build
+// with English compiled in never asks for it). Literal URLs, so bundlers
+// see them.
 const LANGUAGE_FILES = {
+  en: () => new URL('./i18n/en.json', import.meta.url),
   de: () => new URL('./i18n/de.json', import.meta.url),
   nl: () => new URL('./i18n/nl.json', import.meta.url),
   fr: () => new URL('./i18n/fr.json', import.meta.url),
@@ -57,10 +60,9 @@ function fetchLanguage(tag) {
 function guessLanguage(lang) {
   for (const tag of [lang, document.documentElement.lang, navigator.language]) {
     const primary = (tag ?? '').split(/[-_]/)[0].toLowerCase();
-    if (primary === 'en') return null;
     if (Object.hasOwn(LANGUAGE_FILES, primary)) return primary;
   }
-  return null;
+  return 'en';
 }
 
 /** attribute name -> option name */
@@ -202,9 +204,26 @@ export class ParcelDeskElement extends HTMLElement {
     if (generation !== this.#generation) return;
     const tag = glue.languageToLoad(lang);
     if (tag) {
-      try {
-        glue.addLanguage(tag, await fetchLanguage(tag));
-      } catch (error) {
+      const add = async (t) => {
+        try {
+          glue.addLanguage(t, await fetchLanguage(t));
+          return null;
+        } catch (error) {
+          return error;
+        }
+      };
+      const error = await add(tag);
+      // English is the fallback; a build without it compiled in fetches it.
+      const english = error && tag !== 'en' && glue.languageToLoad('en') ? await add('en') : null;
+      if (generation !== this.#generation) return;
+      if (error && glue.languageToLoad('en')) {
+        // Neither the page's language nor English: nothing to show.
+        this.#unmount();
+        const also = english ? `; i18n/en.json: ${english}` : '';
+        this.#fail(`parcel-desk could not load its texts: i18n/${tag}.json: ${error}${also}`);
+        return;
+      }
+      if (error) {
         // The widget still works, in English; tell the host page why.
         emit(this, 'parcel-desk:error', {
           status: null,

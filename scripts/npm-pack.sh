@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm i18n/de.json i18n/nl.json i18n/fr.json i18n/es.json i18n/it.json)
+build=(parcel-desk-element.js parcel-desk.js parcel-desk_bg.wasm i18n/en.json i18n/de.json i18n/nl.json i18n/fr.json i18n/es.json i18n/it.json)
 files=("${build[@]}" "${build[@]/#/claim/}")
 # In both builds the claim form's questions, and in the full build the
 # views in their own modules, load their texts with them

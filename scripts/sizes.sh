@@ -42,12 +42,10 @@ sizes . "full build (dist/): the shell with the claim form; the rest split off"
 echo
 sizes claim "claim-only build (dist/claim/): the claim form; its questions, photo list and tracking look-up split off"
 echo
-echo "(CSS and English are compiled into the .wasm: in the split builds only the"
-echo " core texts, English's view texts are i18n/en.views.json. A page in another"
-echo " language also downloads its i18n/<tag>.json before the form is usable, and"
-echo " with the first module that needs them its i18n/<tag>.views.json:)"
+echo "(The shell's CSS is compiled into the .wasm, no language is. A page also"
+echo " downloads its language's i18n/<tag>.json before the form is usable, English"
+echo " too, and with the first module that needs them its i18n/<tag>.views.json:)"
 for f in i18n/*.json; do
   [ -f "$f" ] || continue
-  [ "$f" = i18n/en.json ] && continue
   row "$f" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)"
 done

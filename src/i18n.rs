@@ -1,19 +1,26 @@
 //! Every text the widget shows, per language. The texts live in
 //! `i18n/<tag>.json` (one object per language: field name -> text, and for
 //! the value tables field name -> { wire value -> text }). English is
-//! compiled in; the other languages are separate files that the element
-//! script fetches, only when a page needs one, and hands over with
-//! `addLanguage` (five languages in the WebAssembly were about 20 KB of
-//! brotli that every page downloaded: bench/history.md). A file with a
-//! missing or non-text field is refused as a whole, naming the fields; the
-//! tests below check every file for completeness and placeholders.
+//! compiled in, except into the split build's WebAssembly (below); the
+//! other languages are separate files that the element script fetches,
+//! only when a page needs one, and hands over with `addLanguage` (five
+//! languages in the WebAssembly were about 20 KB of brotli that every page
+//! downloaded: bench/history.md). A file with a missing or non-text field
+//! is refused as a whole, naming the fields; the tests below check every
+//! file for completeness and placeholders.
+//!
+//! The split build's WebAssembly (the release widget) fetches English
+//! like any other language: a page in another language then downloads
+//! only its own texts (English's core texts were 1.6 KB of brotli in the
+//! shell). English is still what a widget falls back to when its
+//! language's file cannot be loaded: the element script then fetches it.
 
 use std::cell::RefCell;
 
 /// A supported language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
-    /// English (compiled in).
+    /// English (compiled in, except into the split build's WebAssembly).
     En,
     /// German.
     De,
@@ -58,18 +65,22 @@ impl Lang {
         }
     }
 
-    /// This language's texts, English while they are not loaded (internal).
+    /// This language's texts, English while they are not loaded (internal;
+    /// [`crate::mount`] makes sure one of them is).
     #[doc(hidden)]
     pub fn texts(self) -> &'static Texts {
-        self.loaded().unwrap_or_else(english)
+        match self.loaded().or_else(english) {
+            Some(texts) => texts,
+            None => wasm_bindgen::throw_str("parcel-desk: no language loaded (addLanguage)"),
+        }
     }
 
-    /// This language's texts, if they are loaded (English always is;
-    /// internal).
+    /// This language's texts, if they are loaded (English always is, except
+    /// in the split build's WebAssembly; internal).
     #[doc(hidden)]
     pub fn loaded(self) -> Option<&'static Texts> {
         if self == Lang::En {
-            return Some(english());
+            return english();
         }
         if let Some(texts) = cached(self) {
             return Some(texts);
@@ -86,14 +97,11 @@ impl Lang {
     }
 }
 
-/// The English texts, compiled in: all of them, or in the split build
-/// only the core texts (the view texts come with the first view module:
-/// [`add_views`]). Native builds (the tests) have every text, as they have
-/// every language's.
+/// The English texts, compiled in, except into the split build's
+/// WebAssembly, which fetches them (`i18n/en.json`, the core texts) like
+/// every other language.
 #[cfg(not(all(feature = "split", target_arch = "wasm32")))]
 pub const ENGLISH_JSON: &str = include_str!("../i18n/en.json");
-#[cfg(all(feature = "split", target_arch = "wasm32"))]
-pub const ENGLISH_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/en.core.json"));
 
 /// The *view texts*: the fields that only the views in their own modules
 /// use (status, contact, staff). build.rs finds them in the sources. In
@@ -226,8 +234,13 @@ fn load(lang: Lang, json: &str) -> Result<&'static Texts, String> {
     Ok(texts)
 }
 
-fn english() -> &'static Texts {
-    cached(Lang::En).unwrap_or_else(|| load(Lang::En, ENGLISH_JSON).expect("i18n/en.json is complete"))
+/// The English texts: compiled in, or (the split build's WebAssembly) once
+/// added.
+fn english() -> Option<&'static Texts> {
+    #[cfg(not(all(feature = "split", target_arch = "wasm32")))]
+    return Some(cached(Lang::En).unwrap_or_else(|| load(Lang::En, ENGLISH_JSON).expect("i18n/en.json is complete")));
+    #[allow(unreachable_code)]
+    cached(Lang::En)
 }
 
 /// Makes `lang`'s texts (the JSON of `i18n/<tag>.json`) available; the
@@ -236,10 +249,7 @@ fn english() -> &'static Texts {
 /// the core texts (its files hold no more): the view texts come later,
 /// with [`add_views`].
 pub fn add(lang: Lang, json: &str) -> Result<&'static Texts, String> {
-    if lang == Lang::En {
-        return Ok(english());
-    }
-    match cached(lang) {
+    match if lang == Lang::En { english() } else { cached(lang) } {
         Some(texts) => Ok(texts),
         None => load(lang, json),
     }

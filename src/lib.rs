@@ -452,7 +452,9 @@ pub(crate) fn shadow_of(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
 /// The language tag (`de`, …) a widget with the `lang` option `lang` would
 /// show but whose texts are not loaded yet: fetch `i18n/<tag>.json` and hand
 /// it to [`add_language`] before mounting. `undefined` when nothing is
-/// missing (English is compiled in).
+/// missing. (English is compiled in, except into the split build, which
+/// names `en` too; if a file cannot be loaded, `languageToLoad("en")` says
+/// whether English, the fallback, still has to be.)
 #[wasm_bindgen(js_name = languageToLoad)]
 pub fn language_to_load(lang: Option<String>) -> Option<String> {
     let lang = components::pick_lang(lang.as_deref().and_then(Lang::from_tag));
@@ -520,6 +522,14 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
         return Err(JsValue::from_str(&error));
     }
     options.order_items().map_err(|e| JsValue::from_str(&e))?;
+    // The split build fetches English too: with neither the widget's
+    // language nor English added, there is nothing to show.
+    let lang = components::pick_lang(options.lang.as_deref().and_then(Lang::from_tag));
+    if lang.loaded().is_none() && Lang::En.loaded().is_none() {
+        return Err(JsValue::from_str(
+            "parcel-desk: no texts loaded: before mount, pass i18n/<lang>.json to addLanguage(lang, text) (languageToLoad(lang) names the one missing)",
+        ));
+    }
     let root = shadow_of(&host)?;
     adopt_sheet(&root);
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("parcel-desk: element has no document"))?;

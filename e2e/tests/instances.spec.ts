@@ -71,13 +71,49 @@ test('only the language a page needs is downloaded, alongside the WebAssembly', 
   // modules), in that language only.
   await expect.poll(views).toEqual(['/i18n/nl.views.json']);
 
-  // English's core texts are compiled in: an English page fetches no
-  // language file before the form, and later English's view texts.
+  // No language is compiled in: an English page fetches English's file
+  // the same way, and later English's view texts.
   files.length = 0;
   await page.goto('/?lang=en');
   await expect(widget.getByRole('heading', { name: 'Report a problem with your parcel' })).toBeVisible();
-  expect(core()).toEqual([]);
+  expect(core()).toEqual(['/i18n/en.json']);
+  expect(files.indexOf('/i18n/en.json')).toBeLessThan(files.indexOf('/parcel-desk_bg.wasm') + 2);
   await expect.poll(views).toEqual(['/i18n/en.views.json']);
+});
+
+test('without its language and without English the element says why instead of a blank box', async ({ page }) => {
+  for (const file of ['it', 'en']) {
+    await page.route(`**/i18n/${file}.json`, (route) => route.fulfill({ status: 503, body: 'down' }));
+  }
+  const messages: string[] = [];
+  await page.exposeFunction('noteError', (m: string) => messages.push(m));
+  await page.addInitScript(() => {
+    document.addEventListener('parcel-desk:error', (e) => (window as any).noteError((e as CustomEvent).detail.message));
+  });
+  await page.goto('/?lang=it');
+  const widget = page.locator('parcel-desk');
+  const said = 'parcel-desk could not load its texts: i18n/it.json: Error: 503 Service Unavailable; i18n/en.json: Error: 503 Service Unavailable';
+  await expect(widget.getByRole('alert')).toHaveText(said);
+  expect(messages).toEqual([said]);
+  await expect(widget.getByRole('heading')).toHaveCount(0);
+  // The JS API says the same to a page that mounts without a language.
+  const thrown = await page.evaluate(async () => {
+    const glue = await import('/parcel-desk.js' as string);
+    try {
+      glue.mount(document.body.appendChild(document.createElement('div')), { lang: 'it' });
+      return 'mounted';
+    } catch (e) {
+      return String(e);
+    }
+  });
+  expect(thrown).toBe(
+    'parcel-desk: no texts loaded: before mount, pass i18n/<lang>.json to addLanguage(lang, text) (languageToLoad(lang) names the one missing)',
+  );
+
+  // Once the files are there again, a new start shows the widget.
+  await page.unrouteAll();
+  await page.reload();
+  await expect(widget.getByRole('heading', { name: 'Segnala un problema con il tuo pacco' })).toBeVisible();
 });
 
 test('a language file that cannot be loaded leaves a working widget in English and says why', async ({ page }) => {
