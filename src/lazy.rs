@@ -335,7 +335,7 @@ pub(crate) fn prefetch_when_idle(views: Vec<View>, lang: Lang) {
 
 /// Runs `f` when the browser is next idle (`requestIdleCallback`; where
 /// there is none, after a second).
-fn when_idle(f: impl FnOnce() + 'static) {
+pub(crate) fn when_idle(f: impl FnOnce() + 'static) {
     let load = Closure::once_into_js(f);
     let window = web_sys::window().expect_throw("no window");
     let load: &js_sys::Function = load.unchecked_ref();

@@ -1,9 +1,10 @@
 //! The claim form's draft in the page's storage ([`crate::draft`]): a
 //! draft kept there is restored when the form opens, and the answers are
 //! kept as the customer gives them. In the split build this is a module of
-//! its own (the draft's JSON reading and writing), fetched at once with the
-//! form; only a page with a draft to restore waits for it before the form
-//! is shown.
+//! its own (the draft's JSON reading and writing): a page with a draft to
+//! restore fetches it at once and waits for it before the form is shown;
+//! any other page fetches it when the browser is first idle after the form
+//! is there (what is typed before it arrives is kept once it does).
 
 use leptos::prelude::*;
 
@@ -101,6 +102,21 @@ impl Drafts {
             keep: StoredValue::new(k),
             armed: StoredValue::new(false),
         };
+        // Nothing to restore: the module's loading waits until the form
+        // can be typed into (its fetches and start-up were ~50 ms of a
+        // phone's main thread right after the form was built). A submit
+        // before then arms at once.
+        #[cfg(feature = "split")]
+        if !wait {
+            let owner = Owner::current();
+            crate::lazy::when_idle(move || {
+                // (Under the form's owner, as at once; not if it is gone.)
+                if let (Some(owner), Some(_)) = (owner, d.waiting.try_get_untracked()) {
+                    owner.with(|| d.arm());
+                }
+            });
+            return d;
+        }
         d.arm();
         d
     }
