@@ -64,6 +64,16 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports \
 
 wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue --enable-mutable-globals)
+# --low-memory-unused: no pointer points into the first 1 KB of memory, so
+# wasm-opt may fold constant offsets into loads and stores (shell −0.5 KB
+# brotli; bench/history.md). Rust's wasm32 linker puts the stack first,
+# growing down from 1 MB toward 0, and the data above it: only the stack's
+# last kilobyte lies there, reached only right before it overflows.
+# scripts/check-low-memory.mjs stops the build if the shell, which lays
+# out the memory every module shares, ever has data or its stack's start
+# there.
+node scripts/check-low-memory.mjs "$work/bindgen/parcel-desk_bg.wasm"
+wasm_features+=(--low-memory-unused)
 "$wasm_opt" "${wasm_features[@]}" -Oz --converge "$work/bindgen/parcel-desk_bg.wasm" -o "$dir/parcel-desk_bg.wasm"
 cp "$work/bindgen/parcel-desk.js" "$dir/parcel-desk.js"
 cp "$work/split/__wasm_split.js" "$dir/__wasm_split.js"
