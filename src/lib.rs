@@ -471,6 +471,41 @@ pub fn add_language(tag: &str, json: &str) -> Result<(), JsValue> {
     i18n::add(lang, json).map(|_| ()).map_err(|e| JsValue::from_str(&format!("parcel-desk: language file {tag}: {e}")))
 }
 
+/// `options` (a JS object) as [`Options`], read field by field by their
+/// JS names (less code than serde's reader, which the shell then does not
+/// carry); `None` if one of them is neither a string nor absent (`null`,
+/// `undefined`). Other fields are ignored.
+fn read_options(options: &JsValue) -> Option<Options> {
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return None;
+    }
+    let get = |name: &str| -> Option<Option<String>> {
+        let value = js_sys::Reflect::get(options, &JsValue::from_str(name)).ok()?;
+        if value.is_undefined() || value.is_null() {
+            Some(None)
+        } else {
+            value.as_string().map(Some)
+        }
+    };
+    Some(Options {
+        proxy_url: get("proxyUrl")?,
+        view: get("view")?,
+        claim_type: get("claimType")?,
+        lang: get("lang")?,
+        tracking_number: get("trackingNumber")?,
+        order_number: get("orderNumber")?,
+        email: get("email")?,
+        name: get("name")?,
+        items: get("items")?,
+        ticket: get("ticket")?,
+        token: get("token")?,
+        reference: get("reference")?,
+        sync_url: get("syncUrl")?,
+        status_page_url: get("statusPageUrl")?,
+        theme: get("theme")?,
+    })
+}
+
 /// Why `options` are not [`Options`]: every option is a string.
 fn options_error(options: &JsValue) -> String {
     if !options.is_object() || js_sys::Array::is_array(options) {
@@ -516,7 +551,7 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
         Options::default()
     } else {
         let options = items_as_text(options);
-        json::from_value(options.clone()).ok_or_else(|| JsValue::from_str(&options_error(&options)))?
+        read_options(&options).ok_or_else(|| JsValue::from_str(&options_error(&options)))?
     };
     if let Some(error) = options.view.as_deref().and_then(View::option_error) {
         return Err(JsValue::from_str(&error));

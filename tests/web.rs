@@ -296,6 +296,17 @@ async fn bad_options_are_a_clear_error() {
         Ok(_) => panic!("a number as proxy URL was accepted"),
     };
     assert_eq!(err, "parcel-desk: invalid options: each option is a string; not: proxyUrl (a number)");
+    // Every non-text option is named, the last one too; a list is no options.
+    let host: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    let err = mount(host.clone(), js_sys::JSON::parse(r#"{"lang": "en", "view": "claim", "theme": true}"#).unwrap())
+        .err()
+        .and_then(|e| e.as_string());
+    assert_eq!(err.as_deref(), Some("parcel-desk: invalid options: each option is a string; not: theme (a boolean)"));
+    let err = mount(host.clone(), js_sys::JSON::parse(r#"["claim"]"#).unwrap()).err().and_then(|e| e.as_string());
+    assert_eq!(err.as_deref(), Some("parcel-desk: invalid options: expected an object such as { proxyUrl: '/api' }"));
+    // Options it does not know, and null ones, are left alone.
+    let widget = mount(host, js_sys::JSON::parse(r#"{"lang": "en", "colour": "red", "ticket": null}"#).unwrap());
+    assert!(widget.is_ok(), "unknown or null options refused");
 }
 
 #[wasm_bindgen_test]
