@@ -116,8 +116,9 @@ const STYLESHEET: &str = "stylesheet";
 /// or named also by some other code, stays core: when in doubt, core).
 ///
 /// Writes into OUT_DIR `view_fields.rs` (the view texts' names, for
-/// src/i18n.rs), `unbuilt_fields.rs` (those only views this build does not
-/// have name: a build without them needs no text for them). With `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
+/// src/i18n.rs) and `unbuilt_fields.rs` (those only views this build does
+/// not have name: a build without them needs no text for them). With
+/// `PD_I18N_OUT` set (scripts/split-build.sh), also writes there, for
 /// every language, `<tag>.json` (core texts) and `<tag>.views.json` (the
 /// view texts this build shows, and as `stylesheet` the stylesheet `css`:
 /// every rule this build can need): the files the split build ships.

@@ -5,61 +5,56 @@
 //
 // usage: node scripts/check-low-memory.mjs FILE.wasm
 import * as fs from 'node:fs';
+import { readLeb, sections } from './wasm-binary.mjs';
+
+// An `i32.const N end` initialiser at `at`: [N, position after it], N null
+// for any other initialiser (then the position is after its `end`).
+function constInit(buf, at) {
+  if (buf[at] !== 0x41) {
+    while (buf[at++] !== 0x0b);
+    return [null, at];
+  }
+  at++;
+  let value = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = buf[at++];
+    value |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  if (shift < 32 && byte & 0x40) value |= ~0 << shift;
+  return [buf[at] === 0x0b ? value >>> 0 : null, at + 1];
+}
 
 const file = process.argv[2];
-const bytes = fs.readFileSync(file);
-let at = 8;
-const leb = () => {
-  let result = 0, shift = 0, byte;
-  do {
-    byte = bytes[at++];
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return result;
-};
-// An `i32.const N end` initialiser (0x41, signed LEB, 0x0b); null otherwise.
-const constInit = () => {
-  if (bytes[at] !== 0x41) return null;
-  at++;
-  let result = 0, shift = 0, byte;
-  do {
-    byte = bytes[at++];
-    result |= (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte & 0x80);
-  if (shift < 32 && byte & 0x40) result |= ~0 << shift;
-  return bytes[at++] === 0x0b ? result >>> 0 : null;
-};
-const low = [];
+const problems = [];
 let stack = null;
-while (at < bytes.length) {
-  const id = bytes[at++];
-  const size = leb();
-  const end = at + size;
+for (const { id, body } of sections(fs.readFileSync(file))) {
   if (id === 6) {
-    // The first global is the stack pointer (mutable i32).
-    leb();
-    at += 2;
-    stack = constInit();
+    // The first global is the stack pointer (a mutable i32).
+    const [, typeAt] = readLeb(body, 0);
+    [stack] = constInit(body, typeAt + 2);
   } else if (id === 11) {
-    for (let n = leb(); n > 0; n--) {
-      const flags = leb();
-      if (flags === 2) leb();
+    const low = [];
+    let [count, at] = readLeb(body, 0);
+    for (; count > 0; count--) {
+      let flags;
+      [flags, at] = readLeb(body, at);
+      if (flags === 2) [, at] = readLeb(body, at);
       if (flags !== 1) {
-        const offset = constInit();
+        let offset;
+        [offset, at] = constInit(body, at);
         if (offset === null || offset < 1024) low.push(offset);
-        while (bytes[at - 1] !== 0x0b) at++;
       }
-      const length = leb(); // (read before `at` is: `at += leb()` would add to the old `at`)
+      let length;
+      [length, at] = readLeb(body, at);
       at += length;
     }
+    if (low.length) problems.push(`data segments at ${low.join(', ')}`);
   }
-  at = end;
 }
-const problems = [];
-if (stack === null || stack < 1024) problems.push(`the stack pointer starts at ${stack}`);
-if (low.length) problems.push(`data segments at ${low.join(', ')}`);
+if (stack === null || stack < 1024) problems.unshift(`the stack pointer starts at ${stack}`);
 if (problems.length) {
   console.error(`check-low-memory: ${file}: ${problems.join('; ')}: below 1 KB, so --low-memory-unused is wrong for it`);
   process.exit(1);

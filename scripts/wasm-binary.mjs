@@ -1,5 +1,6 @@
 // Reading and writing the parts of a WebAssembly binary that the post-build
-// scripts touch (scripts/minify-imports.mjs, scripts/drop-stream-exports.mjs).
+// scripts touch (scripts/minify-imports.mjs, scripts/drop-stream-exports.mjs,
+// scripts/check-low-memory.mjs).
 
 // An unsigned LEB128 number at `at`: [value, position after it].
 export function readLeb(buf, at) {
@@ -37,24 +38,32 @@ export function name(text) {
   return Buffer.concat([leb(bytes.length), bytes]);
 }
 
+// Every section of the module, in order: { id, body (a Buffer), whole (the
+// section with its id and size) }.
+export function* sections(wasm) {
+  let at = 8;
+  while (at < wasm.length) {
+    const [size, bodyAt] = readLeb(wasm, at + 1);
+    const end = bodyAt + size;
+    yield { id: wasm[at], body: wasm.subarray(bodyAt, end), whole: wasm.subarray(at, end) };
+    at = end;
+  }
+}
+
 // The module with the body of every section whose id is `id` replaced by
 // `edit(body)` (a Buffer); other sections are copied as they are. Returns
 // [new module, number of sections edited].
 export function editSections(wasm, id, edit) {
   const parts = [wasm.subarray(0, 8)];
-  let at = 8;
   let edited = 0;
-  while (at < wasm.length) {
-    const [size, bodyAt] = readLeb(wasm, at + 1);
-    const end = bodyAt + size;
-    if (wasm[at] === id) {
-      const body = edit(wasm.subarray(bodyAt, end));
+  for (const section of sections(wasm)) {
+    if (section.id === id) {
+      const body = edit(section.body);
       parts.push(Buffer.from([id]), leb(body.length), body);
       edited += 1;
     } else {
-      parts.push(wasm.subarray(at, end));
+      parts.push(section.whole);
     }
-    at = end;
   }
   return [Buffer.concat(parts), edited];
 }
