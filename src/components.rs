@@ -366,17 +366,18 @@ fn own_nav(ticket: Option<crate::TicketRef>, reference: Option<String>) -> Nav {
         reference: RwSignal::new(reference),
     };
     provide_context(nav);
-    report_view_changes(nav);
+    report_view_changes(nav, None);
     nav
 }
 
 /// Tells the host page (the provider's callbacks, or the element's event)
-/// when the customer moves between `nav`'s views.
-pub(crate) fn report_view_changes(nav: Nav) {
+/// when the customer moves between `nav`'s views; `from`: the view the
+/// customer moved away from before this was called.
+pub(crate) fn report_view_changes(nav: Nav, from: Option<View>) {
     if let Some(emitter) = use_context::<Emitter>() {
         Effect::new(move |previous: Option<View>| {
             let view = nav.view.get();
-            if previous.is_some_and(|p| p != view) {
+            if previous.or(from).is_some_and(|p| p != view) {
                 emitter.view_changed(view);
             }
             view

@@ -35,6 +35,8 @@ pub mod draft;
 #[doc(hidden)]
 pub mod fields;
 #[doc(hidden)]
+pub mod first;
+#[doc(hidden)]
 pub mod format;
 #[doc(hidden)]
 pub mod i18n;
@@ -65,6 +67,9 @@ pub use components::{ClaimForm, ParcelDesk, ParcelDeskOptions, Prefill, Theme};
 pub use events::{Submitted, SubmittedKind, WidgetError};
 pub use i18n::Lang;
 pub use parcel_desk_wire::ClaimType;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -314,6 +319,28 @@ impl Options {
     }
 }
 
+/// The views with a tab, in order, and their tabs' labels (a build with
+/// only the claim form has none to switch to).
+pub(crate) fn tabs(t: &Texts) -> Vec<(View, &'static str)> {
+    [
+        (View::Claim, t.nav_claim),
+        (View::Status, t.nav_status),
+        (View::Track, t.nav_track),
+        (View::Contact, t.nav_contact),
+    ]
+    .into_iter()
+    .filter(|(v, _)| v.compiled_in())
+    .collect()
+}
+
+/// The `claimType` option, read (`damaged` also names a damage claim).
+pub(crate) fn claim_type_option(options: &Options) -> Option<ClaimType> {
+    options.claim_type.as_deref().and_then(|c| match c {
+        "damaged" => Some(ClaimType::Damage),
+        c => ClaimType::from_segment(c),
+    })
+}
+
 /// The whole widget for one set of options: the views behind tabs, inside
 /// a [`ParcelDesk`] (the custom element and the standalone page).
 #[component]
@@ -333,36 +360,30 @@ pub fn Widget(
 #[component]
 fn Tabs(options: Options) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let claim_type = claim_type_option(&options);
     // What the page asked the status view to open, as given: the view
     // resolves it (`status::open_asked`).
     let ticket = options.ticket.filter(|t| !t.trim().is_empty()).map(|id| TicketRef { id, token: options.token });
     let reference = options.reference;
+    let asked = options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim);
+    // The tab the customer moved to while the widget's code loaded
+    // (`first`): the page hears of it as of any other move.
+    let moved = use_context::<first::Handed>().and_then(|h| h.view).filter(|v| *v != asked);
     let nav = Nav {
-        view: RwSignal::new(options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim)),
+        view: RwSignal::new(moved.unwrap_or(asked)),
         ticket: RwSignal::new(ticket),
         reference: RwSignal::new(reference),
     };
     provide_context(nav);
     provide_context(components::Tabbed);
-    let claim_type = options.claim_type.as_deref().and_then(|c| match c {
-        "damaged" => Some(ClaimType::Damage),
-        c => ClaimType::from_segment(c),
-    });
+
     let tracking = options.tracking_number.unwrap_or_default();
     #[cfg(any(feature = "contact", feature = "split"))]
     let order_number = options.order_number.clone().unwrap_or_default();
     let t = ctx.texts;
-    let tabs: Vec<(View, &'static str)> = [
-        (View::Claim, t.nav_claim),
-        (View::Status, t.nav_status),
-        (View::Track, t.nav_track),
-        (View::Contact, t.nav_contact),
-    ]
-    .into_iter()
-    .filter(|(v, _)| v.compiled_in())
-    .collect();
+    let tabs = tabs(t);
     // Tell the host page when the customer moves between views.
-    components::report_view_changes(nav);
+    components::report_view_changes(nav, moved.map(|_| asked));
     // Once the first view is on the page, the browser loads the other
     // tabs' modules when it is idle (`requestIdleCallback` comes after
     // the first render).
@@ -424,15 +445,27 @@ pub(crate) fn complete_sheet(css: &str) -> Result<(), JsValue> {
 /// widget's DOM and frees its state.
 #[wasm_bindgen]
 pub struct MountedWidget {
-    handle: Option<Box<dyn std::any::Any>>,
+    state: Rc<RefCell<Mounted>>,
     container: HtmlElement,
+}
+
+/// What a mounted widget is now.
+enum Mounted {
+    /// The claim form's first step, while the widget's code loads (the
+    /// split build).
+    #[cfg(feature = "split")]
+    First(first::Light),
+    /// The widget (the handle that unmounts it when dropped).
+    Widget(#[allow(dead_code)] Box<dyn std::any::Any>),
+    /// Unmounted.
+    Gone,
 }
 
 #[wasm_bindgen]
 impl MountedWidget {
     /// Removes the widget from the page and frees its state.
     pub fn unmount(&mut self) {
-        self.handle.take();
+        *self.state.borrow_mut() = Mounted::Gone;
         self.container.remove();
     }
 }
@@ -547,6 +580,28 @@ fn items_as_text(options: JsValue) -> JsValue {
 /// or `undefined`.
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsValue> {
+    let (options, container, lang) = prepare(host, options)?;
+    // The split build: the claim form's first step at once, in plain HTML
+    // (`first`), and the widget (Leptos and every view) as soon as its
+    // module is there.
+    #[cfg(feature = "split")]
+    let state = {
+        let light = first::Light::show(&container, &options, lang)?;
+        let state = Rc::new(RefCell::new(Mounted::First(light)));
+        load_widget(state.clone(), container.clone(), options);
+        state
+    };
+    #[cfg(not(feature = "split"))]
+    let state = {
+        let _ = lang;
+        Rc::new(RefCell::new(Mounted::Widget(mount_widget(&container, options, None))))
+    };
+    Ok(MountedWidget { state, container })
+}
+
+/// `mount`'s options read and checked, and the empty container in
+/// `host`'s shadow root; with the language whose texts the widget shows.
+fn prepare(host: HtmlElement, options: JsValue) -> Result<(Options, HtmlElement, Lang), JsValue> {
     let options: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
@@ -571,11 +626,85 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<MountedWidget, JsVal
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_class_name("pd-host");
     root.append_child(&container)?;
+    // (As `ParcelDesk` picks: a language whose file was not added shows
+    // English.)
+    Ok((options, container, Some(lang).filter(|l| l.loaded().is_some()).unwrap_or(Lang::En)))
+}
+
+/// The widget in `container`; after the first step (`taken`), starting
+/// from what the customer typed and chose there, with the focus where it
+/// was and a submit that waited made again.
+fn mount_widget(container: &HtmlElement, options: Options, taken: Option<first::Taken>) -> Box<dyn std::any::Any> {
+    let handed = taken.as_ref().map(|t| t.handed.clone());
     let handle = leptos::mount::mount_to(container.clone(), move || {
         provide_context(components::InShadowRoot);
+        if let Some(handed) = handed {
+            provide_context(handed);
+        }
         view! { <Widget options=options /> }
     });
-    Ok(MountedWidget { handle: Some(Box::new(handle)), container })
+    if let Some(taken) = taken {
+        taken.resume(container);
+    }
+    Box::new(handle)
+}
+
+/// Loads the widget's module and hands the first step over to it; if it
+/// cannot be loaded, the first step says so and offers to try again.
+#[cfg(feature = "split")]
+fn load_widget(state: Rc<RefCell<Mounted>>, container: HtmlElement, options: Options) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if widget_module(state.clone(), container.clone(), options.clone()).await.is_ok() {
+            return;
+        }
+        if let Mounted::First(light) = &*state.borrow() {
+            let (state, container) = (state.clone(), container.clone());
+            light.failed(Rc::new(move || load_widget(state.clone(), container.clone(), options.clone())));
+        }
+    });
+}
+
+/// The widget in place of the first step, unless it was unmounted
+/// meanwhile. Its own module: the shell has no Leptos in it.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(widget, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn widget_module(state: Rc<RefCell<Mounted>>, container: HtmlElement, options: Options) -> Result<(), lazy::NotLoaded> {
+    let light = match std::mem::replace(&mut *state.borrow_mut(), Mounted::Gone) {
+        Mounted::First(light) => light,
+        other => {
+            *state.borrow_mut() = other;
+            return Ok(());
+        }
+    };
+    let widget = mount_widget(&container, options, Some(light.take_over()));
+    *state.borrow_mut() = Mounted::Widget(widget);
+    Ok(())
+}
+
+/// The claim form's first step shown by itself, for the in-browser tests
+/// (the split build's `mount` shows it, then loads the widget's module,
+/// which cannot run without the split step).
+#[doc(hidden)]
+pub struct FirstStep {
+    light: first::Light,
+    container: HtmlElement,
+    options: Options,
+}
+
+/// Shows what `mount` shows first in the split build (internal).
+#[doc(hidden)]
+pub fn show_first_step(host: HtmlElement, options: JsValue) -> Result<FirstStep, JsValue> {
+    let (options, container, lang) = prepare(host, options)?;
+    let light = first::Light::show(&container, &options, lang)?;
+    Ok(FirstStep { light, container, options })
+}
+
+impl FirstStep {
+    /// The widget in its place, as when its module arrives.
+    pub fn hand_over(self) -> MountedWidget {
+        let widget = mount_widget(&self.container, self.options, Some(self.light.take_over()));
+        MountedWidget { state: Rc::new(RefCell::new(Mounted::Widget(widget))), container: self.container }
+    }
 }
 
 #[cfg(test)]

@@ -1137,3 +1137,158 @@ async fn the_staff_view_opens_on_the_inbox_and_keeps_parcel_registration() {
     assert!(page.try_by_label("Carrier code").is_some());
     assert!(page.try_by_label("Staff access token").is_some(), "one token field for both sections");
 }
+
+/// A copy of the shadow root's content without Leptos' placeholder
+/// comments and the first step's `data-pd` hooks, adjacent texts joined.
+fn markup(root: &ShadowRoot) -> web_sys::Node {
+    fn clean(node: &web_sys::Node) {
+        let children = node.child_nodes();
+        for i in (0..children.length()).rev() {
+            let child = children.get(i).unwrap();
+            if child.node_type() == web_sys::Node::COMMENT_NODE {
+                node.remove_child(&child).unwrap();
+            } else {
+                if let Some(el) = child.dyn_ref::<Element>() {
+                    el.remove_attribute("data-pd").unwrap();
+                }
+                // What an input holds, as attributes (the widget sets
+                // properties, the first step writes attributes).
+                if let Some(input) = child.dyn_ref::<HtmlInputElement>() {
+                    let (value, checked) = (input.value(), input.checked());
+                    input.remove_attribute("value").unwrap();
+                    input.remove_attribute("checked").unwrap();
+                    if !value.is_empty() && input.type_() == "text" {
+                        input.set_attribute("value", &value).unwrap();
+                    }
+                    if checked {
+                        input.set_attribute("checked", "").unwrap();
+                    }
+                }
+                clean(&child);
+            }
+        }
+    }
+    let copy = root.first_element_child().unwrap().clone_node_with_deep(true).unwrap();
+    clean(&copy);
+    copy.normalize();
+    copy
+}
+
+/// The first step (`show_first_step`: the split build shows it while the
+/// widget's module loads) on a page of its own.
+fn first_step(options: &str) -> (HtmlElement, parcel_desk::FirstStep) {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = doc.create_element("parcel-desk-first").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let step = parcel_desk::show_first_step(host.clone(), js_sys::JSON::parse(options).unwrap()).unwrap();
+    (host, step)
+}
+
+#[wasm_bindgen_test]
+async fn the_first_step_is_the_widgets_first_view_to_the_element() {
+    add_languages();
+    for options in [
+        r#"{"lang": "en"}"#,
+        r#"{"lang": "nl", "orderNumber": "ORD-1001", "theme": "dark"}"#,
+        r#"{"lang": "en", "trackingNumber": "JJD0001 <b>&\"", "view": "claim"}"#,
+    ] {
+        let (host, step) = first_step(options);
+        let first = markup(&host.shadow_root().unwrap());
+        drop(step);
+        host.remove();
+        let page = Page::mount(options).await;
+        let widget = markup(&page.root);
+        assert!(
+            first.is_equal_node(Some(&widget)),
+            "{options}: the first step differs from the widget's first view:\n{}\n{}",
+            first.unchecked_ref::<Element>().outer_html(),
+            widget.unchecked_ref::<Element>().outer_html()
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_takes_over_what_was_typed_chosen_and_focused_in_the_first_step() {
+    let (host, step) = first_step(r#"{"lang": "en", "orderNumber": "ORD-1001"}"#);
+    let root = host.shadow_root().unwrap();
+    let by_id = |id: &str| root.get_element_by_id(id).unwrap().unchecked_into::<HtmlInputElement>();
+    // The shop prefilled the order number: the customer switches to the
+    // tracking number, types it, chooses what happened, and puts the caret
+    // inside the number.
+    assert_eq!(by_id("order_number").value(), "ORD-1001");
+    let switch = root.query_selector("button.pd-link").unwrap().unwrap().unchecked_into::<HtmlElement>();
+    assert_eq!(switch.text_content().unwrap(), "Use the tracking number instead");
+    switch.click();
+    assert!(root.get_element_by_id("order_number").is_none());
+    by_id("tracking_number").set_value("JJD000390007");
+    by_id("situation-damaged").click();
+    by_id("tracking_number").focus().unwrap();
+    by_id("tracking_number").set_selection_range(3, 6).unwrap();
+
+    let page = Page { host, root, widget: Some(step.hand_over()) };
+    settle().await;
+    assert_eq!(page.by_label("Tracking number").value(), "JJD000390007");
+    assert!(page.by_label("It arrived damaged").checked());
+    // The damage claim's questions are the widget's own.
+    assert!(page.try_by_label("What was in the parcel?").is_some());
+    let active = page.root.active_element().expect("the focus stays in the widget");
+    assert_eq!(active.id(), "tracking_number");
+    let input = page.by_label("Tracking number");
+    assert_eq!((input.selection_start().unwrap(), input.selection_end().unwrap()), (Some(3), Some(6)));
+    // The order number the shop gave is still there behind the link.
+    page.click(&page.button("I don't have the tracking number")).await;
+    assert_eq!(page.by_label("Order number").value(), "ORD-1001");
+}
+
+#[wasm_bindgen_test]
+async fn a_submit_in_the_first_step_waits_for_the_widget_which_then_makes_it() {
+    let (host, step) = first_step(r#"{"lang": "en"}"#);
+    let root = host.shadow_root().unwrap();
+    let submit = root.query_selector(".pd-submit").unwrap().unwrap().unchecked_into::<HtmlElement>();
+    submit.click();
+    assert_eq!(submit.text_content().unwrap(), "Submitting…");
+    assert_eq!(submit.get_attribute("aria-busy").as_deref(), Some("true"));
+    // Enter in the tracking number does not submit (the widget looks the
+    // parcel up instead).
+    let page = Page { host, root, widget: Some(step.hand_over()) };
+    settle().await;
+    assert!(page.invalid("Tracking number"), "the waiting submit was made: the empty number is said");
+    assert_eq!(
+        page.error_of("Tracking number").as_deref(),
+        Some("Please enter the tracking number, or your order number.")
+    );
+    assert_eq!(page.root.active_element().map(|e| e.id()).as_deref(), Some("tracking_number"));
+    assert_eq!(page.button("Submit claim").get_attribute("aria-busy"), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_chosen_in_the_first_step_is_the_widgets_view_and_the_page_hears_of_it() {
+    let (host, step) = first_step(r#"{"lang": "en"}"#);
+    let root = host.shadow_root().unwrap();
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let listener = {
+        let heard = heard.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            let view = js_sys::Reflect::get(&e.detail(), &"view".into()).unwrap().as_string().unwrap();
+            heard.borrow_mut().push(view);
+        })
+    };
+    host.add_event_listener_with_callback("parcel-desk:view-change", listener.as_ref().unchecked_ref()).unwrap();
+    let tab = |name: &str| {
+        let tabs = root.query_selector_all(".pd-tab").unwrap();
+        (0..tabs.length())
+            .map(|i| tabs.get(i).unwrap().unchecked_into::<HtmlElement>())
+            .find(|t| t.text_content().unwrap() == name)
+            .unwrap()
+    };
+    tab("Track a parcel").click();
+    assert_eq!(tab("Track a parcel").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(tab("Report a problem").get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert!(root.query_selector(".pd-form").unwrap().unwrap().has_attribute("hidden"));
+    let page = Page { host, root, widget: Some(step.hand_over()) };
+    settle().await;
+    assert_eq!(page.button("Track a parcel").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(page.by_label("Tracking number").id(), "track_number", "the tracking view");
+    assert_eq!(*heard.borrow(), ["track"]);
+}

@@ -86,6 +86,14 @@ pub fn ClaimForm(
     let lang = ctx.lang.tag();
     let inputs = Inputs::new(&ctx, tracking_number.clone());
     inputs.situation.set(claim_type.map(Situation::of));
+    // What the customer typed and chose in the first step, before the
+    // widget was there (`mount` in the split build).
+    if let Some(first) = use_context::<crate::first::Handed>().and_then(|h| h.take_form()) {
+        inputs.use_order.set(first.use_order);
+        inputs.tracking_number.set(first.tracking_number);
+        inputs.order_number.set(first.order_number);
+        inputs.situation.set(first.situation);
+    }
     let errors = RwSignal::new(Vec::<(Field, FieldError)>::new());
     let banner = RwSignal::new(None::<String>);
     let restored = RwSignal::new(false);

@@ -10,3 +10,4 @@ pub(crate) mod questions;
 mod situation;
 
 pub use form::ClaimForm;
+pub(crate) use situation::situation_label;

@@ -67,7 +67,7 @@ fn radio_in(
     }
 }
 
-fn situation_label(t: &Texts, s: Situation) -> &'static str {
+pub(crate) fn situation_label(t: &Texts, s: Situation) -> &'static str {
     match s {
         Situation::NotArrived => t.situation_not_arrived,
         Situation::Damaged => t.situation_damaged,
