@@ -70,6 +70,8 @@ struct State {
     submit: bool,
     /// "Try again" after the widget's code could not be loaded.
     retry: Option<Rc<dyn Fn()>>,
+    /// The claim form, off the page while another tab is pressed.
+    parked: Option<Element>,
 }
 
 /// The first step on the page, until [`Light::take_over`].
@@ -207,7 +209,11 @@ impl Light {
             _ => "light",
         };
         let mut out = String::with_capacity(4096);
-        html(&mut out, &["<div class=\"pd-root pd-theme-", theme, "\" part=\"root\" lang=\"", lang, "\">"]);
+        // (`data-pd-first`: the widget's root has none; tests wait for that.)
+        html(
+            &mut out,
+            &["<div class=\"pd-root pd-theme-", theme, "\" part=\"root\" lang=\"", lang, "\" data-pd-first>"],
+        );
         if tabs.len() > 1 {
             html(&mut out, &["<nav class=\"pd-nav\" part=\"nav\" aria-label=\"", t.nav_label, "\">"]);
             for (v, label) in crate::tabs(t) {
@@ -239,7 +245,16 @@ impl Light {
         out.push_str("</div>");
         container.set_inner_html(&out);
 
-        let state = Rc::new(RefCell::new(State { texts, tabs, view, use_order, other, submit: false, retry: None }));
+        let state = Rc::new(RefCell::new(State {
+            texts,
+            tabs,
+            view,
+            use_order,
+            other,
+            submit: false,
+            retry: None,
+            parked: None,
+        }));
         let listener = {
             let state = state.clone();
             let container = container.clone();
@@ -282,9 +297,7 @@ impl Light {
         };
         set_busy(&self.container, t, false);
         if asked {
-            if let Ok(Some(button)) = root.query_selector(".pd-part-failed button") {
-                let _ = button.unchecked_into::<HtmlElement>().focus();
-            }
+            focus_retry(&self.container);
         }
     }
 
@@ -296,11 +309,8 @@ impl Light {
         }
         let state = self.state.borrow();
         let input = |id: &str| {
-            self.container
-                .query_selector(&format!("#{id}"))
-                .ok()
-                .flatten()
-                .map(|el| el.unchecked_into::<HtmlInputElement>())
+            let within: &Element = state.parked.as_ref().unwrap_or(&self.container);
+            within.query_selector(&format!("#{id}")).ok().flatten().map(|el| el.unchecked_into::<HtmlInputElement>())
         };
         let form = input("tracking_number").or_else(|| input("order_number")).map(|shown| {
             let (tracking_number, order_number) = if state.use_order {
@@ -372,6 +382,13 @@ impl Taken {
     }
 }
 
+/// Focuses "Try again" of the widget that could not be loaded.
+fn focus_retry(container: &HtmlElement) {
+    if let Ok(Some(button)) = container.query_selector(".pd-part-failed button") {
+        let _ = button.unchecked_into::<HtmlElement>().focus();
+    }
+}
+
 /// The submit button while a submit waits for the widget (as the widget's
 /// own: "Submitting…", disabled, `aria-busy`).
 fn set_busy(container: &HtmlElement, t: &Texts, busy: bool) {
@@ -390,6 +407,11 @@ fn on_event(container: &HtmlElement, state: &Rc<RefCell<State>>, ev: web_sys::Ev
         "submit" => {
             ev.prevent_default();
             let mut s = state.borrow_mut();
+            if s.retry.is_some() {
+                // The widget could not be loaded: its "Try again" first.
+                focus_retry(container);
+                return;
+            }
             s.submit = true;
             set_busy(container, s.texts, true);
         }
@@ -408,7 +430,7 @@ fn on_event(container: &HtmlElement, state: &Rc<RefCell<State>>, ev: web_sys::Ev
             let Some(button) = target.and_then(|t| t.closest("button[data-pd]").ok().flatten()) else { return };
             let action = button.get_attribute("data-pd").unwrap_or_default();
             if action == "retry" {
-                let retry = state.borrow().retry.clone();
+                let retry = state.borrow_mut().retry.take();
                 if let Some(retry) = retry {
                     if let Ok(Some(banner)) = container.query_selector(".pd-part-failed") {
                         banner.remove();
@@ -456,7 +478,15 @@ fn show_tab(container: &HtmlElement, state: &Rc<RefCell<State>>, view: View) {
             }
         }
     }
-    if let Ok(Some(form)) = container.query_selector(".pd-form, .pd-root > p[role=status]") {
-        let _ = if view == View::Claim { form.remove_attribute("hidden") } else { form.set_attribute("hidden", "") };
+    // Taken off the page while another tab is pressed (and kept, with
+    // what was typed in it); put back on the claim tab.
+    let mut s = state.borrow_mut();
+    if view == View::Claim {
+        if let (Some(form), Ok(Some(root))) = (s.parked.take(), container.query_selector(".pd-root")) {
+            let _ = root.append_child(&form);
+        }
+    } else if let Ok(Some(form)) = container.query_selector(".pd-form, .pd-root > p[role=status]") {
+        form.remove();
+        s.parked = Some(form);
     }
 }

@@ -37,6 +37,14 @@ export class ClaimForm {
   async open(query = '') {
     await this.page.goto(`/${query}`);
     await expect(this.heading).toBeVisible();
+    await this.takenOver();
+  }
+
+  /** Waits until the widget has replaced the claim form's first step
+   *  (the split build shows it in plain HTML while the widget's module
+   *  loads; the widget's root has no `data-pd-first`). */
+  async takenOver() {
+    await expect(this.widget.locator('.pd-root:not([data-pd-first])')).toHaveCount(1);
   }
 
   get heading() {

@@ -11,8 +11,9 @@ import { noisyJpeg } from '../pages/photos';
 
 test('the claim form is usable while the other views are still loading; a tab shows its view once its module is there', async ({ page }) => {
   const held: Route[] = [];
-  // What may load: nothing at first, then everything but the tracking view.
-  let allowed = (_: string) => false;
+  // What may load: the widget's own module and the shared chunks, then
+  // everything but the tracking view.
+  let allowed = (p: string) => !p.startsWith('/split_') || p === '/split_widget.wasm';
   await page.route(/\/(split|chunk)_[a-z_0-9]+\.wasm$/, (route) => {
     if (allowed(new URL(route.request().url()).pathname)) return route.continue();
     held.push(route);
@@ -29,7 +30,7 @@ test('the claim form is usable while the other views are still loading; a tab sh
   await expect.poll(() => held.map((r) => new URL(r.request().url()).pathname).filter((p) => p.startsWith('/split_')).sort())
     .toEqual(['/split_claim_details_view.wasm', '/split_claim_draft.wasm', '/split_contact_view.wasm', '/split_file_list_view.wasm',
       '/split_lookup_tracking.wasm', '/split_status_view.wasm', '/split_track_view.wasm', '/split_view_texts_reader.wasm']);
-  // The parcel and what happened are in the shell: usable at once.
+  // The parcel and what happened come with the widget: usable at once.
   await form.trackingNumber.fill('PD-OWN-0003');
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
   await form.choose('lost');
@@ -52,6 +53,110 @@ test('the claim form is usable while the other views are still loading; a tab sh
   await form.widget.getByRole('button', { name: 'Report a problem' }).click();
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
   await expect(form.f('contents_label')).toHaveValue('Two bags of coffee beans');
+});
+
+test("before the widget's module is there, its first step takes the parcel, what happened and a submit; the widget takes over all of it and files the claim", async ({ page }) => {
+  const held: Route[] = [];
+  let hold = true;
+  await page.route(/\/split_widget\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+  const views: string[] = [];
+  await page.exposeFunction('heardView', (v: string) => views.push(v));
+  await page.addInitScript(() => document.addEventListener('parcel-desk:view-change', (e) =>
+    (window as unknown as { heardView: (v: string) => void }).heardView((e as CustomEvent).detail.view)));
+  const form = new ClaimForm(page);
+  await page.goto('/?order=ORD-1001');
+  await expect(form.heading).toBeVisible();
+  await expect.poll(() => held.length).toBe(1);
+  await expect(form.widget.locator('.pd-root[data-pd-first]')).toHaveCount(1);
+  // The shop gave the order number; the customer has the tracking number.
+  await expect(form.f('order_number')).toHaveValue('ORD-1001');
+  await form.widget.getByRole('button', { name: form.t.use_tracking_number }).click();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('lost');
+  // A tab and back: the answers stay.
+  await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
+  await expect(form.heading).toBeHidden();
+  await form.widget.getByRole('button', { name: 'Report a problem' }).click();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  // Enter in the number does not submit; the submit button waits.
+  await form.trackingNumber.press('Enter');
+  await expect(form.submit).toHaveText(form.t.submit);
+  await form.submit.click();
+  await expect(form.widget.getByRole('button', { name: form.t.submitting })).toBeDisabled();
+  await form.trackingNumber.focus();
+  await form.trackingNumber.evaluate((i: HTMLInputElement) => i.setSelectionRange(3, 6));
+
+  hold = false;
+  for (const r of held.splice(0)) await r.continue();
+  await form.takenOver();
+  // The submit that waited was made: the claim's questions are asked.
+  await expect(form.banner).toContainText(form.t.err_fix_fields);
+  await expect(form.f('contents_label')).toBeFocused();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  await expect(form.widget.getByLabel(form.t.situation_not_arrived)).toBeChecked();
+  expect(views).toEqual([]); // back on the claim form before the widget came: no move to tell
+  await form.f('contents_label').fill('Two bags of coffee beans');
+  await form.customer();
+  await form.declare();
+  await form.submit.click();
+  await expect(form.successHeading).toBeVisible();
+});
+
+test('the widget keeps the focus and caret of the first step, and opens the tab chosen there', async ({ page }) => {
+  const held: Route[] = [];
+  let hold = true;
+  await page.route(/\/split_widget\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+  const form = new ClaimForm(page);
+  await page.goto('/');
+  await expect(form.heading).toBeVisible();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.trackingNumber.evaluate((i: HTMLInputElement) => i.setSelectionRange(2, 5));
+  await expect.poll(() => held.length).toBe(1);
+  hold = false;
+  for (const r of held.splice(0)) await r.continue();
+  await form.takenOver();
+  await expect(form.trackingNumber).toBeFocused();
+  expect(await form.trackingNumber.evaluate((i: HTMLInputElement) => [i.selectionStart, i.selectionEnd])).toEqual([2, 5]);
+  // Typing goes on where the caret was: over the selected "-OW".
+  await page.keyboard.type('X');
+  await expect(form.trackingNumber).toHaveValue('PDXN-0003');
+
+  // A tab chosen before the widget came is the view it opens, and the
+  // page hears of the move.
+  hold = true;
+  await page.evaluate(() => localStorage.clear());
+  await page.goto('/');
+  await page.evaluate(() => document.addEventListener('parcel-desk:view-change', (e) =>
+    ((window as unknown as { moved: string[] }).moved ??= []).push((e as CustomEvent).detail.view)));
+  await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
+  await expect(form.widget.getByRole('button', { name: 'Track a parcel' })).toHaveAttribute('aria-pressed', 'true');
+  hold = false;
+  for (const r of held.splice(0)) await r.continue();
+  await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { moved: string[] }).moved)).toEqual(['track']);
+});
+
+test("a widget module that cannot be loaded is said in the first step; \"Try again\" loads it and nothing typed is lost", async ({ page }) => {
+  let broken = true;
+  await page.route(/\/split_widget\.wasm$/, (route) => (broken ? route.abort('internetdisconnected') : route.continue()));
+  const form = new ClaimForm(page);
+  await page.goto('/');
+  await expect(form.heading).toBeVisible();
+  const alert = form.widget.getByRole('alert').filter({ hasText: form.t.err_part_not_loaded });
+  await expect(alert).toBeVisible();
+  await form.trackingNumber.fill('PD-OWN-0003');
+  await form.choose('lost');
+  // A submit now is given up at once and "Try again" is focused.
+  await form.submit.click();
+  await expect(form.widget.getByRole('button', { name: form.t.retry })).toBeFocused();
+  await expect(form.submit).toHaveText(form.t.submit);
+  broken = false;
+  await form.widget.getByRole('button', { name: form.t.retry }).click();
+  await form.takenOver();
+  await expect(alert).toHaveCount(0);
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
+  await expect(form.widget.getByLabel(form.t.situation_not_arrived)).toBeChecked();
+  await expect(form.f('contents_label')).toBeVisible();
 });
 
 test('before its questions have loaded, a submit checks the parcel and what happened; questions that cannot be loaded are said, and "Try again" loads them', async ({ page }) => {
