@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_SPLIT_VERSION=0.2.4
+WASM_SPLIT_SHA256=f6c1f994b196e31969f4cdbe37d051362659567efc0f5c90cb931a8a5cdc530f
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.28.2
 SCHEMATHESIS_VERSION=4.32.5
@@ -64,12 +65,25 @@ setup_build() {
     cargo install wasm-bindgen-cli --version "=$wbg" --force
   fi
 
-  # Cuts the full widget into one module per view (scripts/split-build.sh).
-  # (It has no --version: cargo's list of installed crates says which.)
+  # Cuts the widget into modules (scripts/split-build.sh): the crates.io
+  # release with our patch tools/wasm-split-gate.patch (its `--gate`: what
+  # the widget's module shares with the modules loaded after it goes into
+  # one chunk, instead of one chunk per set of modules sharing it). The
+  # crate comes from crates.io's download host, checked against its
+  # checksum; `--gate` in its help says the patched one is installed.
   if ! command -v wasm-split-cli >/dev/null \
-    || ! cargo install --list | grep -qF "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
-    say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
-    cargo install --locked wasm_split_cli_support --features build-binary --version "$WASM_SPLIT_VERSION" --force
+    || ! cargo install --list | grep -qF "wasm_split_cli_support v$WASM_SPLIT_VERSION " \
+    || ! wasm-split-cli --help | grep -q -- --gate; then
+    say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION with tools/wasm-split-gate.patch (wasm-split-cli)"
+    local src
+    src=$(mktemp -d)
+    curl -fsSL --retry 3 -o "$src/crate.tar.gz" \
+      "https://static.crates.io/crates/wasm_split_cli_support/wasm_split_cli_support-$WASM_SPLIT_VERSION.crate"
+    echo "$WASM_SPLIT_SHA256  $src/crate.tar.gz" | sha256sum -c --quiet
+    tar xzf "$src/crate.tar.gz" -C "$src"
+    git -C "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION" apply "$PWD/tools/wasm-split-gate.patch"
+    cargo install --locked --path "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION" --features build-binary --force
+    rm -rf "$src"
   fi
 
   if ! has_version trunk "$TRUNK_VERSION"; then

@@ -57,8 +57,11 @@ node scripts/drop-stream-exports.mjs --raw "$work/parcel-desk.wasm"
 raw=$work/parcel-desk.wasm
 # The shell keeps the name wasm-bindgen gives its input: parcel-desk.wasm in,
 # parcel-desk.js + parcel-desk_bg.wasm out; __wasm_split.js imports
-# initSync from ./parcel-desk.js.
-wasm-split-cli "$raw" "$work/split" --out-name parcel-desk --target web
+# initSync from ./parcel-desk.js. `--gate widget` (our patch of the
+# splitter, tools/wasm-split-gate.patch): every other module is loaded
+# after the widget's (src/lib.rs `widget_module`), so what the widget shares
+# with them is one chunk loaded with it.
+wasm-split-cli "$raw" "$work/split" --out-name parcel-desk --target web --gate widget
 wasm-bindgen --target web --no-typescript --keep-lld-exports \
   --out-dir "$work/bindgen" --out-name parcel-desk "$work/split/parcel-desk.wasm"
 
