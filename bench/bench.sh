@@ -168,17 +168,11 @@ sizes() {
   largest=$(largest_of "$WORK"/claim/i18n/*.views.json)
   [ -n "$largest" ] && row claimlater "$largest" "i18n/$(basename "$largest") (largest view texts)"
   # Of those, what comes right after the claim form's first step, at once:
-  # the widget's module (Leptos and the form's code) and the chunks it
-  # needs, as __wasm_split.js lists them (a comment naming the modules
-  # that need each chunk). Counted in the sums above too.
+  # the widget's module (Leptos and the form's code) and the one chunk it
+  # needs (scripts/split-build.sh). Counted in the sums above too.
   for b in full claim; do
-    [ -f "$WORK/$b/split_widget.wasm" ] || continue
-    row "widget$b" "$WORK/$b/split_widget.wasm" split_widget.wasm
-    for n in $(node -e '
-      const s = require("fs").readFileSync(process.argv[1], "utf8");
-      for (const m of s.matchAll(/\/\* ([^*]*) \*\/\nconst __chunk_(\d+)/g))
-        if (m[1].split(", ").includes("widget")) console.log(m[2]);' "$WORK/$b/__wasm_split.js"); do
-      row "widget$b" "$WORK/$b/chunk_$n.wasm" "chunk_$n.wasm"
+    for f in split_widget.wasm chunk_widget.wasm; do
+      [ -f "$WORK/$b/$f" ] && row "widget$b" "$WORK/$b/$f" "$f"
     done
   done
   for f in "$WORK"/react/assets/*.js "$WORK"/react/assets/*.css; do

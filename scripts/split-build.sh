@@ -100,11 +100,21 @@ done
 # wasm-split-cli names a view's module after its #[lazy] function and a
 # hash of where that is in the source (split_track_view_1456….wasm); the
 # names here drop the hash, so that they stay the same from build to build
-# (split_track_view.wasm; chunk_N.wasm: code several views share).
+# (split_track_view.wasm; chunk_N.wasm: code several views share;
+# chunk_widget.wasm: what the widget shares with the modules after it).
+# The one chunk the widget's module needs (`--gate widget`: the loader
+# lists, in a comment above each chunk, the modules that need it) is
+# chunk_widget.wasm.
+widget_chunks=$(node -e '
+  const s = require("fs").readFileSync(process.argv[1], "utf8");
+  for (const m of s.matchAll(/\/\* ([^*]*) \*\/\nconst __chunk_(\d+)/g))
+    if (m[1].split(", ").includes("widget")) console.log(`chunk_${m[2]}.wasm`);' "$work/split/__wasm_split.js")
+[ "$(wc -w <<<"$widget_chunks")" = 1 ] || { echo "split-build: the widget's module needs $(wc -w <<<"$widget_chunks") chunks, not one: $widget_chunks" >&2; exit 1; }
 for chunk in "$work/split"/*.wasm; do
   name=$(basename "$chunk")
   [ "$name" = parcel-desk.wasm ] && continue
   stable=$(sed -E 's/^(split_[a-z_]+)_[0-9]+\.wasm$/\1.wasm/' <<<"$name")
+  [ "$name" = "$widget_chunks" ] && stable=chunk_widget.wasm
   [ -e "$dir/$stable" ] && { echo "split-build: two modules named $stable" >&2; exit 1; }
   "$wasm_opt" "${wasm_features[@]}" "${wasm_passes[@]}" "$chunk" -o "$dir/$stable"
   if [ "$stable" != "$name" ]; then

@@ -304,9 +304,6 @@ impl Light {
     /// Ends the first step: what it held, and its DOM and listeners gone
     /// (the widget renders into the same container).
     pub fn take_over(self) -> Taken {
-        for name in EVENTS {
-            let _ = self.container.remove_event_listener_with_callback(name, self.listener.as_ref().unchecked_ref());
-        }
         let state = self.state.borrow();
         let input = |id: &str| {
             let within: &Element = state.parked.as_ref().unwrap_or(&self.container);
@@ -347,6 +344,15 @@ impl Light {
         drop(state);
         self.container.set_inner_html("");
         taken
+    }
+}
+
+impl Drop for Light {
+    /// Its listeners go with it (taken over, or unmounted before that).
+    fn drop(&mut self) {
+        for name in EVENTS {
+            let _ = self.container.remove_event_listener_with_callback(name, self.listener.as_ref().unchecked_ref());
+        }
     }
 }
 
