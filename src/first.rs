@@ -15,42 +15,15 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
 
 use crate::claim::model::Situation;
+use crate::claim::{FormValues, Handed};
 use crate::i18n::{Lang, Texts};
 use crate::{Options, View};
-
-/// What the first step's claim form held when the widget took over.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FormValues {
-    /// The order number is asked instead of the tracking number.
-    pub use_order: bool,
-    pub tracking_number: String,
-    pub order_number: String,
-    pub situation: Option<Situation>,
-}
-
-/// What the widget starts from (context of the widget mounted by
-/// `mount`): the tab the customer moved to, and the claim form's answers,
-/// taken by the first claim form made.
-#[derive(Clone, Debug, Default)]
-pub struct Handed {
-    /// The view the customer moved to before the widget was there.
-    pub view: Option<View>,
-    form: Arc<Mutex<Option<FormValues>>>,
-}
-
-impl Handed {
-    /// The first step's answers, once (a later claim form starts empty).
-    pub fn take_form(&self) -> Option<FormValues> {
-        self.form.lock().ok()?.take()
-    }
-}
 
 /// Where the focus was, and in a text input its text and caret.
 struct Focus {
@@ -337,7 +310,7 @@ impl Light {
                     .and_then(|i| Some((i.value(), i.selection_start().ok()??, i.selection_end().ok()??))),
             });
         let taken = Taken {
-            handed: Handed { view: (state.tabs.len() > 1).then_some(state.view), form: Arc::new(Mutex::new(form)) },
+            handed: Handed::new((state.tabs.len() > 1).then_some(state.view), form),
             focus,
             submit: state.submit && state.view == View::Claim,
         };

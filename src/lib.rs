@@ -368,7 +368,7 @@ fn Tabs(options: Options) -> impl IntoView {
     let asked = options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim);
     // The tab the customer moved to while the widget's code loaded
     // (`first`): the page hears of it as of any other move.
-    let moved = use_context::<first::Handed>().and_then(|h| h.view).filter(|v| *v != asked);
+    let moved = use_context::<claim::Handed>().and_then(|h| h.view).filter(|v| *v != asked);
     let nav = Nav {
         view: RwSignal::new(moved.unwrap_or(asked)),
         ticket: RwSignal::new(ticket),

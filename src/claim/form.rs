@@ -88,7 +88,7 @@ pub fn ClaimForm(
     inputs.situation.set(claim_type.map(Situation::of));
     // What the customer typed and chose in the first step, before the
     // widget was there (`mount` in the split build).
-    if let Some(first) = use_context::<crate::first::Handed>().and_then(|h| h.take_form()) {
+    if let Some(first) = use_context::<super::Handed>().and_then(|h| h.take_form()) {
         inputs.use_order.set(first.use_order);
         inputs.tracking_number.set(first.tracking_number);
         inputs.order_number.set(first.order_number);
