@@ -86,6 +86,16 @@ export class ClaimForm {
     await this.declare();
   }
 
+  /** The rest of a lost claim once the parcel and "what happened" are
+   *  given: its questions, then submit, and the claim is accepted. */
+  async finishLost(contents = 'Two bags of coffee beans') {
+    await this.f('contents_label').fill(contents);
+    await this.customer();
+    await this.declare();
+    await this.submit.click();
+    await expect(this.successHeading).toBeVisible();
+  }
+
   async declare(name = 'Ann Example') {
     await this.widget.getByRole('checkbox', { name: this.t.declaration_text }).check();
     await this.f('signed_name').fill(name);

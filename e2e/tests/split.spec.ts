@@ -1,4 +1,4 @@
-import { test, expect, type Route } from '@playwright/test';
+import { test, expect, type Page, type Route } from '@playwright/test';
 import { ClaimForm } from '../pages/claim-form';
 import { noisyJpeg } from '../pages/photos';
 
@@ -8,6 +8,24 @@ import { noisyJpeg } from '../pages/photos';
 // opened. Inside the claim form, the photo list (with the upload pipeline)
 // and the tracking look-up are modules too, fetched when the page is idle
 // or when the form first needs them.
+
+/** Holds back the requests for `module` until `release()`; `again()` holds
+ *  the next ones back too. */
+async function holdBack(page: Page, module: RegExp) {
+  const held: Route[] = [];
+  let hold = true;
+  await page.route(module, (route) => (hold ? held.push(route) : route.continue()));
+  return {
+    held,
+    async release() {
+      hold = false;
+      for (const r of held.splice(0)) await r.continue();
+    },
+    again() {
+      hold = true;
+    },
+  };
+}
 
 test('the claim form is usable while the other views are still loading; a tab shows its view once its module is there', async ({ page }) => {
   const held: Route[] = [];
@@ -56,9 +74,7 @@ test('the claim form is usable while the other views are still loading; a tab sh
 });
 
 test("before the widget's module is there, its first step takes the parcel, what happened and a submit; the widget takes over all of it and files the claim", async ({ page }) => {
-  const held: Route[] = [];
-  let hold = true;
-  await page.route(/\/split_widget\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+  const widget = await holdBack(page, /\/split_widget\.wasm$/);
   const views: string[] = [];
   await page.exposeFunction('heardView', (v: string) => views.push(v));
   await page.addInitScript(() => document.addEventListener('parcel-desk:view-change', (e) =>
@@ -66,7 +82,7 @@ test("before the widget's module is there, its first step takes the parcel, what
   const form = new ClaimForm(page);
   await page.goto('/?order=ORD-1001');
   await expect(form.heading).toBeVisible();
-  await expect.poll(() => held.length).toBe(1);
+  await expect.poll(() => widget.held.length).toBe(1);
   await expect(form.widget.locator('.pd-root[data-pd-first]')).toHaveCount(1);
   // The shop gave the order number; the customer has the tracking number.
   await expect(form.f('order_number')).toHaveValue('ORD-1001');
@@ -86,8 +102,7 @@ test("before the widget's module is there, its first step takes the parcel, what
   await form.trackingNumber.focus();
   await form.trackingNumber.evaluate((i: HTMLInputElement) => i.setSelectionRange(3, 6));
 
-  hold = false;
-  for (const r of held.splice(0)) await r.continue();
+  await widget.release();
   await form.takenOver();
   // The submit that waited was made: the claim's questions are asked.
   await expect(form.banner).toContainText(form.t.err_fix_fields);
@@ -95,25 +110,18 @@ test("before the widget's module is there, its first step takes the parcel, what
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
   await expect(form.widget.getByLabel(form.t.situation_not_arrived)).toBeChecked();
   expect(views).toEqual([]); // back on the claim form before the widget came: no move to tell
-  await form.f('contents_label').fill('Two bags of coffee beans');
-  await form.customer();
-  await form.declare();
-  await form.submit.click();
-  await expect(form.successHeading).toBeVisible();
+  await form.finishLost();
 });
 
 test('the widget keeps the focus and caret of the first step, and opens the tab chosen there', async ({ page }) => {
-  const held: Route[] = [];
-  let hold = true;
-  await page.route(/\/split_widget\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+  const widget = await holdBack(page, /\/split_widget\.wasm$/);
   const form = new ClaimForm(page);
   await page.goto('/');
   await expect(form.heading).toBeVisible();
   await form.trackingNumber.fill('PD-OWN-0003');
   await form.trackingNumber.evaluate((i: HTMLInputElement) => i.setSelectionRange(2, 5));
-  await expect.poll(() => held.length).toBe(1);
-  hold = false;
-  for (const r of held.splice(0)) await r.continue();
+  await expect.poll(() => widget.held.length).toBe(1);
+  await widget.release();
   await form.takenOver();
   await expect(form.trackingNumber).toBeFocused();
   expect(await form.trackingNumber.evaluate((i: HTMLInputElement) => [i.selectionStart, i.selectionEnd])).toEqual([2, 5]);
@@ -123,15 +131,14 @@ test('the widget keeps the focus and caret of the first step, and opens the tab 
 
   // A tab chosen before the widget came is the view it opens, and the
   // page hears of the move.
-  hold = true;
+  widget.again();
   await page.evaluate(() => localStorage.clear());
   await page.goto('/');
   await page.evaluate(() => document.addEventListener('parcel-desk:view-change', (e) =>
     ((window as unknown as { moved: string[] }).moved ??= []).push((e as CustomEvent).detail.view)));
   await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
   await expect(form.widget.getByRole('button', { name: 'Track a parcel' })).toHaveAttribute('aria-pressed', 'true');
-  hold = false;
-  for (const r of held.splice(0)) await r.continue();
+  await widget.release();
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { moved: string[] }).moved)).toEqual(['track']);
 });
@@ -181,17 +188,11 @@ test('before its questions have loaded, a submit checks the parcel and what happ
   await expect(form.widget.getByRole('button', { name: form.t.retry })).toBeFocused();
   broken = false;
   await form.widget.getByRole('button', { name: form.t.retry }).click();
-  await form.f('contents_label').fill('Two bags of coffee beans');
-  await form.customer();
-  await form.declare();
-  await form.submit.click();
-  await expect(form.successHeading).toBeVisible();
+  await form.finishLost();
 });
 
 test('a submit while the questions are still loading is answered once they are there: what is missing is said, nothing is sent', async ({ page }) => {
-  const held: Route[] = [];
-  let hold = true;
-  await page.route(/\/split_claim_details_view\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+  const questions = await holdBack(page, /\/split_claim_details_view\.wasm$/);
   const claims: string[] = [];
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/claims')) claims.push(r.url()); });
   const form = new ClaimForm(page);
@@ -199,12 +200,11 @@ test('a submit while the questions are still loading is answered once they are t
   await form.trackingNumber.fill('PD-OWN-0003');
   await form.choose('lost');
   await expect(form.widget.getByText(`${form.t.latest_status}:`)).toBeVisible();
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect.poll(() => questions.held.length).toBeGreaterThan(0);
   // The parcel and what happened are fine; the questions are not here.
   await form.submit.click();
   await expect(form.f('contents_label')).toHaveCount(0);
-  hold = false;
-  for (const r of held.splice(0)) await r.continue();
+  await questions.release();
   await expect(form.banner).toContainText(form.t.err_fix_fields);
   await expect(form.f('contents_label')).toBeFocused();
   await expect(form.f('contents_label')).toHaveAttribute('aria-invalid', 'true');
