@@ -27,9 +27,14 @@ use crate::{Options, View};
 
 /// Where the focus was, and in a text input its text and caret.
 struct Focus {
-    id: String,
+    /// Its place among the [`CONTROLS`] (the widget's markup is the same,
+    /// so the same place is the same control: a tab or a link too).
+    place: u32,
     text: Option<(String, u32, u32)>,
 }
+
+/// What can have the focus in the first step.
+const CONTROLS: &str = "button, input";
 
 /// What the first step knows besides its DOM.
 struct State {
@@ -301,9 +306,14 @@ impl Light {
             .dyn_into::<ShadowRoot>()
             .ok()
             .and_then(|root| root.active_element())
-            .filter(|el| !el.id().is_empty())
-            .map(|el| Focus {
-                id: el.id(),
+            .and_then(|el| {
+                let controls = self.container.query_selector_all(CONTROLS).ok()?;
+                let place =
+                    (0..controls.length()).find(|i| controls.get(*i).is_some_and(|c| c.is_same_node(Some(&el))))?;
+                Some((el, place))
+            })
+            .map(|(el, place)| Focus {
+                place,
                 text: el
                     .dyn_ref::<HtmlInputElement>()
                     .filter(|i| i.type_() == "text")
@@ -343,7 +353,8 @@ impl Taken {
     pub fn resume(&self, container: &HtmlElement) {
         let find = |selector: &str| container.query_selector(selector).ok().flatten();
         if let Some(focus) = &self.focus {
-            if let Some(el) = find(&format!("#{}", focus.id)) {
+            let control = container.query_selector_all(CONTROLS).ok().and_then(|c| c.get(focus.place));
+            if let Some(el) = control.and_then(|c| c.dyn_into::<Element>().ok()) {
                 let _ = el.unchecked_ref::<HtmlElement>().focus();
                 // (The widget sets the input's text a moment later, to the
                 // same text: set now, the caret then stays where it is.)

@@ -1287,9 +1287,12 @@ async fn a_tab_chosen_in_the_first_step_is_the_widgets_view_and_the_page_hears_o
     assert_eq!(tab("Track a parcel").get_attribute("aria-pressed").as_deref(), Some("true"));
     assert_eq!(tab("Report a problem").get_attribute("aria-pressed").as_deref(), Some("false"));
     assert!(root.query_selector(".pd-form").unwrap().is_none(), "the claim form is not shown under another tab");
+    // A keyboard user on the tab keeps the focus there.
+    tab("Track a parcel").focus().unwrap();
     let page = Page { host, root, widget: Some(step.hand_over()) };
     settle().await;
     assert_eq!(page.button("Track a parcel").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(page.root.active_element().and_then(|e| e.text_content()).as_deref(), Some("Track a parcel"));
     assert_eq!(page.by_label("Tracking number").id(), "track_number", "the tracking view");
     assert_eq!(*heard.borrow(), ["track"]);
 }
