@@ -14,6 +14,12 @@ pub fn key(proxy_url: &str, form: &str) -> String {
     format!("parcel-desk:draft:v1:{proxy_url}:{form}")
 }
 
+/// The claim form's draft key for the proxy at `proxy_base` (the form and
+/// the split build's first step, which shows "Loading…" when one waits).
+pub fn claim_key(proxy_base: &str) -> String {
+    key(proxy_base, "customer-claim")
+}
+
 /// The draft kept under `key`, as stored.
 fn read(key: &str) -> Option<String> {
     storage()?.get_item(key).ok()?

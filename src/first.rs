@@ -176,7 +176,8 @@ impl Light {
         let t = texts;
         let lang = lang.tag();
         let view = options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim);
-        let tabs: Vec<View> = crate::tabs(t).into_iter().map(|(v, _)| v).collect();
+        let labelled = crate::tabs(t);
+        let tabs: Vec<View> = labelled.iter().map(|(v, _)| *v).collect();
         let tracking = options.tracking_number.clone().unwrap_or_default();
         let order = options.order_number.clone().unwrap_or_default();
         let use_order = tracking.is_empty() && !order.is_empty();
@@ -194,7 +195,7 @@ impl Light {
         );
         if tabs.len() > 1 {
             html(&mut out, &["<nav class=\"pd-nav\" part=\"nav\" aria-label=\"", t.nav_label, "\">"]);
-            for (v, label) in crate::tabs(t) {
+            for (v, label) in labelled {
                 let pressed = if v == view { "true" } else { "false" };
                 html(
                     &mut out,
@@ -213,7 +214,7 @@ impl Light {
         }
         if view == View::Claim {
             let proxy = crate::api::Proxy::new(options.proxy_url.as_deref().unwrap_or(crate::DEFAULT_PROXY_URL));
-            if crate::draft::stored(&crate::draft::key(proxy.base(), "customer-claim")) {
+            if crate::draft::stored(&crate::draft::claim_key(proxy.base())) {
                 html(&mut out, &["<p class=\"pd-hint\" role=\"status\">", t.loading, "</p>"]);
             } else {
                 let situation = crate::claim_type_option(options).map(Situation::of);

@@ -110,7 +110,7 @@ pub fn ClaimForm(
     let success_ref = NodeRef::<leptos::html::H2>::new();
 
     // One draft per proxy URL, unless the page prefilled another parcel.
-    let draft_key = StoredValue::new(draft::key(ctx.proxy.base(), "customer-claim"));
+    let draft_key = StoredValue::new(draft::claim_key(ctx.proxy.base()));
     let sending = RwSignal::new(false);
     let send = StoredValue::new(None::<Callback<Option<String>>>);
     let drafts = Drafts::new(Keep {
