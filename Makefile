@@ -45,7 +45,8 @@ widget: dist/.widget-built
 # or `make test`) skips the release build (about 3.5 minutes).
 WIDGET_INPUTS := $(shell find src wire/src style i18n js demo builds -type f 2>/dev/null) \
   index.html Trunk.toml Cargo.toml Cargo.lock build.rs wire/Cargo.toml \
-  scripts/trunk-release.sh scripts/split-build.sh scripts/strip-trunk-init.sh $(wildcard scripts/*.mjs)
+  scripts/trunk-release.sh scripts/split-build.sh scripts/strip-trunk-init.sh $(wildcard scripts/*.mjs) \
+  tools/wasm-split-gate.patch
 
 dist/.widget-built: $(WIDGET_INPUTS)
 	@rm -rf dist.new

@@ -68,12 +68,15 @@ setup_build() {
   # Cuts the widget into modules (scripts/split-build.sh): the crates.io
   # release with our patch tools/wasm-split-gate.patch (its `--gate`: what
   # the widget's module shares with the modules loaded after it goes into
-  # one chunk, instead of one chunk per set of modules sharing it). The
-  # crate comes from crates.io's download host, checked against its
-  # checksum; `--gate` in its help says the patched one is installed.
+  # one chunk, instead of one chunk per set of modules sharing it; and
+  # `--merge-rest`: what those later modules share among themselves goes
+  # into one chunk too). The crate comes from crates.io's download host,
+  # checked against its checksum; `--merge-rest` in its help says the
+  # current patch is installed (a machine with the older, gate-only patch
+  # gets it again).
   if ! command -v wasm-split-cli >/dev/null \
     || ! cargo install --list | grep -qF "wasm_split_cli_support v$WASM_SPLIT_VERSION " \
-    || ! wasm-split-cli --help | grep -q -- --gate; then
+    || ! wasm-split-cli --help | grep -q -- --merge-rest; then
     say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION with tools/wasm-split-gate.patch (wasm-split-cli)"
     local src
     src=$(mktemp -d)

@@ -60,8 +60,11 @@ raw=$work/parcel-desk.wasm
 # initSync from ./parcel-desk.js. `--gate widget` (our patch of the
 # splitter, tools/wasm-split-gate.patch): every other module is loaded
 # after the widget's (src/lib.rs `widget_module`), so what the widget shares
-# with them is one chunk loaded with it.
-wasm-split-cli "$raw" "$work/split" --out-name parcel-desk --target web --gate widget
+# with them is one chunk loaded with it. `--merge-rest` (the same patch):
+# what those other modules share among themselves is one chunk too, loaded
+# with the first of them (was 57 chunks: −44.6 KB brotli in all,
+# bench/history.md).
+wasm-split-cli "$raw" "$work/split" --out-name parcel-desk --target web --gate widget --merge-rest
 wasm-bindgen --target web --no-typescript --keep-lld-exports \
   --out-dir "$work/bindgen" --out-name parcel-desk "$work/split/parcel-desk.wasm"
 
@@ -100,21 +103,27 @@ done
 # wasm-split-cli names a view's module after its #[lazy] function and a
 # hash of where that is in the source (split_track_view_1456….wasm); the
 # names here drop the hash, so that they stay the same from build to build
-# (split_track_view.wasm; chunk_N.wasm: code several views share;
-# chunk_widget.wasm: what the widget shares with the modules after it).
-# The one chunk the widget's module needs (`--gate widget`: the loader
-# lists, in a comment above each chunk, the modules that need it) is
-# chunk_widget.wasm.
-widget_chunks=$(node -e '
-  const s = require("fs").readFileSync(process.argv[1], "utf8");
-  for (const m of s.matchAll(/\/\* ([^*]*) \*\/\nconst __chunk_(\d+)/g))
-    if (m[1].split(", ").includes("widget")) console.log(`chunk_${m[2]}.wasm`);' "$work/split/__wasm_split.js")
+# (split_track_view.wasm). The splitter writes at most two chunks, which
+# the loader lists, each in a comment with the modules that need it:
+# chunk_widget.wasm, what the widget shares with the modules after it
+# (`--gate widget`), and chunk_rest.wasm, what those share among themselves
+# and the widget does not need (`--merge-rest`).
+chunks() { # widget | rest: the chunk (file name) the widget's module needs, or the other one
+  node -e '
+    const s = require("fs").readFileSync(process.argv[1], "utf8");
+    for (const m of s.matchAll(/\/\* ([^*]*) \*\/\nconst __chunk_(\d+)/g))
+      if (m[1].split(", ").includes("widget") === (process.argv[2] === "widget")) console.log(`chunk_${m[2]}.wasm`);' "$work/split/__wasm_split.js" "$1"
+}
+widget_chunks=$(chunks widget)
+rest_chunks=$(chunks rest)
 [ "$(wc -w <<<"$widget_chunks")" = 1 ] || { echo "split-build: the widget's module needs $(wc -w <<<"$widget_chunks") chunks, not one: $widget_chunks" >&2; exit 1; }
+[ "$(wc -w <<<"$rest_chunks")" -le 1 ] || { echo "split-build: $(wc -w <<<"$rest_chunks") chunks besides the widget's, not at most one: $rest_chunks" >&2; exit 1; }
 for chunk in "$work/split"/*.wasm; do
   name=$(basename "$chunk")
   [ "$name" = parcel-desk.wasm ] && continue
   stable=$(sed -E 's/^(split_[a-z_]+)_[0-9]+\.wasm$/\1.wasm/' <<<"$name")
   [ "$name" = "$widget_chunks" ] && stable=chunk_widget.wasm
+  [ "$name" = "$rest_chunks" ] && stable=chunk_rest.wasm
   [ -e "$dir/$stable" ] && { echo "split-build: two modules named $stable" >&2; exit 1; }
   "$wasm_opt" "${wasm_features[@]}" "${wasm_passes[@]}" "$chunk" -o "$dir/$stable"
   if [ "$stable" != "$name" ]; then
