@@ -172,7 +172,9 @@ async function startup() {
 
 // Issue 17: another view after its tab is clicked, once prefetched. The
 // full build loads the other views' modules when the browser is idle after
-// the claim form; wait for the tracking view's, then click its tab.
+// the claim form; wait for the tracking view's module and the chunk every
+// module after the widget needs (chunk_rest.wasm, fetched with the first
+// of them), then click its tab.
 async function tabs() {
   const runs = [];
   for (let i = 0; i < Math.max(3, Math.min(LOADS, 7)); i++) {
@@ -182,8 +184,8 @@ async function tabs() {
       await page.goto(`${base}/`, { waitUntil: 'commit', timeout: 60_000 });
       const host = page.locator('parcel-desk');
       await host.locator('#tracking_number').waitFor({ timeout: 60_000 });
-      await page.waitForFunction(() => performance.getEntriesByType('resource')
-        .some((e) => e.name.endsWith('/split_track_view.wasm') && e.responseEnd > 0), null, { timeout: 60_000, polling: 50 });
+      await page.waitForFunction(() => ['/split_track_view.wasm', '/chunk_rest.wasm'].every((f) => performance
+        .getEntriesByType('resource').some((e) => e.name.endsWith(f) && e.responseEnd > 0)), null, { timeout: 60_000, polling: 50 });
       // Instantiating it is part of the prefetch too.
       await page.waitForTimeout(500);
       const ms = await host.evaluate((el) => new Promise((resolve, reject) => {
