@@ -216,6 +216,10 @@ impl Light {
             let proxy = crate::api::Proxy::new(options.proxy_url.as_deref().unwrap_or(crate::DEFAULT_PROXY_URL));
             if crate::draft::stored(&crate::draft::claim_key(proxy.base())) {
                 html(&mut out, &["<p class=\"pd-hint\" role=\"status\">", t.loading, "</p>"]);
+                // The widget restores it with the draft's module: fetched
+                // now, beside the widget's, not once the widget is there.
+                #[cfg(feature = "split")]
+                crate::claim::preload_draft();
             } else {
                 let situation = crate::claim_type_option(options).map(Situation::of);
                 claim_form(&mut out, t, use_order, &shown, situation);

@@ -462,3 +462,22 @@ test('the draft is kept by a module of its own: what is typed before it arrives 
   await expect(form.widget.getByRole('status').filter({ hasText: form.t.draft_restored })).toBeVisible();
   await expect(notLoaded).toHaveCount(0);
 });
+
+test('a stored draft: its module is fetched beside the widget\'s, not once the widget is there', async ({ page }) => {
+  const stored = () => page.evaluate(() =>
+    Object.entries(localStorage).filter(([k]) => k.startsWith('parcel-desk:draft:')).map(([, v]) => v).join('\n'));
+  const form = new ClaimForm(page);
+  await form.open();
+  await form.trackingNumber.fill('PD-OWN-0005');
+  await expect.poll(stored).toContain('PD-OWN-0005');
+  // The widget's module is held back: the first step, which saw the
+  // stored draft, has asked for the draft's module all the same.
+  const widget = await holdBack(page, /\/split_widget\.wasm$/);
+  const draftModule = page.waitForRequest(/\/split_claim_draft\.wasm$/);
+  await page.reload({ waitUntil: 'commit' });
+  await draftModule;
+  await expect.poll(() => widget.held.length).toBe(1);
+  await widget.release();
+  await expect(form.trackingNumber).toHaveValue('PD-OWN-0005');
+  await expect(form.widget.getByRole('status').filter({ hasText: form.t.draft_restored })).toBeVisible();
+});

@@ -70,9 +70,25 @@ pub(super) fn keep(k: Keep) {
 /// [`keep`] in its own module (split builds). It gives what to run under
 /// the form's owner.
 #[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(claim_draft, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(
+    claim_draft,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(__preload_claim_draft),
+    fallible
+)]
 fn keep_module(k: Keep) -> Result<Box<dyn FnOnce()>, crate::lazy::NotLoaded> {
     Ok(Box::new(move || keep(k)))
+}
+
+/// Starts fetching the draft's module (split builds): the first step calls
+/// it when a stored draft waits to be restored, so that the module comes
+/// alongside the widget's instead of after it. A failure is said when the
+/// form asks for the module.
+#[cfg(feature = "split")]
+pub(crate) fn preload() {
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = __preload_claim_draft().await;
+    });
 }
 
 /// Keeps the form's draft ([`keep`]); in the split build once its module

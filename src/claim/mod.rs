@@ -12,6 +12,8 @@ mod situation;
 use std::sync::{Arc, Mutex};
 
 pub use form::ClaimForm;
+#[cfg(feature = "split")]
+pub(crate) use keep::preload as preload_draft;
 use model::Situation;
 pub(crate) use situation::situation_label;
 
