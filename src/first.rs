@@ -174,7 +174,7 @@ impl Light {
     pub fn show(container: &HtmlElement, options: &Options, lang: Lang) -> Result<Light, JsValue> {
         let texts = lang.texts();
         let t = texts;
-        let lang = lang.tag();
+        let tag = lang.tag();
         let view = options.view.as_deref().and_then(View::from_name).unwrap_or(View::Claim);
         let labelled = crate::tabs(t);
         let tabs: Vec<View> = labelled.iter().map(|(v, _)| *v).collect();
@@ -191,7 +191,7 @@ impl Light {
         // (`data-pd-first`: the widget's root has none; tests wait for that.)
         html(
             &mut out,
-            &["<div class=\"pd-root pd-theme-", theme, "\" part=\"root\" lang=\"", lang, "\" data-pd-first>"],
+            &["<div class=\"pd-root pd-theme-", theme, "\" part=\"root\" lang=\"", tag, "\" data-pd-first>"],
         );
         if tabs.len() > 1 {
             html(&mut out, &["<nav class=\"pd-nav\" part=\"nav\" aria-label=\"", t.nav_label, "\">"]);
@@ -212,6 +212,10 @@ impl Light {
             }
             out.push_str("</nav>");
         }
+        // The view's module and texts, beside the widget's (none for the
+        // claim form: the step shows its start).
+        #[cfg(all(feature = "split", views))]
+        crate::lazy::preload_first(view, lang);
         if view == View::Claim {
             let proxy = crate::api::Proxy::new(options.proxy_url.as_deref().unwrap_or(crate::DEFAULT_PROXY_URL));
             if crate::draft::stored(&crate::draft::claim_key(proxy.base())) {

@@ -320,6 +320,33 @@ pub(crate) fn prefetch(view: View) {
     }
 }
 
+/// Starts fetching what the widget needs to show `view` first, when that
+/// is not the claim form: its module, its texts and their reader. The
+/// first step (src/first.rs) calls this, so that they come beside the
+/// widget's module instead of once the widget has made the view. (Without
+/// Leptos' executor, which only the widget starts.)
+#[cfg(views)]
+pub(crate) fn preload_first(view: View, lang: Lang) {
+    use wasm_bindgen_futures::spawn_local as spawn;
+    match view {
+        View::Claim => return,
+        #[cfg(feature = "status")]
+        View::Status => spawn(quietly(__preload_status_view())),
+        #[cfg(feature = "track")]
+        View::Track => spawn(quietly(__preload_track_view())),
+        #[cfg(feature = "contact")]
+        View::Contact => spawn(quietly(__preload_contact_view())),
+        #[cfg(feature = "staff")]
+        View::Staff => spawn(quietly(__preload_staff_view())),
+        #[allow(unreachable_patterns)]
+        _ => return,
+    }
+    // The file's fetch is shared (once per language and page); a failure
+    // is logged there and tried again when the view asks for it.
+    let _ = pd_view_texts(lang.tag());
+    spawn(quietly(__preload_view_texts_reader()));
+}
+
 /// Loads the modules of `views` when the browser is next idle
 /// (`requestIdleCallback`; where there is none, after a second).
 pub(crate) fn prefetch_when_idle(views: Vec<View>, lang: Lang) {

@@ -222,6 +222,21 @@ test('a page that opens another view first loads that view at once', async ({ pa
   expect(wasm).not.toContain('/split_staff_view.wasm');
 });
 
+test('the first step asks for the view a page opens first, and its texts, beside the widget\'s module', async ({ page }) => {
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  const widget = await holdBack(page, /\/split_widget\.wasm$/);
+  await page.goto('/?view=status', { waitUntil: 'commit' });
+  await expect.poll(() => widget.held.length).toBe(1);
+  for (const file of ['/split_status_view.wasm', '/chunk_rest.wasm', '/split_view_texts_reader.wasm', '/i18n/en.views.json']) {
+    await expect.poll(() => asked, { message: `${file} asked for while the widget's module is held` }).toContain(file);
+  }
+  await widget.release();
+  await expect(page.locator('parcel-desk').getByRole('heading', { name: new ClaimForm(page).t.status_title })).toBeVisible();
+  // Each once, however many ask.
+  for (const file of ['/split_status_view.wasm', '/i18n/en.views.json']) expect(asked.filter((p) => p === file)).toHaveLength(1);
+});
+
 test('inside the claim form, the photo list and the tracking look-up arrive with their modules; nothing typed waits for them', async ({ page, browser }) => {
   const held: Route[] = [];
   let release = false;
