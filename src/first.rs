@@ -216,18 +216,23 @@ impl Light {
         // claim form: the step shows its start).
         #[cfg(all(feature = "split", views))]
         crate::lazy::preload_first(view, lang);
-        if view == View::Claim {
+        // Another view shows "Loading…" until its module is there, as the
+        // widget does; so does the claim form while a stored draft waits to
+        // be restored by the widget with the draft's module (fetched now,
+        // beside the widget's, not once the widget is there).
+        let draft = view == View::Claim && {
             let proxy = crate::api::Proxy::new(options.proxy_url.as_deref().unwrap_or(crate::DEFAULT_PROXY_URL));
-            if crate::draft::stored(&crate::draft::claim_key(proxy.base())) {
-                html(&mut out, &["<p class=\"pd-hint\" role=\"status\">", t.loading, "</p>"]);
-                // The widget restores it with the draft's module: fetched
-                // now, beside the widget's, not once the widget is there.
-                #[cfg(feature = "split")]
-                crate::claim::preload_draft();
-            } else {
-                let situation = crate::claim_type_option(options).map(Situation::of);
-                claim_form(&mut out, t, use_order, &shown, situation);
-            }
+            crate::draft::stored(&crate::draft::claim_key(proxy.base()))
+        };
+        #[cfg(feature = "split")]
+        if draft {
+            crate::claim::preload_draft();
+        }
+        if view != View::Claim || draft {
+            html(&mut out, &["<p class=\"pd-hint\" role=\"status\">", t.loading, "</p>"]);
+        } else {
+            let situation = crate::claim_type_option(options).map(Situation::of);
+            claim_form(&mut out, t, use_order, &shown, situation);
         }
         out.push_str("</div>");
         container.set_inner_html(&out);

@@ -181,8 +181,9 @@ fn file_list_view(props: Vec<FileListProps>) -> Loaded {
 
 /// `load`'s part once its module is there; if it cannot be loaded, the
 /// reason and a button that tries again (the module loader keeps no
-/// failure: a second attempt fetches it anew).
-pub(crate) fn when_loaded<F, Fut>(load: F) -> AnyView
+/// failure: a second attempt fetches it anew). Until then, `pending` as a
+/// status if given (a whole view), else nothing (a part of the claim form).
+pub(crate) fn when_loaded<F, Fut>(load: F, pending: Option<&'static str>) -> AnyView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Loaded> + 'static,
@@ -205,7 +206,10 @@ where
     (move || {
         arrived.track();
         let fetch = fetch.clone();
-        Some(match arrived.try_update_untracked(Option::take).flatten()? {
+        let Some(loaded) = arrived.try_update_untracked(Option::take).flatten() else {
+            return pending.map(|text| view! { <p class="pd-hint" role="status">{text}</p> }.into_any());
+        };
+        Some(match loaded {
             // Made untracked: only what arrives changes the part.
             Ok(part) => untrack(part),
             Err(NotLoaded) => view! {
@@ -230,7 +234,7 @@ where
 /// The [`crate::upload::FileList`]s made from `props`, once their module
 /// is loaded.
 pub(crate) fn file_lists(props: impl Fn() -> Vec<FileListProps> + Send + Sync + 'static) -> AnyView {
-    when_loaded(move || file_list_view(props()))
+    when_loaded(move || file_list_view(props()), None)
 }
 
 /// Loads the claim form's photo list when the browser is next idle: a
@@ -288,11 +292,12 @@ pub(crate) fn render(view: View, tracking_number: &str, order_number: &str) -> O
     }
 }
 
-/// A view's part: its module and the view texts, then the view.
+/// A view's part: "Loading…", its module and the view texts, then the
+/// view.
 #[cfg(views)]
 fn view_part(load: impl Fn() -> Pin<Box<dyn Future<Output = Loaded>>> + Send + Sync + 'static) -> AnyView {
-    let lang = expect_context::<Ctx>().lang;
-    when_loaded(move || with_texts(lang, load()))
+    let Ctx { lang, texts, .. } = expect_context::<Ctx>();
+    when_loaded(move || with_texts(lang, load()), Some(texts.loading))
 }
 
 /// `part` once `lang`'s view texts are loaded too; both are fetched at once

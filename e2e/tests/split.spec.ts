@@ -60,13 +60,16 @@ test('the claim form is usable while the other views are still loading; a tab sh
   await expect(form.f('contents_label')).toBeVisible();
   await form.f('contents_label').fill('Two bags of coffee beans');
 
-  // The tracking tab shows nothing of its own until its module is there.
+  // The tracking tab says "Loading…" until its module is there.
   await form.widget.getByRole('button', { name: 'Track a parcel' }).click();
+  const loading = form.widget.getByRole('status').filter({ hasText: form.t.loading });
+  await expect(loading).toBeVisible();
   await page.waitForTimeout(300);
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toHaveCount(0);
   allowed = () => true;
   await release();
   await expect(form.widget.getByRole('heading', { name: form.t.track_title })).toBeVisible();
+  await expect(loading).toHaveCount(0);
   // Back to the claim form: what was typed is still there.
   await form.widget.getByRole('button', { name: 'Report a problem' }).click();
   await expect(form.trackingNumber).toHaveValue('PD-OWN-0003');
@@ -228,6 +231,9 @@ test('the first step asks for the view a page opens first, and its texts, beside
   const widget = await holdBack(page, /\/split_widget\.wasm$/);
   await page.goto('/?view=status', { waitUntil: 'commit' });
   await expect.poll(() => widget.held.length).toBe(1);
+  // Meanwhile the first step says it is loading, as the widget then does
+  // until the view's module is there.
+  await expect(page.locator('parcel-desk').getByRole('status').filter({ hasText: new ClaimForm(page).t.loading })).toBeVisible();
   for (const file of ['/split_status_view.wasm', '/chunk_rest.wasm', '/split_view_texts_reader.wasm', '/i18n/en.views.json']) {
     await expect.poll(() => asked, { message: `${file} asked for while the widget's module is held` }).toContain(file);
   }

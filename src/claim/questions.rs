@@ -174,7 +174,7 @@ pub fn Details(filing: Filing) -> impl IntoView {
 #[cfg(feature = "split")]
 pub fn lazy_details(filing: Filing) -> AnyView {
     let lang = expect_context::<Ctx>().lang;
-    crate::lazy::when_loaded(move || crate::lazy::with_texts(lang, details_view(filing)))
+    crate::lazy::when_loaded(move || crate::lazy::with_texts(lang, details_view(filing)), None)
 }
 
 /// [`Details`] (without the split, its code and texts are there).
