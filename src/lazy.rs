@@ -310,31 +310,14 @@ pub(crate) async fn with_texts(lang: Lang, part: impl Future<Output = Loaded>) -
 
 /// Starts loading `view`'s module (once per page, however often it is
 /// called and however many widgets there are; a failed load is tried
-/// again when the view is shown).
-pub(crate) fn prefetch(view: View) {
-    match view {
-        #[cfg(feature = "status")]
-        View::Status => spawn_local(quietly(__preload_status_view())),
-        #[cfg(feature = "track")]
-        View::Track => spawn_local(quietly(__preload_track_view())),
-        #[cfg(feature = "contact")]
-        View::Contact => spawn_local(quietly(__preload_contact_view())),
-        #[cfg(feature = "staff")]
-        View::Staff => spawn_local(quietly(__preload_staff_view())),
-        _ => {}
-    }
-}
-
-/// Starts fetching what the widget needs to show `view` first, when that
-/// is not the claim form: its module, its texts and their reader. The
-/// first step (src/first.rs) calls this, so that they come beside the
-/// widget's module instead of once the widget has made the view. (Without
-/// Leptos' executor, which only the widget starts.)
-#[cfg(views)]
-pub(crate) fn preload_first(view: View, lang: Lang) {
+/// again when the view is shown). False for the claim form, which has no
+/// module of its own. (wasm-bindgen's executor, not Leptos': the first
+/// step calls this before the widget has started Leptos.)
+#[cfg_attr(not(views), allow(unreachable_code))]
+pub(crate) fn prefetch(view: View) -> bool {
+    #[cfg(views)]
     use wasm_bindgen_futures::spawn_local as spawn;
     match view {
-        View::Claim => return,
         #[cfg(feature = "status")]
         View::Status => spawn(quietly(__preload_status_view())),
         #[cfg(feature = "track")]
@@ -343,13 +326,23 @@ pub(crate) fn preload_first(view: View, lang: Lang) {
         View::Contact => spawn(quietly(__preload_contact_view())),
         #[cfg(feature = "staff")]
         View::Staff => spawn(quietly(__preload_staff_view())),
-        #[allow(unreachable_patterns)]
-        _ => return,
+        _ => return false,
     }
-    // The file's fetch is shared (once per language and page); a failure
-    // is logged there and tried again when the view asks for it.
-    let _ = pd_view_texts(lang.tag());
-    spawn(quietly(__preload_view_texts_reader()));
+    true
+}
+
+/// Starts fetching what the widget needs to show `view` first, when that
+/// is not the claim form: its module, its texts and their reader. The
+/// first step (src/first.rs) calls this, so that they come beside the
+/// widget's module instead of once the widget has made the view.
+#[cfg(views)]
+pub(crate) fn preload_first(view: View, lang: Lang) {
+    if prefetch(view) {
+        // The file's fetch is shared (once per language and page); a
+        // failure is logged there and tried again when the view asks.
+        let _ = pd_view_texts(lang.tag());
+        wasm_bindgen_futures::spawn_local(quietly(__preload_view_texts_reader()));
+    }
 }
 
 /// Loads the modules of `views` when the browser is next idle
