@@ -141,6 +141,13 @@ fn labelled(
     }
 }
 
+/// `text` ("Loading…") as a status, where a part is still on its way: a
+/// view whose module is loading, a claim form whose stored draft waits
+/// (the split build's first step writes the same markup, src/first.rs).
+pub fn loading(text: &'static str) -> AnyView {
+    view! { <p class="pd-hint" role="status">{text}</p> }.into_any()
+}
+
 /// Moves focus to the control with `id` in the same (shadow) root as
 /// `from`: links to `#id` cannot do that by themselves inside a shadow root.
 pub fn focus_by_id(from: &web_sys::Element, id: &str) {

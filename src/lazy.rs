@@ -207,7 +207,7 @@ where
         arrived.track();
         let fetch = fetch.clone();
         let Some(loaded) = arrived.try_update_untracked(Option::take).flatten() else {
-            return pending.map(|text| view! { <p class="pd-hint" role="status">{text}</p> }.into_any());
+            return pending.map(crate::fields::loading);
         };
         Some(match loaded {
             // Made untracked: only what arrives changes the part.
@@ -264,7 +264,7 @@ pub(crate) fn prefetch_view_texts(lang: Lang) {
 
 /// A prefetch: a module that does not load now is tried again when its
 /// part is shown.
-async fn quietly(load: impl Future<Output = Result<(), SplitLoaderError>>) {
+pub(crate) async fn quietly(load: impl Future<Output = Result<(), SplitLoaderError>>) {
     let _ = load.await;
 }
 

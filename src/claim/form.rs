@@ -299,7 +299,7 @@ pub fn ClaimForm(
     // build: until the draft's module is there).
     move || match submitted.get().then(|| success.get_value()).flatten() {
         Some(success) => success(),
-        None if drafts.waiting.get() => view! { <p class="pd-hint" role="status">{t.loading}</p> }.into_any(),
+        None if drafts.waiting.get() => crate::fields::loading(t.loading),
         None => form().into_any(),
     }
 }

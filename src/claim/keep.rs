@@ -86,9 +86,7 @@ fn keep_module(k: Keep) -> Result<Box<dyn FnOnce()>, crate::lazy::NotLoaded> {
 /// form asks for the module.
 #[cfg(feature = "split")]
 pub(crate) fn preload() {
-    wasm_bindgen_futures::spawn_local(async {
-        let _ = __preload_claim_draft().await;
-    });
+    wasm_bindgen_futures::spawn_local(crate::lazy::quietly(__preload_claim_draft()));
 }
 
 /// Keeps the form's draft ([`keep`]); in the split build once its module
