@@ -120,6 +120,15 @@ impl Value {
     }
 }
 
+/// `fn deserialize_x(self, visitor)` that reads the value as `to` does.
+macro_rules! forward {
+    ($($to:ident: $($from:ident)+;)+) => {$($(
+        fn $from<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+            self.$to(visitor)
+        }
+    )+)+};
+}
+
 impl<'de> Deserializer<'de> for Value {
     type Error = Mismatch;
 
@@ -191,9 +200,50 @@ impl<'de> Deserializer<'de> for Value {
         visitor.visit_enum(IntoDeserializer::<Mismatch>::into_deserializer(name))
     }
 
+    // Each type below is read by what it can be, not through
+    // `deserialize_any`: that would compile, for every visitor, the walks
+    // over arrays and objects that a number or a string never takes.
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+        visitor.visit_bool(self.0.as_bool().ok_or(Mismatch)?)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+        match self.0.as_f64() {
+            Some(n) if js_sys::Number::is_safe_integer(&self.0) => visitor.visit_i64(n as i64),
+            _ => Err(Mismatch),
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+        visitor.visit_f64(self.0.as_f64().ok_or(Mismatch)?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+        visitor.visit_string(self.0.as_string().ok_or(Mismatch)?)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+        if self.0.is_null() || self.0.is_undefined() {
+            visitor.visit_unit()
+        } else {
+            Err(Mismatch)
+        }
+    }
+
+    /// A property nobody reads is skipped without looking into it.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
+        visitor.visit_unit()
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct tuple_struct identifier ignored_any
+        bytes byte_buf unit_struct tuple_struct
+    }
+
+    forward! {
+        deserialize_i64: deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i128
+            deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128;
+        deserialize_f64: deserialize_f32;
+        deserialize_string: deserialize_char deserialize_str deserialize_identifier;
     }
 }
 

@@ -575,6 +575,15 @@ fn answers_are_read_exactly_as_the_wire_types_say() {
     assert_eq!(from_str::<TrackingEvent>(&to_string(&e).unwrap()), Some(e));
     assert_eq!(to_string(&[1.5, f64::NAN]), None);
     assert_eq!(from_str::<f64>("12").map(|x| x * 2.0), Some(24.0));
+    // Each type takes only its own JSON type, and integers only in range.
+    assert_eq!((from_str::<u32>("7"), from_str::<i8>("-8"), from_str::<f32>("0.5")), (Some(7), Some(-8), Some(0.5)));
+    assert_eq!((from_str::<u8>("256"), from_str::<u32>("-1"), from_str::<u64>("1e300")), (None, None, None));
+    assert_eq!((from_str::<bool>("true"), from_str::<bool>("1"), from_str::<f64>(r#""1""#)), (Some(true), None, None));
+    assert_eq!(
+        (from_str::<String>("12"), from_str::<char>(r#""x""#), from_str::<()>("null")),
+        (None, Some('x'), Some(()))
+    );
+    assert_eq!(from_str::<()>("0"), None);
 }
 
 /// On a plain-HTTP page browsers have no `crypto.randomUUID`: ids still come.
