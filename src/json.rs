@@ -134,7 +134,7 @@ impl<'de> Deserializer<'de> for Value {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
         let v = &self.0;
-        if v.is_null() || v.is_undefined() {
+        if v.is_null_or_undefined() {
             visitor.visit_unit()
         } else if let Some(b) = v.as_bool() {
             visitor.visit_bool(b)
@@ -157,7 +157,7 @@ impl<'de> Deserializer<'de> for Value {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
-        if self.0.is_null() || self.0.is_undefined() {
+        if self.0.is_null_or_undefined() {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -223,7 +223,7 @@ impl<'de> Deserializer<'de> for Value {
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Mismatch> {
-        if self.0.is_null() || self.0.is_undefined() {
+        if self.0.is_null_or_undefined() {
             visitor.visit_unit()
         } else {
             Err(Mismatch)

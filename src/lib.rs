@@ -549,7 +549,7 @@ fn options_error(options: &JsValue) -> String {
         .filter_map(|entry| {
             let entry: js_sys::Array = entry.unchecked_into();
             let value = entry.get(1);
-            let ok = value.is_string() || value.is_null() || value.is_undefined();
+            let ok = value.is_string() || value.is_null_or_undefined();
             (!ok).then(|| {
                 format!(
                     "{} (a {})",
